@@ -1,0 +1,109 @@
+"""Command line: ``python -m analysis {fetch,build,report,releases}``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import AnalysisError
+from .paths import ProjectPaths
+
+
+def _fetch(args: argparse.Namespace, paths: ProjectPaths) -> None:
+    from .fetch import fetch
+    from .registry import Registry
+
+    releases = sorted(Registry.load(paths.registry).releases) if args.all else [args.release]
+    mirrors = [Path(m) for m in args.mirror] if args.mirror else None
+    for release in releases:
+        result = fetch(release, paths=paths, mirrors=mirrors)
+        where = ", ".join(f"{k} from {v}" for k, v in result.origins.items())
+        print(f"release {result.release}: verified in {result.folder} ({where})")
+        if result.recorded:
+            print(f"release {result.release}: new, recorded in {paths.registry}")
+        if result.diff is not None:
+            print(result.diff.describe())
+        if result.note:
+            print(result.note)
+
+
+def _build(args: argparse.Namespace, paths: ProjectPaths) -> None:
+    from .build import build, locate_raw
+
+    raw_root = Path(args.raw) if args.raw else paths.raw
+    raw_dir = locate_raw(raw_root, args.release)
+    out = Path(args.out) if args.out else paths.processed_release(
+        args.release or raw_dir.name
+    )
+    result = build(raw_dir, out, force=args.force)
+    state = "up to date, skipped" if result.skipped else "built"
+    print(
+        f"{state}: {result.rows_read} raw rows -> {result.strikes_rows} strike rows, "
+        f"{result.waves} waves in {result.out_dir}"
+    )
+
+
+def _report(args: argparse.Namespace, paths: ProjectPaths) -> None:
+    from .report import run_report
+
+    html = run_report(
+        paths=paths, release=args.release, start=args.start, end=args.end, name=args.name
+    )
+    print(html)
+
+
+def _releases(args: argparse.Namespace, paths: ProjectPaths) -> None:
+    from .registry import Registry
+
+    registry = Registry.load(paths.registry)
+    for release, entry in sorted(registry.releases.items()):
+        daily = entry["files"]["missile_attacks_daily.csv"]
+        present = (paths.raw_release(release) / "missile_attacks_daily.csv").is_file()
+        print(f"{release}  rows={daily['rows']}  sha256={daily['sha256'][:12]}…  "
+              f"{'fetched' if present else 'not fetched'}")
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m analysis", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+
+    f = sub.add_parser("fetch", help="fetch and verify the raw files of a release")
+    f.add_argument("--release", help="release date, e.g. 2026-04-05 (default: newest known)")
+    f.add_argument("--all", action="store_true", help="fetch every release in the registry")
+    f.add_argument("--mirror", action="append",
+                   help="mirror folder holding <release>/ folders (repeatable; overrides "
+                        "ANALYSIS_DATA_MIRROR)")
+    f.set_defaults(func=_fetch)
+
+    b = sub.add_parser("build", help="validate raw files and write the processed tables")
+    b.add_argument("--raw", help="folder with the raw CSVs, or a raw root (default data/raw)")
+    b.add_argument("--out", help="output folder (default data/processed/<release>)")
+    b.add_argument("--release", help="release under the raw root (default: newest fetched)")
+    b.add_argument("--force", action="store_true", help="rebuild even if inputs are unchanged")
+    b.set_defaults(func=_build)
+
+    r = sub.add_parser("report", help="execute the notebooks and render the HTML report")
+    r.add_argument("--release", help="data release (default: newest built)")
+    r.add_argument("--start", help="first Kyiv date to show, YYYY-MM-DD")
+    r.add_argument("--end", help="last Kyiv date to show, YYYY-MM-DD")
+    r.add_argument("--name", help="report folder name under reports/")
+    r.set_defaults(func=_report)
+
+    s = sub.add_parser("releases", help="list the releases in the source registry")
+    s.set_defaults(func=_releases)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        args.func(args, ProjectPaths())
+    except AnalysisError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

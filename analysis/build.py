@@ -1,0 +1,170 @@
+"""The ``build`` stage: validated raw files in, processed tables out (atomically).
+
+Outputs (in the output folder): ``strikes.parquet``, ``waves.parquet``, ``quality.json`` and
+``manifest.json``. The manifest records the input hashes and the code fingerprint; when both
+match, a later build is skipped (never redo work whose inputs did not change).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import __version__
+from .atomic import atomic_path, write_json
+from .rawschema import DAILY_FILE, REFERENCE_FILE, read_daily, read_reference
+from .registry import sha256_file
+from .strikes import QualityLog, make_strikes, models_missing_from_reference
+from .taxonomy import WEAPON_CLASSES
+from .waves import MAX_WINDOW_HOURS, assign_waves, grouping_start, summarise_waves
+
+OUTPUT_FILES = ("strikes.parquet", "waves.parquet", "quality.json")
+MANIFEST = "manifest.json"
+FLAG_SAMPLE = 20
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    out_dir: Path
+    rows_read: int
+    strikes_rows: int
+    waves: int
+    skipped: bool
+
+
+def code_fingerprint() -> str:
+    """Hash of the package's source, so any code change invalidates earlier builds."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _manifest(inputs: dict[str, str]) -> dict:
+    return {"inputs": inputs, "code": code_fingerprint(), "package_version": __version__}
+
+
+def is_up_to_date(out_dir: Path, inputs: dict[str, str]) -> bool:
+    path = out_dir / MANIFEST
+    if not path.is_file() or not all((out_dir / f).is_file() for f in OUTPUT_FILES):
+        return False
+    try:
+        old = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return False
+    new = _manifest(inputs)
+    return all(old.get(k) == v for k, v in new.items())
+
+
+def quality_report(
+    raw: pd.DataFrame,
+    strikes: pd.DataFrame,
+    waves: pd.DataFrame,
+    log: QualityLog,
+    missing_from_reference: list[str],
+) -> dict:
+    """Summary of what the build read, produced and noticed (``quality.json``)."""
+    launched_raw = int(pd.to_numeric(raw["launched"], errors="coerce").fillna(0).sum())
+    launched_out = int(strikes["launched"].fillna(0).sum())
+    by_class = strikes.groupby("weapon_class")
+    flags = {
+        name: {"count": len(rows), "rows": rows[:FLAG_SAMPLE]}
+        for name, rows in sorted(log.flags.items())
+    }
+    unmapped = sorted({r["model"] for r in log.flags.get("unmapped_model", [])})
+    return {
+        "rows_read": len(raw),
+        "strike_rows": len(strikes),
+        "waves": len(waves),
+        "timed_waves": int(waves["time_known"].sum()),
+        "launched_total_raw": launched_raw,
+        "launched_total_processed": launched_out,
+        "launched_preserved": launched_raw == launched_out,
+        "first_date": str(strikes["end_date"].min()),
+        "last_date": str(strikes["end_date"].max()),
+        "rows_per_class": {c: int(by_class.size().get(c, 0)) for c in WEAPON_CLASSES},
+        "launched_per_class": {
+            c: int(by_class["launched"].sum().get(c, 0)) for c in WEAPON_CLASSES
+        },
+        "launched_per_origin": {
+            k: int(v) for k, v in strikes.groupby("origin")["launched"].sum().items()
+        },
+        "unmapped_models": unmapped,
+        "models_missing_from_reference": missing_from_reference,
+        "split_rows": log.flags.get("split_by_launched_details", []),
+        "flags": flags,
+    }
+
+
+def locate_raw(raw: Path, release: str | None) -> Path:
+    """A folder that holds the raw files: ``raw`` itself, or ``raw/<dataset>/<release>``."""
+    from .paths import DATASET
+    from .registry import latest_local_release
+
+    if (raw / DAILY_FILE).is_file():
+        return raw
+    release = release or latest_local_release(raw)
+    folder = raw / DATASET / str(release)
+    if release is None or not (folder / DAILY_FILE).is_file():
+        from .errors import FetchError
+
+        raise FetchError(
+            f"no raw files for release {release or '(none fetched)'} under {raw}; "
+            "run `python -m analysis fetch` first"
+        )
+    return folder
+
+
+def build(
+    raw_dir: Path,
+    out_dir: Path,
+    *,
+    today: dt.date | None = None,
+    force: bool = False,
+) -> BuildResult:
+    """Validate the raw files in ``raw_dir`` and write the processed tables to ``out_dir``.
+
+    Validation happens before anything is written; each output is written to a temporary
+    file and renamed into place only after every table has been computed.
+    """
+    daily_path, reference_path = raw_dir / DAILY_FILE, raw_dir / REFERENCE_FILE
+    inputs = {DAILY_FILE: sha256_file(daily_path), REFERENCE_FILE: sha256_file(reference_path)}
+    if not force and is_up_to_date(out_dir, inputs):
+        quality = json.loads((out_dir / "quality.json").read_text(encoding="utf-8"))
+        return BuildResult(out_dir, quality["rows_read"], quality["strike_rows"],
+                           quality["waves"], skipped=True)
+
+    raw = read_daily(daily_path, today=today)
+    reference = read_reference(reference_path)
+    strikes, log = make_strikes(raw)
+    strikes["wave_id"] = assign_waves(strikes)
+    long_window = strikes["time_known"] & (grouping_start(strikes) > strikes["window_start"])
+    for raw_row in strikes.loc[long_window, "raw_row"].unique():
+        log.add(f"window_over_{MAX_WINDOW_HOURS:g}h_clipped_for_grouping", raw_row)
+    strikes = strikes.sort_values(["window_start", "raw_row", "component"], kind="stable")
+    strikes = strikes.reset_index(drop=True)
+    waves = summarise_waves(strikes)
+    quality = quality_report(
+        raw, strikes, waves, log, models_missing_from_reference(raw, reference)
+    )
+    quality["inputs"] = {name: {"path": str(p), "sha256": inputs[name]}
+                         for name, p in ((DAILY_FILE, daily_path),
+                                         (REFERENCE_FILE, reference_path))}
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with atomic_path(out_dir / "strikes.parquet") as s_tmp, \
+            atomic_path(out_dir / "waves.parquet") as w_tmp:
+        strikes.to_parquet(s_tmp, index=False)
+        waves.to_parquet(w_tmp, index=False)
+    write_json(quality, out_dir / "quality.json")
+    write_json(
+        {**_manifest(inputs), "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")},
+        out_dir / MANIFEST,
+    )
+    return BuildResult(out_dir, len(raw), len(strikes), len(waves), skipped=False)
