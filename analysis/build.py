@@ -17,6 +17,7 @@ import pandas as pd
 
 from . import __version__
 from .atomic import atomic_path, write_json
+from .errors import DataValidationError
 from .rawschema import DAILY_FILE, REFERENCE_FILE, read_daily, read_reference
 from .registry import sha256_file
 from .strikes import QualityLog, make_strikes, models_missing_from_reference
@@ -134,6 +135,9 @@ def build(
     file and renamed into place only after every table has been computed.
     """
     daily_path, reference_path = raw_dir / DAILY_FILE, raw_dir / REFERENCE_FILE
+    for path in (daily_path, reference_path):
+        if not path.is_file():
+            raise DataValidationError(f"{path}: file not found")
     inputs = {DAILY_FILE: sha256_file(daily_path), REFERENCE_FILE: sha256_file(reference_path)}
     if not force and is_up_to_date(out_dir, inputs):
         quality = json.loads((out_dir / "quality.json").read_text(encoding="utf-8"))

@@ -22,6 +22,7 @@ from .atomic import write_bytes_from, write_json
 from .errors import FetchError
 from .paths import ProjectPaths, default_mirrors
 from .registry import DAILY_FILE, RAW_FILES, Registry, sha256_file
+from .strikes import occurrence
 
 KEY_COLUMNS = ("time_start", "time_end", "model", "source")
 Downloader = Callable[[str, dict], Path]
@@ -56,7 +57,7 @@ def _keyed(path: Path) -> pd.DataFrame:
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
     df = df.apply(lambda c: c.str.strip())
     key = df[list(KEY_COLUMNS)].agg("|".join, axis=1)
-    df.index = key + "#" + key.groupby(key).cumcount().astype(str)
+    df.index = key + "#" + occurrence(key).astype(str)
     return df
 
 
@@ -135,6 +136,7 @@ def fetch(
     hashes: dict[str, str] = {}
     downloaded: Path | None = None
     download_error: str | None = None
+    pending: list[tuple[Path, Path]] = []  # verified copies, written once all files verify
 
     for name in RAW_FILES:
         expected = registry.expected_sha256(release, name)
@@ -166,6 +168,8 @@ def fetch(
             source = downloaded / name
             origins[name] = "kaggle"
         hashes[name] = _check(source, expected, f"{origins[name]} copy")
+        pending.append((source, target))
+    for source, target in pending:
         write_bytes_from(source, target)
         _freeze(target)
 

@@ -125,18 +125,23 @@ def read_text_table(path: Path, required: tuple[str, ...]) -> pd.DataFrame:
     if not data.strip():
         raise DataValidationError(f"{path}: file is empty (expected a header and data rows)")
     text = _decode(path, data).lstrip("\ufeff")
-    try:
-        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""])
-    except pd.errors.ParserError as exc:
-        raise DataValidationError(f"{path}: not a well-formed comma-separated file: {exc}") from None
-    header = list(df.columns)
-    if len(header) == 1:
-        guess = next((d for d in (";", "\t", "|") if d in header[0]), None)
+    # Judge the delimiter on the header line before parsing: with another delimiter, any data
+    # field that holds a comma makes the parser fail first with a vaguer message.
+    first_line = text.split("\n", 1)[0]
+    if "," not in first_line:
+        guess = next((d for d in (";", "\t", "|") if d in first_line), None)
         if guess is not None:
             name = {"\t": "tab"}.get(guess, repr(guess))
             raise DataValidationError(
                 f"{path}: wrong delimiter: the header is separated by {name}, expected ','"
             )
+    try:
+        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""])
+    except pd.errors.ParserError as exc:
+        raise DataValidationError(
+            f"{path}: not a well-formed comma-separated file: {exc}"
+        ) from None
+    header = list(df.columns)
     missing = [c for c in required if c not in header]
     if missing:
         extra = [c for c in header if c not in required]

@@ -54,15 +54,25 @@ def parse_details(text: object) -> dict[str, int] | None:
 def row_ids(raw: pd.DataFrame) -> pd.Series:
     """Stable id per source row from its report identity, so it survives new releases.
 
-    Rows that share start, end, model and source get an occurrence suffix in file order.
+    Rows that share start, end, model and source get an occurrence suffix (see
+    :func:`occurrence`).
     """
     key = (
         raw["time_start"].str.strip() + "|" + raw["time_end"].str.strip() + "|"
         + raw["model"].str.strip() + "|" + raw["source"].fillna("").str.strip()
     )
     digest = key.map(lambda k: hashlib.sha1(k.encode("utf-8")).hexdigest()[:12])
-    occurrence = key.groupby(key).cumcount()
-    return digest.where(occurrence == 0, digest + "-" + occurrence.astype(str))
+    seen = occurrence(key)
+    return digest.where(seen == 0, digest + "-" + seen.astype(str))
+
+
+def occurrence(key: pd.Series) -> pd.Series:
+    """0, 1, ... among rows sharing a key, counted from the bottom of the file.
+
+    Releases list the newest rows first and prepend new ones, so counting from the oldest row
+    keeps the numbers of existing rows stable when a new release adds a row with the same key.
+    """
+    return key.iloc[::-1].groupby(key.iloc[::-1]).cumcount().reindex(key.index)
 
 
 def allocate(total: float, weights: list[int]) -> list[float]:
@@ -112,7 +122,8 @@ def make_strikes(raw: pd.DataFrame) -> tuple[pd.DataFrame, QualityLog]:
     log = QualityLog()
     frame = raw.copy()
     for column in COUNT_COLUMNS:
-        frame[column] = pd.to_numeric(frame[column].str.strip(), errors="coerce")
+        text = frame[column].astype("string").str.strip()
+        frame[column] = pd.to_numeric(text, errors="coerce").astype("float64")
     start, end = parse_timestamps(frame["time_start"]), parse_timestamps(frame["time_end"])
     windows = window_bounds(start, end)
     ids = row_ids(frame)

@@ -1,0 +1,59 @@
+# One Makefile for set-up, data, report and tests. Needs only Python 3.11+ and make.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: help install fetch build report test test-fast lint lab clean
+
+help:
+	@echo "make report   fetch, build and publish the default report (prints its path last)"
+	@echo "make test     install, fetch, build and run every test (unit, real data, notebooks)"
+	@echo "make lab      open JupyterLab with the project's kernel"
+	@echo "make lint     ruff over the package and tests"
+	@echo "make clean    remove processed tables and reports (raw files stay)"
+
+# The environment is (re)made when missing or older than pyproject.toml. uv installs the
+# stack in seconds; plain pip is the fall-back.
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "error: Python 3.11+ is needed; $(PYTHON) is $$($(PYTHON) --version)"; exit 1; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@if command -v uv >/dev/null 2>&1; then \
+		uv pip install --quiet --python $(PY) -e '.[test]'; \
+	elif $(PY) -m pip install --quiet uv >/dev/null 2>&1; then \
+		$(VENV)/bin/uv pip install --quiet --python $(PY) -e '.[test]'; \
+	else \
+		$(PY) -m pip install --quiet -e '.[test]'; \
+	fi
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+fetch: $(STAMP)
+	$(PY) -m analysis fetch --all
+
+build: fetch
+	$(PY) -m analysis build
+
+report: build
+	@$(PY) -m analysis report
+
+test: fetch
+	$(PY) -m analysis build --release 2026-03-01
+	$(PY) -m analysis build
+	$(PY) -m pytest tests --nbval-lax notebooks
+
+test-fast: $(STAMP)
+	$(PY) -m pytest tests -m "not real_data"
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check analysis tests
+
+lab: $(STAMP)
+	$(PY) -m ipykernel install --sys-prefix --name strike-escalation \
+		--display-name "Python (strike-escalation)" >/dev/null
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+
+clean:
+	rm -rf data/processed/*/ reports/*/ reports/latest

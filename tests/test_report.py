@@ -1,0 +1,118 @@
+"""run_report: papermill execution, HTML without code, the reports/latest link, failures."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from analysis.paths import PROJECT_ROOT, ProjectPaths
+from analysis.report import ReportError, point_latest, report_name, run_report
+
+REAL_PROCESSED = PROJECT_ROOT / "data" / "processed"
+
+
+def _body(html: str) -> str:
+    """The HTML without its style and script blocks (those name CSS classes of every kind)."""
+    return re.sub(r"<style.*?</style>|<script.*?</script>", "", html, flags=re.S)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> ProjectPaths:
+    """A project root in tmp_path that links the real notebooks and processed tables."""
+    if not (REAL_PROCESSED / "2026-04-05" / "strikes.parquet").is_file():
+        pytest.skip("data/processed/2026-04-05/strikes.parquet missing: run "
+                    "`python -m analysis build --release 2026-04-05`")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "notebooks").symlink_to(PROJECT_ROOT / "notebooks", target_is_directory=True)
+    (tmp_path / "data" / "processed").symlink_to(REAL_PROCESSED, target_is_directory=True)
+    return ProjectPaths(root=tmp_path)
+
+
+def test_report_name_defaults_to_the_release_and_period():
+    assert report_name("2026-04-05") == "2026-04-05"
+    period = report_name("2026-04-05", "2025-01-01", "2025-12-31")
+    assert period == "2026-04-05_2025-01-01_2025-12-31"
+    assert report_name("2026-04-05", "2025-01-01") == "2026-04-05_2025-01-01_last"
+    assert report_name("2026-04-05", None, "2025/12/31") == "2026-04-05_first_2025-12-31"
+
+
+@pytest.mark.parametrize("name", ["../elsewhere", "latest", "a b", ".hidden"])
+def test_run_report_refuses_unusable_names(tmp_path, name):
+    (tmp_path / "notebooks").symlink_to(PROJECT_ROOT / "notebooks", target_is_directory=True)
+    with pytest.raises(ReportError, match="not usable as a folder"):
+        run_report(ProjectPaths(root=tmp_path), release="2026-04-05", name=name)
+    assert not (tmp_path / "reports").exists()
+
+
+def test_point_latest_replaces_the_link(tmp_path):
+    for name in ("one", "two"):
+        (tmp_path / name).mkdir()
+        link = point_latest(tmp_path, tmp_path / name)
+        assert os.readlink(link) == name
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["latest", "one", "two"]
+
+
+@pytest.mark.real_data
+def test_report_for_a_period(project):
+    html_path = run_report(project, start="2025-01-01", end="2025-12-31")
+
+    folder = project.reports / "2026-04-05_2025-01-01_2025-12-31"
+    assert html_path == folder / "01_data_overview.html"
+    assert html_path.is_file()
+    assert os.readlink(project.reports / "latest") == folder.name
+    assert not list(folder.glob(".*.tmp")) and not list(project.reports.glob(".latest*"))
+
+    html = html_path.read_text(encoding="utf-8")
+    body = _body(html)
+    for code in ("load_processed(", "validate_parameters(", "import ", "%matplotlib"):
+        assert code not in body
+    assert "jp-InputPrompt" not in body and "jp-OutputPrompt" not in body
+    assert "Release 2026-04-05; period 2025-01-01 to 2025-12-31" in html
+    assert "2025-07" in html and "6,303" in html  # the peak month of drone launches in 2025
+    assert "2025-09-07" in html  # the biggest drone wave of 2025 (810 launched)
+    assert ">2024-12<" not in html and ">2026-01<" not in html  # months outside the period
+    assert "data:image/png;base64," in html
+    assert "Kaggle piterfm/massive-missile-attacks-on-ukraine" in html
+
+    executed = nbformat.read(folder / "01_data_overview.ipynb", as_version=4)
+    injected = [c for c in executed.cells
+                if "injected-parameters" in c.metadata.get("tags", [])]
+    assert len(injected) == 1
+    source = injected[0].source
+    assert 'release = "2026-04-05"' in source
+    assert 'start = "2025-01-01"' in source
+    assert 'end = "2025-12-31"' in source
+    assert f'processed_dir = "{project.processed}"' in source
+    errors = [o for c in executed.cells for o in c.get("outputs", [])
+              if o.output_type == "error"]
+    assert errors == []
+
+
+@pytest.mark.real_data
+def test_failing_notebook_keeps_the_error_and_names_the_cell(project):
+    with pytest.raises(ReportError) as caught:
+        run_report(project, release="2026-04-05", start="2025-12-31", end="2025-01-01")
+
+    message = str(caught.value)
+    assert "01_data_overview.ipynb failed in cell" in message
+    assert re.search(r"line \d+: 'period = validate_parameters\('", message)
+    assert "ValueError: end 2025-01-01 is before start 2025-12-31" in message
+
+    folder = project.reports / "2026-04-05_2025-12-31_2025-01-01"
+    executed_path = folder / "01_data_overview.ipynb"
+    assert str(executed_path) in message
+    executed = nbformat.read(executed_path, as_version=4)
+    failed = [(i, c) for i, c in enumerate(executed.cells)
+              if any(o.output_type == "error" for o in c.get("outputs", []))]
+    assert len(failed) == 1
+    _, cell = failed[0]
+    assert "validate_parameters(" in cell.source
+    assert f"In [{cell.execution_count}]" in message
+    error = next(o for o in cell.outputs if o.output_type == "error")
+    assert error.ename == "ValueError"
+    assert not (folder / "01_data_overview.html").exists()
+    assert not (project.reports / "latest").exists()

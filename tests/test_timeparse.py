@@ -1,0 +1,57 @@
+import pandas as pd
+import pytest
+
+from analysis.timeparse import parse_timestamps, window_bounds
+
+
+def _ts(text: str) -> pd.Timestamp:
+    return pd.Timestamp(text, tz="Europe/Kyiv")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected", "known"),
+    [
+        ("2025-07-09", "2025-07-09 00:00", False),
+        ("2025-07-09 08:30", "2025-07-09 08:30", True),
+        ("2023-05-16 3:30", "2023-05-16 03:30", True),
+        ("2025-03-06 21:00 ", "2025-03-06 21:00", True),
+        ("2024-05-16 ", "2024-05-16 00:00", False),
+    ],
+)
+def test_every_source_timestamp_format_parses_to_kyiv_time(raw, expected, known):
+    parsed = parse_timestamps(pd.Series([raw]))
+    assert parsed.at[0, "ok"]
+    assert parsed.at[0, "ts"] == _ts(expected)
+    assert parsed.at[0, "time_known"] == known
+
+
+def test_kyiv_offset_follows_summer_and_winter_time():
+    parsed = parse_timestamps(pd.Series(["2025-07-09 08:30", "2025-01-15 08:30"]))
+    assert parsed["ts"].dt.strftime("%z").tolist() == ["+0300", "+0200"]
+
+
+@pytest.mark.parametrize(
+    "raw", ["yesterday", "2025-13-01", "2025-02-30", "2025-07-09 25:00", "2025-07-09 08:61", "",
+            "09.07.2025"]
+)
+def test_unparsable_timestamps_are_marked_not_ok(raw):
+    parsed = parse_timestamps(pd.Series([raw]))
+    assert not parsed.at[0, "ok"]
+    assert pd.isna(parsed.at[0, "ts"])
+
+
+def test_spring_forward_gap_moves_forward_and_autumn_repeat_reads_as_summer_time():
+    parsed = parse_timestamps(pd.Series(["2025-03-30 03:30", "2025-10-26 03:30"]))
+    assert parsed.at[0, "ts"] == _ts("2025-03-30 04:00")
+    assert parsed.at[1, "ts"].strftime("%z") == "+0300"
+
+
+def test_date_only_end_covers_the_whole_day_and_instant_lasts_one_minute():
+    start = parse_timestamps(pd.Series(["2025-07-09", "2025-04-04 19:00", "2025-02-20"]))
+    end = parse_timestamps(pd.Series(["2025-07-09", "2025-04-04 19:00", "2025-02-20 10:00"]))
+    w = window_bounds(start, end)
+    assert w.at[0, "window_end"] == _ts("2025-07-10 00:00")
+    assert w.at[1, "window_end"] == _ts("2025-04-04 19:01")
+    assert w.at[2, "window_end"] == _ts("2025-02-20 10:00")
+    assert w["time_known"].tolist() == [False, True, False]
+    assert [str(d) for d in w["end_date"]] == ["2025-07-09", "2025-04-04", "2025-02-20"]
