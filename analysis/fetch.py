@@ -111,6 +111,28 @@ def _check(path: Path, expected: str | None, what: str) -> str:
     return actual
 
 
+def last_covered_date(daily: Path) -> str:
+    """The last Kyiv date (of ``time_end``) a daily file covers: what names its release."""
+    ends = pd.read_csv(daily, usecols=["time_end"], dtype=str)["time_end"].str.strip()
+    return str(ends.str[:10].max())
+
+
+def _check_release_name(release: str, daily: Path) -> None:
+    """A new release must be named by the last date it covers, so that a download of
+    whatever the public source serves today is never recorded under another release's name."""
+    try:
+        last = last_covered_date(daily)
+    except (ValueError, KeyError) as exc:
+        raise FetchError(
+            f"{daily}: cannot read time_end to check the release name ({exc})"
+        ) from None
+    if last != release:
+        raise FetchError(
+            f"{daily} covers dates up to {last}, so it is release {last}, not {release}; "
+            f"fetch it with --release {last}"
+        )
+
+
 def _freeze(path: Path) -> None:
     mode = path.stat().st_mode
     os.chmod(path, mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
@@ -169,6 +191,9 @@ def fetch(
             origins[name] = "kaggle"
         hashes[name] = _check(source, expected, f"{origins[name]} copy")
         pending.append((source, target))
+    if release not in registry.releases:
+        daily = next((s for s, t in pending if t.name == DAILY_FILE), target_dir / DAILY_FILE)
+        _check_release_name(release, daily)
     for source, target in pending:
         write_bytes_from(source, target)
         _freeze(target)

@@ -287,3 +287,15 @@ def test_diff_of_a_release_with_itself_is_empty(tmp_path):
     diff = diff_releases("r1", old, "r1", old)
     assert all(isinstance(f, pd.DataFrame) and f.empty
                for f in (diff.added, diff.changed, diff.removed))
+
+
+@real_data
+def test_new_release_named_after_another_date_is_refused_and_not_recorded(tmp_path):
+    paths = make_project(tmp_path / "project", releases=(OLD,))
+    mirror = tmp_path / "mirror"
+    copy_release(NEW, mirror / "2026-05-03")  # 2026-04-05 files under a later name
+    with pytest.raises(FetchError, match=r"covers dates up to 2026-04-05.*--release 2026-04-05"):
+        fetch("2026-05-03", paths=paths, mirrors=[mirror], downloader=Offline(),
+              today=dt.date.fromisoformat(TODAY))
+    assert registry_entry(paths, "2026-05-03") is None
+    assert state(paths.raw_release("2026-05-03")) == {}
