@@ -17,9 +17,10 @@ import pandas as pd
 
 from . import __version__
 from .atomic import atomic_path, write_json
-from .errors import DataValidationError
+from .errors import DataValidationError, FetchError
+from .paths import DATASET, PROJECT_ROOT
 from .rawschema import DAILY_FILE, REFERENCE_FILE, read_daily, read_reference
-from .registry import sha256_file
+from .registry import latest_local_release, sha256_file
 from .strikes import QualityLog, make_strikes, models_missing_from_reference
 from .taxonomy import WEAPON_CLASSES
 from .waves import MAX_WINDOW_HOURS, assign_waves, grouping_start, summarise_waves
@@ -103,18 +104,20 @@ def quality_report(
     }
 
 
+def _display_path(path: Path) -> str:
+    """Project-relative path when inside the project, so outputs do not embed a machine path."""
+    resolved = path.resolve()
+    return str(resolved.relative_to(PROJECT_ROOT) if resolved.is_relative_to(PROJECT_ROOT)
+               else resolved)
+
+
 def locate_raw(raw: Path, release: str | None) -> Path:
     """A folder that holds the raw files: ``raw`` itself, or ``raw/<dataset>/<release>``."""
-    from .paths import DATASET
-    from .registry import latest_local_release
-
     if (raw / DAILY_FILE).is_file():
         return raw
     release = release or latest_local_release(raw)
     folder = raw / DATASET / str(release)
     if release is None or not (folder / DAILY_FILE).is_file():
-        from .errors import FetchError
-
         raise FetchError(
             f"no raw files for release {release or '(none fetched)'} under {raw}; "
             "run `python -m analysis fetch` first"
@@ -157,7 +160,7 @@ def build(
     quality = quality_report(
         raw, strikes, waves, log, models_missing_from_reference(raw, reference)
     )
-    quality["inputs"] = {name: {"path": str(p), "sha256": inputs[name]}
+    quality["inputs"] = {name: {"path": _display_path(p), "sha256": inputs[name]}
                          for name, p in ((DAILY_FILE, daily_path),
                                          (REFERENCE_FILE, reference_path))}
 
