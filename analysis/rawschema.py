@@ -17,10 +17,9 @@ import pandera.pandas as pa
 from pandera.errors import SchemaError, SchemaErrors
 
 from .errors import DataValidationError
+from .registry import DAILY_FILE, REFERENCE_FILE  # noqa: F401 - re-exported for callers
 from .timeparse import KYIV, parse_timestamps
 
-DAILY_FILE = "missile_attacks_daily.csv"
-REFERENCE_FILE = "missiles_and_uavs.csv"
 COUNT_COLUMNS = ("launched", "destroyed", "not_reach_goal", "still_attacking")
 DAILY_COLUMNS = (
     "time_start", "time_end", "model", "launch_place", "target", "launched", "destroyed",
