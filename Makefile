@@ -4,13 +4,14 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: help install fetch build report test test-fast lint lab clean
+.PHONY: help install fetch build forecast report test test-fast bench lint lab clean
 
 help:
 	@echo "make report   fetch, build and publish the default report (prints its path last)"
 	@echo "make test     install, fetch, build and run every test (unit, real data, notebooks)"
 	@echo "make lab      open JupyterLab with the project's kernel"
-	@echo "make lint     ruff over the package and tests"
+	@echo "make bench    time every model on the real snapshot (prints figures)"
+	@echo "make lint     ruff over the package, tests and benchmarks"
 	@echo "make clean    remove processed tables and reports (raw files stay)"
 
 # The environment is (re)made when missing or older than pyproject.toml. uv installs the
@@ -34,26 +35,32 @@ fetch: $(STAMP)
 	$(PY) -m analysis fetch --all
 
 build: fetch
-	$(PY) -m analysis build
+	$(PY) -m analysis build --all
 
-report: build
+forecast: build
+	$(PY) -m analysis forecast --all
+
+report: forecast
 	@$(PY) -m analysis report
 
-test: fetch
-	$(PY) -m analysis build --release 2026-03-01
-	$(PY) -m analysis build
+test: build
 	$(PY) -m pytest tests --nbval-lax notebooks
+
+bench: $(STAMP)
+	$(PY) benchmarks/bench_models.py
 
 test-fast: $(STAMP)
 	$(PY) -m pytest tests -m "not real_data"
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check analysis tests
+	$(VENV)/bin/ruff check analysis tests benchmarks
 
 lab: $(STAMP)
 	$(PY) -m ipykernel install --sys-prefix --name strike-escalation \
 		--display-name "Python (strike-escalation)" >/dev/null
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
 
+# Forecast snapshots are the record of what was predicted when: clean keeps them.
 clean:
-	rm -rf data/processed/*/ reports/*/ reports/latest
+	rm -rf data/processed/*/ reports/latest
+	find reports -mindepth 1 -maxdepth 1 -type d ! -name forecasts -exec rm -rf {} +

@@ -30,18 +30,24 @@ def _fetch(args: argparse.Namespace, paths: ProjectPaths) -> None:
 
 def _build(args: argparse.Namespace, paths: ProjectPaths) -> None:
     from .build import build, locate_raw
+    from .registry import local_releases
 
     raw_root = Path(args.raw) if args.raw else paths.raw
-    raw_dir = locate_raw(raw_root, args.release)
-    out = Path(args.out) if args.out else paths.processed_release(
-        args.release or raw_dir.name
-    )
-    result = build(raw_dir, out, force=args.force)
-    state = "up to date, skipped" if result.skipped else "built"
-    print(
-        f"{state}: {result.rows_read} raw rows -> {result.strikes_rows} strike rows, "
-        f"{result.waves} waves in {result.out_dir}"
-    )
+    if args.all:
+        if args.out or args.release:
+            raise AnalysisError("build --all takes no --out or --release")
+        releases = local_releases(raw_root)
+    else:
+        releases = [args.release]
+    for release in releases:
+        raw_dir = locate_raw(raw_root, release)
+        out = Path(args.out) if args.out else paths.processed_release(release or raw_dir.name)
+        result = build(raw_dir, out, force=args.force)
+        state = "up to date, skipped" if result.skipped else "built"
+        print(
+            f"{state}: {result.rows_read} raw rows -> {result.strikes_rows} strike rows, "
+            f"{result.waves} waves in {result.out_dir}"
+        )
 
 
 def _report(args: argparse.Namespace, paths: ProjectPaths) -> None:
@@ -51,6 +57,38 @@ def _report(args: argparse.Namespace, paths: ProjectPaths) -> None:
         paths=paths, release=args.release, start=args.start, end=args.end, name=args.name
     )
     print(html)
+
+
+def _forecast(args: argparse.Namespace, paths: ProjectPaths) -> None:
+    from .models.forecast import (
+        has_snapshots,
+        save_scores,
+        score_snapshots,
+        snapshot_folder,
+        snapshot_release,
+        summarise_scores,
+        weekly_table,
+    )
+    from .overview import available_releases, load_processed
+
+    folder = snapshot_folder(paths)
+    releases = available_releases(paths.processed)
+    chosen = releases if args.all else [args.release or (releases[-1] if releases else None)]
+    for release in chosen:
+        data = load_processed(release, paths.processed)
+        if args.force or not has_snapshots(folder, data.release):
+            saved = snapshot_release(data.strikes, data.release, folder, h=args.h)
+            print(f"release {data.release}: {len(saved)} forecast snapshots in {folder}")
+        else:
+            print(f"release {data.release}: snapshots already in {folder}, kept")
+        scored = score_snapshots(folder, weekly_table(data.strikes), data.release)
+        if scored.empty:
+            continue
+        save_scores(scored, folder, data.release)
+        for row in summarise_scores(scored).itertuples():
+            print(f"  {row.release} forecast of {row.series} ({row.model}) on {row.scored_on}: "
+                  f"{row.weeks} weeks, MAE {row.mae:,.0f}, 80% hits {row.hit80:.0%}, "
+                  f"95% hits {row.hit95:.0%}")
 
 
 def _releases(args: argparse.Namespace, paths: ProjectPaths) -> None:
@@ -80,6 +118,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--raw", help="folder with the raw CSVs, or a raw root (default data/raw)")
     b.add_argument("--out", help="output folder (default data/processed/<release>)")
     b.add_argument("--release", help="release under the raw root (default: newest fetched)")
+    b.add_argument("--all", action="store_true", help="build every fetched release")
     b.add_argument("--force", action="store_true", help="rebuild even if inputs are unchanged")
     b.set_defaults(func=_build)
 
@@ -89,6 +128,13 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--end", help="last Kyiv date to show, YYYY-MM-DD")
     r.add_argument("--name", help="report folder name under reports/")
     r.set_defaults(func=_report)
+
+    c = sub.add_parser("forecast", help="save forecast snapshots and score earlier ones")
+    c.add_argument("--release", help="built release (default: newest built)")
+    c.add_argument("--all", action="store_true", help="every built release, oldest first")
+    c.add_argument("--h", type=int, default=8, help="weeks ahead (default 8)")
+    c.add_argument("--force", action="store_true", help="replace existing snapshots")
+    c.set_defaults(func=_forecast)
 
     s = sub.add_parser("releases", help="list the releases in the source registry")
     s.set_defaults(func=_releases)

@@ -64,8 +64,13 @@ class Registry:
         return Registry(self.dataset, {**self.releases, entry["release"]: entry})
 
 
+def local_releases(raw: Path) -> list[str]:
+    """Release folders under ``raw/<dataset>/`` that hold the daily file, oldest first."""
+    base = Path(raw) / DATASET
+    return sorted(p.name for p in base.glob("*") if (p / DAILY_FILE).is_file())
+
+
 def latest_local_release(raw: Path) -> str | None:
     """Newest release folder under ``raw/<dataset>/`` that holds the daily file."""
-    base = Path(raw) / DATASET
-    found = sorted(p.name for p in base.glob("*") if (p / DAILY_FILE).is_file())
+    found = local_releases(raw)
     return found[-1] if found else None

@@ -1,0 +1,229 @@
+"""Interception model: beta-binomial saturation slope on simulated waves, the class-wave
+table's rules (caps, exclusions, kinetic-only sample) on hand-written rows, real-data pins."""
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.models.interception import (
+    CLASSES,
+    class_waves,
+    doubling_effect,
+    fit_interception,
+    interception_model,
+    measure_sample,
+    simulate_interception,
+    wilson,
+)
+
+
+def _fit(frame, column="defeated"):
+    years = (frame["date"] - frame["date"].min()).dt.days / 365.25
+    return fit_interception(frame["launched"], frame[column], years)
+
+
+def _salvo_row(fit):
+    c = fit.coefficients()
+    return c[(c["model"] == "beta_binomial") & (c["term"] == "log2_salvo")].iloc[0]
+
+
+def test_slope_interval_holds_the_true_saturation_slope():
+    hits, estimates = [], []
+    for seed in range(20):
+        frame, truth = simulate_interception(300, slope=-0.3, rho=0.05, seed=seed)
+        row = _salvo_row(_fit(frame))
+        hits.append(row["ci_low"] <= truth["slope"] <= row["ci_high"])
+        estimates.append(row["estimate"])
+    assert np.mean(hits) >= 0.8  # nominal 95%
+    assert np.mean(estimates) == pytest.approx(-0.3, abs=0.03)
+    assert row["ci_high"] < 0  # the last run also finds saturation
+
+
+def test_zero_slope_gives_an_interval_containing_zero():
+    hits = []
+    for seed in range(10):
+        frame, _ = simulate_interception(300, slope=0.0, rho=0.05, seed=50 + seed)
+        row = _salvo_row(_fit(frame))
+        hits.append(row["ci_low"] <= 0 <= row["ci_high"])
+    assert np.mean(hits) >= 0.8
+
+
+def test_over_dispersion_is_detected_and_absent_when_binomial():
+    frame, _ = simulate_interception(300, rho=0.05, seed=11)
+    fit = _fit(frame)
+    assert fit.dispersion > 2  # quasi-binomial Pearson scale
+    assert fit.rho_ci()[0] > 0.02 and fit.rho == pytest.approx(0.05, abs=0.025)
+    plain, _ = simulate_interception(300, rho=0.0, seed=11)
+    fit = _fit(plain)
+    assert 0.7 < fit.dispersion < 1.4
+    assert fit.rho < 0.01
+
+
+def test_doubling_effect_is_the_difference_of_the_two_fitted_rates():
+    frame, _ = simulate_interception(300, slope=-0.3, rho=0.05, seed=5)
+    fit = _fit(frame)
+    effect = doubling_effect(fit, 100.0, 1.5)
+    eta = fit.params @ np.array([1.0, np.log2(100.0), 1.5])
+    assert effect["rate"] == pytest.approx(1 / (1 + np.exp(-eta)))
+    eta2 = eta + fit.params[1]
+    assert effect["change_points"] == pytest.approx(100 * (1 / (1 + np.exp(-eta2))
+                                                           - effect["rate"]))
+    assert effect["change_ci_low"] < effect["change_points"] < effect["change_ci_high"] < 0
+
+
+def test_wilson_interval_known_value():
+    low, high = wilson(np.array([8]), np.array([10]))
+    assert (round(float(low[0]), 4), round(float(high[0]), 4)) == (0.4902, 0.9433)
+
+
+# ---- hand-written waves and strikes -------------------------------------------------------
+
+_STRIKES = [  # raw_row, wave_id, weapon_class, model, launched, destroyed, nrg, allocated
+    (0, 0, "strike_drone", "Shahed-136/131", 16, 15, 11, False),        # capped: 26 > 16
+    (1, 1, "strike_drone", "Shahed-136/131", 810, 747, None, False),    # combined reporting
+    (2, 2, "strike_drone", "Shahed-136/131", 728, 296, 415, False),     # split reported
+    (3, 2, "cruise_missile", "Kalibr", 10, None, None, False),          # destroyed missing
+    (4, 3, "ballistic_missile", "Iskander-M/KN-23", 12, 8, None, True),  # allocated across
+    (4, 3, "cruise_missile", "Iskander-K", 8, 5, None, True),
+    (5, 4, "ballistic_missile", "Iskander-M", 3, 1, None, False),
+    (6, 4, "mixed_missile", "C-400 and Iskander-M", 5, 2, None, False),  # lumped ballistic
+    (7, 4, "cruise_missile", "X-101/X-555", 20, 18, 1, False),
+    (8, 5, "cruise_missile", "Kalibr", 4, 3, None, False),
+    (9, 5, "recon_drone", "Orlan-10", 2, 2, None, False),
+]
+
+
+def _hand_tables():
+    strikes = pd.DataFrame(_STRIKES, columns=["raw_row", "wave_id", "weapon_class", "model",
+                                              "launched", "destroyed", "not_reach_goal",
+                                              "destroyed_allocated"])
+    for column in ("launched", "destroyed", "not_reach_goal"):
+        strikes[column] = strikes[column].astype("Int64")
+    waves = pd.DataFrame({"wave_id": range(6),
+                          "date": [dt.date(2025, 1, d) for d in range(1, 7)],
+                          "time_known": [True, True, True, True, True, False]})
+    for weapon_class in (*CLASSES, "mixed_missile", "recon_drone"):
+        rows = strikes[strikes["weapon_class"] == weapon_class]
+        for value in ("launched", "destroyed"):
+            waves[f"{value}_{weapon_class}"] = rows.groupby("wave_id")[value].sum().reindex(
+                waves["wave_id"], fill_value=0).to_numpy()
+    return waves, strikes
+
+
+def test_class_waves_caps_and_flags():
+    waves, strikes = _hand_tables()
+    drones = class_waves(waves, strikes, "strike_drone").set_index("wave_id")
+    assert list(drones.index) == [0, 1, 2]  # waves without drones are not drone waves
+    assert drones.loc[0, "defeated"] == 16 and drones.loc[0, "capped"]
+    assert drones.loc[1, "defeated"] == 747 and not drones.loc[1, "split_reported"]
+    assert drones.loc[2, "defeated"] == 711 and drones.loc[2, "kinetic"] == 296
+    cruise = class_waves(waves, strikes, "cruise_missile").set_index("wave_id")
+    assert cruise.loc[2, "counts_missing"] and not cruise.loc[2, "eligible"]
+    assert cruise.loc[3, "allocated_across_classes"] and not cruise.loc[3, "eligible"]
+    assert not cruise.loc[4, "mixed_in_wave"]  # the lumped row holds no cruise missile
+    assert cruise.loc[4, "defeated"] == 19 and cruise.loc[4, "kinetic"] == 18
+    ballistic = class_waves(waves, strikes, "ballistic_missile").set_index("wave_id")
+    assert ballistic.loc[4, "mixed_in_wave"] and not ballistic.loc[4, "eligible"]
+    with pytest.raises(ValueError, match="weapon_class"):
+        class_waves(waves, strikes, "recon_drone")
+
+
+def test_kinetic_sample_needs_a_reported_split_for_drones_only():
+    waves, strikes = _hand_tables()
+    drones = class_waves(waves, strikes, "strike_drone")
+    assert measure_sample(drones, "strike_drone", "defeat")["wave_id"].tolist() == [0, 1, 2]
+    kinetic = measure_sample(drones, "strike_drone", "kinetic")
+    assert kinetic["wave_id"].tolist() == [0, 2]
+    assert kinetic["successes"].tolist() == [15, 296]
+    cruise = class_waves(waves, strikes, "cruise_missile")
+    assert measure_sample(cruise, "cruise_missile", "kinetic")["wave_id"].tolist() == [4]
+    assert measure_sample(cruise, "cruise_missile", "defeat", timed_only=False)[
+        "wave_id"].tolist() == [4, 5]
+
+
+def _tables_from_simulation(frame):
+    """A simulated class table as waves + strikes of strike drones (one row per wave)."""
+    strikes = pd.DataFrame({
+        "raw_row": frame["wave_id"], "wave_id": frame["wave_id"],
+        "weapon_class": "strike_drone", "model": "Shahed-136/131",
+        "launched": frame["launched"].astype("Int64"),
+        "destroyed": frame["destroyed"].astype("Int64"),
+        "not_reach_goal": frame["not_reach_goal"].astype("Int64"),
+        "destroyed_allocated": False,
+    })
+    waves = pd.DataFrame({"wave_id": frame["wave_id"], "date": frame["date"].dt.date,
+                          "time_known": True})
+    for weapon_class in CLASSES:
+        own = weapon_class == "strike_drone"
+        waves[f"launched_{weapon_class}"] = frame["launched"] if own else 0
+        waves[f"destroyed_{weapon_class}"] = frame["destroyed"] if own else 0
+    return waves, strikes
+
+
+def test_model_end_to_end_recovers_the_slope_and_reports_both_measures():
+    frame, truth = simulate_interception(300, slope=-0.4, rho=0.05, seed=21)
+    waves, strikes = _tables_from_simulation(frame)
+    result = interception_model(waves, strikes, classes=["strike_drone"])
+    s = result.summary
+    assert s["strike_drone_defeat_log2_salvo_ci_low"] <= -0.4 <= (
+        s["strike_drone_defeat_log2_salvo_ci_high"])
+    assert s["strike_drone_defeat_doubling_points"] < 0
+    assert s["strike_drone_kinetic_n_waves"] == int((frame["not_reach_goal"] > 0).sum())
+    coefficients = result.table("coefficients")
+    assert set(coefficients["measure"]) == {"defeat", "kinetic"}
+    assert {"const", "log2_salvo", "years", "rho", "dispersion"} <= set(coefficients["term"])
+    assert set(result.table("sensitivity")["variant"]) == {"main", "quasi_binomial",
+                                                          "year_effects"}
+    effects = result.table("effects")
+    assert effects.loc[0, "salvo_doubled"] == 2 * effects.loc[0, "salvo"]
+    assert "points" in s["headline"]
+
+
+# ---- real data ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def real_interception(real_waves, real_strikes):
+    return interception_model(real_waves, real_strikes)
+
+
+@pytest.mark.real_data
+def test_real_reporting_practice_nights(real_waves, real_strikes):
+    drones = class_waves(real_waves, real_strikes, "strike_drone")
+    by_date = drones.set_index(drones["date"].dt.strftime("%Y-%m-%d"))
+    assert by_date.loc["2025-09-07", ["launched", "defeated", "kinetic"]].tolist() == [
+        810, 747, 747]
+    assert not by_date.loc["2025-09-07", "split_reported"]
+    assert by_date.loc["2025-07-09", ["launched", "defeated", "kinetic"]].tolist() == [
+        728, 711, 296]
+    assert int(drones["capped"].sum()) == 1  # 2024-12-28: 15 destroyed + 11 lost of 16
+
+
+@pytest.mark.real_data
+def test_real_pooled_rates_and_samples(real_interception):
+    s = real_interception.summary
+    assert round(s["strike_drone_defeat_rate_2025"], 3) == 0.862
+    assert (s["strike_drone_defeat_n_waves"], s["strike_drone_kinetic_n_waves"]) == (624, 277)
+    assert s["ballistic_missile_defeat_n_waves"] == 207
+    assert s["strike_drone_capped_waves"] == 1
+
+
+@pytest.mark.real_data
+def test_real_salvo_coefficients(real_interception):
+    s = real_interception.summary
+    # Larger drone salvos go with a *higher* defeat rate, not saturation ...
+    assert s["strike_drone_defeat_log2_salvo_ci_low"] > 0
+    assert 2 < s["strike_drone_defeat_doubling_points"] < 4.5
+    # ... which comes from drones lost (not_reach_goal), not from those shot down.
+    assert s["strike_drone_kinetic_log2_salvo_ci_low"] < 0 < (
+        s["strike_drone_kinetic_log2_salvo_ci_high"])
+    assert s["ballistic_missile_defeat_log2_salvo_ci_low"] > 0
+    assert s["cruise_missile_defeat_log2_salvo_ci_low"] < 0 < (
+        s["cruise_missile_defeat_log2_salvo_ci_high"])
+    sens = real_interception.table("sensitivity")
+    drones = sens[sens["weapon_class"] == "strike_drone"]
+    assert (drones["ci_low"] > 0).all()  # every variant agrees on the sign
+    fits = real_interception.table("fits")
+    assert fits["converged"].all()
+    assert (fits["pearson_dispersion"] > 1).all() and (fits["rho_ci_low"] > 0).all()

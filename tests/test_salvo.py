@@ -1,0 +1,181 @@
+"""Salvo-size model: quantile trends on simulated waves, record tables, real-data pins."""
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.models.salvo import (
+    fit_quantile_trend,
+    record_progression,
+    records,
+    salvo_model,
+    salvo_sample,
+    simulate_salvos,
+    years_since,
+)
+
+
+def _fit_sample(waves, quantile, knots=()):
+    sample = salvo_sample(waves, "drones")
+    t = years_since(sample["date"], sample["date"].min())
+    return fit_quantile_trend(t, sample["size"], quantile, knots)
+
+
+def test_simulator_quantile_lines_are_what_it_says():
+    waves, truth = simulate_salvos(20000, slope=40.0, intercept=20.0, sigma=0.5, seed=1)
+    t = years_since(pd.to_datetime(waves["date"]), pd.Timestamp("2022-10-01"))
+    late, early = waves["drones_launched"][t > 3.0], waves["drones_launched"][t < 0.5]
+    # Median about 20 + 40 t: ~147 in the last half-year, ~30 in the first.
+    assert late.median() == pytest.approx(20 + 40 * 3.25, rel=0.08)
+    assert early.median() == pytest.approx(20 + 40 * 0.25, rel=0.1)
+    assert truth["q90"] == pytest.approx(40 * np.exp(0.5 * 1.2816), rel=1e-3)
+
+
+def test_median_and_q90_slope_intervals_hold_the_truth_in_repeated_simulations():
+    hits = {0.5: [], 0.9: []}
+    for seed in range(20):
+        waves, truth = simulate_salvos(300, seed=seed)
+        for q, key in ((0.5, "q50"), (0.9, "q90")):
+            slope = _fit_sample(waves, q).segment_slopes().iloc[0]
+            hits[q].append(slope["ci_low"] <= truth[key] <= slope["ci_high"])
+    # Nominal 95%; with 20 runs anything from 80% up is consistent with it.
+    assert np.mean(hits[0.5]) >= 0.8
+    assert np.mean(hits[0.9]) >= 0.8
+
+
+def test_salvo_model_on_simulated_waves_reports_slopes_holding_the_truth():
+    waves, truth = simulate_salvos(500, slope=60.0, seed=7)
+    result = salvo_model(waves, knots=())
+    slopes = result.table("slopes")
+    main = slopes[(slopes["population"] == "timed") & (slopes["measure"] == "drones")]
+    for q, key in ((0.5, "q50"), (0.9, "q90")):
+        row = main[(main["quantile"] == q) & (main["spec"] == "linear")].iloc[0]
+        assert row["ci_low"] <= truth[key] <= row["ci_high"]
+    assert result.summary["drones_q50_linear_ci_low"] <= 60 <= (
+        result.summary["drones_q50_linear_ci_high"])
+    assert slopes["measure"].eq("drones").all()  # no missile sample: no missile rows
+
+
+def test_piecewise_trend_recovers_both_segment_slopes():
+    # Median grows 40/yr, then 120/yr from 2.25 years on.
+    hits = []
+    for seed in range(3):
+        waves, truth = simulate_salvos(600, slope=40.0, knot=2.25, slope_after=120.0,
+                                       seed=100 + seed)
+        sample = salvo_sample(waves, "drones")
+        shift = years_since(pd.DatetimeIndex([sample["date"].min()]),
+                            pd.Timestamp("2022-10-01"))[0]
+        slopes = _fit_sample(waves, 0.5, [2.25 - shift]).segment_slopes()
+        hits.append([lo <= x <= hi for lo, hi, x in zip(
+            slopes["ci_low"], slopes["ci_high"], [truth["q50"], truth["q50_after"]],
+            strict=True)])
+    assert np.mean(hits) >= 0.8
+    # A straight line through the same data misses the late growth.
+    linear = _fit_sample(waves, 0.5).segment_slopes().iloc[0]
+    assert linear["slope"] < 90
+
+
+def test_zero_growth_gives_an_interval_around_zero():
+    waves, _ = simulate_salvos(400, intercept=100.0, slope=0.0, seed=3)
+    slope = _fit_sample(waves, 0.5).segment_slopes().iloc[0]
+    assert slope["ci_low"] <= 0 <= slope["ci_high"]
+
+
+def _hand_waves():
+    rows = [  # wave_id, date, time_known, drones, missiles
+        (0, "2024-01-01", True, 0, 5),
+        (1, "2024-01-02", True, 10, 0),
+        (2, "2024-01-02", False, 10, 8),   # ties the drone record: not a break
+        (3, "2024-01-05", False, 30, 2),   # untimed record
+        (4, "2024-01-09", True, 25, 8),    # ties the missile record: not a break
+        (5, "2024-01-10", True, 31, 9),
+        (6, "2024-01-12", True, 3, 0),
+    ]
+    return pd.DataFrame(rows, columns=["wave_id", "date", "time_known", "drones_launched",
+                                       "missiles_launched"]).assign(
+        date=lambda d: [dt.date.fromisoformat(x) for x in d["date"]])
+
+
+def test_record_progression_on_a_hand_written_table():
+    prog = record_progression(_hand_waves())
+    drones = prog[prog["measure"] == "drones"]
+    assert drones["wave_id"].tolist() == [1, 3, 5]
+    assert drones["record"].tolist() == [10, 30, 31]
+    assert drones["previous_record"].tolist() == [0, 10, 30]
+    assert drones["days_since_previous"].tolist()[1:] == [3, 5]
+    missiles = prog[prog["measure"] == "missiles"]
+    assert missiles["wave_id"].tolist() == [0, 2, 5]
+    assert missiles["record"].tolist() == [5, 8, 9]
+    assert str(missiles["previous_date"].iloc[2].date()) == "2024-01-02"
+    timed = record_progression(_hand_waves(), timed_only=True)
+    assert timed[timed["measure"] == "drones"]["record"].tolist() == [10, 25, 31]
+
+
+def test_records_rank_the_largest_waves_and_break_ties_by_date():
+    top = records(_hand_waves(), n=3)
+    assert top[top["by"] == "drones"]["wave_id"].tolist() == [5, 3, 4]
+    assert top[top["by"] == "missiles"]["wave_id"].tolist() == [5, 2, 4]
+    assert top["rank"].tolist() == [1, 2, 3, 1, 2, 3]
+
+
+def test_sample_keeps_timed_waves_that_used_the_weapon():
+    sample = salvo_sample(_hand_waves(), "drones")
+    assert sample["wave_id"].tolist() == [1, 4, 5, 6]
+    assert salvo_sample(_hand_waves(), "drones", timed_only=False)["wave_id"].tolist() == [
+        1, 2, 3, 4, 5, 6]
+    with pytest.raises(ValueError, match="measure"):
+        salvo_sample(_hand_waves(), "tanks")
+
+
+@pytest.fixture(scope="module")
+def real_salvo(real_waves):
+    return salvo_model(real_waves)
+
+
+@pytest.mark.real_data
+def test_real_records(real_salvo):
+    s = real_salvo.summary
+    assert (s["record_drones"], s["record_drones_date"]) == (810, "2025-09-07")
+    assert (s["record_missiles"], s["record_missiles_date"]) == (127, "2024-08-26")
+    top = real_salvo.table("records")
+    drones = top[top["by"] == "drones"]
+    assert len(drones) == 10
+    assert [str(d.date()) for d in drones["date"].head(2)] == ["2025-09-07", "2025-07-09"]
+    assert drones["drones"].head(4).tolist() == [810, 728, 653, 653]
+    missiles = top[top["by"] == "missiles"]
+    assert missiles["missiles"].head(3).tolist() == [127, 122, 120]
+
+
+@pytest.mark.real_data
+def test_real_record_progression(real_salvo):
+    prog = real_salvo.table("record_progression")
+    drones = prog[prog["measure"] == "drones"]
+    assert [str(d.date()) for d in drones["date"].tail(6)] == [
+        "2025-05-26", "2025-06-01", "2025-06-09", "2025-07-04", "2025-07-09", "2025-09-07"]
+    assert drones["record"].tail(3).tolist() == [539, 728, 810]
+    assert len(drones) == 24
+    # Untimed record nights stay in the progression (e.g. 75 drones on 2023-11-25).
+    assert drones.set_index(drones["date"].dt.strftime("%Y-%m-%d")).loc[
+        "2023-11-25", "record"] == 75
+    missiles = prog[prog["measure"] == "missiles"]
+    assert [str(d.date()) for d in missiles["date"]] == [
+        "2022-09-28", "2022-10-09", "2022-10-10", "2022-11-15", "2022-12-16", "2023-02-10",
+        "2023-12-29", "2024-08-26"]
+    assert missiles["record"].tolist() == [5, 22, 84, 98, 103, 106, 122, 127]
+
+
+@pytest.mark.real_data
+def test_real_slopes(real_salvo):
+    s = real_salvo.summary
+    assert s["timed_drone_waves"] == 624 and s["timed_missile_waves"] == 384
+    # Drone salvos grow: median by about 40 drones per year, 90th percentile far faster in 2025.
+    assert 35 < s["drones_q50_linear_slope"] < 45
+    assert s["drones_q50_linear_ci_low"] > 30
+    assert s["drones_q90_piecewise_segment1_ci_low"] > s["drones_q90_piecewise_segment0_ci_high"]
+    # Missile salvos: no overall growth in the median.
+    assert s["missiles_q50_linear_ci_low"] <= 0 <= s["missiles_q50_linear_ci_high"]
+    fitted = real_salvo.table("fitted")
+    assert {"fitted", "ci_low", "ci_high"} <= set(fitted.columns)
+    assert set(fitted["spec"]) == {"linear", "piecewise"}
