@@ -21,7 +21,8 @@ GROUPINGS = {"weapon_class": WEAPON_CLASSES, "origin": ORIGINS}
 HEADLINE_GROUPS = {"drones": DRONE_CLASSES, "missiles": MISSILE_CLASSES}
 
 
-def _dates(values: pd.Series) -> pd.Series:
+def as_timestamps(values: pd.Series) -> pd.Series:
+    """Kyiv calendar dates (``date`` objects or ``YYYY-MM-DD`` text) as naive timestamps."""
     return pd.to_datetime(pd.Series(values).astype("string"), format="%Y-%m-%d")
 
 
@@ -79,7 +80,7 @@ def series(
     unknown = sorted(set(chosen) - set(known))
     if unknown:
         raise ValueError(f"unknown {by} value(s) {unknown}; known: {', '.join(known)}")
-    days = _dates(frame["end_date"])
+    days = as_timestamps(frame["end_date"])
     first, last = _bounds(days, start, end)
     cal = calendar(first, last, freq)
     inside = (days >= first) & (days <= last) & frame[by].isin(chosen)
@@ -122,7 +123,7 @@ def wave_series(
 ) -> pd.DataFrame:
     """Wide table of wave headline totals per period (``period, drones_launched, ...,
     waves, days, complete``), dated by each wave's Kyiv end date; zeros on quiet periods."""
-    days = _dates(waves["date"])
+    days = as_timestamps(waves["date"])
     first, last = _bounds(days, start, end)
     cal = calendar(first, last, freq)
     inside = (days >= first) & (days <= last)
@@ -133,3 +134,39 @@ def wave_series(
     for column in (*WAVE_VALUES, "waves"):
         out[column] = out[column].astype("int64")
     return out.reset_index()
+
+
+def infer_grouping(groups: Sequence[str]) -> str:
+    """The ``by`` that knows every name in ``groups``: headline, weapon_class or origin."""
+    for by, known in (("headline", tuple(HEADLINE_GROUPS)), ("weapon_class", WEAPON_CLASSES),
+                      ("origin", ORIGINS)):
+        if set(groups) <= set(known):
+            return by
+    raise ValueError(
+        f"group(s) {sorted(groups)} are not all headline groups ({', '.join(HEADLINE_GROUPS)}),"
+        " weapon classes or origins; give `by`"
+    )
+
+
+def complete_counts(
+    strikes: pd.DataFrame,
+    group: str | Sequence[str],
+    *,
+    by: str | None = None,
+    freq: str = "W",
+    start: str | dt.date | None = None,
+    end: str | dt.date | None = None,
+    value: str = "launched",
+) -> pd.Series:
+    """Counts of one group (or the sum of several) per complete period, indexed by the
+    period's first day; the partly observed first and last periods are dropped."""
+    groups = [group] if isinstance(group, str) else list(group)
+    if not groups:
+        raise ValueError("give at least one group")
+    by = by or infer_grouping(groups)
+    long = series(strikes, by=by, freq=freq, start=start, end=end, groups=groups)
+    long = long[long["complete"]]
+    counts = long.groupby("period")[value].sum()
+    counts.index = pd.DatetimeIndex(counts.index, name="period")
+    counts.name = "+".join(groups)
+    return counts

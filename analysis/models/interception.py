@@ -54,6 +54,7 @@ from statsmodels.genmod import families
 from statsmodels.genmod.generalized_linear_model import GLM
 from statsmodels.tools.numdiff import approx_fprime
 
+from ..series import as_timestamps
 from ..taxonomy import (
     BALLISTIC_MISSILE,
     CRUISE_MISSILE,
@@ -80,10 +81,6 @@ SALVO_BINS = {
 }
 
 
-def _dates(values: pd.Series) -> pd.Series:
-    return pd.to_datetime(pd.Series(values).astype("string"), format="%Y-%m-%d")
-
-
 def class_waves(waves: pd.DataFrame, strikes: pd.DataFrame, weapon_class: str) -> pd.DataFrame:
     """One row per wave that launched ``weapon_class``: counts, flags and both outcomes.
 
@@ -100,7 +97,7 @@ def class_waves(waves: pd.DataFrame, strikes: pd.DataFrame, weapon_class: str) -
     frame = pd.DataFrame(
         {
             "wave_id": waves["wave_id"].to_numpy(),
-            "date": _dates(waves["date"]).to_numpy(),
+            "date": as_timestamps(waves["date"]).to_numpy(),
             "time_known": waves["time_known"].astype(bool).to_numpy(),
             "launched": launched.to_numpy(),
             "destroyed": waves[f"destroyed_{weapon_class}"].astype("int64").to_numpy(),
@@ -382,7 +379,7 @@ def interception_model(
     (pooled observed rate per class, measure and year, all eligible waves, Wilson CI),
     ``by_salvo`` (pooled defeat rate per salvo-size bin, model sample) and ``exclusions``.
     """
-    origin_ts = pd.Timestamp(origin) if origin is not None else _dates(waves["date"]).min()
+    origin_ts = pd.Timestamp(origin) if origin is not None else as_timestamps(waves["date"]).min()
     coef_rows, fit_rows, effect_rows, sens_rows = [], [], [], []
     year_parts, salvo_parts, excl_rows = [], [], []
     summary: dict[str, float | int | str | None] = {

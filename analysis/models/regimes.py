@@ -36,7 +36,7 @@ import pandas as pd
 import ruptures as rpt
 from scipy import stats
 
-from ..series import series
+from ..series import complete_counts
 from .result import ModelResult
 
 #: Mean weeks per calendar month (365.25 / 12 / 7).
@@ -372,12 +372,8 @@ def weekly_launches(strikes: pd.DataFrame, group: str = "drones", start=None,
     """Launches per complete Monday–Sunday week of a headline group (``drones``/``missiles``)."""
     if group not in GROUPS:
         raise ValueError(f"group {group!r} is not one of {', '.join(GROUPS)}")
-    long = series(strikes, by="headline", freq="W", start=start, end=end, groups=[group])
-    long = long[long["complete"]]
-    out = long.set_index("period")["launched"].astype(float)
-    out.index = pd.DatetimeIndex(out.index, name="week")
-    out.name = group
-    return out
+    out = complete_counts(strikes, group, by="headline", freq="W", start=start, end=end)
+    return out.astype(float).rename_axis("week")
 
 
 def regimes_for(strikes: pd.DataFrame, group: str = "drones", start=None, end=None,

@@ -36,6 +36,7 @@ import pandas as pd
 from scipy import stats
 from statsmodels.regression.quantile_regression import QuantReg
 
+from ..series import as_timestamps
 from .result import ModelResult
 
 #: Salvo measures: name -> waves column.
@@ -48,7 +49,7 @@ DAYS_PER_YEAR = 365.25
 
 def wave_dates(waves: pd.DataFrame) -> pd.Series:
     """The waves' Kyiv end dates as naive timestamps."""
-    return pd.to_datetime(waves["date"].astype("string"), format="%Y-%m-%d")
+    return as_timestamps(waves["date"])
 
 
 def years_since(dates: pd.Series | pd.DatetimeIndex, origin: pd.Timestamp) -> np.ndarray:

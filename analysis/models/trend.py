@@ -49,8 +49,7 @@ import patsy
 import statsmodels.api as sm
 from scipy import optimize, special, stats
 
-from ..series import HEADLINE_GROUPS, series
-from ..taxonomy import ORIGINS, WEAPON_CLASSES
+from ..series import complete_counts
 from .result import ModelResult
 
 FREQS = ("D", "W", "M")
@@ -566,17 +565,6 @@ def fit_trend(
 # --- from strikes ------------------------------------------------------------------------------
 
 
-def _grouping(groups: Sequence[str]) -> str:
-    for by, known in (("headline", tuple(HEADLINE_GROUPS)), ("weapon_class", WEAPON_CLASSES),
-                      ("origin", ORIGINS)):
-        if set(groups) <= set(known):
-            return by
-    raise ValueError(
-        f"group(s) {sorted(groups)} are not all headline groups ({', '.join(HEADLINE_GROUPS)}),"
-        " weapon classes or origins; give `by`"
-    )
-
-
 def strike_counts(
     strikes: pd.DataFrame,
     group: str | Sequence[str] = "strike_drone",
@@ -587,18 +575,9 @@ def strike_counts(
     end: str | dt.date | None = None,
     value: str = "launched",
 ) -> pd.Series:
-    """Counts of one group (or the sum of several) per complete period, via
-    :func:`analysis.series.series`; the partly observed first and last periods are dropped."""
-    groups = [group] if isinstance(group, str) else list(group)
-    if not groups:
-        raise ValueError("give at least one group")
-    by = by or _grouping(groups)
-    long = series(strikes, by=by, freq=freq, start=start, end=end, groups=groups)
-    long = long[long["complete"]]
-    counts = long.groupby("period")[value].sum()
-    counts.index = pd.DatetimeIndex(counts.index, name="period")
-    counts.name = f"{'+'.join(groups)} {value}"
-    return counts
+    """Counts of one group (or the sum of several) per complete period, named for the model."""
+    counts = complete_counts(strikes, group, by=by, freq=freq, start=start, end=end, value=value)
+    return counts.rename(f"{counts.name} {value}")
 
 
 def fit_trend_strikes(
