@@ -1,0 +1,105 @@
+"""The partnership event timeline: the committed table validates, bad rows fail clearly."""
+
+import datetime as dt
+
+import pytest
+
+from analysis.errors import DataValidationError
+from analysis.events import EVENT_COLUMNS, EVENT_TYPES, PARTNERS, read_events
+from analysis.paths import ProjectPaths
+from analysis.taxonomy import WEAPON_CLASSES
+
+TODAY = dt.date(2026, 11, 25)
+HEADER = ",".join(EVENT_COLUMNS)
+GOOD = (
+    "russia-iran-treaty-signed,2025-01-17,day,iran,agreement,,Russia and Iran sign a treaty."
+    ",AP,Russia and Iran sign treaty,https://example.org/a,checked,"
+)
+OTHER = (
+    "nk-srbm-first-use,2023-12-01,month,north_korea,first_use,ballistic_missile,"
+    "First use of North Korean missiles.,White House,Briefing,https://example.org/b,"
+    "unverified,date is the month of the first reports"
+)
+
+
+def _write(tmp_path, *rows: str):
+    path = tmp_path / "partnership_events.csv"
+    path.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def test_committed_timeline_is_valid_and_sourced():
+    events = read_events(ProjectPaths().raw / "partnership_events.csv")
+    assert len(events) >= 23
+    assert events["event_id"].is_unique
+    assert set(events["partner"]) <= set(PARTNERS)
+    assert set(events["event_type"]) <= set(EVENT_TYPES)
+    assert set(events["weapon_class"]) - {""} <= set(WEAPON_CLASSES)
+    assert events["source_url"].str.startswith("http").all()
+    assert events["date"].is_monotonic_increasing
+    for event_id, date in [("russia-iran-treaty-signed", "2025-01-17"),
+                           ("russia-dprk-treaty-signed", "2024-06-19")]:
+        assert str(events.set_index("event_id").at[event_id, "date"].date()) == date
+
+
+def test_good_rows_parse_with_dates_and_sorted(tmp_path):
+    events = read_events(_write(tmp_path, GOOD, OTHER), today=TODAY)
+    assert events["event_id"].tolist() == ["nk-srbm-first-use", "russia-iran-treaty-signed"]
+    assert str(events.at[1, "date"].date()) == "2025-01-17"
+
+
+@pytest.mark.parametrize(
+    ("replace", "column", "why"),
+    [
+        ("day,iran,", "partner", "unknown partner"),
+        ("agreement", "event_type", "unknown event_type"),
+        ("2025-01-17", "date", "bad date"),
+        ("https://example.org/a", "source_url", "missing source_url"),
+        (",AP,", "source_org", "missing"),
+        ("Russia and Iran sign treaty", "source_title", "missing"),
+        ("checked", "verification", "unknown verification"),
+        ("russia-iran-treaty-signed", "event_id", "not a lower-case slug"),
+    ],
+)
+def test_bad_value_names_file_column_row_and_reason(tmp_path, replace, column, why):
+    bad_values = {
+        "day,iran,": "day,iraq,", "agreement": "alliance", "2025-01-17": "17.01.2025",
+        "https://example.org/a": "", ",AP,": ",,", "Russia and Iran sign treaty": "",
+        "checked": "maybe", "russia-iran-treaty-signed": "Russia Iran Treaty",
+    }
+    path = _write(tmp_path, OTHER, GOOD.replace(replace, bad_values[replace], 1))
+    with pytest.raises(DataValidationError) as error:
+        read_events(path, today=TODAY)
+    message = str(error.value)
+    assert str(path) in message
+    assert f"'{column}'" in message and why in message
+    assert "row 1 (line 3)" in message
+
+
+def test_duplicate_event_id_names_both_rows(tmp_path):
+    path = _write(tmp_path, GOOD, GOOD.replace("2025-01-17", "2025-01-18"))
+    with pytest.raises(DataValidationError, match=r"duplicate event_id.*row 0 \(line 2\).*row 1"):
+        read_events(path, today=TODAY)
+
+
+def test_future_date_and_unknown_weapon_class_are_refused(tmp_path):
+    path = _write(tmp_path, GOOD.replace("2025-01-17", "2027-01-01").replace(
+        "agreement,,", "agreement,shahed,"))
+    with pytest.raises(DataValidationError) as error:
+        read_events(path, today=TODAY)
+    assert "date in the future" in str(error.value)
+    assert "unknown weapon_class" in str(error.value)
+
+
+def test_month_precision_date_must_be_the_first(tmp_path):
+    path = _write(tmp_path, OTHER.replace("2023-12-01", "2023-12-30"))
+    with pytest.raises(DataValidationError, match="month-precision date must be the 1st"):
+        read_events(path, today=TODAY)
+
+
+def test_missing_column_is_named(tmp_path):
+    path = tmp_path / "partnership_events.csv"
+    header = HEADER.replace("source_url", "source_link")
+    path.write_text(header + "\n" + GOOD + "\n", encoding="utf-8")
+    with pytest.raises(DataValidationError, match=r"'source_url' \(renamed to 'source_link'"):
+        read_events(path, today=TODAY)
