@@ -17,6 +17,7 @@ Korean missiles are probably inside the ambiguous ``Iskander-M/KN-23`` label, wh
 
 from __future__ import annotations
 
+import calendar as calendar_module
 import datetime as dt
 import re
 from collections.abc import Sequence
@@ -226,9 +227,9 @@ BAND_ASSUMPTIONS = (
 BAND_CAVEATS = (
     "The upper bound overstates: Iskander-M/KN-23 also covers Russian Iskander-M, and unsplit "
     "combined rows (e.g. 'X-47 Kinzhal and Iskander-M/KN-23') also hold Russian missiles.",
-    "The lower bound understates: the Air Force names KN-23 alone only rarely; North Korean "
-    "missiles fired before the Iskander-M/KN-23 label appears (from 2023-12-30) are reported "
-    "as Iskander-M and are in neither bound.",
+    "The lower bound understates: the Air Force names KN-23 alone only rarely. North Korean "
+    "missiles fired before the Iskander-M/KN-23 label first appears are reported as "
+    "Iskander-M (Russian) and are in neither bound.",
 )
 
 
@@ -439,6 +440,7 @@ def model_appearances(
 
 _THOUSANDS_NUMBER = re.compile(r"(?<![\d,.])\d{1,3}(?:,\d{3})+(?![\d,])")
 _YEAR_PHRASE = re.compile(r"\bin ((?:19|20)\d{2})\b")
+_ANY_YEAR = re.compile(r"(?<![\d,.-])((?:19|20)\d{2})(?!\d)")
 
 
 def number_in_text(text: str) -> int | None:
@@ -449,9 +451,11 @@ def number_in_text(text: str) -> int | None:
 
 
 def year_in_text(text: str) -> int | None:
-    """The one year given as "in 2024" in ``text``, else None."""
+    """The year of a claim written as "in 2024", when ``text`` names no other year; else
+    None (e.g. "2,738 in 2023 and 5,760 in the first nine months of 2024")."""
+    years = set(_ANY_YEAR.findall(str(text)))
     found = _YEAR_PHRASE.findall(str(text))
-    return int(found[0]) if len(found) == 1 else None
+    return int(found[0]) if len(found) == 1 and years == {found[0]} else None
 
 
 def iranian_design_drones(strikes: pd.DataFrame) -> pd.Series:
@@ -498,8 +502,7 @@ def implied_minimum_supply(
     years = monthly["period"].dt.year
     yearly = monthly.groupby(years).agg(days=("days", "sum"), launched=("launched", "sum"))
     yearly.index.name = "year"
-    in_year = [366 if pd.Timestamp(year=y, month=12, day=31).dayofyear == 366 else 365
-               for y in yearly.index]
+    in_year = [366 if calendar_module.isleap(y) else 365 for y in yearly.index]
     yearly["complete"] = yearly["days"] == in_year
     yearly["cumulative"] = yearly["launched"].cumsum()
     yearly = yearly.reset_index()[["year", "days", "complete", "launched", "cumulative"]]

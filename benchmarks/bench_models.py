@@ -13,6 +13,9 @@ import platform
 import time
 from collections.abc import Callable
 
+from analysis.events import read_events
+from analysis.indicators import north_korean_band, origin_series
+from analysis.models.event_study import event_summary
 from analysis.models.forecast import backtest_for, forecast_for
 from analysis.models.interception import interception_model
 from analysis.models.regimes import regimes_for
@@ -37,6 +40,7 @@ def main() -> None:
     args = parser.parse_args()
     data = load_processed(args.release)
     strikes, waves = data.strikes, data.waves
+    events = read_events()
     fits: dict[str, Callable[[], object]] = {
         "trend, daily strike drones": lambda: fit_trend_strikes(strikes, "strike_drone", freq="D"),
         "trend, weekly drones": lambda: fit_trend_strikes(strikes, "drones", freq="W"),
@@ -47,6 +51,8 @@ def main() -> None:
         "interception": lambda: interception_model(waves, strikes),
         "forecast, drones (4 models)": lambda: forecast_for(strikes, "drones"),
         "forecast, missiles (4 models)": lambda: forecast_for(strikes, "missiles"),
+        "origin indicators (weekly + band)": lambda: (origin_series(strikes, freq="W"),
+                                                       north_korean_band(strikes)),
     }
     print(f"release {data.release}; {platform.processor() or platform.machine()}, "
           f"{os.cpu_count()} cores, Python {platform.python_version()}; best of {args.repeat}")
@@ -57,6 +63,8 @@ def main() -> None:
         print(f"  {label:<34} {seconds:6.2f} s")
     print(f"  {'all models':<34} {total:6.2f} s   (target: well under 10 s; ratio "
           f"{total / 10:.2f} of the 10 s budget)")
+    seconds = _time(lambda: event_summary(strikes, events), 1)
+    print(f"  event studies, {len(events)} events + placebo {seconds:6.2f} s")
     for group in ("drones", "missiles"):
         seconds = _time(lambda g=group: backtest_for(strikes, g, origins=52), 1)
         print(f"  backtest 52 origins x h=8, {group:<9} {seconds:6.2f} s")

@@ -314,3 +314,12 @@ def test_real_daily_fit_is_fast(real_strikes: pd.DataFrame) -> None:
     assert result.summary["n_periods"] == 1286
     assert result.summary["spline_df"] == 11
     assert result.summary["growth_12m_low"] > 0
+
+
+def test_hac_covariance_on_poisson_data_does_not_crash_at_alpha_zero():
+    rng = np.random.default_rng(3)
+    index = pd.date_range("2024-01-01", periods=120, freq="W-MON")
+    counts = pd.Series(rng.poisson(50, size=len(index)), index=index)
+    result = fit_trend(counts, freq="W", hac_lags=4)
+    assert result.summary["alpha"] == 0 or result.summary["alpha"] < 0.01
+    assert np.isfinite(result.table("growth")["growth_pct_per_month"].iloc[-1])

@@ -11,8 +11,13 @@ Three views of one question, for an event date and a weekly launch series:
   ``statsmodels`` ``GLM(..., NegativeBinomial(alpha)).fit(cov_type="HAC")`` with
   ``maxlags = floor(4·(n/100)^(2/9))`` (3 for 52 weeks). The level change is the rate ratio
   ``exp(c)``; the slope change is ``100·(exp(d·4.35) − 1)`` % per month (4.35 weeks a month).
-  CIs are Wald intervals with Student-t(n − 4) quantiles (a small-sample allowance for the
-  HAC variance estimated from about 52 weeks); p-values use the same t.
+  CIs are Wald intervals with fixed-b critical values for the Bartlett kernel (Kiefer &
+  Vogelsang 2005; 2.19 instead of 1.96 for 3 lags and 52 weeks), because Newey-West standard
+  errors from about 52 weeks are biased down; p-values scale the normal tail by the same
+  factor (exact at 0.05, approximate elsewhere). In simulations (52 weeks, Poisson-lognormal
+  counts, a planted ratio of 2) the 95% CI of the ratio held the truth in about 92% of
+  replicates with independent weeks, 86% with a lag-1 autocorrelation of 0.5 in the log
+  rate and about 80% at 0.7: with strong autocorrelation the CIs are still too narrow.
   Why NB rather than a log1p-linear OLS: the series are counts with zeros and small numbers
   (ballistic missiles: 0–40 a week), where ``log1p`` bends ratios towards 1 and its errors are
   far from constant; the NB ratio is a ratio of means, whatever the level. ``method=
@@ -27,13 +32,21 @@ Three views of one question, for an event date and a weekly launch series:
   observed post-event total minus the median simulated total; its 95% interval is observed
   minus the 97.5% and 2.5% points of the simulated totals; the relative effect is the excess
   over the predicted total. The variance parameters are plugged in (their uncertainty is
-  ignored).
+  ignored). In simulations (a planted doubling) the interval held the true excess in about
+  92% of replicates with independent weeks and 97% with autocorrelated ones. A local linear
+  trend lets the slope wander, so half a year ahead the forecast often fans out to
+  absurd totals; :func:`event_summary` flags ``counterfactual_informative = False`` when the
+  interval is wider than twice the observed post-event total.
 * **Placebo** (:func:`placebo`). The same ITS level estimate ``c`` at pseudo-event dates: every
   week start whose windows fit inside the series and that lies at least ``exclusion`` weeks
   (default 8) from every listed event (the real one included). The permutation p-value is
   ``(1 + #{|c_placebo| ≥ |c|}) / (1 + N)`` (two-sided, with the +1 correction). It asks how
   often a date with no (listed) event shows a jump as large, in this series with its own
   volatility and autocorrelation — a check that does not lean on the HAC standard errors.
+  The partnership timeline is dense (an event every month or two), so only a handful of dates
+  are 8 weeks from every event; :func:`event_summary` therefore also reports ``placebo_p_all``,
+  over every week at least ``exclusion`` weeks from the event itself — more dates, and
+  conservative if other events did move the series (their jumps widen the reference).
 
 :func:`confounders` lists, for each event, the other events inside its window; :func:`event_summary`
 runs everything for a timeline of events and writes a plain-words reading for each.
@@ -70,6 +83,8 @@ LEVEL = 0.95
 #: Mean weeks per calendar month (365.25 / 12 / 7).
 WEEKS_PER_MONTH = 365.25 / 12 / 7
 METHODS = ("nb", "log1p_ols")
+#: Trend models of the counterfactual (``UnobservedComponents`` ``level`` specifications).
+TRENDS = ("local linear trend", "random walk with drift", "local level")
 #: Fewest weeks on each side of the event.
 MIN_WINDOW = 8
 DEFAULT_WINDOW = 26
@@ -109,8 +124,8 @@ CAVEATS = (
     "(deliveries, production): their date is when it became public, not when weapons arrived.",
     "The pre-event trend is extrapolated for up to half a year; with a steep or bending trend "
     "the level ratio and the counterfactual depend strongly on the window length.",
-    "About 20 events are tested on the same two series: some p-values below 0.05 are "
-    "expected by chance alone, and windows of nearby events overlap (they share the data).",
+    "Many events are tested on the same two series: about 1 in 20 p-values falls below 0.05 "
+    "by chance alone, and windows of nearby events overlap (they share the data).",
     "The timeline is dense, so few placebo dates are 8 weeks or more from every event; the "
     "placebo p-value then has a coarse resolution (the smallest possible is 1/(N + 1)).",
     "Counts are launches reported by Ukraine's Air Force; from 2025 strike-drone counts include "
@@ -151,6 +166,13 @@ def _timestamp(value, name: str) -> pd.Timestamp:
     if pd.isna(stamp):
         raise ValueError(f"{name} is missing")
     return stamp.normalize()
+
+
+def fixed_b_critical_value(b: float) -> float:
+    """Two-sided 95% critical value of a Bartlett-kernel HAC t-statistic under fixed-b
+    asymptotics, ``b`` = bandwidth / sample size (Kiefer & Vogelsang 2005, Econometric
+    Theory 21: ``1.96 + 2.9694 b + 0.4160 b² − 0.5324 b³``)."""
+    return 1.959964 + 2.9694 * b + 0.4160 * b**2 - 0.5324 * b**3
 
 
 def _default_maxlags(n: int) -> int:
@@ -247,13 +269,15 @@ def _fit_full(y: np.ndarray, X: np.ndarray, method: str, maxlags: int):
         params, cov = np.asarray(res.params), np.asarray(res.cov_params())
         fitted = np.expm1(X @ params)
         return params, cov, math.nan, fitted, _acf1(np.asarray(res.resid))
-    fit = _nb_fit(y, X, np.zeros(len(y)), hac_lags=maxlags if maxlags > 0 else None)
-    cov = fit.cov
-    if maxlags == 0:  # HAC with no lags is the sandwich (White) covariance
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            glm = sm.GLM(y, X, family=sm.families.NegativeBinomial(alpha=max(fit.alpha, 1e-8)))
-            cov = np.asarray(glm.fit(start_params=fit.params, cov_type="HC0").cov_params())
+    fit = _nb_fit(y, X, np.zeros(len(y)))
+    # The HAC covariance at the profile-likelihood alpha (a tiny alpha stands in for the
+    # Poisson boundary, where statsmodels' NegativeBinomial family divides by alpha).
+    cov_kwds = {"cov_type": "HAC", "cov_kwds": {"maxlags": maxlags}} if maxlags > 0 else {
+        "cov_type": "HC0"}  # HAC with no lags is White's sandwich
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        glm = sm.GLM(y, X, family=sm.families.NegativeBinomial(alpha=max(fit.alpha, 1e-8)))
+        cov = np.asarray(glm.fit(start_params=fit.params, maxiter=100, **cov_kwds).cov_params())
     return fit.params, cov, fit.alpha, fit.mu, _acf1(_pearson(y, fit.mu, fit.alpha))
 
 
@@ -330,12 +354,13 @@ def event_study(
     except (ValueError, np.linalg.LinAlgError) as error:
         return _not_estimated(name, f"the fit failed: {error}", summary)
 
-    dof = len(y) - X.shape[1]
-    q = float(stats.t.ppf(0.5 + LEVEL / 2, dof))
+    q = fixed_b_critical_value((maxlags + 1) / len(y))
+    scale = q / float(stats.norm.ppf(0.5 + LEVEL / 2))
     se = np.sqrt(np.clip(np.diag(cov), 0, None))
 
     def wald(k: int) -> tuple[float, float, float]:
-        p = float(2 * stats.t.sf(abs(params[k] / se[k]), dof)) if se[k] > 0 else math.nan
+        z = abs(params[k] / se[k]) if se[k] > 0 else math.nan
+        p = float(2 * stats.norm.sf(z / scale)) if np.isfinite(z) else math.nan
         return params[k] - q * se[k], params[k] + q * se[k], p
 
     c_low, c_high, p_level = wald(2)
@@ -390,7 +415,8 @@ def _method_label(method: str, maxlags: int) -> str:
         core = "negative binomial (NB2) GLM, alpha by profile likelihood"
     else:
         core = "OLS on log1p(weekly launches)"
-    return f"{core}; Newey-West (HAC) covariance, {maxlags} lags; t(n - 4) intervals"
+    return (f"{core}; Newey-West (HAC) covariance, {maxlags} lags; fixed-b critical values "
+            "(Kiefer-Vogelsang)")
 
 
 # --- counterfactual ----------------------------------------------------------------------------
@@ -405,13 +431,17 @@ def counterfactual(
     n_sims: int = 2000,
     seed: int = 0,
     uncertainty_days: int = 0,
+    trend: str = "local linear trend",
     name: str | None = None,
 ) -> ModelResult:
     """Cumulative post-event excess over a local-linear-trend forecast from the pre window.
 
-    Fits ``UnobservedComponents(log1p(y), level="local linear trend")`` to the ``window``
-    weeks before the event, simulates ``n_sims`` paths over the transition and post weeks
-    (seeded), and compares the observed post-window total with them (module docstring).
+    Fits ``UnobservedComponents(log1p(y), level=trend)`` to the ``window`` weeks before the
+    event, simulates ``n_sims`` paths over the transition and post weeks (seeded), and
+    compares the observed post-window total with them (module docstring). ``trend`` is one of
+    :data:`TRENDS`: the local linear trend (default) lets the slope wander, so over half a year
+    its forecast fans out fast; ``"random walk with drift"`` keeps one slope and
+    ``"local level"`` none (CausalImpact's default).
 
     Summary: ``observed_total``, ``predicted_total`` (median path total) with
     ``predicted_low``/``predicted_high``; ``excess`` (observed − predicted) with
@@ -427,9 +457,11 @@ def counterfactual(
     n_sims = _check_int(n_sims, "n_sims", 100)
     seed = _check_int(seed, "seed", 0)
     event = _timestamp(event_date, "event_date")
+    if trend not in TRENDS:
+        raise ValueError(f"trend {trend!r} is not one of {', '.join(TRENDS)}")
     name = name or f"counterfactual: {weekly.name} at {event.date()}"
     layout = _layout(weekly.index, event, window, lag, uncertainty_days)
-    summary = {"model": "local linear trend on log1p(weekly launches), fitted to the pre window",
+    summary = {"model": f"{trend} on log1p(weekly launches), fitted to the pre window",
                **_base_summary(weekly, event, window, lag, uncertainty_days, layout)}
     y_all = weekly.to_numpy()
     reason = layout.reason or _empty_reason(y_all, layout)
@@ -440,11 +472,9 @@ def counterfactual(
     horizon = layout.first_post + window - layout.event_week  # transition + post weeks
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        model = sm.tsa.UnobservedComponents(np.log1p(pre), level="local linear trend")
+        model = sm.tsa.UnobservedComponents(np.log1p(pre), level=trend)
         res = model.fit(disp=False, maxiter=200)
-        sims = res.simulate(horizon, anchor="end", repetitions=n_sims,
-                            rng=np.random.default_rng(seed))
-    paths = np.clip(np.expm1(np.asarray(sims).reshape(horizon, n_sims)), 0, None)
+    paths = np.clip(np.expm1(_simulate_forecast(res, horizon, n_sims, seed)), 0, None)
     skip = layout.first_post - layout.event_week
     post_paths = paths[skip:]
     observed_post = y_all[layout.post]
@@ -484,11 +514,33 @@ def counterfactual(
         "relative_high": float(rel_high) if np.isfinite(rel_high) else None,
     })
     caveats = CAVEATS + (
-        "The local-linear-trend forecast widens fast: over half a year its interval is wide, "
-        "and the variance parameters, estimated from the pre window alone, are plugged in.",
+        f"The {trend} forecast widens with the horizon (fast for a local linear trend, whose "
+        "slope wanders): over half a year its interval can be too wide to say anything, and "
+        "the variance parameters, estimated from the pre window alone, are plugged in.",
     )
     return ModelResult(name=name, summary=summary, tables={"path": path},
                        assumptions=ASSUMPTIONS, caveats=caveats)
+
+
+def _simulate_forecast(res, horizon: int, n_sims: int, seed: int) -> np.ndarray:
+    """``horizon × n_sims`` simulated future observations of a fitted time-invariant state
+    space model: the first future state drawn from its predicted distribution at the end of
+    the sample, then state and observation noise (what ``res.simulate(anchor="end",
+    repetitions=...)`` does, vectorised over the paths)."""
+    rng = np.random.default_rng(seed)
+    f = res.filter_results
+    Z, T, R = f.design[:, :, 0], f.transition[:, :, 0], f.selection[:, :, 0]
+    Q, H = f.state_cov[:, :, 0], float(f.obs_cov[0, 0, 0])
+    mean, cov = res.predicted_state[:, -1], res.predicted_state_cov[:, :, -1]
+    state = rng.multivariate_normal(mean, cov, size=n_sims, method="eigh").T
+    values, vectors = np.linalg.eigh(Q)
+    q_root = vectors * np.sqrt(np.clip(values, 0, None))  # Q = q_root @ q_root.T
+    out = np.empty((horizon, n_sims))
+    for step in range(horizon):
+        out[step] = (Z @ state)[0] + math.sqrt(max(H, 0.0)) * rng.standard_normal(n_sims)
+        shocks = q_root @ rng.standard_normal((Q.shape[0], n_sims))
+        state = T @ state + R @ shocks
+    return out
 
 
 # --- placebo -----------------------------------------------------------------------------------
@@ -697,7 +749,28 @@ def _fmt_ratio(value: float) -> str:
     return f"{value:.2f}" if value < 10 else f"{value:.1f}"
 
 
-def _reading(row: dict, window: int) -> str:
+def _subset(dates: pd.DatetimeIndex, n_placebo: int | None, seed: int) -> pd.DatetimeIndex:
+    if n_placebo is None or len(dates) <= n_placebo:
+        return dates
+    rng = np.random.default_rng(seed)
+    return dates[np.sort(rng.choice(len(dates), n_placebo, replace=False))]
+
+
+def _far(dates: pd.Series, events: Iterable[pd.Timestamp], weeks: int) -> np.ndarray:
+    """Mask of ``dates`` at least ``weeks`` weeks from every date in ``events``."""
+    keep = np.ones(len(dates), bool)
+    for day in events:
+        keep &= np.abs((dates - day).dt.days.to_numpy()) >= 7 * weeks
+    return keep
+
+
+def _informative(row: dict, window: int) -> bool:
+    """Whether the counterfactual interval is narrower than twice the observed post total."""
+    observed = row["post_mean"] * window
+    return bool(row["excess_high"] - row["excess_low"] <= 2 * max(observed, 1.0))
+
+
+def _reading(row: dict, window: int, exclusion: int) -> str:
     if row["status"] != "estimated":
         return f"Not estimated: {row['reason']}."
     parts = [
@@ -707,24 +780,36 @@ def _reading(row: dict, window: int) -> str:
         f"{row['p_level']:.2g}); the trend changed by {row['slope_change_pct_month']:+.0f}% per "
         f"month (CI {row['slope_change_low']:+.0f}% to {row['slope_change_high']:+.0f}%)."
     ]
-    if row.get("excess") is not None and np.isfinite(row["excess"]):
-        parts.append(
-            f"Against a local-trend forecast from the {window} weeks before, the {window} weeks "
-            f"after had {row['excess']:+,.0f} launches (95% interval {row['excess_low']:+,.0f} "
-            f"to {row['excess_high']:+,.0f})."
-        )
+    excess, low, high = row.get("excess"), row.get("excess_low"), row.get("excess_high")
+    if excess is not None and np.isfinite(excess):
+        text = (f"Against a local-trend forecast from the {window} weeks before, the {window} "
+                f"weeks after had {excess:+,.0f} launches (95% interval {low:+,.0f} to "
+                f"{high:+,.0f})")
+        if not row.get("counterfactual_informative", True):
+            text += ", a forecast too uncertain to say whether there were more or fewer"
+        parts.append(text + ".")
     if row.get("placebo_p") is not None:
         parts.append(
-            f"{row['placebo_extreme']} of {row['n_placebo']} placebo dates gave an effect at "
-            f"least this large (permutation p = {row['placebo_p']:.2f})."
+            f"{row['placebo_extreme']} of {row['n_placebo']} placebo dates at least "
+            f"{exclusion} weeks from every listed event gave a level change at least this "
+            f"large (permutation p = {row['placebo_p']:.2f}"
+            + (", the smallest possible with so few dates" if row["placebo_extreme"] == 0
+               else "") + ")"
         )
     else:
-        parts.append("No placebo dates were available.")
+        parts.append(f"No placebo date lies {exclusion} weeks from every listed event")
+    if row.get("placebo_p_all") is not None:
+        parts[-1] += (f"; over all {row['n_placebo_all']} weeks at least {exclusion} weeks "
+                      f"from this event, {row['placebo_extreme_all']} did (p = "
+                      f"{row['placebo_p_all']:.2f}).")
+    else:
+        parts[-1] += "."
     others = [x for x in (row["confounders_before"], row["confounders_after"]) if x]
     if others:
         listed = ", ".join(others)
-        parts.append(f"Events {listed} fall in the same window, so the estimate cannot be "
-                     "attributed to this event alone.")
+        count = len(listed.split(", "))
+        parts.append(f"{count} other event{'s' if count > 1 else ''} ({listed}) fall in the "
+                     "same window, so the estimate cannot be attributed to this event alone.")
     parts.append("Timing is association, not proof of cause.")
     return " ".join(parts)
 
@@ -740,6 +825,7 @@ def event_summary(
     exclusion: int = DEFAULT_EXCLUSION,
     method: str = "nb",
     n_sims: int = 2000,
+    trend: str = "local linear trend",
     series: dict[str, str] | None = None,
 ) -> ModelResult:
     """ITS, counterfactual, placebo and confounding for every event of a timeline.
@@ -750,13 +836,19 @@ def event_summary(
     :func:`analysis.events.read_events`); ``series``: optional ``event_id -> group``
     overrides. Each event is studied on its ``weapon_class`` when set, else on its partner's
     main class (Iran: ``strike_drone``; North Korea: ``ballistic_missile``, all origins,
-    because KN-23 launches are lumped with Iskander-M). Placebo dates are shared by all events
-    on the same series: at least ``exclusion`` weeks from every event in the timeline.
+    because KN-23 launches are lumped with Iskander-M).
+
+    Two placebo p-values: ``placebo_p`` uses the dates at least ``exclusion`` weeks from
+    every event of the timeline (few, because the timeline is dense); ``placebo_p_all`` uses
+    every week at least ``exclusion`` weeks from this event only — more dates, and
+    conservative if other events did shift the series (their jumps widen the reference). At
+    most ``n_placebo`` dates each (a seeded random subset; None: all).
 
     Table ``events``: one row per event with ``status`` (``estimated`` / ``not estimated``),
-    ``reason``, the ITS figures, the counterfactual excess, the placebo p-value, the
+    ``reason``, the ITS figures, the counterfactual excess, the placebo p-values, the
     confounding events and a ``reading``. Tables ``confounding`` (:func:`confounders`) and
-    ``placebo`` (every placebo estimate, by series).
+    ``placebo`` (the level estimate at every window-eligible week, by series, with
+    ``away_from_events``).
     """
     window = _check_int(window, "window", MIN_WINDOW)
     lag = _check_int(lag, "lag", 0)
@@ -764,23 +856,25 @@ def event_summary(
     exclusion = _check_int(exclusion, "exclusion", 0)
     n_sims = _check_int(n_sims, "n_sims", 100)
     method = _check_method(method)
+    if trend not in TRENDS:
+        raise ValueError(f"trend {trend!r} is not one of {', '.join(TRENDS)}")
     if n_placebo is not None:
         n_placebo = _check_int(n_placebo, "n_placebo", 1)
     if not isinstance(strikes, pd.DataFrame):
         raise ValueError(f"strikes must be a pandas DataFrame, not {type(strikes).__name__}")
     events = _check_events(events)
+    if events.empty:
+        raise ValueError("events is empty")
     overrides = dict(series or {})
     unknown = sorted(set(overrides) - set(events["event_id"]))
     if unknown:
         raise ValueError(f"series names unknown event_id(s) {unknown}")
-    if events.empty:
-        raise ValueError("events is empty")
     confounding = confounders(events, window, lag)
     all_dates = list(events["date"])
 
     weekly_cache: dict[str, pd.Series] = {}
     placebo_cache: dict[tuple[str, int], pd.DataFrame] = {}
-    rows, placebo_tables = [], []
+    rows = []
     for _, event in events.iterrows():
         if event["event_id"] in overrides:
             group, source = overrides[event["event_id"]], "given"
@@ -808,7 +902,7 @@ def event_summary(
         row.update({k: s[k] for k in ("post_start", "post_end", "transition_weeks")})
         if not s["estimated"]:
             row.update(status="not estimated", reason=s["reason"])
-            row["reading"] = _reading(row, window)
+            row["reading"] = _reading(row, window, exclusion)
             rows.append(row)
             continue
         row.update({k: s[k] for k in (
@@ -816,23 +910,25 @@ def event_summary(
             "slope_change_pct_month", "slope_change_low", "slope_change_high", "p_slope",
             "pre_trend_pct_month", "alpha", "resid_acf1")})
         cf = counterfactual(weekly, event["date"], window, lag, n_sims=n_sims, seed=seed,
-                            uncertainty_days=uncertainty).summary
-        row.update({"excess": cf["excess"], "excess_low": cf["excess_low"],
-                    "excess_high": cf["excess_high"], "relative_pct": cf["relative_pct"]})
+                            uncertainty_days=uncertainty, trend=trend).summary
+        row.update({k: cf.get(k) for k in ("excess", "excess_low", "excess_high",
+                                          "relative_pct")})
+        row["counterfactual_informative"] = _informative(row, window)
         key = (group, uncertainty)
         if key not in placebo_cache:
-            dates = placebo_dates(weekly.index, all_dates, window, lag, exclusion, uncertainty)
-            if n_placebo is not None and len(dates) > n_placebo:
-                rng = np.random.default_rng(seed)
-                dates = dates[np.sort(rng.choice(len(dates), n_placebo, replace=False))]
-            placebo_cache[key] = _placebo_estimates(weekly, dates, window, lag, method,
+            eligible = placebo_dates(weekly.index, [], window, lag, 0, uncertainty)
+            placebo_cache[key] = _placebo_estimates(weekly, eligible, window, lag, method,
                                                     uncertainty)
-            placebo_tables.append(placebo_cache[key].assign(series=group,
-                                                            uncertainty_days=uncertainty))
-        n, extreme, p = _permutation_p(s["log_ratio"],
-                                       placebo_cache[key]["log_ratio"].to_numpy())
-        row.update({"n_placebo": n, "placebo_extreme": extreme, "placebo_p": p})
-        row["reading"] = _reading(row, window)
+        estimates = placebo_cache[key]
+        for suffix, mask in (("", _far(estimates["date"], all_dates, exclusion)),
+                             ("_all", _far(estimates["date"], [event["date"]], exclusion))):
+            chosen = estimates.loc[mask, "date"]
+            chosen = _subset(pd.DatetimeIndex(chosen), n_placebo, seed)
+            values = estimates.set_index("date").loc[chosen, "log_ratio"].to_numpy()
+            n, extreme, p = _permutation_p(s["log_ratio"], values)
+            row.update({f"n_placebo{suffix}": n, f"placebo_extreme{suffix}": extreme,
+                        f"placebo_p{suffix}": p})
+        row["reading"] = _reading(row, window, exclusion)
         rows.append(row)
 
     columns = [
@@ -840,16 +936,22 @@ def event_summary(
         "reason", "post_start", "post_end", "transition_weeks", "pre_mean", "post_mean",
         "ratio", "ratio_low", "ratio_high", "p_level", "slope_change_pct_month",
         "slope_change_low", "slope_change_high", "p_slope", "pre_trend_pct_month", "alpha",
-        "resid_acf1", "excess", "excess_low", "excess_high", "relative_pct", "n_placebo",
-        "placebo_extreme", "placebo_p", "confounders_before", "confounders_after",
-        "series_note", "reading",
+        "resid_acf1", "excess", "excess_low", "excess_high", "relative_pct",
+        "counterfactual_informative", "n_placebo",
+        "placebo_extreme", "placebo_p", "n_placebo_all", "placebo_extreme_all",
+        "placebo_p_all", "confounders_before", "confounders_after", "series_note", "reading",
     ]
     table = pd.DataFrame(rows).reindex(columns=columns)
     estimated = table["status"] == "estimated"
-    placebo_table = (pd.concat(placebo_tables, ignore_index=True) if placebo_tables
+    placebo_parts = []
+    for (group, uncertainty), estimates in placebo_cache.items():
+        placebo_parts.append(estimates.assign(
+            series=group, uncertainty_days=uncertainty,
+            away_from_events=_far(estimates["date"], all_dates, exclusion)))
+    placebo_table = (pd.concat(placebo_parts, ignore_index=True) if placebo_parts
                      else pd.DataFrame(columns=["date", "log_ratio", "series",
-                                                "uncertainty_days"]))
-    n_small = int((table.loc[estimated, "placebo_p"] < 0.05).sum())
+                                                "uncertainty_days", "away_from_events"]))
+    p_values = table.loc[estimated, "placebo_p"].astype(float)
     summary = {
         "n_events": int(len(table)),
         "n_estimated": int(estimated.sum()),
@@ -858,11 +960,14 @@ def event_summary(
         "lag_weeks": lag,
         "exclusion_weeks": exclusion,
         "method": _method_label(method, _default_maxlags(2 * window)),
-        "counterfactual": "local linear trend on log1p, fitted to the pre window; "
-                          f"{n_sims} simulated paths, seed {seed}",
+        "counterfactual": f"{trend} on log1p, fitted to the pre window; {n_sims} simulated "
+                          f"paths, seed {seed}",
         "series_rule": "the event's weapon_class, else iran: strike_drone, north_korea: "
                        "ballistic_missile (all origins: KN-23 is lumped with Iskander-M)",
-        "n_placebo_p_below_005": n_small,
+        "n_p_level_below_005": int((table.loc[estimated, "p_level"] < 0.05).sum()),
+        "n_placebo_p_below_005": int((p_values < 0.05).sum()),
+        "n_placebo_p_all_below_005": int(
+            (table.loc[estimated, "placebo_p_all"].astype(float) < 0.05).sum()),
         "conclusion": "Timing is association, not proof of cause: these are changes around "
                       "the event dates, not effects of the events.",
     }

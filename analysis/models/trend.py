@@ -229,7 +229,10 @@ def _nb_fit(y: np.ndarray, X: np.ndarray, offset: np.ndarray, hac_lags=None) -> 
     if hac_lags:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            glm = sm.GLM(y, X, family=sm.families.NegativeBinomial(alpha=alpha), offset=offset)
+            # alpha = 0 is the Poisson fit: use that family (NB's variance divides by alpha).
+            family = (sm.families.NegativeBinomial(alpha=alpha) if alpha > 0
+                      else sm.families.Poisson())
+            glm = sm.GLM(y, X, family=family, offset=offset)
             cov = np.asarray(glm.fit(start_params=beta, maxiter=100, cov_type="HAC",
                                      cov_kwds={"maxlags": int(hac_lags)}).cov_params())
     else:
