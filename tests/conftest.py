@@ -40,3 +40,13 @@ def real_strikes(real_build: Path) -> pd.DataFrame:
 @pytest.fixture(scope="session")
 def real_waves(real_build: Path) -> pd.DataFrame:
     return pd.read_parquet(real_build / "waves.parquet")
+
+
+REAL_FIXTURES = {"real_build", "real_strikes", "real_waves"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Any test that uses the real snapshot is a ``real_data`` test, marked or not."""
+    for item in items:
+        if REAL_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.real_data)
