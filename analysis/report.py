@@ -1,14 +1,19 @@
-"""The ``report`` stage: execute the overview notebook with papermill and publish it as HTML.
+"""The ``report`` stage: execute the report notebooks with papermill and publish them as HTML.
 
-Output: ``reports/<name>/01_data_overview.ipynb`` (the executed notebook, kept also when a cell
-fails) and ``reports/<name>/01_data_overview.html`` (code hidden), plus a ``reports/latest``
-symlink to the newest successful report folder.
+Output in ``reports/<name>/``: each executed notebook (kept also when a cell fails, as the
+record of the run), its HTML with code hidden, the PNG charts, CSV tables and
+``*.results.json`` findings the notebooks publish, and ``index.html``, the landing page with
+the headline findings and the provenance. ``reports/latest`` links to the newest report.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import os
 import re
+import subprocess
+import time
 import uuid
 from pathlib import Path
 
@@ -18,13 +23,15 @@ from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 from papermill.exceptions import PapermillExecutionError
 
+from . import __version__
 from .atomic import write_with
 from .errors import AnalysisError
+from .landing import write_landing_page
 from .overview import NotBuiltError, available_releases
 from .paths import ProjectPaths
 
-NOTEBOOK = "01_data_overview.ipynb"
 KERNEL = "python3"
+TEMPLATES = Path(__file__).parent / "templates"
 LATEST = "latest"
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -57,7 +64,8 @@ def render_html(notebook: Path, title: str) -> str:
     The (output-less) parameter cells are dropped altogether.
     """
     exporter = HTMLExporter(
-        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
+        extra_template_basedirs=[str(TEMPLATES)], template_name="report",
+        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
     )
     exporter.register_preprocessor(
         TagRemovePreprocessor(remove_cell_tags={"parameters", "injected-parameters"}),
@@ -95,19 +103,60 @@ def _failing_line(exc: PapermillExecutionError) -> str:
     return "starting " + repr(next((ln for ln in lines if ln and ln[0] not in "%#"), ""))
 
 
+def notebook_paths(paths: ProjectPaths) -> list[Path]:
+    """The report's notebooks, in their numbered order (``NN_name.ipynb``)."""
+    return sorted(p for p in paths.notebooks.glob("*.ipynb") if re.match(r"^\d\d_", p.name))
+
+
+def _declared_parameters(notebook: Path) -> set[str]:
+    return set(papermill.inspect_notebook(str(notebook)))
+
+
+def _execute(source: Path, executed: Path, parameters: dict, cwd: Path) -> None:
+    try:
+        papermill.execute_notebook(
+            str(source), str(executed), parameters=parameters, kernel_name=KERNEL,
+            cwd=str(cwd), progress_bar=False, log_output=False,
+        )
+    except PapermillExecutionError as exc:
+        raise ReportError(
+            f"notebook {source.name} failed in cell {exc.cell_index} of the executed copy "
+            f"(In [{exc.exec_count}], {_failing_line(exc)}): {exc.ename}: {exc.evalue}; "
+            f"the executed copy with the error is {executed}"
+        ) from exc
+
+
+def git_commit(root: Path) -> str:
+    """The checkout's commit (with ``+changes`` when the tree differs), or ``unknown``."""
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True,
+                                text=True, check=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                               cwd=root, capture_output=True, text=True, timeout=10).stdout
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return commit + ("+changes" if dirty.strip() else "")
+
+
 def run_report(
     paths: ProjectPaths,
     release: str | None = None,
     start: str | None = None,
     end: str | None = None,
     name: str | None = None,
+    parameters: dict | None = None,
+    notebooks: list[str] | None = None,
 ) -> Path:
-    """Execute the overview notebook for ``release`` and ``[start, end]``; return the HTML path.
+    """Execute every report notebook for ``release`` and ``[start, end]``, render each to HTML
+    and write the landing page; return the path of ``index.html``.
 
-    ``release`` None means the newest built release. Parameters are checked by the notebook
-    itself; when a cell fails, the executed copy with the error stays in the report folder and
-    a ``ReportError`` names the notebook and the cell.
+    ``parameters`` adds notebook parameters (each notebook gets those it declares).
+    ``release`` None means the newest built release. Parameters are checked by the notebooks
+    themselves; when a cell fails, the executed copy with the error stays in the report folder
+    and a ``ReportError`` names the notebook and the cell.
     """
+    started = dt.datetime.now(dt.UTC)
+    clock = time.perf_counter()
     if release is None:
         built = available_releases(paths.processed)
         if not built:
@@ -116,29 +165,42 @@ def run_report(
                 "run `python -m analysis build` first"
             )
         release = built[-1]
-    source = paths.notebooks / NOTEBOOK
-    if not source.is_file():
-        raise ReportError(f"notebook {source} not found")
+    sources = notebook_paths(paths)
+    if notebooks:
+        sources = [p for p in sources if p.stem in notebooks or p.name in notebooks]
+    if not sources:
+        raise ReportError(f"no report notebooks (NN_name.ipynb) in {paths.notebooks}")
     folder = paths.reports / _check_name(name or report_name(release, start, end))
     folder.mkdir(parents=True, exist_ok=True)
-    executed = folder / NOTEBOOK
-    parameters = {
-        "release": release, "start": start, "end": end,
-        "processed_dir": str(paths.processed),
+    common = {"release": release, "start": start, "end": end,
+              "processed_dir": str(paths.processed), "output_dir": str(folder),
+              **(parameters or {})}
+    sections = []
+    for source in sources:
+        executed = folder / source.name
+        declared = _declared_parameters(source)
+        given = {k: v for k, v in common.items() if k in declared}
+        _execute(source, executed, given, paths.notebooks)
+        html = folder / f"{source.stem}.html"
+        body = render_html(executed, title=f"{source.stem.replace('_', ' ')}, release {release}")
+        write_with(html, lambda tmp, body=body: tmp.write_text(body, encoding="utf-8"))
+        sections.append((source.stem, html.name, given))
+    provenance = {
+        "release": release,
+        "inputs": _inputs(paths, release),
+        "package_version": __version__,
+        "git_commit": git_commit(paths.root),
+        "parameters": {k: v for k, v in common.items() if k not in {"processed_dir", "output_dir"}},
+        "started_utc": started.isoformat(timespec="seconds"),
+        "run_seconds": round(time.perf_counter() - clock, 1),
     }
-    try:
-        papermill.execute_notebook(
-            str(source), str(executed), parameters=parameters, kernel_name=KERNEL,
-            cwd=str(paths.notebooks), progress_bar=False, log_output=False,
-        )
-    except PapermillExecutionError as exc:
-        raise ReportError(
-            f"notebook {NOTEBOOK} failed in cell {exc.cell_index} of the executed copy "
-            f"(In [{exc.exec_count}], {_failing_line(exc)}): {exc.ename}: {exc.evalue}; "
-            f"the executed copy with the error is {executed}"
-        ) from exc
-    html = folder / NOTEBOOK.replace(".ipynb", ".html")
-    body = render_html(executed, title=f"Data overview, release {release}")
-    write_with(html, lambda tmp: tmp.write_text(body, encoding="utf-8"))
+    index = write_landing_page(folder, sections, provenance)
     point_latest(paths.reports, folder)
-    return html
+    return index
+
+
+def _inputs(paths: ProjectPaths, release: str) -> dict:
+    quality = paths.processed_release(release) / "quality.json"
+    if not quality.is_file():
+        return {}
+    return json.loads(quality.read_text(encoding="utf-8")).get("inputs", {})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
@@ -58,10 +59,12 @@ def test_point_latest_replaces_the_link(tmp_path):
 
 @pytest.mark.real_data
 def test_report_for_a_period(project):
-    html_path = run_report(project, start="2025-01-01", end="2025-12-31")
+    index = run_report(project, start="2025-01-01", end="2025-12-31",
+                       notebooks=["01_data_overview"])
 
     folder = project.reports / "2026-04-05_2025-01-01_2025-12-31"
-    assert html_path == folder / "01_data_overview.html"
+    assert index == folder / "index.html"
+    html_path = folder / "01_data_overview.html"
     assert html_path.is_file()
     assert os.readlink(project.reports / "latest") == folder.name
     assert not list(folder.glob(".*.tmp")) and not list(project.reports.glob(".latest*"))
@@ -87,6 +90,12 @@ def test_report_for_a_period(project):
     assert 'start = "2025-01-01"' in source
     assert 'end = "2025-12-31"' in source
     assert f'processed_dir = "{project.processed}"' in source
+    assert f'output_dir = "{folder}"' in source
+    results = json.loads((folder / "01_data_overview.results.json").read_text())
+    assert results["parameters"]["start"] == "2025-01-01"
+    record = next(f for f in results["findings"] if f["key"] == "record_wave")
+    assert "2025-09-07" in record["text"] and record["value"] == 810
+    assert (folder / "01_data_overview__monthly_launches.png").stat().st_size > 10_000
     errors = [o for c in executed.cells for o in c.get("outputs", [])
               if o.output_type == "error"]
     assert errors == []
@@ -95,7 +104,8 @@ def test_report_for_a_period(project):
 @pytest.mark.real_data
 def test_failing_notebook_keeps_the_error_and_names_the_cell(project):
     with pytest.raises(ReportError) as caught:
-        run_report(project, release="2026-04-05", start="2025-12-31", end="2025-01-01")
+        run_report(project, release="2026-04-05", start="2025-12-31", end="2025-01-01",
+                   notebooks=["01_data_overview"])
 
     message = str(caught.value)
     assert "01_data_overview.ipynb failed in cell" in message

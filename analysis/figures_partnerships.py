@@ -1,0 +1,354 @@
+"""Display tables and one chart for ``notebooks/04_supply_partnerships.ipynb``.
+
+The indicator charts live in :mod:`analysis.figures`; this module adds what the notebook needs
+on top of them: the partnership timeline as a table (with its source links made safe for HTML),
+the origin and supply tables in display form, the event-study summary table and its chart.
+
+**HTML safety.** The timeline's text comes from a CSV that people edit, and the notebook is
+rendered to HTML. Every text cell shown through :func:`safe_style` is escaped (pandas'
+``Styler`` does not escape by default); the only raw HTML is the link cell, built here from
+escaped parts by :func:`source_link`.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.ticker import FixedLocator, NullLocator
+from pandas.io.formats.style import Styler
+
+from .figures import PARTNER_COLOURS, PARTNER_NAMES, credit, short_label
+from .indicators import ORIGIN_GROUPS, ORIGIN_LABELS
+from .models.event_study import confounders
+from .models.result import ModelResult
+
+#: Shown for a missing value in display tables.
+MISSING = "–"
+UNVERIFIED_MARK = "unverified: source not read"
+#: An event "stands out" against its placebo dates when its permutation p is below this.
+PLACEBO_ALPHA = 0.05
+_TYPE_NAMES = {
+    "statement": "statement", "agreement": "agreement", "delivery": "delivery",
+    "first_use": "first use", "production": "production", "deployment": "deployment",
+}
+
+
+# --- HTML-safe display ---------------------------------------------------------------------------
+
+def source_link(org: str, url: str) -> str:
+    """An HTML link to ``url`` with ``org`` as its text, both escaped; plain escaped text when
+    the URL is not http(s)."""
+    text = html.escape(str(org or url or ""), quote=True)
+    address = str(url or "").strip()
+    if not address.lower().startswith(("http://", "https://")):
+        return text
+    return (f'<a href="{html.escape(address, quote=True)}" target="_blank" '
+            f'rel="noopener noreferrer">{text}</a>')
+
+
+def safe_style(
+    table: pd.DataFrame,
+    *,
+    raw_html: Sequence[str] = (),
+    percent: Sequence[str] = (),
+    decimals: dict[str, int] | None = None,
+) -> Styler:
+    """``table`` styled for display: every cell escaped for HTML except the ``raw_html``
+    columns (which must already be safe), integers with thousands separators, ``percent``
+    columns as percentages, ``decimals`` columns rounded, missing values as a dash, no index.
+    """
+    raw = [c for c in raw_html if c in table.columns]
+    others = [c for c in table.columns if c not in raw]
+    ints = [c for c in others if pd.api.types.is_integer_dtype(table[c])
+            and not pd.api.types.is_bool_dtype(table[c])]
+    pct = [c for c in percent if c in table.columns]
+    rounded = {c: d for c, d in (decimals or {}).items() if c in table.columns}
+    plain = [c for c in others if c not in ints and c not in pct and c not in rounded]
+    style = table.style.hide(axis="index")
+    if plain:
+        style = style.format(escape="html", na_rep=MISSING, subset=plain)
+    if ints:
+        style = style.format("{:,}", na_rep=MISSING, subset=ints)
+    if pct:
+        style = style.format("{:.1%}", na_rep=MISSING, subset=pct)
+    for column, digits in rounded.items():
+        style = style.format(f"{{:,.{digits}f}}", na_rep=MISSING, subset=[column])
+    if raw:
+        style = style.format(lambda v: v if isinstance(v, str) else MISSING, subset=raw)
+    return style.set_table_styles(
+        [{"selector": "td", "props": "text-align: left; vertical-align: top;"},
+         {"selector": "th", "props": "text-align: left;"}], overwrite=False)
+
+
+# --- the timeline --------------------------------------------------------------------------------
+
+def _event_date(row: pd.Series) -> str:
+    day = pd.Timestamp(row["date"])
+    return day.strftime("%Y-%m") if row.get("date_precision") == "month" else day.strftime(
+        "%Y-%m-%d")
+
+
+def timeline_rows(events: pd.DataFrame, ids: Sequence[str] | None = None) -> pd.DataFrame:
+    """The partnership timeline as a table to show and save: ``date`` (``YYYY-MM`` when only
+    the month is known), ``event_id``, ``partner``, ``type``, ``description``, ``source``
+    (organisation), ``url`` (plain text) and ``verification`` (``checked`` or a visible
+    ``unverified`` mark). ``ids`` keeps only those events (None: all), in date order."""
+    chosen = events if ids is None else events[events["event_id"].isin(list(ids))]
+    chosen = chosen.sort_values(["date", "event_id"], kind="stable")
+    return pd.DataFrame({
+        "date": [_event_date(r) for _, r in chosen.iterrows()],
+        "event_id": chosen["event_id"].to_numpy(),
+        "partner": [PARTNER_NAMES.get(p, p) for p in chosen["partner"]],
+        "type": [_TYPE_NAMES.get(t, t) for t in chosen["event_type"]],
+        "description": chosen["description"].to_numpy(),
+        "source": chosen["source_org"].to_numpy(),
+        "url": chosen["source_url"].to_numpy(),
+        "verification": [UNVERIFIED_MARK if v == "unverified" else v
+                         for v in chosen["verification"]],
+    })
+
+
+def timeline_html(rows: pd.DataFrame) -> Styler:
+    """:func:`timeline_rows` for display: the source organisation as a link to its URL (built
+    from escaped parts), every other cell escaped, unverified rows shaded."""
+    shown = rows.drop(columns=["url"]).copy()
+    shown["source"] = [source_link(o, u) for o, u in zip(rows["source"], rows["url"],
+                                                           strict=True)]
+    style = safe_style(shown, raw_html=["source"])
+
+    def shade(row: pd.Series) -> list[str]:
+        flag = row["verification"] == UNVERIFIED_MARK
+        return ["background-color: #fff3cd;" if flag else ""] * len(row)
+
+    return style.apply(shade, axis=1)
+
+
+# --- origins and supply --------------------------------------------------------------------------
+
+def origin_month_table(origin_monthly: pd.DataFrame) -> pd.DataFrame:
+    """:func:`analysis.indicators.origin_series` (monthly) for display: ``month`` (``YYYY-MM``,
+    marked ``(part)`` when only partly observed), launches per origin group, ``total`` and the
+    Iranian-design share."""
+    frame = origin_monthly.sort_values("period")
+    month = frame["period"].dt.strftime("%Y-%m")
+    month = month.where(frame["complete"].astype(bool), month + " (part)")
+    out = pd.DataFrame({"month": month.to_numpy()})
+    for group in ORIGIN_GROUPS:
+        out[ORIGIN_LABELS[group]] = frame[group].to_numpy()
+    out["total"] = frame["total"].to_numpy()
+    out["Iranian-design share"] = frame["share_iranian_design"].to_numpy()
+    return out
+
+
+def supply_years_table(supply: ModelResult) -> pd.DataFrame:
+    """The yearly launches of Iranian-design drones with their running total."""
+    yearly = supply.table("yearly")
+    return pd.DataFrame({
+        "year": yearly["year"].astype(str).where(yearly["complete"],
+                                                 yearly["year"].astype(str) + " (part)"),
+        "days observed": yearly["days"].astype("int64"),
+        "launched": yearly["launched"].astype("int64"),
+        "cumulative launched": yearly["cumulative"].astype("int64"),
+    })
+
+
+def production_claims_table(supply: ModelResult) -> pd.DataFrame:
+    """The timeline's production claims beside the Iranian-design drone launches counted up
+    to each claim's date (a lower bound on cumulative supply to that date)."""
+    claims = supply.table("production")
+    return pd.DataFrame({
+        "date": pd.to_datetime(claims["date"]).dt.strftime("%Y-%m-%d"),
+        "claim (timeline)": claims["description"],
+        "source": claims["source_org"],
+        "verification": [UNVERIFIED_MARK if v == "unverified" else v
+                         for v in claims["verification"]],
+        "launched up to that date": claims["launched_to_date"].astype("Int64"),
+    })
+
+
+# --- event studies -------------------------------------------------------------------------------
+
+def other_events(result: ModelResult, timeline: pd.DataFrame | None = None) -> pd.Series:
+    """For each event of an :func:`~analysis.models.event_study.event_summary` result, the
+    other events of ``timeline`` inside its windows (comma-separated ids); without
+    ``timeline``, those of the result's own ``confounding`` table (the chosen events only)."""
+    table = result.table("events")
+    if timeline is None:
+        pairs = result.table("confounding")
+    else:
+        summary = result.summary
+        pairs = confounders(timeline, int(summary["window_weeks"]), int(summary["lag_weeks"]))
+    grouped = pairs.groupby("event_id")["other_event_id"].agg(lambda s: ", ".join(s))
+    return grouped.reindex(table["event_id"]).fillna("").rename("other_events")
+
+
+def _ci_side(row: pd.Series) -> str | None:
+    """``above``/``below`` when the ratio's interval excludes 1, else None."""
+    low, high = row.get("ratio_low"), row.get("ratio_high")
+    if low is None or high is None or pd.isna(low) or pd.isna(high):
+        return None
+    if low > 1:
+        return "above"
+    if high < 1:
+        return "below"
+    return None
+
+
+def stands_out(row: pd.Series, column: str = "placebo_p") -> bool:
+    value = row.get(column)
+    return value is not None and not pd.isna(value) and float(value) < PLACEBO_ALPHA
+
+
+def plain_reading(row: pd.Series, n_other: int) -> str:
+    """A short reading of one event-study row for the summary table."""
+    if row["status"] != "estimated":
+        return f"Not estimated: {row['reason']}."
+    side = _ci_side(row)
+    if side is None:
+        text = "No clear jump: the interval includes 1 (no change)"
+    else:
+        text = f"Right after the event, launches were {side} the pre-event trend"
+    if stands_out(row, "placebo_p") or stands_out(row, "placebo_p_all"):
+        text += "; stands out against placebo dates"
+    else:
+        text += "; not unusual against placebo dates"
+    if n_other:
+        text += f"; {n_other} other event{'s' if n_other > 1 else ''} in the window"
+    return text + "."
+
+
+def event_table(result: ModelResult, timeline: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The event-study summary for display and saving: ``event_id, date, partner, series,
+    status, ratio`` (level change against the pre-event trend) ``, ratio_low, ratio_high,
+    p_level, placebo_p, n_placebo, placebo_p_all, n_placebo_all, other_events`` (count, from
+    the whole ``timeline`` when given), ``other_event_ids`` and a short ``reading``."""
+    table = result.table("events")
+    others = other_events(result, timeline)
+    n_other = others.map(lambda s: len(s.split(", ")) if s else 0).astype("int64")
+    out = pd.DataFrame({
+        "event_id": table["event_id"].to_numpy(),
+        "date": pd.to_datetime(table["date"]).dt.strftime("%Y-%m-%d").to_numpy(),
+        "partner": [PARTNER_NAMES.get(p, p) for p in table["partner"]],
+        "series": table["series"].to_numpy(),
+        "status": table["status"].to_numpy(),
+    })
+    for column in ("ratio", "ratio_low", "ratio_high", "p_level", "placebo_p",
+                   "placebo_p_all"):
+        out[column] = pd.to_numeric(table[column], errors="coerce").to_numpy()
+    for column in ("n_placebo", "n_placebo_all"):
+        out[column] = pd.array(pd.to_numeric(table[column], errors="coerce"), dtype="Int64")
+    out["other_events"] = n_other.to_numpy()
+    out["other_event_ids"] = others.to_numpy()
+    out["reading"] = [plain_reading(row, n) for (_, row), n in
+                      zip(table.iterrows(), n_other, strict=True)]
+    return out
+
+
+def event_table_style(events: pd.DataFrame) -> Styler:
+    """:func:`event_table` for display (the list of other events left to the saved CSV)."""
+    shown = events.drop(columns=["other_event_ids"]).rename(columns={
+        "ratio": "level ratio", "ratio_low": "CI low", "ratio_high": "CI high",
+        "p_level": "p", "placebo_p": "placebo p (away from all events)",
+        "n_placebo": "placebo dates", "placebo_p_all": "placebo p (all weeks)",
+        "n_placebo_all": "all-week dates", "other_events": "other events in window"})
+    return safe_style(shown, decimals={"level ratio": 2, "CI low": 2, "CI high": 2, "p": 3,
+                                       "placebo p (away from all events)": 2,
+                                       "placebo p (all weeks)": 2})
+
+
+def event_study_chart(result: ModelResult, timeline: pd.DataFrame | None = None, *,
+                      release: str, labels: dict[str, str] | None = None) -> Figure:
+    """The level change at each estimated event (ratio to the pre-event trend, 95% CI) on a
+    log scale, one row per event in date order, coloured by partner; a filled marker when the
+    event stands out against its placebo dates (either p below 0.05), hollow otherwise.
+    Events marked unverified in ``timeline`` get "(unverified)" after their label."""
+    table = result.table("events")
+    unverified = set() if timeline is None else set(
+        timeline.loc[timeline["verification"] == "unverified", "event_id"])
+    done = table[table["status"] == "estimated"].sort_values("date", kind="stable")
+    skipped = int((table["status"] != "estimated").sum())
+    summary = result.summary
+    n = len(done)
+    with sns.axes_style("whitegrid"), sns.plotting_context("notebook", font_scale=0.9):
+        fig = Figure(figsize=(10, 2.4 + 0.32 * max(n, 1)), layout="constrained")
+        ax = fig.subplots()
+        if n == 0:
+            ax.text(0.5, 0.5, "no event could be estimated with these windows",
+                    transform=ax.transAxes, ha="center", va="center", color="0.4")
+            ax.set_yticks([])
+            ax.set_xticks([])
+        else:
+            y = np.arange(n)[::-1]
+            for yi, (_, row) in zip(y, done.iterrows(), strict=True):
+                colour = PARTNER_COLOURS.get(row["partner"], "0.3")
+                ax.plot([row["ratio_low"], row["ratio_high"]], [yi, yi], color=colour,
+                        linewidth=2, solid_capstyle="butt")
+                filled = stands_out(row, "placebo_p") or stands_out(row, "placebo_p_all")
+                ax.plot(row["ratio"], yi, marker="o", markersize=7, color=colour,
+                        markerfacecolor=colour if filled else "white", markeredgewidth=1.6)
+            ax.axvline(1, color="0.25", linewidth=1)
+            ax.set_xscale("log")
+            values = pd.concat([done["ratio_low"], done["ratio_high"]]).astype(float)
+            low = min(values.min(), 0.5) / 1.3
+            high = max(values.max(), 2.0) * 1.3
+            ax.set_xlim(low, high)
+            ticks = [t for t in (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100,
+                                 200) if low <= t <= high]
+            ax.xaxis.set_major_locator(FixedLocator(ticks))
+            ax.xaxis.set_minor_locator(NullLocator())
+            ax.set_xticklabels([f"{t:g}" for t in ticks])
+            names = [f"{pd.Timestamp(d):%Y-%m-%d}  {(labels or {}).get(e, short_label(e))}"
+                     + (" (unverified)" if e in unverified else "")
+                     for d, e in zip(done["date"], done["event_id"], strict=True)]
+            ax.set_yticks(y, names, fontsize="small")
+            ax.set_ylim(-0.7, n - 0.3)
+            ax.grid(axis="y", visible=False)
+            handles = [Line2D([], [], color=PARTNER_COLOURS[p], linewidth=2, marker="o",
+                              markerfacecolor="white", label=PARTNER_NAMES[p])
+                       for p in PARTNER_NAMES if p in set(done["partner"])]
+            handles.append(Line2D([], [], color="0.3", linestyle="none", marker="o",
+                                  markerfacecolor="0.3",
+                                  label="filled: stands out against placebo dates "
+                                        f"(p < {PLACEBO_ALPHA:g})"))
+            ax.legend(handles=handles, loc="lower right", fontsize="x-small", frameon=True,
+                      framealpha=0.9)
+        ax.set_xlabel("weekly launches right after the event ÷ pre-event trend "
+                      "(1 = no change; log scale)")
+        sns.despine(ax=ax, left=True)
+        window, lag = summary.get("window_weeks"), summary.get("lag_weeks")
+        lines = [
+            "Change in weekly launches at each partnership event, with 95% confidence "
+            "intervals",
+            f"{window} weeks before and after each event, lag {lag} weeks; Iran: strike "
+            "drones, North Korea: all ballistic missiles (unless the event names a class)",
+            "Timing is association, not proof of cause: most windows hold several other events",
+        ]
+        if skipped:
+            lines.append(f"Not shown: {skipped} event{'s' if skipped > 1 else ''} that could "
+                         "not be estimated (see the table)")
+        fig.suptitle("\n".join(lines), x=0.01, ha="left", fontsize="medium")
+        fig.supxlabel(credit(release, events=True), x=0.01, ha="left", fontsize="x-small",
+                      color="0.35")
+    return fig
+
+
+def finite(value) -> bool:
+    """Whether ``value`` is a finite number (not None/NaN)."""
+    try:
+        return value is not None and math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return False
+
+
+__all__ = [
+    "event_study_chart", "event_table", "event_table_style", "origin_month_table",
+    "other_events", "plain_reading", "production_claims_table", "safe_style", "source_link",
+    "supply_years_table", "timeline_html", "timeline_rows",
+]

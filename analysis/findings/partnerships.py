@@ -1,0 +1,322 @@
+"""Findings of the supply-partnerships notebook (``notebooks/04_supply_partnerships.ipynb``).
+
+Each ``*_finding`` function takes results computed in the run, builds the sentence with its
+numbers and records it on the :class:`~analysis.publish.Publisher` (with ``pub.number`` for
+the figures the tests and the landing page check). The ``describe_*`` functions return
+explanatory text with numbers from the run (parameters, counts) without recording it.
+
+The readings are descriptive. "Iranian design" is design lineage, not place of manufacture;
+North Korean missiles are a band, not a number; event studies are associations in timing,
+not evidence that an event caused a change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from ..figures_partnerships import (
+    PLACEBO_ALPHA,
+    UNVERIFIED_MARK,
+    _ci_side,
+    finite,
+    other_events,
+    stands_out,
+)
+from ..models.result import ModelResult
+from ..publish import Publisher
+
+#: Months in the "latest months" Iranian-design share.
+LATEST_MONTHS = 12
+CAUSE_NOTE = "Timing is association, not proof of cause."
+
+
+def _month(value) -> str:
+    return pd.Timestamp(value).strftime("%B %Y")
+
+
+def _ratio(value: float) -> str:
+    return f"{value:.2f}" if value < 10 else f"{value:.1f}"
+
+
+def _join(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def bullets(lines: Iterable[str]) -> str:
+    """Markdown bullet list of package sentences (assumptions, caveats)."""
+    return "\n".join(f"- {line}" for line in lines)
+
+
+# --- timeline ------------------------------------------------------------------------------------
+
+def describe_timeline(rows: pd.DataFrame, n_timeline: int) -> str:
+    """How many events are shown, per partner, and which are unverified."""
+    partners = rows["partner"].value_counts()
+    parts = ", ".join(f"{n:,} {p}" for p, n in partners.items())
+    text = f"{len(rows):,} of the timeline's {n_timeline:,} events are shown ({parts})."
+    flagged = rows.loc[rows["verification"] == UNVERIFIED_MARK, "event_id"].tolist()
+    if flagged:
+        text += (f" {len(flagged):,} {'is' if len(flagged) == 1 else 'are'} marked unverified "
+                 f"(shaded): the source could not be read when the row was written, and the "
+                 f"row is kept because the claim was widely reported: {', '.join(flagged)}.")
+    else:
+        text += " Every event shown was checked against its source."
+    return text
+
+
+# --- launches by design origin ------------------------------------------------------------------
+
+def iranian_share_finding(pub: Publisher, origin_monthly: pd.DataFrame,
+                          months: int = LATEST_MONTHS) -> str:
+    """The Iranian-design share of launches in the latest ``months`` complete months (all
+    months when none is complete), with the range of the monthly shares."""
+    frame = origin_monthly.sort_values("period")
+    complete = frame[frame["complete"].astype(bool)]
+    basis = "complete months"
+    if complete.empty:
+        complete, basis = frame, "months (none is complete)"
+    latest = complete.tail(months)
+    iran, total = int(latest["iranian_design"].sum()), int(latest["total"].sum())
+    n = len(latest)
+    span = f"{_month(latest['period'].iloc[0])} to {_month(latest['period'].iloc[-1])}"
+    scope = (f"In the latest {n} {basis} ({span})" if n >= months or basis != "complete months"
+             else f"In the {n} complete months of the period ({span}; fewer than {months})")
+    if total == 0:
+        text = f"{scope} no drone or missile launches were counted."
+        return pub.finding("iranian_design_share", text, headline=True)
+    share = iran / total
+    monthly = latest["share_iranian_design"].dropna()
+    low, high = float(monthly.min()), float(monthly.max())
+    text = (
+        f"{scope}, {share:.1%} of the long-range drones and missiles counted were of Iranian "
+        f"design ({iran:,} of {total:,}); month by month the share ranged from {low:.1%} to "
+        f"{high:.1%}. These are reported counts, not a sample, so the range across months is "
+        "the only interval given. 'Iranian design' is design lineage, not place of "
+        "manufacture: Shahed drones imported from Iran and Geran copies built in Russia "
+        "(Alabuga) carry one label, and from 2025 the counts include decoys."
+    )
+    pub.number("iranian_design_share", share)
+    pub.number("iranian_design_launches_latest_months", iran)
+    pub.number("latest_months", n)
+    return pub.finding("iranian_design_share", text, value=share, low=low, high=high,
+                       unit="share of launches", headline=True)
+
+
+# --- North Korean band ---------------------------------------------------------------------------
+
+def north_korean_band_finding(pub: Publisher, band: ModelResult) -> str:
+    """The North Korean ballistic missiles as a band: lower and upper bound and their shares."""
+    s = band.summary
+    lower, upper, ballistic = int(s["lower"]), int(s["upper"]), int(s["ballistic"])
+    pub.number("nk_band_lower", lower)
+    pub.number("nk_band_upper", upper)
+    if ballistic == 0 and upper == 0:
+        text = ("No ballistic missile launches fall in the period, so there is no North "
+                "Korean band to give.")
+        return pub.finding("north_korean_band", text, headline=True)
+    share_lower, share_upper = s["share_lower"], s["share_upper"]
+    shares = ""
+    if finite(share_lower) and finite(share_upper):
+        shares = (f" ({share_lower:.1%} to {share_upper:.1%} of ballistic missile launches)")
+    first = s.get("first_ambiguous_label")
+    text = (
+        f"Between {lower:,} and {upper:,} of the {ballistic:,} ballistic missiles launched in "
+        f"the period may have been North Korean{shares}. This is a band between two bounds, "
+        "not an estimate with a confidence interval: the lower bound counts only reports "
+        "that name KN-23 alone, which the Air Force rarely does; the upper bound adds every "
+        "launch labelled Iskander-M/KN-23, a label that also covers Russian Iskander-M."
+    )
+    if first:
+        text += (f" That label first appears on {first}; North Korean missiles fired before "
+                 "then were reported as Iskander-M and are in neither bound.")
+    pub.number("nk_band_share_lower", share_lower)
+    pub.number("nk_band_share_upper", share_upper)
+    return pub.finding("north_korean_band", text, value=None, low=lower, high=upper,
+                       unit="ballistic missiles", headline=True)
+
+
+# --- first appearances ---------------------------------------------------------------------------
+
+def appearance_finding(pub: Publisher, appearances: ModelResult) -> str:
+    """When each partnership label first appears in the reports, and the lag from its
+    reference event."""
+    s = appearances.summary
+    lags = appearances.table("lags")
+    parts = []
+    for label in dict.fromkeys(lags["label"]):
+        first = s.get(f"first_appearance[{label}]")
+        event = s.get(f"reference_event[{label}]")
+        lag = s.get(f"lag_days[{label}]")
+        if first is None:
+            parts.append(f"'{label}' does not appear in the reports up to the end of the "
+                         "period")
+            continue
+        if event is None or lag is None:
+            parts.append(f"'{label}' first appears on {first}")
+            continue
+        row = lags[(lags["label"] == label) & (lags["event_id"] == event)].iloc[0]
+        day = pd.Timestamp(row["event_date"]).date()
+        when = f"{abs(lag):,} days {'after' if lag >= 0 else 'before'}"
+        text = f"'{label}' first appears on {first}, {when} {event} ({day})"
+        if bool(row["before_data"]):
+            text += ", an event that predates the data, so the lag is only an upper bound"
+        parts.append(text)
+        pub.number(f"lag_days[{label}]", lag)
+    text = (
+        "In the Air Force's reports " + "; ".join(parts) + ". These dates record when the Air "
+        "Force chose to name a weapon in its reports, not when the weapon was delivered or "
+        "first used."
+    )
+    return pub.finding("label_appearances", text, headline=False)
+
+
+# --- implied minimum supply ----------------------------------------------------------------------
+
+def first_month_over_1000_finding(pub: Publisher, supply: ModelResult) -> str:
+    """The first month with more than 1,000 Iranian-design drone launches."""
+    s = supply.summary
+    month = s.get("first_month_over_1000")
+    if month is None:
+        text = ("No month in the data up to the end of the period had more than 1,000 "
+                "launches of Iranian-design drones.")
+        pub.number("first_month_over_1000", None)
+        return pub.finding("first_month_over_1000", text, headline=False)
+    monthly = supply.table("monthly").set_index("period")["launched"]
+    count = int(monthly.loc[pd.Timestamp(f"{month}-01")])
+    text = (
+        f"{_month(f'{month}-01')} was the first month with more than 1,000 launches of "
+        f"Iranian-design (Shahed/Geran-type) drones: {count:,}. It is a reported count with no "
+        "sampling interval; Geran copies built in Russia count as Iranian design."
+    )
+    pub.number("first_month_over_1000", month)
+    pub.number("first_month_over_1000_launched", count)
+    return pub.finding("first_month_over_1000", text, value=count, unit="drones launched",
+                       headline=False)
+
+
+def supply_finding(pub: Publisher, supply: ModelResult) -> str:
+    """Launches of Iranian-design drones per year and in total, read as a lower bound."""
+    yearly = supply.table("yearly")
+    if yearly.empty or int(yearly["launched"].sum()) == 0:
+        text = "No Iranian-design drone launches are counted up to the end of the period."
+        return pub.finding("implied_minimum_supply", text, headline=False)
+    years = [f"{int(r.launched):,} in {r.year}{'' if r.complete else ' (part of the year)'}"
+             for r in yearly.itertuples()]
+    total = int(supply.summary["launched_total"])
+    text = (
+        f"Launches of Iranian-design drones counted: {_join(years)}; {total:,} in all up to "
+        "the end of the period. If the counts are complete, at least that many had been "
+        "built or delivered (imports and Russian-built Geran together, decoys included from "
+        "2025): a lower bound on cumulative supply, not on any one year's production, since "
+        "drones can come from stocks."
+    )
+    pub.number("iranian_design_launched_total", total)
+    return pub.finding("implied_minimum_supply", text, value=total, unit="drones launched",
+                       headline=False)
+
+
+# --- event studies -------------------------------------------------------------------------------
+
+def describe_event_study(result: ModelResult, n_timeline: int | None = None) -> str:
+    """The design of the event studies as run (window, lag, placebo rule)."""
+    s = result.summary
+    window, lag, exclusion = s["window_weeks"], s["lag_weeks"], s["exclusion_weeks"]
+    text = (
+        f"For each event, weekly launches in the {window} complete weeks before the event's "
+        f"week are compared with the {window} weeks after it"
+        + (f" (after a lag of {lag} week{'s' if lag != 1 else ''})" if lag else "")
+        + ". A straight line on the log scale is fitted to each side (a negative binomial "
+        "model with errors that allow for autocorrelation); the *level ratio* is the first "
+        "post-event week's fitted level divided by the pre-event line extended to that week "
+        "(1 means no jump). The series is the event's weapon class, else strike drones for "
+        "Iran and all ballistic missiles for North Korea. A placebo test repeats the estimate "
+        f"at dates without an event: *away from all events* uses dates at least {exclusion} "
+        "weeks from every chosen event (the timeline is dense, so there are few); *all "
+        "weeks* "
+        f"uses every week at least {exclusion} weeks from the event itself."
+    )
+    n_chosen = s["n_events"]
+    if n_timeline is not None and n_chosen < n_timeline:
+        text += (f" Only {n_chosen} of the {n_timeline} timeline events are chosen, so the "
+                 "placebo dates avoid only those; other timeline events can fall on placebo "
+                 "dates (a conservative test). The count of other events in each window "
+                 "uses the whole timeline.")
+    return text
+
+
+def event_study_finding(pub: Publisher, result: ModelResult,
+                        timeline: pd.DataFrame | None = None) -> str:
+    """How many events were estimated, how many have a 95% CI of the level ratio that excludes
+    1, how many stand out against their placebo dates; timing is association only."""
+    s = result.summary
+    table = result.table("events")
+    done = table[table["status"] == "estimated"]
+    n_events, n_done = int(s["n_events"]), len(done)
+    window = s["window_weeks"]
+    pub.number("events_chosen", n_events)
+    pub.number("events_estimated", n_done)
+    if n_done == 0:
+        text = (f"None of the {n_events} chosen events could be estimated: their windows of "
+                f"{window} weeks on each side reach outside the data. {CAUSE_NOTE}")
+        pub.number("events_ci_excludes_1", 0)
+        return pub.finding("event_studies", text, value=0, unit="events", headline=True)
+
+    sides = done.apply(_ci_side, axis=1)
+    clear = done[sides.notna()]
+    described = [
+        f"{r.event_id} ({_ratio(r.ratio)} times the pre-event trend, 95% CI "
+        f"{_ratio(r.ratio_low)}–{_ratio(r.ratio_high)})" for r in clear.itertuples()]
+    not_done = n_events - n_done
+    text = (f"Of the {n_events} partnership events chosen, {n_done} could be estimated"
+            + (f" ({not_done} lie too close to the edges of the data for windows of {window} "
+               "weeks)" if not_done else "") + ". ")
+    if len(clear):
+        text += (f"For {len(clear)} of them the 95% confidence interval of the jump in weekly "
+                 f"launches excludes 1 (no change): {_join(described)}. ")
+    else:
+        text += "For none of them does the 95% confidence interval of the jump exclude 1. "
+    text += (f"With {n_done} tests, about {PLACEBO_ALPHA * n_done:.1f} would do so by chance "
+             "alone. ")
+
+    strict = done[done.apply(stands_out, axis=1)]
+    loose = done[done.apply(lambda r: stands_out(r, "placebo_p_all"), axis=1)]
+    n_strict = pd.to_numeric(done["n_placebo"], errors="coerce").max()
+    if pd.isna(n_strict) or n_strict == 0:
+        text += "No placebo date lies far enough from every chosen event for the first test"
+    else:
+        n_strict = int(n_strict)
+        text += (f"Against placebo dates at least {s['exclusion_weeks']} weeks from every "
+                 f"chosen event, {len(strict)} stand{'s' if len(strict) == 1 else ''} out "
+                 f"(permutation p below {PLACEBO_ALPHA:g})"
+                 + (f" ({', '.join(strict['event_id'])})" if len(strict) else ""))
+        smallest = 1 / (1 + n_strict)
+        if smallest >= PLACEBO_ALPHA:
+            text += (f", but with at most {n_strict} such dates the smallest possible p is "
+                     f"{smallest:.2f}, so this test cannot reach {PLACEBO_ALPHA:g} here")
+    loose_ids = f" ({', '.join(loose['event_id'])})" if len(loose) else ""
+    text += (f"; against every week at least {s['exclusion_weeks']} weeks from the event "
+             f"itself, {len(loose)} stand{'s' if len(loose) == 1 else ''} out{loose_ids}. ")
+    counts = other_events(result, timeline).reindex(done["event_id"])
+    n_other = counts.map(lambda x: len(x.split(", ")) if x else 0)
+    text += (f"The windows of the estimated events hold a median of {n_other.median():g} "
+             "other timeline events, so no change can be attributed to one event. "
+             f"{CAUSE_NOTE}")
+    pub.number("events_ci_excludes_1", int(len(clear)))
+    pub.number("events_placebo_p_below_005", int(len(strict)))
+    pub.number("events_placebo_p_all_below_005", int(len(loose)))
+    pub.number("placebo_dates_max", None if pd.isna(n_strict) else int(n_strict))
+    pub.number("window_weeks", window)
+    pub.number("lag_weeks", s["lag_weeks"])
+    return pub.finding("event_studies", text, value=int(len(clear)), unit="events",
+                       headline=True)
+
+
+__all__ = [
+    "appearance_finding", "bullets", "describe_event_study", "describe_timeline",
+    "event_study_finding", "first_month_over_1000_finding", "iranian_share_finding",
+    "north_korean_band_finding", "supply_finding",
+]

@@ -1,0 +1,381 @@
+"""Findings of ``notebooks/03_salvo_and_interception.ipynb``: salvo size and interception.
+
+Every function takes results computed in the run (:func:`analysis.models.salvo.salvo_model`,
+:func:`analysis.models.interception.interception_model`, or the waves and strikes tables),
+returns the report's sentence and records it on the run's
+:class:`~analysis.publish.Publisher`, so that no number in the prose is typed by hand.
+Timing and size comparisons are described as associations, never as causes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..models.interception import CLASSES as INTERCEPTION_CLASSES
+from ..models.interception import class_waves
+from ..models.result import ModelResult
+from ..models.salvo import DEFAULT_KNOTS
+from ..params import ParameterError, check_groups
+from ..publish import Publisher
+from ..taxonomy import STRIKE_DRONE
+
+#: Nights that show the two reporting practices for drones lost to electronic warfare.
+REPORTING_EXAMPLE_DATES = ("2025-09-07", "2025-07-09")
+#: From this date the strike-drone counts include decoys (also the salvo model's knot).
+DECOYS_FROM = DEFAULT_KNOTS[0]
+CLASS_NAMES = {
+    "strike_drone": "strike drones",
+    "cruise_missile": "cruise missiles",
+    "ballistic_missile": "ballistic missiles",
+}
+MEASURE_NOUNS = {"drones": "drones", "missiles": "missiles"}
+ASSOCIATION = ("This is an association across waves, not evidence that salvo size causes the "
+               "difference: large and small salvos differ in targets, routes and how fully "
+               "they are reported, and the data hold no air-defence coverage.")
+
+
+# Parameters ------------------------------------------------------------------------------------
+
+def check_interception_classes(classes, name: str = "classes") -> list[str]:
+    """The interception classes: known group names (``check_groups``), each one of
+    strike_drone, cruise_missile or ballistic_missile, without repeats."""
+    chosen = check_groups(classes, name)
+    other = [c for c in chosen if c not in INTERCEPTION_CLASSES]
+    if other:
+        raise ParameterError(
+            f"{name}: {', '.join(map(repr, other))} cannot be modelled for interception; "
+            f"use {', '.join(INTERCEPTION_CLASSES)}"
+        )
+    return list(dict.fromkeys(chosen))
+
+
+# Number formatting -----------------------------------------------------------------------------
+
+def _num(value: float, digits: int = 1) -> str:
+    """``value`` with thousands separators and ``digits`` decimals (trailing .0 kept short)."""
+    text = f"{value:,.{digits}f}"
+    return text[:-2] if digits == 1 and text.endswith(".0") else text
+
+
+def _count(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else _num(value)
+
+
+def _slope(value: float) -> str:
+    """A slope per year: whole numbers from 10 up, else one decimal."""
+    return _num(value, 0 if abs(value) >= 10 else 1)
+
+
+def _pct(rate: float) -> str:
+    return f"{100 * rate:.0f}%"
+
+
+def _ci(low: float, high: float, fmt=_num, level: float = 0.95) -> str:
+    return f"{level:.0%} CI {fmt(low)} to {fmt(high)}"
+
+
+def _day(value) -> str:
+    return str(pd.Timestamp(value).date())
+
+
+# Salvo size ------------------------------------------------------------------------------------
+
+def _record_row(salvo: ModelResult, measure: str) -> pd.Series | None:
+    top = salvo.table("records")
+    top = top[(top["by"] == measure) & (top[measure] > 0)]
+    return None if top.empty else top.iloc[0]
+
+
+def drone_record(salvo: ModelResult, pub: Publisher, *, headline: bool = True) -> str:
+    """The largest drone wave of the period, and how often the record was broken."""
+    return _record(salvo, pub, "drones", headline)
+
+
+def missile_record(salvo: ModelResult, pub: Publisher, *, headline: bool = False) -> str:
+    """The largest missile wave of the period, and how often the record was broken."""
+    return _record(salvo, pub, "missiles", headline)
+
+
+def _record(salvo: ModelResult, pub: Publisher, measure: str, headline: bool) -> str:
+    key = f"record_{measure}_wave"
+    row = _record_row(salvo, measure)
+    if row is None:
+        text = f"No wave in the period launched any {MEASURE_NOUNS[measure]}."
+        return pub.finding(key, text, unit=measure, headline=headline)
+    size, date = int(row[measure]), _day(row["date"])
+    what = ("strike drones (Shahed/Geran type; decoys counted with them from "
+            f"{DECOYS_FROM})" if measure == "drones" else "missiles of all types")
+    other = "missiles" if measure == "drones" else "drones"
+    text = (f"The largest {measure[:-1]} wave in the period ended on {date}: {_count(size)} "
+            f"{what} launched, together with {_count(row[other])} {other}.")
+    progression = salvo.table("record_progression")
+    steps = progression[progression["measure"] == measure]
+    if len(steps) > 1:
+        text += (f" The record for one wave was raised {len(steps) - 1:,} times in the period, "
+                 f"from {_count(steps['record'].iloc[0])} on {_day(steps['date'].iloc[0])}.")
+    if not bool(row["time_known"]):
+        text += " The reports of that wave give dates only, so it may pool several attacks."
+    text += " These are counts as reported by the Air Force, so there is no interval."
+    pub.number(f"record_{measure}", size)
+    pub.number(f"record_{measure}_date", date)
+    return pub.finding(key, text, value=size, unit=measure, headline=headline)
+
+
+def _slope_rows(salvo: ModelResult, measure: str, quantile: float, spec: str,
+                population: str = "timed") -> pd.DataFrame:
+    slopes = salvo.table("slopes")
+    keep = ((slopes["population"] == population) & (slopes["measure"] == measure)
+            & np.isclose(slopes["quantile"], quantile) & (slopes["spec"] == spec))
+    return slopes[keep].sort_values("segment")
+
+
+def _direction(low: float, high: float, up: str, down: str, flat: str) -> str:
+    if low > 0:
+        return up
+    if high < 0:
+        return down
+    return flat
+
+
+def median_growth(salvo: ModelResult, pub: Publisher, measure: str = "drones", *,
+                  headline: bool = True, level: float = 0.95) -> str:
+    """Growth of the median salvo per year (straight line), with the piecewise segments."""
+    key = f"median_growth_{measure}"
+    noun = MEASURE_NOUNS[measure]
+    line = _slope_rows(salvo, measure, 0.5, "linear")
+    if line.empty:
+        text = (f"Too few timed waves with {noun} in the period to fit a trend in the median "
+                "salvo.")
+        return pub.finding(key, text, unit=f"{noun} per year", headline=headline)
+    row = line.iloc[0]
+    size = f"{_slope(abs(row['slope']))} {noun} a year"
+    trend = _direction(row["ci_low"], row["ci_high"], f"grew by {size}", f"shrank by {size}",
+                       f"showed no clear trend ({_slope(row['slope'])} {noun} a year)")
+    text = (f"The median timed wave with {noun} {trend} on a straight line "
+            f"({_ci(row['ci_low'], row['ci_high'], _slope, level)}), "
+            f"from {_day(row['start'])} to {_day(row['end'])} "
+            f"({int(row['n_waves']):,} waves, quantile regression).")
+    pieces = _slope_rows(salvo, measure, 0.5, "piecewise")
+    if len(pieces) > 1:
+        parts = [f"{_slope(p['slope'])} a year from {_day(p['start'])} to {_day(p['end'])} "
+                 f"({_ci(p['ci_low'], p['ci_high'], _slope, level)})"
+                 for _, p in pieces.iterrows()]
+        text += " Allowing a bend at " + _day(pieces["start"].iloc[1]) + ": " + \
+            "; ".join(parts) + "."
+    if measure == "drones":
+        text += (f" From {DECOYS_FROM} decoys are inside the drone counts, so part of the "
+                 "growth is decoys.")
+    pub.number(f"{measure}_q50_slope", round(float(row["slope"]), 2))
+    return pub.finding(key, text, value=float(row["slope"]), low=float(row["ci_low"]),
+                       high=float(row["ci_high"]), unit=f"{noun} per year", headline=headline)
+
+
+def q90_growth(salvo: ModelResult, pub: Publisher, measure: str = "drones", *,
+               headline: bool = False, level: float = 0.95) -> str:
+    """Growth of the 90th percentile (the large raids) in each piecewise segment."""
+    key = f"q90_growth_{measure}"
+    noun = MEASURE_NOUNS[measure]
+    pieces = _slope_rows(salvo, measure, 0.9, "piecewise")
+    if pieces.empty:
+        text = f"Too few timed waves with {noun} in the period to fit the 90th percentile."
+        return pub.finding(key, text, unit=f"{noun} per year", headline=headline)
+    parts = [f"by {_slope(p['slope'])} {noun} a year from {_day(p['start'])} to "
+             f"{_day(p['end'])} ({_ci(p['ci_low'], p['ci_high'], _slope, level)})"
+             for _, p in pieces.iterrows()]
+    last = pieces.iloc[-1]
+    trend = _direction(last["ci_low"], last["ci_high"], "grew", "shrank",
+                       "showed no clear trend")
+    text = (f"The large raids (the 90th percentile of timed waves with {noun}) {trend} "
+            + "; ".join(parts) + ".")
+    if len(pieces) > 1:
+        text += (" The bend is set by the calendar, not estimated, and even the bent line "
+                 "overshoots the latest months.")
+    return pub.finding(key, text, value=float(last["slope"]), low=float(last["ci_low"]),
+                       high=float(last["ci_high"]), unit=f"{noun} per year", headline=headline)
+
+
+# Interception ----------------------------------------------------------------------------------
+
+def _effect_row(interception: ModelResult, weapon_class: str, measure: str) -> pd.Series | None:
+    effects = interception.table("effects")
+    if effects.empty:
+        return None
+    rows = effects[(effects["weapon_class"] == weapon_class) & (effects["measure"] == measure)]
+    return None if rows.empty else rows.iloc[0]
+
+
+def _waves_fitted(interception: ModelResult, weapon_class: str, measure: str) -> int:
+    fits = interception.table("fits")
+    rows = fits[(fits["weapon_class"] == weapon_class) & (fits["measure"] == measure)]
+    return int(rows["n_waves"].iloc[0]) if len(rows) else 0
+
+
+def doubling_effect(interception: ModelResult, weapon_class: str, pub: Publisher, *,
+                    headline: bool = False, level: float = 0.95) -> str:
+    """The defeat rate at the median salvo and at twice it, in plain words."""
+    key = f"doubling_{weapon_class}"
+    name = CLASS_NAMES.get(weapon_class, weapon_class)
+    row = _effect_row(interception, weapon_class, "defeat")
+    if row is None:
+        n = _waves_fitted(interception, weapon_class, "defeat")
+        text = (f"Too few timed waves with {name} in the period ({n:,}) to model the defeat "
+                "rate against salvo size.")
+        return pub.finding(key, text, unit="percentage points", headline=headline)
+    change, low, high = (float(row[c]) for c in ("change_points", "change_ci_low",
+                                                 "change_ci_high"))
+    n = _waves_fitted(interception, weapon_class, "defeat")
+    if low > 0:
+        verdict = f"went with a defeat rate {_num(change)} percentage points higher"
+    elif high < 0:
+        verdict = (f"went with a defeat rate {_num(-change)} percentage points lower, the "
+                   "pattern saturation of the defences would produce")
+    else:
+        verdict = (f"went with no clear change in the defeat rate, {_num(change)} percentage "
+                   "points")
+    interval = _ci(low, high, _num, level)
+    if low <= 0 <= high:
+        interval += ", an interval that includes zero"
+    text = (f"{name.capitalize()}: a wave twice as large {verdict} ({interval}). This compares "
+            f"the median timed wave ({_count(row['salvo'])} launched) with one twice as large "
+            f"({_count(row['salvo_doubled'])}), both at the sample's median date "
+            f"{_day(row['reference_date'])}: a modelled rate of {_pct(row['rate'])} against "
+            f"{_pct(row['rate_doubled'])} ({n:,} timed waves, beta-binomial regression with a "
+            f"time trend). {ASSOCIATION}")
+    pub.number(f"doubling_{weapon_class}_points", round(change, 2))
+    return pub.finding(key, text, value=change, low=low, high=high,
+                       unit="percentage points", headline=headline)
+
+
+def doubling_effects(interception: ModelResult, classes: Sequence[str], pub: Publisher, *,
+                     level: float = 0.95) -> list[str]:
+    """:func:`doubling_effect` for every class; the first class is marked as a headline."""
+    return [doubling_effect(interception, c, pub, headline=i == 0, level=level)
+            for i, c in enumerate(classes)]
+
+
+def kinetic_drone_doubling(interception: ModelResult, pub: Publisher, *,
+                           level: float = 0.95) -> str | None:
+    """The drone doubling effect counting only drones shot down (waves reporting the split);
+    None when strike drones were not modelled."""
+    key = "doubling_strike_drone_kinetic"
+    kinetic = _effect_row(interception, STRIKE_DRONE, "kinetic")
+    if kinetic is None:
+        fits = interception.table("fits")
+        if fits.empty or not (fits["weapon_class"] == STRIKE_DRONE).any():
+            return None
+        n = _waves_fitted(interception, STRIKE_DRONE, "kinetic")
+        text = (f"Too few drone waves in the period report the shot-down / lost split ({n:,}) "
+                "to model the kinetic-only rate.")
+        return pub.finding(key, text, unit="percentage points", headline=False)
+    change, low, high = (float(kinetic[c]) for c in ("change_points", "change_ci_low",
+                                                     "change_ci_high"))
+    n = _waves_fitted(interception, STRIKE_DRONE, "kinetic")
+    text = (f"Counting only drones shot down, in the {n:,} timed waves that report the split, "
+            f"a wave twice as large went with a change of {_num(change)} percentage points "
+            f"({_ci(low, high, _num, level)}).")
+    defeat = _effect_row(interception, STRIKE_DRONE, "defeat")
+    if defeat is not None and defeat["change_ci_low"] > 0 and low <= 0 <= high:
+        text += (" So the higher defeat rate of large drone waves comes from drones reported "
+                 "lost (for example to electronic warfare) rather than from more shot down.")
+    text += " Again an association, not a cause."
+    return pub.finding(key, text, value=change, low=low, high=high,
+                       unit="percentage points", headline=False)
+
+
+# Reporting practice ----------------------------------------------------------------------------
+
+def reporting_examples(waves: pd.DataFrame, strikes: pd.DataFrame,
+                       dates: Sequence[str] = REPORTING_EXAMPLE_DATES) -> pd.DataFrame:
+    """The strike-drone counts of the largest drone wave ending on each of ``dates``:
+    ``date, launched, destroyed, not_reach_goal, defeat_rate, destroyed_only_rate``
+    (dates without a drone wave are left out)."""
+    frame = class_waves(waves, strikes, STRIKE_DRONE)
+    rows = []
+    for day in dates:
+        same = frame[frame["date"] == pd.Timestamp(day)]
+        if same.empty:
+            continue
+        wave = same.sort_values("launched", ascending=False, kind="stable").iloc[0]
+        rows.append({"date": pd.Timestamp(day).date(), "wave_id": int(wave["wave_id"]),
+                     "launched": int(wave["launched"]), "destroyed": int(wave["destroyed"]),
+                     "not_reach_goal": int(wave["not_reach_goal"]),
+                     "defeat_rate": wave["defeated"] / wave["launched"],
+                     "destroyed_only_rate": wave["kinetic"] / wave["launched"]})
+    columns = ["date", "wave_id", "launched", "destroyed", "not_reach_goal", "defeat_rate",
+               "destroyed_only_rate"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def reporting_practice(examples: pd.DataFrame, pub: Publisher) -> str:
+    """Why the headline is the defeat rate: two nights reported in the two ways."""
+    key = "reporting_practice"
+    head = ("The headline measure is the defeat rate, (destroyed + not reaching their "
+            "target) / launched, because the Air Force has reported drones lost to electronic "
+            "warfare in two ways.")
+    merged = examples[examples["not_reach_goal"] == 0]
+    split = examples[examples["not_reach_goal"] > 0]
+    if merged.empty or split.empty:
+        text = head + (" The two example nights are not both in this release, so they are not "
+                       "shown.")
+        return pub.finding(key, text, headline=False)
+    a, b = merged.iloc[0], split.iloc[0]
+    text = (f"{head} On the night ending {a['date']} the destroyed count, {a['destroyed']:,} "
+            f"of {a['launched']:,} drones, already includes those suppressed, and none are "
+            f"listed as not reaching their target; on {b['date']} {b['destroyed']:,} of "
+            f"{b['launched']:,} are reported destroyed and {b['not_reach_goal']:,} more as "
+            f"not reaching their target. Counting destroyed alone would give "
+            f"{_pct(a['destroyed_only_rate'])} against {_pct(b['destroyed_only_rate'])}; the "
+            f"defeat rate gives {_pct(a['defeat_rate'])} against {_pct(b['defeat_rate'])}, "
+            "which compares like with like. The kinetic-only rate (destroyed / launched) is "
+            "therefore shown only for drone waves that report the split. From "
+            f"{DECOYS_FROM} the drone counts include decoys that the data do not separate: a "
+            "decoy shot down or lost counts as defeated.")
+    pub.number("reporting_example_dates", [str(a["date"]), str(b["date"])])
+    return pub.finding(key, text, headline=False)
+
+
+def split_reporting(waves: pd.DataFrame, strikes: pd.DataFrame, pub: Publisher) -> str:
+    """How many drone waves of the period report the shot-down / lost split, and when."""
+    key = "split_reporting"
+    frame = class_waves(waves, strikes, STRIKE_DRONE)
+    split = frame[frame["split_reported"]]
+    if split.empty:
+        text = (f"None of the {len(frame):,} drone waves in the period reports drones lost "
+                "separately from those destroyed, so no kinetic-only drone rate is shown.")
+        return pub.finding(key, text, value=0, unit="waves", headline=False)
+    dates = split["date"].sort_values()
+    low, high = dates.quantile(0.05), dates.quantile(0.95)
+    text = (f"{len(split):,} of the {len(frame):,} drone waves in the period report drones lost "
+            f"separately from those destroyed; nine in ten of them end between "
+            f"{low.strftime('%Y-%m')} and {high.strftime('%Y-%m')}.")
+    return pub.finding(key, text, value=len(split), unit="waves", headline=False)
+
+
+# Numbers for tests and the landing page --------------------------------------------------------
+
+def publish_numbers(salvo: ModelResult, interception: ModelResult, pub: Publisher) -> dict:
+    """A few key figures: waves used, record-table length, classes modelled."""
+    records = salvo.table("records")
+    fits = interception.table("fits")
+    numbers = {
+        "waves": int(salvo.summary["waves"]),
+        "timed_drone_waves": int(salvo.summary["timed_drone_waves"]),
+        "timed_missile_waves": int(salvo.summary["timed_missile_waves"]),
+        "records_per_measure": int(records.groupby("by").size().max()) if len(records) else 0,
+        "classes_modelled": (fits.loc[fits["fitted"].astype(bool), "weapon_class"]
+                             .drop_duplicates().tolist() if len(fits) else []),
+    }
+    for key, value in numbers.items():
+        pub.number(key, value)
+    return numbers
+
+
+__all__ = [
+    "REPORTING_EXAMPLE_DATES", "check_interception_classes", "doubling_effect",
+    "doubling_effects", "drone_record", "kinetic_drone_doubling", "median_growth",
+    "missile_record", "publish_numbers", "q90_growth", "reporting_examples",
+    "reporting_practice", "split_reporting",
+]

@@ -1,0 +1,660 @@
+"""Findings of ``notebooks/02_escalation_trends.ipynb``: trend, growth, dispersion, regimes.
+
+The notebook calls :func:`fit_trends` and :func:`fit_regimes` on the processed strikes, shows
+the tables built here (:func:`growth_table`, :func:`dispersion_table`, :func:`regime_table`,
+:func:`breaks_table`) and the sentences that quote the results (:func:`growth_finding`,
+:func:`dispersion_finding`, :func:`regime_finding`), each recorded on the run's
+:class:`~analysis.publish.Publisher` with its number and 95% interval. Every number in a
+sentence is read from a :class:`~analysis.models.result.ModelResult`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+from IPython.display import Markdown
+from pandas.io.formats.style import Styler
+
+from ..figures_trends import PERIOD_WORDS, group_label, regimes_chart, trend_chart
+from ..models.regimes import GROUPS as REGIME_GROUPS
+from ..models.regimes import regimes_for, weekly_launches
+from ..models.result import ModelResult
+from ..models.trend import MIN_PERIODS, fit_trend_strikes
+from ..overview import Period
+from ..params import ParameterError, check_positive_int
+from ..publish import Publisher
+from ..series import calendar
+
+#: Newey-West lags per frequency: about one month of periods.
+HAC_LAGS: dict[str, int] = {"D": 28, "W": 4, "M": 1}
+#: Fewest complete weeks the regime model accepts (two regimes of its minimum 8 weeks).
+MIN_REGIME_WEEKS = 16
+#: Headline findings: the growth of this many groups (the first chosen) and one regime.
+HEADLINE_GROWTH = 2
+MINUS = "\u2212"
+
+Publishable = Publisher | None
+
+
+# --- parameters --------------------------------------------------------------------------------
+
+
+def check_growth_windows(windows, name: str = "growth_windows") -> list[int]:
+    """Growth windows in months (a whole number or a list of them, 1 to 48), sorted, unique."""
+    if isinstance(windows, bool):
+        raise ParameterError(f"{name} {windows!r} must be a list of whole numbers of months")
+    if isinstance(windows, int):
+        windows = [windows]
+    if isinstance(windows, str):
+        parts = [p.strip() for p in windows.split(",") if p.strip()]
+        windows = [int(p) if p.lstrip("-").isdigit() else p for p in parts]
+    if not isinstance(windows, Sequence) or not windows:
+        raise ParameterError(
+            f"{name} {windows!r} must be a non-empty list of whole numbers of months, e.g. [6, 12]"
+        )
+    return sorted({check_positive_int(m, name, 1, 48) for m in windows})
+
+
+def _span(period: Period) -> tuple[dt.date, dt.date]:
+    first = period.start or period.data_first
+    last = period.end or period.data_last
+    if first is None or last is None:
+        raise ParameterError("release: its dates are unknown (is it built?)")
+    return first, last
+
+
+def check_period_length(period: Period, freq: str) -> Period:
+    """Stop with a message naming ``start``/``end`` when the period is too short for the
+    trend (at least 8 complete periods, 14 days for daily data) or for the regime model
+    (16 complete weeks)."""
+    first, last = _span(period)
+    weeks = int(calendar(first, last, "W")["complete"].sum())
+    periods = int(calendar(first, last, freq)["complete"].sum())
+    needed = max(MIN_PERIODS, 14) if freq == "D" else MIN_PERIODS
+    unit = PERIOD_WORDS[freq][0]
+    problem = None
+    if weeks < MIN_REGIME_WEEKS:
+        problem = (f"holds {weeks} complete weeks; the regime model needs at least "
+                   f"{MIN_REGIME_WEEKS}")
+    elif periods < needed:
+        problem = f"holds {periods} complete {unit}s; the trend needs at least {needed}"
+    if problem:
+        raise ParameterError(
+            f"start {period.start or '(first date)'} / end {period.end or '(last date)'}: the "
+            f"period {first} to {last} {problem}; choose a longer period"
+        )
+    return period
+
+
+def regime_groups(classes: Iterable[str]) -> list[str]:
+    """The headline groups (``drones``, ``missiles``) among ``classes``, or both when none
+    is: the regime model works on the Air Force's headline series."""
+    chosen = [g for g in classes if g in REGIME_GROUPS]
+    return list(dict.fromkeys(chosen)) or list(REGIME_GROUPS)
+
+
+# --- model runs --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrendFit:
+    """One group's trend: model-based and Newey-West (HAC) fits, or why there is none."""
+
+    group: str
+    freq: str
+    result: ModelResult | None
+    hac: ModelResult | None = None
+    hac_lags: int | None = None
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class RegimeFit:
+    """One headline group's regimes and the weekly series they were found in."""
+
+    group: str
+    result: ModelResult | None
+    weekly: pd.Series | None = None
+    error: str = ""
+
+
+def fit_trends(strikes: pd.DataFrame, groups: Sequence[str], *, freq: str = "W", start=None,
+               end=None, growth_windows: Sequence[int] = (6, 12)) -> dict[str, TrendFit]:
+    """:func:`~analysis.models.trend.fit_trend_strikes` for every group, with and without
+    Newey-West errors (:data:`HAC_LAGS`). A group whose series cannot be fitted (all zero,
+    too sparse) gets ``error`` instead of a result; a failed HAC fit leaves ``hac`` None."""
+    out = {}
+    lags = HAC_LAGS[freq]
+    for group in groups:
+        kwargs = dict(freq=freq, start=start, end=end, growth_windows=list(growth_windows))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                result = fit_trend_strikes(strikes, group, **kwargs)
+            except ValueError as error:
+                out[group] = TrendFit(group, freq, None, error=str(error))
+                continue
+            try:
+                hac = fit_trend_strikes(strikes, group, hac_lags=lags, **kwargs)
+            except ValueError:
+                hac = None
+        out[group] = TrendFit(group, freq, result, hac, lags)
+    return out
+
+
+def fit_regimes(strikes: pd.DataFrame, groups: Sequence[str], *, start=None,
+                end=None) -> dict[str, RegimeFit]:
+    """:func:`~analysis.models.regimes.regimes_for` for every headline group in ``groups``."""
+    out = {}
+    for group in groups:
+        try:
+            weekly = weekly_launches(strikes, group, start, end)
+            result = regimes_for(strikes, group, start, end)
+        except ValueError as error:
+            out[group] = RegimeFit(group, None, error=str(error))
+            continue
+        out[group] = RegimeFit(group, result, weekly)
+    return out
+
+
+# --- formatting --------------------------------------------------------------------------------
+
+
+def _finite(value) -> bool:
+    return value is not None and not pd.isna(value) and math.isfinite(float(value))
+
+
+def pct(value, digits: int = 1) -> str:
+    """A signed percentage with a typographic minus: ``+6.0%``, ``−0.3%``."""
+    if not _finite(value):
+        return "n/a"
+    text = f"{float(value):+.{digits}f}%"
+    return text.replace("-", MINUS)
+
+
+def num(value, digits: int = 1) -> str:
+    """A number with thousands separators and a typographic minus."""
+    if not _finite(value):
+        return "n/a"
+    return f"{float(value):,.{digits}f}".replace("-", MINUS)
+
+
+def count(value) -> str:
+    """A count rounded to a whole number, with thousands separators."""
+    return num(value, 0)
+
+
+def _day(value) -> str:
+    return "n/a" if value is None or pd.isna(value) else f"{pd.Timestamp(value):%Y-%m-%d}"
+
+
+def _p_value(p: float) -> str:
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+def _reading(low, high) -> str:
+    """``rise``, ``fall`` or ``unclear`` from a 95% interval of growth."""
+    if _finite(low) and float(low) > 0:
+        return "rise"
+    if _finite(high) and float(high) < 0:
+        return "fall"
+    return "unclear"
+
+
+def _noun(group: str) -> str:
+    label = group_label(group)
+    return label[0].lower() + label[1:]
+
+
+# --- tables ------------------------------------------------------------------------------------
+
+
+def _windows(result: ModelResult) -> pd.DataFrame:
+    return result.table("growth").reset_index(drop=True)
+
+
+def growth_table(fit: TrendFit) -> pd.DataFrame:
+    """Growth per month and doubling time with 95% CIs per window (model-based and, when
+    fitted, Newey-West), one row per window; numbers, for the CSV."""
+    if fit.result is None:
+        return pd.DataFrame()
+    rows = _windows(fit.result)
+    out = pd.DataFrame({
+        "group": fit.group,
+        "window": rows["window"],
+        "first_day": pd.to_datetime(rows["start"]).dt.date,
+        "last_day": pd.to_datetime(rows["end"]).dt.date,
+        "periods": rows["n_periods"].astype("int64"),
+        "growth_pct_month": rows["growth_pct_per_month"],
+        "growth_low": rows["growth_pct_low"],
+        "growth_high": rows["growth_pct_high"],
+        "hac_growth_low": math.nan,
+        "hac_growth_high": math.nan,
+        "doubling_months": rows["doubling_months"],
+        "doubling_low": rows["doubling_low"],
+        "doubling_high": rows["doubling_high"],
+        "reading": rows["doubling"],
+        "resid_acf1": rows["resid_acf1"],
+        "note": rows["note"],
+    })
+    if fit.hac is not None:
+        hac = _windows(fit.hac)
+        out["hac_growth_low"] = hac["growth_pct_low"].to_numpy()
+        out["hac_growth_high"] = hac["growth_pct_high"].to_numpy()
+    return out
+
+
+def _interval(low, high, fmt=pct) -> str:
+    if not (_finite(low) or _finite(high)):
+        return "n/a"
+    right = "never" if not _finite(high) else fmt(high)
+    return f"{fmt(low)} to {right}"
+
+
+def growth_display(table: pd.DataFrame, freq: str = "W") -> pd.DataFrame:
+    """:func:`growth_table` with the intervals written out, for reading."""
+    unit = PERIOD_WORDS[freq][0]
+    months = lambda v: num(v, 1)  # noqa: E731
+    doubling = [
+        (f"{num(d)} ({_interval(lo, hi, months)})" if _finite(lo) and _finite(d) else "—")
+        for d, lo, hi in zip(table["doubling_months"], table["doubling_low"],
+                             table["doubling_high"], strict=True)
+    ]
+    return pd.DataFrame({
+        "window": table["window"],
+        "from": table["first_day"].astype(str),
+        "to": table["last_day"].astype(str),
+        f"{unit}s": table["periods"],
+        "growth per month": table["growth_pct_month"].map(pct),
+        "95% CI": [_interval(lo, hi) for lo, hi in zip(table["growth_low"],
+                                                       table["growth_high"], strict=True)],
+        "95% CI, Newey–West": [_interval(lo, hi) for lo, hi in zip(
+            table["hac_growth_low"], table["hac_growth_high"], strict=True)],
+        "doubling time, months (95% CI)": doubling,
+    }).set_index("window")
+
+
+def dispersion_table(fits: Mapping[str, TrendFit]) -> pd.DataFrame:
+    """Negative binomial against Poisson for every fitted group: alpha with its profile 95%
+    CI, the likelihood-ratio test (boundary-corrected p), both AICs and the lag-1
+    autocorrelation of the Pearson residuals."""
+    rows = []
+    for group, fit in fits.items():
+        if fit.result is None:
+            continue
+        s = fit.result.summary
+        rows.append({
+            "group": group, "periods": s["n_periods"], "total launched": s["total"],
+            "alpha": s["alpha"], "alpha_low": s["alpha_low"], "alpha_high": s["alpha_high"],
+            "lr_statistic": s["lr_statistic"], "lr_pvalue": s["lr_pvalue"],
+            "aic_nb": s["aic"], "aic_poisson": s["aic_poisson"],
+            "resid_acf1": s["resid_acf1"],
+        })
+    return pd.DataFrame(rows).set_index("group") if rows else pd.DataFrame()
+
+
+def regime_table(fit: RegimeFit) -> pd.DataFrame:
+    """The regimes of one group: dates, weeks, level with 95% CI, mean launches and the
+    within-regime growth per month with its 95% CI."""
+    if fit.result is None:
+        return pd.DataFrame()
+    r = fit.result.table("regimes")
+    return pd.DataFrame({
+        "group": fit.group, "regime": r["regime"],
+        "first_week": pd.to_datetime(r["start"]).dt.date,
+        "last_day": pd.to_datetime(r["end"]).dt.date, "weeks": r["weeks"],
+        "level": r["level"], "level_low": r["level_low"], "level_high": r["level_high"],
+        "mean_launches": r["mean_launches"], "total_launches": r["total_launches"],
+        "growth_pct_month": r["growth_pct_month"], "growth_low": r["growth_low"],
+        "growth_high": r["growth_high"],
+    }).set_index("regime")
+
+
+def breaks_table(fit: RegimeFit) -> pd.DataFrame:
+    """The breaks of one group: the week of the break with its bootstrap 95% interval, the
+    level before and after and their ratio, and how often the bootstrap found it again."""
+    if fit.result is None:
+        return pd.DataFrame()
+    b = fit.result.table("breaks")
+    if b.empty:
+        return pd.DataFrame(columns=["group", "break_week", "low", "high", "level_before",
+                                     "level_after", "ratio", "refound"])
+    return pd.DataFrame({
+        "group": fit.group,
+        "break_week": pd.to_datetime(b["break"]).dt.date,
+        "low": pd.to_datetime(b["low"]).dt.date, "high": pd.to_datetime(b["high"]).dt.date,
+        "level_before": b["level_before"], "level_after": b["level_after"],
+        "ratio": b["ratio"], "refound": b["refound"],
+    })
+
+
+def styled(table: pd.DataFrame, digits: int = 1) -> Styler:
+    """Display style: thousands separators, ``digits`` decimals on floats, no group column
+    (one group per table)."""
+    shown = table.drop(columns=[c for c in ("group",) if c in table.columns])
+    floats = [c for c in shown.columns if pd.api.types.is_float_dtype(shown[c])]
+    ints = [c for c in shown.columns if pd.api.types.is_integer_dtype(shown[c])]
+    style = shown.style.format(lambda v: num(v, digits), subset=floats)
+    style = style.format("{:,}", subset=ints)
+    for column in ("lr_pvalue", "refound"):
+        if column in shown.columns:
+            style = style.format(lambda v: "<0.001" if v < 0.001 else f"{v:.3f}",
+                                 subset=[column])
+    return style
+
+
+# --- sentences ---------------------------------------------------------------------------------
+
+
+def _record(pub: Publishable, key: str, text: str, **kw) -> str:
+    return pub.finding(key, text, **kw) if pub is not None else text
+
+
+def _number(pub: Publishable, key: str, value) -> None:
+    if pub is not None:
+        pub.number(key, value if _finite(value) else None)
+
+
+def _window_key(row: pd.Series) -> str:
+    return "all" if row["window"] == "whole span" else f"{int(row['months'])}m"
+
+
+def _window_sentence(row: pd.Series, subject: str) -> str:
+    """'Over the last 6 months (2025-10-06 to 2026-04-05), <subject> changed by +6.0% per
+    month on average (95% CI ...): no clear trend, ...' for one row of a growth table."""
+    where = f"Over the {row['window']} ({_day(row['start'])} to {_day(row['end'])})"
+    if not _finite(row["growth_pct_per_month"]):
+        return f"{where}: not estimated ({row['note'] or 'too few periods'})."
+    text = (f"{where}, {subject} changed by {pct(row['growth_pct_per_month'])} per month on "
+            f"average (95% CI {pct(row['growth_pct_low'])} to {pct(row['growth_pct_high'])})")
+    reading = _reading(row["growth_pct_low"], row["growth_pct_high"])
+    if reading == "rise":
+        high = num(row["doubling_high"]) if _finite(row["doubling_high"]) else "never"
+        return (text + f": a clear rise; at that pace they double every "
+                f"{num(row['doubling_months'])} months (95% CI {num(row['doubling_low'])} to "
+                f"{high}).")
+    if reading == "fall":
+        halving = num(-math.log(2) / float(row["slope_per_month"]))
+        return text + f": a clear fall; at that pace they halve every {halving} months."
+    return text + ": no clear trend, since the interval includes zero."
+
+
+def growth_finding(fit: TrendFit, pub: Publishable = None, *, headline: bool = False) -> str:
+    """The growth of one group over its growth windows (the shortest first: the recent rate),
+    with the model-based 95% CIs and how far they widen with Newey-West errors.
+
+    Records ``growth_<group>`` (value: growth per month over the shortest window, in %) and
+    the numbers ``growth_<group>_<window>_pct`` for every window."""
+    key = f"growth_{fit.group}"
+    name = group_label(fit.group)
+    if fit.result is None:
+        text = f"{name}. No trend could be fitted: {fit.error}."
+        return _record(pub, key, text, headline=False)
+    unit, adjective = PERIOD_WORDS[fit.freq]
+    rows = _windows(fit.result)
+    for _, row in rows.iterrows():
+        _number(pub, f"growth_{fit.group}_{_window_key(row)}_pct", row["growth_pct_per_month"])
+    windows = rows[rows["window"] != "whole span"]
+    recent = windows.iloc[0] if len(windows) else rows.iloc[-1]
+    subjects = [f"{adjective} launches"] + ["they"] * (len(windows) - 1)
+    text = f"{name}. " + " ".join(
+        _window_sentence(row, subject)
+        for (_, row), subject in zip(windows.iterrows(), subjects, strict=True))
+    acf = fit.result.summary.get("resid_acf1")
+    if fit.hac is not None and len(windows):
+        hac_rows = _windows(fit.hac).set_index("window")
+        parts, changed = [], []
+        for _, row in windows.iterrows():
+            if not _finite(row["growth_pct_per_month"]):
+                continue
+            h = hac_rows.loc[row["window"]]
+            parts.append(f"{pct(h['growth_pct_low'])} to {pct(h['growth_pct_high'])} "
+                         f"({row['window']})")
+            before = _reading(row["growth_pct_low"], row["growth_pct_high"])
+            after = _reading(h["growth_pct_low"], h["growth_pct_high"])
+            if before != after and before != "unclear":
+                direction = "above" if before == "rise" else "below"
+                changed.append(f"the growth over the {row['window']} is no longer clearly "
+                               f"{direction} zero")
+        if parts:
+            lead = (f"Successive {unit}s are correlated (lag-1 autocorrelation of the "
+                    f"residuals {num(acf, 2)}), which the model-based intervals ignore"
+                    if _finite(acf) and float(acf) > 0.1 else
+                    f"The lag-1 autocorrelation of the residuals is {num(acf, 2)}")
+            text += (f" {lead}; with Newey–West errors ({fit.hac_lags} lag"
+                     f"{'s' if fit.hac_lags != 1 else ''}) the 95% intervals become "
+                     + ", ".join(parts))
+            text += (": " + "; ".join(changed) + "." if changed else
+                     ", and the reading does not change.")
+    return _record(pub, key, text, value=_nan_none(recent["growth_pct_per_month"]),
+                   low=_nan_none(recent["growth_pct_low"]),
+                   high=_nan_none(recent["growth_pct_high"]),
+                   unit=f"% per month ({recent['window']})", headline=headline)
+
+
+def _nan_none(value):
+    return float(value) if _finite(value) else None
+
+
+def dispersion_finding(fit: TrendFit, pub: Publishable = None) -> str:
+    """How much more variable the counts are than Poisson: alpha with its 95% CI and the
+    likelihood-ratio test. Records ``dispersion_<group>`` and the number ``alpha_<group>``."""
+    key = f"dispersion_{fit.group}"
+    if fit.result is None:
+        return _record(pub, key, f"{group_label(fit.group)}. Not estimated: {fit.error}.",
+                       headline=False)
+    s = fit.result.summary
+    unit, adjective = PERIOD_WORDS[fit.freq]
+    alpha_high = s["alpha_high"] if _finite(s["alpha_high"]) else math.inf
+    high_text = num(alpha_high, 2) if math.isfinite(alpha_high) else "no upper bound"
+    _number(pub, f"alpha_{fit.group}", s["alpha"])
+    subject = f"{adjective.capitalize()} counts of {_noun(fit.group)}"
+    test = (f"likelihood-ratio statistic {num(s['lr_statistic'])}, {_p_value(s['lr_pvalue'])}"
+            f"; AIC {count(s['aic'])} against {count(s['aic_poisson'])} for Poisson")
+    if s["lr_pvalue"] < 0.05:
+        text = (f"{subject} vary much more from {unit} to {unit} than a Poisson model allows: "
+                f"the negative binomial dispersion α is {num(s['alpha'], 2)} (95% CI "
+                f"{num(s['alpha_low'], 2)} to {high_text}; Poisson means α = 0), and the test "
+                f"of negative binomial against Poisson rejects Poisson ({test}). The intervals "
+                "here therefore come from the negative binomial model.")
+    else:
+        text = (f"{subject} are not clearly more variable than a Poisson model allows: α is "
+                f"{num(s['alpha'], 2)} (95% CI {num(s['alpha_low'], 2)} to {high_text}) and "
+                f"the test does not reject Poisson ({test}).")
+    return _record(pub, key, text, value=_nan_none(s["alpha"]),
+                   low=_nan_none(s["alpha_low"]), high=_nan_none(alpha_high),
+                   unit="alpha (NB2 dispersion)", headline=False)
+
+
+def _dates(days: Sequence[str]) -> str:
+    days = list(days)
+    return days[0] if len(days) == 1 else ", ".join(days[:-1]) + " and " + days[-1]
+
+
+def regime_finding(fit: RegimeFit, pub: Publishable = None, *, headline: bool = False) -> str:
+    """The number of breaks, their dates and the latest regime's level with its 95% CI.
+
+    Records ``regimes_<group>`` (value: the latest level in launches per week) and the
+    numbers ``n_breaks_<group>`` and ``latest_level_<group>``."""
+    key = f"regimes_{fit.group}"
+    name = group_label(fit.group)
+    if fit.result is None:
+        return _record(pub, key, f"{name}. No regimes estimated: {fit.error}.",
+                       headline=False)
+    s = fit.result.summary
+    regimes = fit.result.table("regimes")
+    breaks = fit.result.table("breaks")
+    latest = regimes.iloc[-1]
+    n_breaks = int(s["n_breaks"])
+    _number(pub, f"n_breaks_{fit.group}", n_breaks)
+    _number(pub, f"latest_level_{fit.group}", latest["level"])
+    level = (f"a typical week of {count(latest['level'])} launches (95% CI "
+             f"{count(latest['level_low'])} to {count(latest['level_high'])}; the average "
+             f"week {count(latest['mean_launches'])})")
+    if n_breaks == 0:
+        text = (f"{name}. No break in the weekly level from {s['first_week']} to "
+                f"{s['last_week']}: one regime at {level}.")
+    else:
+        last = breaks.iloc[-1]
+        days = [_day(d) for d in breaks["break"]]
+        interval = (f" (95% interval {_day(last['low'])} to {_day(last['high'])})"
+                    if pd.notna(last["low"]) else "")
+        text = (f"{name}. The weekly level has {n_breaks} break{'s' if n_breaks != 1 else ''}, "
+                f"in the week{'s' if n_breaks != 1 else ''} of {_dates(days)}. The "
+                f"latest regime began in the week of {_day(last['break'])}{interval} and runs "
+                f"at {level}, {num(last['ratio'])} times the level of the regime before.")
+    if _finite(latest["growth_pct_month"]):
+        reading = _reading(latest["growth_low"], latest["growth_high"])
+        trend = {"rise": "the level is still rising", "fall": "the level is falling",
+                 "unclear": "no clear drift"}[reading]
+        text += (f" Inside the latest regime launches changed by "
+                 f"{pct(latest['growth_pct_month'])} per month (95% CI "
+                 f"{pct(latest['growth_low'])} to {pct(latest['growth_high'])}): {trend}.")
+    if s["n_breaks_bic_ar1"] != s["n_breaks_bic"]:
+        text += (f" Allowing for autocorrelation in the criterion gives "
+                 f"{s['n_breaks_bic_ar1']} breaks instead of {s['n_breaks_bic']}.")
+    text += (" A break marks when the reported level shifted, not why: a break close to a "
+             "partnership event or a campaign is association in timing, not proof of cause.")
+    return _record(pub, key, text, value=_nan_none(latest["level"]),
+                   low=_nan_none(latest["level_low"]), high=_nan_none(latest["level_high"]),
+                   unit="launches per week (latest regime)", headline=headline)
+
+
+def trend_findings(fits: Mapping[str, TrendFit], pub: Publishable = None) -> list[str]:
+    """:func:`growth_finding` for every group; the first :data:`HEADLINE_GROWTH` fitted groups
+    are headline findings."""
+    fitted = [g for g, f in fits.items() if f.result is not None][:HEADLINE_GROWTH]
+    return [growth_finding(fit, pub, headline=group in fitted) for group, fit in fits.items()]
+
+
+def regime_findings(fits: Mapping[str, RegimeFit], pub: Publishable = None) -> list[str]:
+    """:func:`regime_finding` for every group; the first fitted one is a headline finding."""
+    fitted = [g for g, f in fits.items() if f.result is not None][:1]
+    return [regime_finding(fit, pub, headline=group in fitted) for group, fit in fits.items()]
+
+
+# --- sections ----------------------------------------------------------------------------------
+
+
+def trend_section(fit: TrendFit, pub: Publisher, *, release: str) -> list:
+    """What the notebook shows for one group: a heading, the trend chart and the growth
+    table (both saved by ``pub``), and the dispersion finding."""
+    items: list = [Markdown(f"### {group_label(fit.group)}")]
+    if fit.result is not None:
+        chart = trend_chart(fit.result, release=release, group=fit.group, freq=fit.freq)
+        items.append(pub.figure(chart, f"trend_{fit.group}", trend_caption(fit)))
+        table = pub.table(growth_table(fit), f"growth_{fit.group}",
+                          f"{group_label(fit.group)}: growth per month and doubling time by "
+                          "window, 95% CIs (model-based and Newey-West)")
+        items.append(growth_display(table, fit.freq))
+    items.append(Markdown(dispersion_finding(fit, pub)))
+    return items
+
+
+def regime_section(fit: RegimeFit, pub: Publisher, *, release: str) -> list:
+    """What the notebook shows for one headline group: a heading, the regimes chart and the
+    regime and break tables (saved by ``pub``)."""
+    items: list = [Markdown(f"### {group_label(fit.group)}")]
+    if fit.result is None:
+        return items + [Markdown(f"No regimes estimated: {fit.error}.")]
+    chart = regimes_chart(fit.result, fit.weekly, release=release, group=fit.group)
+    items.append(pub.figure(chart, f"regimes_{fit.group}", regimes_caption(fit)))
+    name = group_label(fit.group)
+    items.append(Markdown("Regimes (level: a typical week, with its 95% CI; growth: the drift "
+                          "inside the regime, % per month, with its 95% CI):"))
+    items.append(styled(pub.table(regime_table(fit), f"regimes_{fit.group}",
+                                  f"{name}: regimes of the weekly level with 95% CIs")))
+    breaks = breaks_table(fit)
+    if len(breaks):
+        items.append(Markdown("Breaks (week of the break with its bootstrap 95% interval, "
+                              "levels before and after, their ratio, and the share of "
+                              "bootstrap re-fits that found the break again):"))
+        items.append(styled(pub.table(breaks, f"breaks_{fit.group}",
+                                      f"{name}: break weeks with bootstrap 95% intervals")))
+    return items
+
+
+# --- prose -------------------------------------------------------------------------------------
+
+
+def trend_methods(freq: str, growth_windows: Sequence[int]) -> str:
+    """How the trend and the growth rates are estimated, with this run's settings."""
+    unit, adjective = PERIOD_WORDS[freq]
+    windows = _dates([str(m) for m in growth_windows])
+    lags = HAC_LAGS[freq]
+    return (
+        f"Launches are counted per complete Kyiv {unit} (a {unit} without attacks is a zero). "
+        f"The trend is a negative binomial regression of the {adjective} count on a smooth "
+        "curve in time (a natural spline with about one degree of freedom per four months). "
+        "The chart shows the fitted mean with its 95% confidence band and, lighter, the 95% "
+        f"prediction interval: the range in which a single {unit} should fall if the model is "
+        f"right. Growth is a separate straight-line fit on the log scale over the last "
+        f"{windows} months and over the whole period, expressed as the average change per "
+        "month and as a doubling time. Successive periods are not independent, so the table "
+        f"also gives intervals with Newey–West errors ({lags} lag{'s' if lags != 1 else ''}, "
+        "about a month), which allow for that."
+    )
+
+
+def regime_methods(fits: Mapping[str, RegimeFit]) -> str:
+    """How the regimes are found, with the settings of the first fitted group."""
+    s = next((f.result.summary for f in fits.values() if f.result is not None), None)
+    if s is None:
+        return "No regimes could be estimated for this period."
+    return (
+        "The weekly series of the Air Force's headline groups is split into regimes of "
+        "constant level: on the log scale, the best split for every number of breaks from none "
+        f"to {s['max_breaks']} is found exactly, each regime lasting at least {s['min_size']} "
+        "weeks, and the number is chosen by BIC. A regime's level is a typical week. Each "
+        f"break date has a 95% interval from {s['n_boot']:,} bootstrap re-fits that resample "
+        f"the residuals in blocks of {s['block_weeks']} weeks. Intervals are conditional on "
+        "the number of breaks."
+    )
+
+
+def caveats(trends: Mapping[str, TrendFit], regimes: Mapping[str, RegimeFit]) -> str:
+    """The models' caveats as a Markdown list (group-specific autocorrelation notes, which
+    the findings state, and repeats left out)."""
+    items: list[str] = []
+    results = [f.result for f in trends.values() if f.result is not None]
+    results += [f.result for f in regimes.values() if f.result is not None]
+    for result in results:
+        for caveat in result.caveats:
+            if caveat.startswith(("Lag-1 autocorrelation", "Counts are reported launches")):
+                continue
+            if caveat not in items:
+                items.append(caveat)
+    return "\n".join(f"- {item}" for item in items)
+
+
+def scope(period: Period, classes: Sequence[str], freq: str) -> str:
+    """One line: the release, the dates and the groups modelled."""
+    names = "; ".join(group_label(g) for g in classes)
+    return (f"**{period.describe()}** Groups: {names}. Counts per "
+            f"{PERIOD_WORDS[freq][0]}.")
+
+
+def trend_caption(fit: TrendFit) -> str:
+    unit = PERIOD_WORDS[fit.freq][0]
+    return (f"{group_label(fit.group)}: launches per {unit} with the negative binomial trend, "
+            "its 95% confidence band and the 95% prediction interval")
+
+
+def regimes_caption(fit: RegimeFit) -> str:
+    return (f"{group_label(fit.group)}: weekly launches with regime levels and break dates "
+            "(95% intervals shaded)")
+
+
+__all__ = [
+    "HAC_LAGS", "RegimeFit", "TrendFit", "breaks_table", "caveats", "check_growth_windows",
+    "check_period_length", "dispersion_finding", "dispersion_table", "fit_regimes",
+    "fit_trends", "growth_display", "growth_finding", "growth_table", "pct", "regime_finding",
+    "regime_findings", "regime_groups", "regime_methods", "regime_section", "regime_table",
+    "regimes_caption", "scope", "styled", "trend_caption", "trend_findings", "trend_methods",
+    "trend_section",
+]

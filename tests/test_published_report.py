@@ -1,0 +1,123 @@
+"""The whole default report: every notebook executed, the landing page, and a real browser."""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import pytest
+
+from analysis.landing import write_landing_page
+from analysis.paths import PROJECT_ROOT, ProjectPaths
+from analysis.publish import Publisher
+from analysis.report import notebook_paths, run_report
+
+REAL_PROCESSED = PROJECT_ROOT / "data" / "processed"
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+CHROMIUM_FLAGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def chromium_path() -> str | None:
+    """Debian's chromium (or CHROMIUM=/path), or None."""
+    for candidate in (os.environ.get("CHROMIUM"), "chromium", "chromium-browser"):
+        if candidate and shutil.which(candidate):
+            return shutil.which(candidate)
+    return None
+
+
+def test_landing_page_escapes_text_from_data(tmp_path):
+    pub = Publisher(tmp_path, "01_demo", title="Demo <b>title</b>")
+    pub.finding("evil", "Event <script>alert(1)</script> & 'quotes'", value=1, low=0, high=2)
+    index = write_landing_page(
+        tmp_path, [("01_demo", "01_demo.html", {})],
+        {"release": "2026-04-05", "parameters": {"start": "<x>"}, "inputs": {}},
+    )
+    page = index.read_text()
+    assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "Demo &lt;b&gt;title&lt;/b&gt;" in page and "start=&lt;x&gt;" in page
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["headline_findings"][0]["key"] == "evil"
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory) -> Path:
+    if not (REAL_PROCESSED / "2026-04-05" / "strikes.parquet").is_file():
+        pytest.skip("data/processed/2026-04-05 missing: run `python -m analysis build --all`")
+    root = tmp_path_factory.mktemp("project")
+    (root / "data").mkdir()
+    (root / "notebooks").symlink_to(PROJECT_ROOT / "notebooks", target_is_directory=True)
+    (root / "data" / "processed").symlink_to(REAL_PROCESSED, target_is_directory=True)
+    (root / "data" / "raw").symlink_to(PROJECT_ROOT / "data" / "raw", target_is_directory=True)
+    return run_report(ProjectPaths(root=root), release="2026-04-05")
+
+
+@pytest.mark.real_data
+def test_default_report_publishes_every_notebook_with_findings_and_provenance(report):
+    folder = report.parent
+    stems = [p.stem for p in notebook_paths(ProjectPaths())]
+    report_json = json.loads((folder / "report.json").read_text())
+    for stem in stems:
+        assert (folder / f"{stem}.html").is_file() and (folder / f"{stem}.ipynb").is_file()
+        record = report_json["notebooks"][stem]
+        assert record["findings"], f"{stem} recorded no findings"
+        for name in record["files"]:
+            assert (folder / name).is_file()
+    assert list(folder.glob("*.png")) and list(folder.glob("*.csv"))
+    provenance = report_json["provenance"]
+    assert provenance["release"] == "2026-04-05"
+    assert provenance["inputs"]["missile_attacks_daily.csv"]["sha256"].startswith("367cd624")
+    assert re.fullmatch(r"[0-9a-f]{40}(\+changes)?|unknown", provenance["git_commit"])
+    page = report.read_text()
+    for finding in report_json["headline_findings"]:
+        assert html.escape(finding["text"]) in page
+    assert "not proof" in page
+    assert provenance["inputs"]["missile_attacks_daily.csv"]["sha256"] in page
+
+
+@pytest.mark.real_data
+def test_report_opens_in_headless_chromium_without_errors(report):
+    chromium = chromium_path()
+    if chromium is None:
+        pytest.skip("no Chromium found (Debian: apt-get install chromium; or set CHROMIUM)")
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        console, failed = [], []
+        page.on("console", lambda m: console.append(f"{m.type}: {m.text}")
+                if m.type in ("error", "warning") else None)
+        page.on("pageerror", lambda e: console.append(f"pageerror: {e}"))
+        page.on("requestfailed", lambda r: failed.append(r.url))
+        page.goto(report.as_uri())
+        page.wait_for_load_state("load")
+        images = page.evaluate(
+            "Array.from(document.images).map(i => [i.getAttribute('src'), i.complete,"
+            " i.naturalWidth])")
+        links = page.evaluate(
+            "Array.from(document.querySelectorAll('a[href]')).map(a => a.href)")
+        page.screenshot(path=str(ARTIFACTS / "report-index.png"), full_page=True)
+        for target in sorted({u for u in links if u.endswith(".html")}):
+            page.goto(target)
+            page.wait_for_load_state("load")
+        browser.close()
+    assert console == [] and failed == []
+    assert images and all(done and width > 0 for _, done, width in images), images
+    for url in links:
+        parsed = urlparse(url)
+        if parsed.scheme != "file":
+            continue
+        assert Path(unquote(parsed.path)).is_file(), f"broken link {url}"
+        if parsed.fragment:
+            anchor = f'id="{parsed.fragment}"'
+            assert anchor in Path(unquote(parsed.path)).read_text(), f"missing anchor {url}"
+    print(f"screenshot: {ARTIFACTS / 'report-index.png'}")
