@@ -36,7 +36,7 @@ ACTUAL_COLOUR = "0.15"
 MISS_COLOUR = _DEEP[3]
 #: Colours of successive older releases on the snapshot chart.
 RELEASE_COLOURS = (_DEEP[1], _DEEP[4], _DEEP[8], _DEEP[9])
-_TITLE_CHARS = 120
+_TITLE_CHARS = 110
 
 
 def _thousands(value: float, _pos: int) -> str:
@@ -59,7 +59,7 @@ def _credit(fig: Figure, release: str) -> None:
 
 def _week_axis(ax: Axes, first: pd.Timestamp, last: pd.Timestamp) -> None:
     weeks = max((last - first).days / 7, 1)
-    step = 1 if weeks <= 30 else 2 if weeks <= 60 else 3
+    step = 1 if weeks <= 40 else 2 if weeks <= 80 else 3
     ax.xaxis.set_major_locator(MonthLocator(interval=step))
     ax.xaxis.set_major_formatter(DateFormatter("%b\n%Y"))
     ax.tick_params(axis="x", which="major", length=4, bottom=True)
@@ -137,7 +137,8 @@ def forecast_chart(fc: GroupForecast, *, release: str, history_weeks: int = 26) 
                              fontsize="medium")
             peak = float(rows["hi95"].max())
             if peak > top:
-                ax.text(0.99, 0.97, f"95% band cut off; it reaches {peak:,.0f}",
+                ax.text(0.99, 0.97, f"bands cut off at the top; the 95% band reaches "
+                        f"{peak:,.0f}",
                         transform=ax.transAxes, ha="right", va="top", fontsize="x-small",
                         color="0.3")
             _count_axis(ax, f"{group} launched per week" if ax in axes[::ncols] else "")
@@ -158,8 +159,8 @@ def forecast_chart(fc: GroupForecast, *, release: str, history_weeks: int = 26) 
                        fontsize="x-small", frameon=True, framealpha=0.9)
         _title(fig, f"{group.capitalize()}: weekly launches and the next {fc.horizon} weeks "
                "forecast by each model", [
-                   f"Complete Monday-to-Sunday weeks (Kyiv); the last {len(history)} observed "
-                   "weeks, then the forecast after the dotted line; all panels on one scale",
+                   f"Complete Monday-to-Sunday weeks (Kyiv): {len(history)} observed, then the "
+                   "forecast after the dotted line; shared scale",
                ])
         _credit(fig, release)
     return fig
@@ -197,8 +198,8 @@ def mase_by_horizon_chart(forecasts: Mapping[str, GroupForecast], *, release: st
             sns.despine(ax=ax, left=True)
             ax.legend(loc="lower right", fontsize="x-small", frameon=True, framealpha=0.9)
         _title(fig, "Backtest: forecast error by how far ahead", [
-            "MASE: the median's absolute error divided by the mean week-to-week change in the "
-            "weeks the model was fitted on, averaged over the origins; naive baselines dashed",
+            "MASE: error of the median over the mean week-to-week change in the weeks fitted",
+            "Naive baselines dashed; the chosen model drawn heavier",
         ])
         _credit(fig, release)
     return fig
@@ -284,8 +285,8 @@ def snapshot_chart(scored: pd.DataFrame, weekly: pd.DataFrame,
             ax.legend(handles, labels_, loc="upper left", fontsize="x-small", frameon=True,
                       framealpha=0.9)
         _title(fig, "Earlier forecasts against what happened", [
-            "Forecasts saved from older releases, scored on the complete weeks this release "
-            "observes; the model shown is the one this release's backtest chooses",
+            "Saved from older releases, scored on the weeks this release now observes; model "
+            "shown: the one chosen now",
         ])
         _credit(fig, release)
     return fig

@@ -20,14 +20,22 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedLocator, NullLocator
 from pandas.io.formats.style import Styler
 
 from .figures import PARTNER_COLOURS, PARTNER_NAMES, credit, short_label
 from .indicators import ORIGIN_GROUPS, ORIGIN_LABELS
-from .models.event_study import confounders
+from .models.event_study import (
+    ASSUMPTIONS,
+    CAVEATS,
+    DEFAULT_EXCLUSION,
+    DEFAULT_WINDOW,
+    confounders,
+    default_series,
+    event_summary,
+)
 from .models.result import ModelResult
+from .series import complete_counts
 
 #: Shown for a missing value in display tables.
 MISSING = "–"
@@ -173,7 +181,75 @@ def production_claims_table(supply: ModelResult) -> pd.DataFrame:
     })
 
 
+# --- first appearances ---------------------------------------------------------------------------
+
+def _day(values: pd.Series) -> pd.Series:
+    return pd.to_datetime(values).dt.strftime("%Y-%m-%d")
+
+
+def label_lags_table(appearances: ModelResult) -> pd.DataFrame:
+    """The ``lags`` table of :func:`analysis.indicators.model_appearances` for display."""
+    lags = appearances.table("lags")
+    return pd.DataFrame({
+        "label in the reports": lags["label"],
+        "first named": _day(lags["first_appearance"]),
+        "linked event": lags["event_id"],
+        "event date": _day(lags["event_date"]),
+        "event type": [_TYPE_NAMES.get(t, t) for t in lags["event_type"]],
+        "days from event to first named": lags["lag_days"].astype("Int64"),
+        "reference event": ["yes" if r else "" for r in lags["reference"]],
+        "event before the data": ["yes" if b else "" for b in lags["before_data"]],
+    })
+
+
+def near_reference_table(appearances: ModelResult) -> pd.DataFrame:
+    """Reports of the reference event's weapon class within a few days of it, for display."""
+    near = appearances.table("near_reference")
+    return pd.DataFrame({
+        "reference event": near["reference_event"],
+        "event date": _day(near["event_date"]),
+        "report ends": _day(near["end_date"].astype(str)),
+        "weapon label in the report": near["model"],
+        "design origin (taxonomy)": near["origin"],
+        "launched": near["launched"].astype("Int64"),
+    })
+
+
 # --- event studies -------------------------------------------------------------------------------
+
+def event_studies(strikes: pd.DataFrame, events: pd.DataFrame, window: int = DEFAULT_WINDOW,
+                  lag: int = 0, n_placebo: int | None = None, **options) -> ModelResult:
+    """:func:`~analysis.models.event_study.event_summary` for the notebook's period.
+
+    A short period (fewer complete weeks than two windows) leaves no event estimable, and the
+    model refuses a series shorter than its minimum; then the result has the same shape,
+    with every event ``not estimated`` and the reason, instead of an error.
+    """
+    weeks = 0 if strikes.empty else len(complete_counts(strikes, "strike_drone"))
+    if weeks >= 2 * window:
+        return event_summary(strikes, events, window=window, lag=lag, n_placebo=n_placebo,
+                             **options)
+    reason = (f"the period holds {weeks} complete week{'' if weeks == 1 else 's'}, fewer than "
+              f"the {2 * window} that windows of {window} weeks on each side need")
+    rows = []
+    for _, event in events.sort_values(["date", "event_id"], kind="stable").iterrows():
+        rows.append({"event_id": event["event_id"], "date": event["date"],
+                     "partner": event["partner"], "event_type": event["event_type"],
+                     "series": default_series(event)[0], "status": "not estimated",
+                     "reason": reason, "reading": f"Not estimated: {reason}."})
+    columns = ["ratio", "ratio_low", "ratio_high", "p_level", "placebo_p", "n_placebo",
+               "placebo_p_all", "n_placebo_all", "excess", "excess_low", "excess_high",
+               "counterfactual_informative"]
+    table = pd.DataFrame(rows).reindex(columns=[*rows[0].keys(), *columns])
+    summary = {"n_events": len(table), "n_estimated": 0, "n_not_estimated": len(table),
+               "window_weeks": window, "lag_weeks": lag,
+               "exclusion_weeks": options.get("exclusion", DEFAULT_EXCLUSION),
+               "conclusion": "No event could be estimated in this period."}
+    return ModelResult(name="event studies: partnership timeline", summary=summary,
+                       tables={"events": table,
+                               "confounding": confounders(events, window, lag)},
+                       assumptions=ASSUMPTIONS, caveats=CAVEATS)
+
 
 def other_events(result: ModelResult, timeline: pd.DataFrame | None = None) -> pd.Series:
     """For each event of an :func:`~analysis.models.event_study.event_summary` result, the
@@ -215,8 +291,11 @@ def plain_reading(row: pd.Series, n_other: int) -> str:
         text = "No clear jump: the interval includes 1 (no change)"
     else:
         text = f"Right after the event, launches were {side} the pre-event trend"
-    if stands_out(row, "placebo_p") or stands_out(row, "placebo_p_all"):
-        text += "; stands out against placebo dates"
+    if stands_out(row, "placebo_p"):
+        text += "; stands out against placebo dates away from all events"
+    elif stands_out(row, "placebo_p_all"):
+        text += ("; stands out against the all-weeks placebo dates, not against those away "
+                 "from all events")
     else:
         text += "; not unusual against placebo dates"
     if n_other:
@@ -227,8 +306,10 @@ def plain_reading(row: pd.Series, n_other: int) -> str:
 def event_table(result: ModelResult, timeline: pd.DataFrame | None = None) -> pd.DataFrame:
     """The event-study summary for display and saving: ``event_id, date, partner, series,
     status, ratio`` (level change against the pre-event trend) ``, ratio_low, ratio_high,
-    p_level, placebo_p, n_placebo, placebo_p_all, n_placebo_all, other_events`` (count, from
-    the whole ``timeline`` when given), ``other_event_ids`` and a short ``reading``."""
+    p_level, placebo_p, n_placebo, placebo_p_all, n_placebo_all``, the counterfactual excess
+    (``counterfactual_excess`` with ``_low``/``_high`` and ``counterfactual_informative``),
+    ``other_events`` (count, from the whole ``timeline`` when given), ``other_event_ids`` and a
+    short ``reading``."""
     table = result.table("events")
     others = other_events(result, timeline)
     n_other = others.map(lambda s: len(s.split(", ")) if s else 0).astype("int64")
@@ -244,6 +325,9 @@ def event_table(result: ModelResult, timeline: pd.DataFrame | None = None) -> pd
         out[column] = pd.to_numeric(table[column], errors="coerce").to_numpy()
     for column in ("n_placebo", "n_placebo_all"):
         out[column] = pd.array(pd.to_numeric(table[column], errors="coerce"), dtype="Int64")
+    for column in ("excess", "excess_low", "excess_high"):
+        out[f"counterfactual_{column}"] = pd.to_numeric(table[column], errors="coerce").to_numpy()
+    out["counterfactual_informative"] = table["counterfactual_informative"].to_numpy()
     out["other_events"] = n_other.to_numpy()
     out["other_event_ids"] = others.to_numpy()
     out["reading"] = [plain_reading(row, n) for (_, row), n in
@@ -253,7 +337,8 @@ def event_table(result: ModelResult, timeline: pd.DataFrame | None = None) -> pd
 
 def event_table_style(events: pd.DataFrame) -> Styler:
     """:func:`event_table` for display (the list of other events left to the saved CSV)."""
-    shown = events.drop(columns=["other_event_ids"]).rename(columns={
+    hidden = ["other_event_ids"] + [c for c in events.columns if c.startswith("counterfactual")]
+    shown = events.drop(columns=hidden).rename(columns={
         "ratio": "level ratio", "ratio_low": "CI low", "ratio_high": "CI high",
         "p_level": "p", "placebo_p": "placebo p (away from all events)",
         "n_placebo": "placebo dates", "placebo_p_all": "placebo p (all weeks)",
@@ -310,15 +395,6 @@ def event_study_chart(result: ModelResult, timeline: pd.DataFrame | None = None,
             ax.set_yticks(y, names, fontsize="small")
             ax.set_ylim(-0.7, n - 0.3)
             ax.grid(axis="y", visible=False)
-            handles = [Line2D([], [], color=PARTNER_COLOURS[p], linewidth=2, marker="o",
-                              markerfacecolor="white", label=PARTNER_NAMES[p])
-                       for p in PARTNER_NAMES if p in set(done["partner"])]
-            handles.append(Line2D([], [], color="0.3", linestyle="none", marker="o",
-                                  markerfacecolor="0.3",
-                                  label="filled: stands out against placebo dates "
-                                        f"(p < {PLACEBO_ALPHA:g})"))
-            ax.legend(handles=handles, loc="lower right", fontsize="x-small", frameon=True,
-                      framealpha=0.9)
         ax.set_xlabel("weekly launches right after the event ÷ pre-event trend "
                       "(1 = no change; log scale)")
         sns.despine(ax=ax, left=True)
@@ -330,6 +406,12 @@ def event_study_chart(result: ModelResult, timeline: pd.DataFrame | None = None,
             "drones, North Korea: all ballistic missiles (unless the event names a class)",
             "Timing is association, not proof of cause: most windows hold several other events",
         ]
+        partners = [p for p in PARTNER_NAMES if n and p in set(done["partner"])]
+        if partners:
+            colours = {"iran": "green", "north_korea": "red"}
+            lines.append(", ".join(f"{colours[p]}: {PARTNER_NAMES[p]}" for p in partners)
+                         + f"; filled dot: stands out against placebo dates (p < "
+                         f"{PLACEBO_ALPHA:g}), hollow: does not")
         if skipped:
             lines.append(f"Not shown: {skipped} event{'s' if skipped > 1 else ''} that could "
                          "not be estimated (see the table)")
@@ -348,7 +430,8 @@ def finite(value) -> bool:
 
 
 __all__ = [
-    "event_study_chart", "event_table", "event_table_style", "origin_month_table",
+    "event_studies", "event_study_chart", "event_table", "event_table_style", "label_lags_table",
+    "near_reference_table", "origin_month_table",
     "other_events", "plain_reading", "production_claims_table", "safe_style", "source_link",
     "supply_years_table", "timeline_html", "timeline_rows",
 ]

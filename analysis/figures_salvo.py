@@ -150,7 +150,7 @@ def salvo_size_chart(salvo: ModelResult, waves: pd.DataFrame, *, release: str,
                           markerscale=1.6)
         if len(dates):
             _date_axis(axes[-1], dates.min(), dates.max())
-        shape = ("straight line, bent at the knot" if spec == "piecewise" and knots
+        shape = ("straight line, bent once at the dotted line" if spec == "piecewise" and knots
                  else "straight line")
         _title(fig, "Salvo size: drones and missiles per attack wave", [
             f"Quantile regression of the wave size on time ({shape}); bands are 95% "

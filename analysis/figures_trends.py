@@ -183,8 +183,8 @@ def trend_chart(result: ModelResult, *, release: str, group: str, freq: str = "W
         _log_axis(log, "Same on a log scale: constant growth is a straight line",
                   f"launched per {unit} (log)", top)
         for _, row in windows.iterrows():
-            log.annotate(f" {row['window']}", (row["start"], 1.0),
-                         xycoords=("data", "axes fraction"), va="top", ha="left",
+            log.annotate(f"{row['window']} ", (row["start"], 1.0),
+                         xycoords=("data", "axes fraction"), va="top", ha="right",
                          fontsize="x-small", color="0.3")
         handles, labels = linear.get_legend_handles_labels()
         order = sorted(range(len(labels)), key=lambda i: _LEGEND_ORDER.index(labels[i][:8]))
@@ -195,8 +195,8 @@ def trend_chart(result: ModelResult, *, release: str, group: str, freq: str = "W
         notes = [
             f"Complete Kyiv {unit}s {summary['start']} to {summary['end']}; negative "
             f"binomial trend on a smooth spline in time ({summary['spline_df']} df)",
-            f"Dotted lines: start of each growth window. Prediction interval: where a single "
-            f"{unit} should fall if the model is right.",
+            f"Dotted lines: where the growth windows start. Prediction interval: where single "
+            f"{unit}s should fall.",
         ]
         _title(fig, f"{group_label(group)}: launches per {unit} and trend", notes)
         _credit(fig, release)
@@ -273,8 +273,8 @@ def regimes_chart(result: ModelResult, weekly: pd.Series, *, release: str,
             f"Complete Kyiv weeks {summary['first_week']} to {summary['last_week']} (week "
             f"starts); {n_breaks} break{'s' if n_breaks != 1 else ''} chosen by BIC; regimes "
             f"of {summary['min_size']}+ weeks",
-            "Regime level: a typical week (geometric mean of 1 + launches, minus 1). Dashed "
-            "lines: breaks; grey: their bootstrap 95% intervals.",
+            "Regime level: a typical week (geometric mean of 1 + launches, minus 1); dashed: "
+            "breaks; grey: their 95% intervals.",
         ]
         _title(fig, f"{group_label(group)}: regimes in weekly launches", notes)
         _credit(fig, release)

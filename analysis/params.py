@@ -60,6 +60,8 @@ def check_event_ids(ids, events: pd.DataFrame, name: str = "events") -> list[str
     if ids is None or ids == "all":
         return events["event_id"].tolist()
     chosen = _as_list(ids, name)
+    if not chosen:
+        raise ParameterError(f"{name} is empty; give event ids, or \"all\"")
     unknown = [i for i in chosen if i not in set(events["event_id"])]
     if unknown:
         raise ParameterError(

@@ -47,8 +47,8 @@ MODEL_LABELS: dict[str, str] = {
 MODEL_PLAIN: dict[str, str] = {
     "sarimax": "a time-series model of the week-to-week changes that carries on the average "
                "recent trend and lets each change echo the previous one",
-    "unobserved_components": "a smoothed level and slope, updated week by week (a local "
-                             "linear trend), so recent weeks count most",
+    "unobserved_components": "a level and a slope that are both allowed to wander, updated "
+                             "week by week, so recent weeks count most",
     "naive": "every coming week equals the last observed week",
     "drift": "the last observed week, changed each week by the average weekly change of the "
              "weeks fitted",
@@ -183,10 +183,10 @@ def forecast_table(fc: GroupForecast) -> pd.DataFrame:
     chosen = table[table["model"] == fc.chosen].set_index("week")
     name = label(fc.chosen)
     out = pd.DataFrame({"weeks ahead": chosen["step"].astype("int64")}, index=chosen.index)
-    out[f"{name}: median"] = chosen["point"]
-    for level in (80, 95):
-        out[f"{level}% low"] = chosen[f"lo{level}"]
-        out[f"{level}% high"] = chosen[f"hi{level}"]
+    out[f"{name} (chosen): median"] = chosen["point"]
+    for level in LEVELS:
+        out[f"{level}% interval: low"] = chosen[f"lo{level}"]
+        out[f"{level}% interval: high"] = chosen[f"hi{level}"]
     for model in table["model"].unique():
         if model != fc.chosen:
             rows = table[table["model"] == model].set_index("week")
@@ -221,8 +221,12 @@ def style_backtest(table: pd.DataFrame) -> Styler:
     return table.style.format({
         "mean MASE": "{:.2f}", "MASE 1 week ahead": "{:.2f}", "vs naive": "{:+.1%}",
         "80% interval coverage": "{:.0%}", "95% interval coverage": "{:.0%}",
-        "forecasts scored": "{:,}",
+        "forecasts scored": "{:,}", "beats naive": _yes_no, "chosen": _yes_no,
     })
+
+
+def _yes_no(value) -> str:
+    return "yes" if value else "no"
 
 
 def style_counts(table: pd.DataFrame) -> Styler:
@@ -251,6 +255,9 @@ def snapshot_model(saved: Sequence[str] | pd.Series, chosen: str) -> str:
 def snapshot_table(scored: pd.DataFrame) -> pd.DataFrame:
     """Per saved forecast: weeks now observed, MAE, mean error and 80/95% hit rates."""
     summary = summarise_scores(scored)
+    rank = summary["model"].map({m: i for i, m in enumerate(MODELS)}).fillna(len(MODELS))
+    summary = (summary.assign(rank=rank).sort_values(["release", "series", "rank"])
+               .reset_index(drop=True))
     out = pd.DataFrame({
         "forecast from release": summary["release"],
         "scored on release": summary["scored_on"],
@@ -258,7 +265,8 @@ def snapshot_table(scored: pd.DataFrame) -> pd.DataFrame:
         "model": [label(m) for m in summary["model"]],
         "weeks observed": summary["weeks"].astype("int64"),
         "MAE": summary["mae"].astype("float64"),
-        "mean error (actual - median)": summary["mean_error"].astype("float64"),
+        # + 0.0 turns a rounded -0 into 0
+        "mean error (actual - median)": summary["mean_error"].astype("float64").round() + 0.0,
         "inside 80%": summary["hit80"].astype("float64"),
         "inside 95%": summary["hit95"].astype("float64"),
     })
@@ -276,11 +284,25 @@ def style_snapshots(table: pd.DataFrame) -> Styler:
 # prose that carries settings, not results
 
 
-def methods_text(fc: GroupForecast) -> str:
-    """How the forecasts and the backtest are made, with the run's settings filled in."""
+def _first(forecasts: GroupForecast | Mapping[str, GroupForecast]) -> GroupForecast:
+    if isinstance(forecasts, GroupForecast):
+        return forecasts
+    return next(iter(forecasts.values()))
+
+
+def methods_text(forecasts: GroupForecast | Mapping[str, GroupForecast]) -> str:
+    """How the forecasts and the backtest are made, with the run's settings (those of the
+    first group, when given several) filled in."""
+    fc = _first(forecasts)
     s, t = fc.result.summary, fc.tested.summary
-    window = (f"the last {s['window']:,} complete weeks" if s["window"] is not None
-              else "every complete week since the series starts")
+    used = int(s["weeks_used"])
+    if s["window"] is None:
+        window = f"every complete week of the period ({used:,})"
+    elif used < s["window"]:
+        window = (f"all {used:,} complete weeks of the period (the window is "
+                  f"{s['window']:,} weeks)")
+    else:
+        window = f"the last {s['window']:,} complete weeks"
     models = "; ".join(f"*{label(m)}*, {MODEL_PLAIN.get(m, DESCRIPTIONS.get(m, m))}"
                        for m in str(s["models"]).split(","))
     levels = " and ".join(f"{level}%" for level in LEVELS)
@@ -302,8 +324,9 @@ def methods_text(fc: GroupForecast) -> str:
     )
 
 
-def caveats_text(fc: GroupForecast) -> str:
+def caveats_text(forecasts: GroupForecast | Mapping[str, GroupForecast]) -> str:
     """The caveats of the forecast and of its backtest, as a bullet list."""
+    fc = _first(forecasts)
     items = (*fc.result.caveats, *fc.tested.caveats)
     return "\n".join(f"- {item}" for item in dict.fromkeys(items))
 
@@ -326,6 +349,14 @@ def _pct(change: float) -> str:
     return f"{abs(change):.0%} {'lower' if change < 0 else 'higher'}"
 
 
+def calibration(share: float, level: int, tolerance: float = 0.05) -> str:
+    """Whether intervals at ``level`` percent held about as many weeks as they should."""
+    gap = share - level / 100
+    if abs(gap) <= tolerance:
+        return "close to its level"
+    return "wider than needed" if gap > 0 else "too narrow"
+
+
 def _models_row(fc: GroupForecast, model: str) -> pd.Series:
     summary = fc.tested.table("summary")
     return summary.set_index("model").loc[model]
@@ -339,10 +370,10 @@ def chosen_model_finding(fc: GroupForecast, pub: Publisher | None = None,
     group, chosen = fc.group, fc.chosen
     row = _models_row(fc, chosen)
     origins = int(s["origins"])
-    scope = (f"over {origins:,} weekly forecast origins ({_week(s['first_origin'])} to "
-             f"{_week(s['last_origin'])})")
+    span = f"{_week(s['first_origin'])} to {_week(s['last_origin'])}"
     if origins < fc.requested_origins:
-        scope += f", fewer than the {fc.requested_origins:,} asked for as the period is short"
+        span += f"; fewer than the {fc.requested_origins:,} asked for, as the period is short"
+    scope = f"over {origins:,} weekly forecast origins ({span})"
     naive = s["naive_mase"]
     if chosen == BASELINE:
         verdict = (f"the backtest {scope} chooses the {label(chosen)} forecast itself: no model "
@@ -357,9 +388,9 @@ def chosen_model_finding(fc: GroupForecast, pub: Publisher | None = None,
         )
     text = (
         f"**{group.capitalize()}:** {verdict}. Its 80% intervals held "
-        f"{row['coverage80']:.0%} of the weeks that followed and its 95% intervals "
-        f"{row['coverage95']:.0%}. The origins overlap, so a difference of a few percent in "
-        f"MASE is within noise."
+        f"{row['coverage80']:.0%} of the weeks that followed ({calibration(row['coverage80'], 80)})"
+        f" and its 95% intervals {row['coverage95']:.0%} ({calibration(row['coverage95'], 95)})."
+        f" The origins overlap, so a difference of a few percent in MASE is within noise."
     )
     _number(pub, f"{group}_chosen_model", chosen)
     _number(pub, f"{group}_chosen_mase", float(row["mase"]))
@@ -451,7 +482,7 @@ def beats_naive_finding(forecasts: Mapping[str, GroupForecast], pub: Publisher |
 def snapshot_findings(scored: pd.DataFrame, forecasts: Mapping[str, GroupForecast],
                       release: str, pub: Publisher | None = None) -> list[str]:
     """Per group, how the forecast saved from the newest older release fared on the weeks
-    this release observes (the model this release's backtest chooses, or else the first saved
+    this release observes (the model this report's backtest chooses, or else the first saved
     one); one sentence saying so when nothing older is saved."""
     groups = list(forecasts)
     if scored.empty:
@@ -477,8 +508,8 @@ def snapshot_findings(scored: pd.DataFrame, forecasts: Mapping[str, GroupForecas
         mae = float(picked["abs_error"].mean())
         bias = float(picked["error"].mean())
         n80, n95 = int(picked["in80"].sum()), int(picked["in95"].sum())
-        why = ("the model this release's backtest chooses" if model == chosen
-               else f"this release chooses {label(chosen)}, which was not saved")
+        why = ("the model this report's backtest chooses" if model == chosen
+               else f"this report's backtest chooses {label(chosen)}, which was not saved")
         direction = ("without a net bias" if round(bias) == 0 else
                      f"{'too low' if bias > 0 else 'too high'} by {abs(bias):,.0f} on average")
         text = (

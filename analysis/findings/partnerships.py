@@ -46,6 +46,23 @@ def _join(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def _count(n: int) -> str:
+    """``none stands``, ``1 stands``, ``3 stand`` (the subject and verb of a sentence)."""
+    return "none stands" if n == 0 else f"{n:,} stand{'s' if n == 1 else ''}"
+
+
+def _why_not(table: pd.DataFrame, window: int) -> str:
+    """Why the events of ``table`` that are not estimated were not (a short phrase)."""
+    reasons = table.loc[table["status"] != "estimated", "reason"].fillna("").astype(str)
+    outside = int(reasons.str.startswith("the windows need").sum())
+    if outside == len(reasons):
+        return f"their windows of {window} weeks on each side reach outside the data"
+    if outside == 0:
+        return "the table gives each reason"
+    return (f"{outside} have windows of {window} weeks that reach outside the data, the "
+            "table gives the reason for the others")
+
+
 def bullets(lines: Iterable[str]) -> str:
     """Markdown bullet list of package sentences (assumptions, caveats)."""
     return "\n".join(f"- {line}" for line in lines)
@@ -83,19 +100,27 @@ def iranian_share_finding(pub: Publisher, origin_monthly: pd.DataFrame,
     iran, total = int(latest["iranian_design"].sum()), int(latest["total"].sum())
     n = len(latest)
     span = f"{_month(latest['period'].iloc[0])} to {_month(latest['period'].iloc[-1])}"
-    scope = (f"In the latest {n} {basis} ({span})" if n >= months or basis != "complete months"
-             else f"In the {n} complete months of the period ({span}; fewer than {months})")
+    if n == 1 and basis == "complete months":
+        scope = f"In the period's only complete month ({_month(latest['period'].iloc[0])})"
+    elif n == 1:
+        scope = f"In the period (part of {_month(latest['period'].iloc[0])})"
+    elif n >= months or basis != "complete months":
+        scope = f"In the latest {n} {basis} ({span})"
+    else:
+        scope = f"In the {n} complete months of the period ({span}; fewer than {months})"
     if total == 0:
         text = f"{scope} no drone or missile launches were counted."
         return pub.finding("iranian_design_share", text, headline=True)
     share = iran / total
     monthly = latest["share_iranian_design"].dropna()
     low, high = float(monthly.min()), float(monthly.max())
+    spread = (f"; month by month the share ranged from {low:.1%} to {high:.1%}. These are "
+              "reported counts, not a sample, so the range across months is the only interval "
+              "given" if len(monthly) > 1 else
+              ". This is a reported count, not a sample, so no interval is given")
     text = (
         f"{scope}, {share:.1%} of the long-range drones and missiles counted were of Iranian "
-        f"design ({iran:,} of {total:,}); month by month the share ranged from {low:.1%} to "
-        f"{high:.1%}. These are reported counts, not a sample, so the range across months is "
-        "the only interval given. 'Iranian design' is design lineage, not place of "
+        f"design ({iran:,} of {total:,}){spread}. 'Iranian design' is design lineage, not place of "
         "manufacture: Shahed drones imported from Iran and Geran copies built in Russia "
         "(Alabuga) carry one label, and from 2025 the counts include decoys."
     )
@@ -118,6 +143,13 @@ def north_korean_band_finding(pub: Publisher, band: ModelResult) -> str:
         text = ("No ballistic missile launches fall in the period, so there is no North "
                 "Korean band to give.")
         return pub.finding("north_korean_band", text, headline=True)
+    if upper == 0:
+        text = (f"None of the {ballistic:,} ballistic missiles launched in the period was "
+                "reported under a label that could mean North Korean (KN-23 or "
+                "Iskander-M/KN-23), so both bounds are 0. North Korean missiles reported as "
+                "Iskander-M would not show.")
+        return pub.finding("north_korean_band", text, value=None, low=0, high=0,
+                           unit="ballistic missiles", headline=True)
     share_lower, share_upper = s["share_lower"], s["share_upper"]
     shares = ""
     if finite(share_lower) and finite(share_upper):
@@ -260,8 +292,11 @@ def event_study_finding(pub: Publisher, result: ModelResult,
     pub.number("events_chosen", n_events)
     pub.number("events_estimated", n_done)
     if n_done == 0:
-        text = (f"None of the {n_events} chosen events could be estimated: their windows of "
-                f"{window} weeks on each side reach outside the data. {CAUSE_NOTE}")
+        reasons = table["reason"].dropna().unique()
+        why = (reasons[0] if len(reasons) == 1 else
+               f"their windows of {window} weeks on each side do not fit the data (the table "
+               "gives each reason)")
+        text = f"None of the {n_events} chosen events could be estimated: {why}. {CAUSE_NOTE}"
         pub.number("events_ci_excludes_1", 0)
         return pub.finding("event_studies", text, value=0, unit="events", headline=True)
 
@@ -272,8 +307,8 @@ def event_study_finding(pub: Publisher, result: ModelResult,
         f"{_ratio(r.ratio_low)}–{_ratio(r.ratio_high)})" for r in clear.itertuples()]
     not_done = n_events - n_done
     text = (f"Of the {n_events} partnership events chosen, {n_done} could be estimated"
-            + (f" ({not_done} lie too close to the edges of the data for windows of {window} "
-               "weeks)" if not_done else "") + ". ")
+            + (f" ({not_done} could not: {_why_not(table, window)})" if not_done else "")
+            + ". ")
     if len(clear):
         text += (f"For {len(clear)} of them the 95% confidence interval of the jump in weekly "
                  f"launches excludes 1 (no change): {_join(described)}. ")
@@ -290,21 +325,27 @@ def event_study_finding(pub: Publisher, result: ModelResult,
     else:
         n_strict = int(n_strict)
         text += (f"Against placebo dates at least {s['exclusion_weeks']} weeks from every "
-                 f"chosen event, {len(strict)} stand{'s' if len(strict) == 1 else ''} out "
-                 f"(permutation p below {PLACEBO_ALPHA:g})"
-                 + (f" ({', '.join(strict['event_id'])})" if len(strict) else ""))
+                 f"chosen event, {_count(len(strict))} out ("
+                 + (f"{', '.join(strict['event_id'])}; " if len(strict) else "")
+                 + f"permutation p below {PLACEBO_ALPHA:g})")
         smallest = 1 / (1 + n_strict)
         if smallest >= PLACEBO_ALPHA:
             text += (f", but with at most {n_strict} such dates the smallest possible p is "
                      f"{smallest:.2f}, so this test cannot reach {PLACEBO_ALPHA:g} here")
     loose_ids = f" ({', '.join(loose['event_id'])})" if len(loose) else ""
     text += (f"; against every week at least {s['exclusion_weeks']} weeks from the event "
-             f"itself, {len(loose)} stand{'s' if len(loose) == 1 else ''} out{loose_ids}. ")
+             f"itself, {_count(len(loose))} out{loose_ids}. ")
     counts = other_events(result, timeline).reindex(done["event_id"])
     n_other = counts.map(lambda x: len(x.split(", ")) if x else 0)
-    text += (f"The windows of the estimated events hold a median of {n_other.median():g} "
-             "other timeline events, so no change can be attributed to one event. "
-             f"{CAUSE_NOTE}")
+    median = float(n_other.median())
+    if median > 0:
+        text += (f"The windows of the estimated events hold a median of {median:g} other "
+                 f"timeline event{'' if median == 1 else 's'}, so no change can be attributed "
+                 "to one event. ")
+    else:
+        text += ("Most windows hold no other timeline event, but a change can still have "
+                 "causes outside the timeline. ")
+    text += CAUSE_NOTE
     pub.number("events_ci_excludes_1", int(len(clear)))
     pub.number("events_placebo_p_below_005", int(len(strict)))
     pub.number("events_placebo_p_all_below_005", int(len(loose)))

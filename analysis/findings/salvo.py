@@ -55,18 +55,38 @@ def check_interception_classes(classes, name: str = "classes") -> list[str]:
 # Number formatting -----------------------------------------------------------------------------
 
 def _num(value: float, digits: int = 1) -> str:
-    """``value`` with thousands separators and ``digits`` decimals (trailing .0 kept short)."""
-    text = f"{value:,.{digits}f}"
-    return text[:-2] if digits == 1 and text.endswith(".0") else text
+    """``value`` with thousands separators and ``digits`` decimals."""
+    return f"{value:,.{digits}f}"
 
 
 def _count(value: float) -> str:
+    """A count, or a median of counts (which may end in .5)."""
     return f"{value:,.0f}" if float(value).is_integer() else _num(value)
 
 
-def _slope(value: float) -> str:
-    """A slope per year: whole numbers from 10 up, else one decimal."""
-    return _num(value, 0 if abs(value) >= 10 else 1)
+def _slope(value: float, like: float | None = None) -> str:
+    """A slope per year: whole numbers when ``like`` (default: the value; pass the estimate
+    for its interval bounds) is 10 or more in size, else one decimal."""
+    reference = value if like is None else like
+    return _num(value, 0 if abs(reference) >= 10 else 1)
+
+
+def _slope_values(row) -> dict[str, float]:
+    """``value``, ``low``, ``high`` of a slope row, rounded as the sentence writes them."""
+    digits = 0 if abs(row["slope"]) >= 10 else 1
+    return {k: round(float(row[c]), digits) for k, c in
+            (("value", "slope"), ("low", "ci_low"), ("high", "ci_high"))}
+
+
+def _slope_ci(row, level: float) -> str:
+    """The interval of a slope row, rounded like its estimate."""
+    return _ci(row["ci_low"], row["ci_high"], lambda v: _slope(v, row["slope"]), level)
+
+
+def _plural(count: float, noun: str) -> str:
+    if count == 0:
+        return f"no {noun}s"
+    return f"{_count(count)} {noun}" + ("" if count == 1 else "s")
 
 
 def _pct(rate: float) -> str:
@@ -106,15 +126,20 @@ def _record(salvo: ModelResult, pub: Publisher, measure: str, headline: bool) ->
         text = f"No wave in the period launched any {MEASURE_NOUNS[measure]}."
         return pub.finding(key, text, unit=measure, headline=headline)
     size, date = int(row[measure]), _day(row["date"])
-    what = ("strike drones (Shahed/Geran type; decoys counted with them from "
-            f"{DECOYS_FROM})" if measure == "drones" else "missiles of all types")
+    if measure == "missiles":
+        what = "missiles of all types"
+    elif pd.Timestamp(row["date"]) >= pd.Timestamp(DECOYS_FROM):
+        what = f"strike drones (Shahed/Geran type; decoys counted with them from {DECOYS_FROM})"
+    else:
+        what = "strike drones (Shahed/Geran type)"
     other = "missiles" if measure == "drones" else "drones"
     text = (f"The largest {measure[:-1]} wave in the period ended on {date}: {_count(size)} "
-            f"{what} launched, together with {_count(row[other])} {other}.")
+            f"{what} launched, with {_plural(row[other], other[:-1])}.")
     progression = salvo.table("record_progression")
     steps = progression[progression["measure"] == measure]
     if len(steps) > 1:
-        text += (f" The record for one wave was raised {len(steps) - 1:,} times in the period, "
+        times = "once" if len(steps) == 2 else f"{len(steps) - 1:,} times"
+        text += (f" The record for one wave was raised {times} in the period, "
                  f"from {_count(steps['record'].iloc[0])} on {_day(steps['date'].iloc[0])}.")
     if not bool(row["time_known"]):
         text += " The reports of that wave give dates only, so it may pool several attacks."
@@ -130,6 +155,18 @@ def _slope_rows(salvo: ModelResult, measure: str, quantile: float, spec: str,
     keep = ((slopes["population"] == population) & (slopes["measure"] == measure)
             & np.isclose(slopes["quantile"], quantile) & (slopes["spec"] == spec))
     return slopes[keep].sort_values("segment")
+
+
+def _trend(row, noun: str, level: float) -> str:
+    """``grew by 40 drones a year (95% CI 37 to 42)``, ``shrank by ...`` or ``showed no clear
+    trend: 0.0 missiles a year (95% CI -0.8 to 0.8, ...)``."""
+    size = f"{_slope(abs(row['slope']), row['slope'])} {noun} a year"
+    interval = _slope_ci(row, level)
+    return _direction(
+        row["ci_low"], row["ci_high"], f"grew by {size} ({interval})",
+        f"shrank by {size} ({interval})",
+        f"showed no clear trend: {_slope(row['slope'])} {noun} a year ({interval}, an interval "
+        "that includes zero)")
 
 
 def _direction(low: float, high: float, up: str, down: str, flat: str) -> str:
@@ -151,26 +188,22 @@ def median_growth(salvo: ModelResult, pub: Publisher, measure: str = "drones", *
                 "salvo.")
         return pub.finding(key, text, unit=f"{noun} per year", headline=headline)
     row = line.iloc[0]
-    size = f"{_slope(abs(row['slope']))} {noun} a year"
-    trend = _direction(row["ci_low"], row["ci_high"], f"grew by {size}", f"shrank by {size}",
-                       f"showed no clear trend ({_slope(row['slope'])} {noun} a year)")
-    text = (f"The median timed wave with {noun} {trend} on a straight line "
-            f"({_ci(row['ci_low'], row['ci_high'], _slope, level)}), "
+    text = (f"The median timed wave with {noun} {_trend(row, noun, level)} on a straight line, "
             f"from {_day(row['start'])} to {_day(row['end'])} "
             f"({int(row['n_waves']):,} waves, quantile regression).")
     pieces = _slope_rows(salvo, measure, 0.5, "piecewise")
     if len(pieces) > 1:
         parts = [f"{_slope(p['slope'])} a year from {_day(p['start'])} to {_day(p['end'])} "
-                 f"({_ci(p['ci_low'], p['ci_high'], _slope, level)})"
+                 f"({_slope_ci(p, level)})"
                  for _, p in pieces.iterrows()]
         text += " Allowing a bend at " + _day(pieces["start"].iloc[1]) + ": " + \
             "; ".join(parts) + "."
-    if measure == "drones":
+    if measure == "drones" and pd.Timestamp(row["end"]) >= pd.Timestamp(DECOYS_FROM):
         text += (f" From {DECOYS_FROM} decoys are inside the drone counts, so part of the "
                  "growth is decoys.")
     pub.number(f"{measure}_q50_slope", round(float(row["slope"]), 2))
-    return pub.finding(key, text, value=float(row["slope"]), low=float(row["ci_low"]),
-                       high=float(row["ci_high"]), unit=f"{noun} per year", headline=headline)
+    return pub.finding(key, text, **_slope_values(row), unit=f"{noun} per year",
+                       headline=headline)
 
 
 def q90_growth(salvo: ModelResult, pub: Publisher, measure: str = "drones", *,
@@ -182,19 +215,15 @@ def q90_growth(salvo: ModelResult, pub: Publisher, measure: str = "drones", *,
     if pieces.empty:
         text = f"Too few timed waves with {noun} in the period to fit the 90th percentile."
         return pub.finding(key, text, unit=f"{noun} per year", headline=headline)
-    parts = [f"by {_slope(p['slope'])} {noun} a year from {_day(p['start'])} to "
-             f"{_day(p['end'])} ({_ci(p['ci_low'], p['ci_high'], _slope, level)})"
+    parts = [f"from {_day(p['start'])} to {_day(p['end'])} they {_trend(p, noun, level)}"
              for _, p in pieces.iterrows()]
-    last = pieces.iloc[-1]
-    trend = _direction(last["ci_low"], last["ci_high"], "grew", "shrank",
-                       "showed no clear trend")
-    text = (f"The large raids (the 90th percentile of timed waves with {noun}) {trend} "
+    text = (f"The large raids (the 90th percentile of timed waves with {noun}): "
             + "; ".join(parts) + ".")
     if len(pieces) > 1:
-        text += (" The bend is set by the calendar, not estimated, and even the bent line "
-                 "overshoots the latest months.")
-    return pub.finding(key, text, value=float(last["slope"]), low=float(last["ci_low"]),
-                       high=float(last["ci_high"]), unit=f"{noun} per year", headline=headline)
+        text += " The bend is set by the calendar, not estimated from the data."
+    last = pieces.iloc[-1]
+    return pub.finding(key, text, **_slope_values(last), unit=f"{noun} per year",
+                       headline=headline)
 
 
 # Interception ----------------------------------------------------------------------------------
@@ -221,7 +250,8 @@ def doubling_effect(interception: ModelResult, weapon_class: str, pub: Publisher
     row = _effect_row(interception, weapon_class, "defeat")
     if row is None:
         n = _waves_fitted(interception, weapon_class, "defeat")
-        text = (f"Too few timed waves with {name} in the period ({n:,}) to model the defeat "
+        count = f"only {n:,}" if n else "none"
+        text = (f"Too few timed waves with {name} in the period ({count}) to model the defeat "
                 "rate against salvo size.")
         return pub.finding(key, text, unit="percentage points", headline=headline)
     change, low, high = (float(row[c]) for c in ("change_points", "change_ci_low",
@@ -245,8 +275,8 @@ def doubling_effect(interception: ModelResult, weapon_class: str, pub: Publisher
             f"{_pct(row['rate_doubled'])} ({n:,} timed waves, beta-binomial regression with a "
             f"time trend). {ASSOCIATION}")
     pub.number(f"doubling_{weapon_class}_points", round(change, 2))
-    return pub.finding(key, text, value=change, low=low, high=high,
-                       unit="percentage points", headline=headline)
+    return pub.finding(key, text, value=round(change, 1), low=round(low, 1),
+                       high=round(high, 1), unit="percentage points", headline=headline)
 
 
 def doubling_effects(interception: ModelResult, classes: Sequence[str], pub: Publisher, *,
@@ -278,11 +308,12 @@ def kinetic_drone_doubling(interception: ModelResult, pub: Publisher, *,
             f"({_ci(low, high, _num, level)}).")
     defeat = _effect_row(interception, STRIKE_DRONE, "defeat")
     if defeat is not None and defeat["change_ci_low"] > 0 and low <= 0 <= high:
-        text += (" So the higher defeat rate of large drone waves comes from drones reported "
-                 "lost (for example to electronic warfare) rather than from more shot down.")
+        text += (" So the data do not show more drones shot down in larger waves: the higher "
+                 "defeat rate of large drone waves goes with drones reported lost (for example "
+                 "to electronic warfare) rather than shot down.")
     text += " Again an association, not a cause."
-    return pub.finding(key, text, value=change, low=low, high=high,
-                       unit="percentage points", headline=False)
+    return pub.finding(key, text, value=round(change, 1), low=round(low, 1),
+                       high=round(high, 1), unit="percentage points", headline=False)
 
 
 # Reporting practice ----------------------------------------------------------------------------
@@ -348,16 +379,20 @@ def split_reporting(waves: pd.DataFrame, strikes: pd.DataFrame, pub: Publisher) 
         return pub.finding(key, text, value=0, unit="waves", headline=False)
     dates = split["date"].sort_values()
     low, high = dates.quantile(0.05), dates.quantile(0.95)
+    first, last = low.strftime("%Y-%m"), high.strftime("%Y-%m")
+    when = (f"nearly all of them end in {first}" if first == last else
+            f"nine in ten of them end between {first} and {last}")
     text = (f"{len(split):,} of the {len(frame):,} drone waves in the period report drones lost "
-            f"separately from those destroyed; nine in ten of them end between "
-            f"{low.strftime('%Y-%m')} and {high.strftime('%Y-%m')}.")
+            f"separately from those destroyed; {when}.")
     return pub.finding(key, text, value=len(split), unit="waves", headline=False)
 
 
 # Numbers for tests and the landing page --------------------------------------------------------
 
-def publish_numbers(salvo: ModelResult, interception: ModelResult, pub: Publisher) -> dict:
-    """A few key figures: waves used, record-table length, classes modelled."""
+def publish_numbers(salvo: ModelResult, interception: ModelResult,
+                    pub: Publisher) -> pd.DataFrame:
+    """Record a few key figures (waves used, record-table length, classes modelled) and
+    return them as a two-column table for display."""
     records = salvo.table("records")
     fits = interception.table("fits")
     numbers = {
@@ -370,7 +405,9 @@ def publish_numbers(salvo: ModelResult, interception: ModelResult, pub: Publishe
     }
     for key, value in numbers.items():
         pub.number(key, value)
-    return numbers
+    shown = {k: ", ".join(v) if isinstance(v, list) else f"{v:,}" for k, v in numbers.items()}
+    return pd.DataFrame({"figure": list(shown), "value": list(shown.values())}).set_index(
+        "figure")
 
 
 __all__ = [

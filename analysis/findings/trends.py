@@ -16,9 +16,9 @@ import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 from IPython.display import Markdown
-from pandas.io.formats.style import Styler
 
 from ..figures_trends import PERIOD_WORDS, group_label, regimes_chart, trend_chart
 from ..models.regimes import GROUPS as REGIME_GROUPS
@@ -34,6 +34,10 @@ from ..series import calendar
 HAC_LAGS: dict[str, int] = {"D": 28, "W": 4, "M": 1}
 #: Fewest complete weeks the regime model accepts (two regimes of its minimum 8 weeks).
 MIN_REGIME_WEEKS = 16
+#: Fewest periods with launches for a trend: sparser series give unbounded bands.
+MIN_NONZERO_PERIODS = 10
+#: A fitted upper band this many times above the largest count means the fit broke down.
+MAX_BAND_RATIO = 100
 #: Headline findings: the growth of this many groups (the first chosen) and one regime.
 HEADLINE_GROWTH = 2
 MINUS = "\u2212"
@@ -123,6 +127,27 @@ class RegimeFit:
     error: str = ""
 
 
+def _check_usable(result: ModelResult, freq: str) -> None:
+    """ValueError when a fitted trend cannot be shown: too few periods with launches, or a
+    band that runs off to infinity (the fit broke down on a sparse series)."""
+    fitted = result.table("fitted")
+    observed = fitted["observed"]
+    unit = PERIOD_WORDS[freq][0]
+    nonzero = int((observed > 0).sum())
+    if nonzero < MIN_NONZERO_PERIODS:
+        raise ValueError(
+            f"launches in only {nonzero} of {len(observed)} {unit}s (at least "
+            f"{MIN_NONZERO_PERIODS} needed)"
+        )
+    band = fitted[["fitted", "fitted_low", "fitted_high"]].to_numpy(dtype=float)
+    if not (np.isfinite(band).all()
+            and band.max() <= MAX_BAND_RATIO * max(float(observed.max()), 1.0)):
+        raise ValueError(
+            f"the fit breaks down (unbounded confidence band): launches in {nonzero} of "
+            f"{len(observed)} {unit}s are too few and too scattered for a trend"
+        )
+
+
 def fit_trends(strikes: pd.DataFrame, groups: Sequence[str], *, freq: str = "W", start=None,
                end=None, growth_windows: Sequence[int] = (6, 12)) -> dict[str, TrendFit]:
     """:func:`~analysis.models.trend.fit_trend_strikes` for every group, with and without
@@ -136,6 +161,7 @@ def fit_trends(strikes: pd.DataFrame, groups: Sequence[str], *, freq: str = "W",
             warnings.simplefilter("ignore")
             try:
                 result = fit_trend_strikes(strikes, group, **kwargs)
+                _check_usable(result, freq)
             except ValueError as error:
                 out[group] = TrendFit(group, freq, None, error=str(error))
                 continue
@@ -173,7 +199,7 @@ def pct(value, digits: int = 1) -> str:
     """A signed percentage with a typographic minus: ``+6.0%``, ``−0.3%``."""
     if not _finite(value):
         return "n/a"
-    text = f"{float(value):+.{digits}f}%"
+    text = f"{float(value):+,.{digits}f}%"
     return text.replace("-", MINUS)
 
 
@@ -333,19 +359,61 @@ def breaks_table(fit: RegimeFit) -> pd.DataFrame:
     })
 
 
-def styled(table: pd.DataFrame, digits: int = 1) -> Styler:
-    """Display style: thousands separators, ``digits`` decimals on floats, no group column
-    (one group per table)."""
-    shown = table.drop(columns=[c for c in ("group",) if c in table.columns])
-    floats = [c for c in shown.columns if pd.api.types.is_float_dtype(shown[c])]
-    ints = [c for c in shown.columns if pd.api.types.is_integer_dtype(shown[c])]
-    style = shown.style.format(lambda v: num(v, digits), subset=floats)
-    style = style.format("{:,}", subset=ints)
-    for column in ("lr_pvalue", "refound"):
-        if column in shown.columns:
-            style = style.format(lambda v: "<0.001" if v < 0.001 else f"{v:.3f}",
-                                 subset=[column])
-    return style
+def _ci(lows: pd.Series, highs: pd.Series, fmt) -> list[str]:
+    return [_interval(lo, hi, fmt) for lo, hi in zip(lows, highs, strict=True)]
+
+
+def dispersion_display(table: pd.DataFrame, freq: str = "W") -> pd.DataFrame:
+    """:func:`dispersion_table` with plain column names and the intervals written out."""
+    if table.empty:
+        return table
+    two = lambda v: num(v, 2)  # noqa: E731
+    out = pd.DataFrame({
+        f"{PERIOD_WORDS[freq][0]}s": table["periods"].map(count),
+        "launched": table["total launched"].map(count),
+        "dispersion α": table["alpha"].map(two),
+        "α 95% CI": _ci(table["alpha_low"], table["alpha_high"], two),
+        "LR statistic": table["lr_statistic"].map(num),
+        "p (Poisson vs NB)": table["lr_pvalue"].map(
+            lambda p: "< 0.001" if p < 0.001 else f"{p:.3f}"),
+        "AIC, NB": table["aic_nb"].map(count),
+        "AIC, Poisson": table["aic_poisson"].map(count),
+        "lag-1 autocorrelation": table["resid_acf1"].map(two),
+    })
+    out.index = pd.Index([group_label(g) for g in table.index], name="group")
+    return out
+
+
+def regime_display(table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`regime_table` with plain column names and the intervals written out."""
+    return pd.DataFrame({
+        "from": table["first_week"].astype(str),
+        "to": table["last_day"].astype(str),
+        "weeks": table["weeks"].map(count),
+        "typical week": table["level"].map(num),
+        "95% CI": _ci(table["level_low"], table["level_high"], num),
+        "average week": table["mean_launches"].map(num),
+        "launched": table["total_launches"].map(count),
+        "drift per month": table["growth_pct_month"].map(pct),
+        "drift 95% CI": _ci(table["growth_low"], table["growth_high"], pct),
+    }, index=table.index)
+
+
+def breaks_display(table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`breaks_table` with plain column names, numbered from 1."""
+    two = lambda v: num(v, 2)  # noqa: E731
+    out = pd.DataFrame({
+        "week of the break": table["break_week"].astype(str),
+        "95% interval": [f"{lo} to {hi}" if pd.notna(lo) else "n/a"
+                         for lo, hi in zip(table["low"], table["high"], strict=True)],
+        "typical week before": table["level_before"].map(num),
+        "typical week after": table["level_after"].map(num),
+        "ratio": table["ratio"].map(two),
+        "re-found in bootstrap": table["refound"].map(
+            lambda v: f"{100 * v:.0f}%" if _finite(v) else "n/a"),
+    })
+    out.index = pd.RangeIndex(1, len(out) + 1, name="break")
+    return out
 
 
 # --- sentences ---------------------------------------------------------------------------------
@@ -400,7 +468,8 @@ def growth_finding(fit: TrendFit, pub: Publishable = None, *, headline: bool = F
     for _, row in rows.iterrows():
         _number(pub, f"growth_{fit.group}_{_window_key(row)}_pct", row["growth_pct_per_month"])
     windows = rows[rows["window"] != "whole span"]
-    recent = windows.iloc[0] if len(windows) else rows.iloc[-1]
+    estimated = rows[rows["growth_pct_per_month"].map(_finite)]
+    recent = estimated.iloc[0] if len(estimated) else rows.iloc[-1]  # shortest estimated
     subjects = [f"{adjective} launches"] + ["they"] * (len(windows) - 1)
     text = f"{name}. " + " ".join(
         _window_sentence(row, subject)
@@ -445,9 +514,8 @@ def dispersion_finding(fit: TrendFit, pub: Publishable = None) -> str:
     """How much more variable the counts are than Poisson: alpha with its 95% CI and the
     likelihood-ratio test. Records ``dispersion_<group>`` and the number ``alpha_<group>``."""
     key = f"dispersion_{fit.group}"
-    if fit.result is None:
-        return _record(pub, key, f"{group_label(fit.group)}. Not estimated: {fit.error}.",
-                       headline=False)
+    if fit.result is None:  # growth_finding records why; no second finding
+        return f"{group_label(fit.group)}. No trend could be fitted: {fit.error}."
     s = fit.result.summary
     unit, adjective = PERIOD_WORDS[fit.freq]
     alpha_high = s["alpha_high"] if _finite(s["alpha_high"]) else math.inf
@@ -471,7 +539,7 @@ def dispersion_finding(fit: TrendFit, pub: Publishable = None) -> str:
                    unit="alpha (NB2 dispersion)", headline=False)
 
 
-def _dates(days: Sequence[str]) -> str:
+def _and_list(days: Sequence[str]) -> str:
     days = list(days)
     return days[0] if len(days) == 1 else ", ".join(days[:-1]) + " and " + days[-1]
 
@@ -497,27 +565,29 @@ def regime_finding(fit: RegimeFit, pub: Publishable = None, *, headline: bool = 
              f"{count(latest['level_low'])} to {count(latest['level_high'])}; the average "
              f"week {count(latest['mean_launches'])})")
     if n_breaks == 0:
-        text = (f"{name}. No break in the weekly level from {s['first_week']} to "
-                f"{s['last_week']}: one regime at {level}.")
+        text = (f"{name}. No break in the weekly level from the week of {s['first_week']} to "
+                f"the week of {s['last_week']}: one regime at {level}.")
     else:
         last = breaks.iloc[-1]
         days = [_day(d) for d in breaks["break"]]
         interval = (f" (95% interval {_day(last['low'])} to {_day(last['high'])})"
                     if pd.notna(last["low"]) else "")
         text = (f"{name}. The weekly level has {n_breaks} break{'s' if n_breaks != 1 else ''}, "
-                f"in the week{'s' if n_breaks != 1 else ''} of {_dates(days)}. The "
+                f"in the week{'s' if n_breaks != 1 else ''} of {_and_list(days)}. The "
                 f"latest regime began in the week of {_day(last['break'])}{interval} and runs "
                 f"at {level}, {num(last['ratio'])} times the level of the regime before.")
     if _finite(latest["growth_pct_month"]):
         reading = _reading(latest["growth_low"], latest["growth_high"])
         trend = {"rise": "the level is still rising", "fall": "the level is falling",
                  "unclear": "no clear drift"}[reading]
-        text += (f" Inside the latest regime launches changed by "
+        which = "the latest regime" if n_breaks else "it"
+        text += (f" Inside {which} launches changed by "
                  f"{pct(latest['growth_pct_month'])} per month (95% CI "
                  f"{pct(latest['growth_low'])} to {pct(latest['growth_high'])}): {trend}.")
     if s["n_breaks_bic_ar1"] != s["n_breaks_bic"]:
-        text += (f" Allowing for autocorrelation in the criterion gives "
-                 f"{s['n_breaks_bic_ar1']} breaks instead of {s['n_breaks_bic']}.")
+        ar1 = int(s["n_breaks_bic_ar1"])
+        text += (f" Allowing for autocorrelation in the criterion gives {ar1} "
+                 f"break{'s' if ar1 != 1 else ''} instead of {s['n_breaks_bic']}.")
     text += (" A break marks when the reported level shifted, not why: a break close to a "
              "partnership event or a campaign is association in timing, not proof of cause.")
     return _record(pub, key, text, value=_nan_none(latest["level"]),
@@ -567,15 +637,15 @@ def regime_section(fit: RegimeFit, pub: Publisher, *, release: str) -> list:
     name = group_label(fit.group)
     items.append(Markdown("Regimes (level: a typical week, with its 95% CI; growth: the drift "
                           "inside the regime, % per month, with its 95% CI):"))
-    items.append(styled(pub.table(regime_table(fit), f"regimes_{fit.group}",
-                                  f"{name}: regimes of the weekly level with 95% CIs")))
+    items.append(regime_display(pub.table(regime_table(fit), f"regimes_{fit.group}",
+                                          f"{name}: regimes of the weekly level with 95% CIs")))
     breaks = breaks_table(fit)
     if len(breaks):
         items.append(Markdown("Breaks (week of the break with its bootstrap 95% interval, "
                               "levels before and after, their ratio, and the share of "
                               "bootstrap re-fits that found the break again):"))
-        items.append(styled(pub.table(breaks, f"breaks_{fit.group}",
-                                      f"{name}: break weeks with bootstrap 95% intervals")))
+        items.append(breaks_display(pub.table(
+            breaks, f"breaks_{fit.group}", f"{name}: break weeks with bootstrap 95% intervals")))
     return items
 
 
@@ -585,15 +655,14 @@ def regime_section(fit: RegimeFit, pub: Publisher, *, release: str) -> list:
 def trend_methods(freq: str, growth_windows: Sequence[int]) -> str:
     """How the trend and the growth rates are estimated, with this run's settings."""
     unit, adjective = PERIOD_WORDS[freq]
-    windows = _dates([str(m) for m in growth_windows])
+    windows = _and_list([str(m) for m in growth_windows])
     lags = HAC_LAGS[freq]
     return (
         f"Launches are counted per complete Kyiv {unit} (a {unit} without attacks is a zero). "
         f"The trend is a negative binomial regression of the {adjective} count on a smooth "
-        "curve in time (a natural spline with about one degree of freedom per four months). "
-        "The chart shows the fitted mean with its 95% confidence band and, lighter, the 95% "
-        f"prediction interval: the range in which a single {unit} should fall if the model is "
-        f"right. Growth is a separate straight-line fit on the log scale over the last "
+        "curve in time (a natural spline with about one degree of freedom per four months); "
+        "its bands are 95% intervals. Growth is a separate straight-line fit on the log scale "
+        "over the last "
         f"{windows} months and over the whole period, expressed as the average change per "
         "month and as a doubling time. Successive periods are not independent, so the table "
         f"also gives intervals with Newey–West errors ({lags} lag{'s' if lags != 1 else ''}, "
@@ -651,10 +720,10 @@ def regimes_caption(fit: RegimeFit) -> str:
 
 
 __all__ = [
-    "HAC_LAGS", "RegimeFit", "TrendFit", "breaks_table", "caveats", "check_growth_windows",
-    "check_period_length", "dispersion_finding", "dispersion_table", "fit_regimes",
-    "fit_trends", "growth_display", "growth_finding", "growth_table", "pct", "regime_finding",
-    "regime_findings", "regime_groups", "regime_methods", "regime_section", "regime_table",
-    "regimes_caption", "scope", "styled", "trend_caption", "trend_findings", "trend_methods",
-    "trend_section",
+    "HAC_LAGS", "RegimeFit", "TrendFit", "breaks_display", "breaks_table", "caveats",
+    "check_growth_windows", "check_period_length", "dispersion_display", "dispersion_finding",
+    "dispersion_table", "fit_regimes", "fit_trends", "growth_display", "growth_finding",
+    "growth_table", "pct", "regime_display", "regime_finding", "regime_findings",
+    "regime_groups", "regime_methods", "regime_section", "regime_table", "regimes_caption",
+    "scope", "trend_caption", "trend_findings", "trend_methods", "trend_section",
 ]

@@ -431,7 +431,9 @@ def backtest(
         summary=result_summary,
         tables={"forecasts": forecasts, "scores": scores, "summary": summary},
         assumptions=(
-            "Expanding training window; parameters re-estimated at every origin.",
+            (f"Rolling training window of the last {window} weeks before each origin"
+             if window is not None else "Expanding training window (every week before each "
+             "origin)") + "; parameters re-estimated at every origin.",
             "MASE scaled by the in-sample one-step naive MAE of each origin's training window; "
             "a model's MASE is the mean over horizons of the mean scaled error per horizon.",
             "Coverage pools every origin and horizon; closed intervals.",

@@ -1,0 +1,456 @@
+"""Findings, charts and notebook of salvo size and interception.
+
+The sentences are checked on small hand-made model results (every number in a sentence must
+come from the result it describes); the notebook is executed once on the real snapshot with
+non-default parameters, and once with a bad parameter that must stop it in its validation
+cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import nbformat
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+from analysis import figures_salvo as charts
+from analysis.findings import salvo as findings
+from analysis.models.result import ModelResult
+from analysis.overview import SOURCE_CREDIT
+from analysis.params import ParameterError
+from analysis.paths import PROJECT_ROOT
+from analysis.publish import Publisher, read_results
+
+NOTEBOOK = PROJECT_ROOT / "notebooks" / "03_salvo_and_interception.ipynb"
+STEM = NOTEBOOK.stem
+VALIDATION_CELL_ID = "salvo-01"
+_DATE = re.compile(r"\d{4}-\d{2}(-\d{2})?")
+_NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
+
+
+def numbers_in(text: str) -> set[str]:
+    """Numbers written in ``text`` (dates removed), without thousands separators."""
+    return {n.replace(",", "") for n in _NUMBER.findall(_DATE.sub(" ", text))}
+
+
+def dates_in(text: str) -> set[str]:
+    return {m.group(0) for m in _DATE.finditer(text)}
+
+
+def _allowed(*values, digits=(0, 1)) -> set[str]:
+    """Every way a value may be written: rounded to ``digits`` decimals, trailing .0 dropped."""
+    out = {"95"}  # the confidence level
+    for value in values:
+        for d in digits:
+            text = f"{float(value):.{d}f}"
+            out.add(text)
+            out.add(text[:-2] if text.endswith(".0") else text)
+            out.add(text.lstrip("-"))
+    return out
+
+
+@pytest.fixture
+def pub(tmp_path) -> Publisher:
+    return Publisher(tmp_path, "test")
+
+
+def _found(pub: Publisher, key: str) -> dict:
+    return next(f for f in pub.findings if f["key"] == key)
+
+
+# ---- hand-made results -----------------------------------------------------------------------
+
+def _ts(text: str) -> pd.Timestamp:
+    return pd.Timestamp(text)
+
+
+def salvo_result(drone_slope=(23.46, 18.72, 28.21), missiles=True) -> ModelResult:
+    rows = []
+
+    def add(measure, quantile, spec, segment, start, end, slope, low, high, n=123):
+        rows.append({"population": "timed", "measure": measure, "quantile": quantile,
+                     "spec": spec, "segment": segment, "start": _ts(start), "end": _ts(end),
+                     "n_waves": n, "slope": slope, "se": 1.0, "ci_low": low, "ci_high": high,
+                     "p_value": 0.0004})
+
+    add("drones", 0.5, "linear", 0, "2023-01-02", "2025-06-30", *drone_slope)
+    add("drones", 0.5, "piecewise", 0, "2023-01-02", "2025-01-01", 11.37, 6.42, 16.33)
+    add("drones", 0.5, "piecewise", 1, "2025-01-01", "2025-06-30", 52.81, 30.06, 75.55)
+    add("drones", 0.9, "linear", 0, "2023-01-02", "2025-06-30", 61.2, 40.4, 82.0)
+    add("drones", 0.9, "piecewise", 0, "2023-01-02", "2025-01-01", 31.74, 21.18, 42.29)
+    add("drones", 0.9, "piecewise", 1, "2025-01-01", "2025-06-30", 212.9, 150.3, 275.4)
+    if missiles:
+        add("missiles", 0.5, "linear", 0, "2023-01-05", "2025-06-20", -0.36, -1.24, 0.52, 77)
+    slopes = pd.DataFrame(rows)
+    records = pd.DataFrame({
+        "by": ["drones", "drones", "missiles", "missiles"], "rank": [1, 2, 1, 2],
+        "wave_id": [40, 30, 10, 40], "date": [_ts("2025-05-17"), _ts("2025-03-02"),
+                                              _ts("2023-12-29"), _ts("2025-05-17")],
+        "time_known": [True, True, False, True], "drones": [1234, 987, 21, 1234],
+        "missiles": [17, 5, 143, 17]})
+    progression = pd.DataFrame({
+        "measure": ["drones"] * 3 + ["missiles"] * 2,
+        "date": [_ts("2023-01-02"), _ts("2025-03-02"), _ts("2025-05-17"), _ts("2023-01-05"),
+                 _ts("2023-12-29")],
+        "wave_id": [1, 30, 40, 2, 10], "time_known": [True, True, True, True, False],
+        "record": [6, 987, 1234, 4, 143], "previous_record": [0, 6, 987, 0, 4],
+        "previous_date": [pd.NaT, _ts("2023-01-02"), _ts("2025-03-02"), pd.NaT,
+                          _ts("2023-01-05")]})
+    progression["days_since_previous"] = (progression["date"] - progression["previous_date"]
+                                          ).dt.days.astype("Int64")
+    grid = pd.date_range("2023-01-01", "2025-06-01", freq="MS")
+    fitted = pd.concat([
+        pd.DataFrame({"measure": m, "quantile": q, "spec": s, "date": grid,
+                      "years": np.arange(len(grid)) / 12,
+                      "fitted": base + slope * np.arange(len(grid)) / 12,
+                      "ci_low": base - 3 + slope * np.arange(len(grid)) / 12,
+                      "ci_high": base + 3 + slope * np.arange(len(grid)) / 12})
+        for m, base in (("drones", 20.0), ("missiles", 5.0))
+        for q, slope in ((0.5, 10.0), (0.9, 40.0)) for s in ("linear", "piecewise")],
+        ignore_index=True)
+    summary = {"origin": "2023-01-02", "knots": "2025-01-01", "waves": 321,
+               "timed_drone_waves": 123, "timed_missile_waves": 77}
+    return ModelResult("salvo", summary, {"slopes": slopes, "records": records,
+                                          "record_progression": progression, "fitted": fitted,
+                                          "quarterly": pd.DataFrame()})
+
+
+_EFFECTS = {  # class: salvo, change, low, high, rate, rate doubled, n waves
+    "strike_drone": (64.5, 4.37, 1.92, 6.81, 0.8123, 0.8561, 211),
+    "cruise_missile": (6.0, -5.64, -9.02, -2.26, 0.7012, 0.6448, 88),
+    "ballistic_missile": (3.0, 1.21, -2.47, 4.89, 0.2216, 0.2337, 54),
+}
+
+
+def interception_result(classes=tuple(_EFFECTS), kinetic=(0.31, -1.77, 2.39)) -> ModelResult:
+    effect_rows, fit_rows, coef_rows, bins, years = [], [], [], [], []
+    for c in classes:
+        salvo, change, low, high, rate, rate2, n = _EFFECTS[c]
+        measures = [("defeat", change, low, high)]
+        if c == "strike_drone" and kinetic is not None:
+            measures.append(("kinetic", *kinetic))
+        for measure, ch, lo, hi in measures:
+            effect_rows.append({
+                "weapon_class": c, "measure": measure, "salvo": salvo,
+                "salvo_doubled": 2 * salvo, "reference_date": _ts("2024-11-20"), "rate": rate,
+                "rate_ci_low": rate - 0.03, "rate_ci_high": rate + 0.03,
+                "rate_doubled": rate2, "rate_doubled_ci_low": rate2 - 0.03,
+                "rate_doubled_ci_high": rate2 + 0.03, "change_points": ch,
+                "change_ci_low": lo, "change_ci_high": hi})
+            fit_rows.append({"weapon_class": c, "measure": measure,
+                             "n_waves": n if measure == "defeat" else 97, "fitted": True})
+            for term, est in (("const", 1.0), ("log2_salvo", 0.2), ("years", -0.1)):
+                coef_rows.append({"weapon_class": c, "measure": measure,
+                                  "model": "beta_binomial", "term": term, "estimate": est,
+                                  "se": 0.1, "ci_low": est - 0.2, "ci_high": est + 0.2,
+                                  "p_value": 0.01, "n_waves": n})
+        bins.append(pd.DataFrame({"weapon_class": c, "measure": "defeat",
+                                  "salvo": ["1-1", "2-9", "10+"], "waves": [5, 10, 4],
+                                  "launched": [5, 50, 80], "successes": [3, 35, 70]}))
+        years.append(pd.DataFrame({"weapon_class": c, "measure": "defeat", "year": [2024, 2025],
+                                   "waves": [9, 10], "timed_waves": [9, 10],
+                                   "launched": [90, 100], "successes": [80, 70]}))
+    by_salvo = pd.concat(bins, ignore_index=True)
+    by_year = pd.concat(years, ignore_index=True)
+    for frame in (by_salvo, by_year):
+        frame["rate"] = frame["successes"] / frame["launched"]
+        frame["ci_low"], frame["ci_high"] = frame["rate"] - 0.05, frame["rate"] + 0.05
+    tables = {"effects": pd.DataFrame(effect_rows), "fits": pd.DataFrame(fit_rows),
+              "coefficients": pd.DataFrame(coef_rows), "by_salvo": by_salvo,
+              "by_year": by_year, "sensitivity": pd.DataFrame(), "exclusions": pd.DataFrame()}
+    return ModelResult("interception", {"origin": "2023-01-02"}, tables)
+
+
+# ---- parameters -----------------------------------------------------------------------------
+
+def test_interception_classes_are_checked():
+    assert findings.check_interception_classes("strike_drone, ballistic_missile") == [
+        "strike_drone", "ballistic_missile"]
+    assert findings.check_interception_classes(["cruise_missile", "cruise_missile"]) == [
+        "cruise_missile"]
+    for bad in (["strike_drone", "recon_drone"], ["drones"], ["shahed"], []):
+        with pytest.raises(ParameterError, match="^classes"):
+            findings.check_interception_classes(bad)
+
+
+# ---- salvo findings ---------------------------------------------------------------------------
+
+def test_drone_record_sentence_and_numbers(pub):
+    salvo = salvo_result()
+    text = findings.drone_record(salvo, pub)
+    assert "2025-05-17" in text and "1,234" in text and "17 missiles" in text
+    assert "raised 2 times" in text and "from 6 on 2023-01-02" in text
+    assert numbers_in(text) <= {"1234", "17", "2", "6"}
+    found = _found(pub, "record_drones_wave")
+    assert found["value"] == 1234 and found["headline"] is True
+    assert pub.numbers["record_drones"] == 1234
+    assert pub.numbers["record_drones_date"] == "2025-05-17"
+
+
+def test_decoys_are_mentioned_only_from_the_year_they_are_counted(pub):
+    salvo = salvo_result()
+    early = salvo.table("records").assign(date=_ts("2024-08-26"))
+    result = ModelResult("salvo", salvo.summary, {**salvo.tables, "records": early})
+    assert "decoys" not in findings.drone_record(result, pub)
+    assert "decoys" in findings.drone_record(salvo, pub)
+
+
+def test_missile_record_flags_an_untimed_wave(pub):
+    text = findings.missile_record(salvo_result(), pub)
+    assert "143 missiles" in text and "2023-12-29" in text and "dates only" in text
+    assert "launched, with 21 drones" in text and "raised once" in text
+    assert _found(pub, "record_missiles_wave")["headline"] is False
+
+
+def test_no_wave_with_the_weapon(pub):
+    salvo = salvo_result()
+    records = salvo.table("records").assign(drones=0)
+    empty = ModelResult("salvo", salvo.summary, {**salvo.tables, "records": records})
+    assert findings.drone_record(empty, pub).startswith("No wave in the period")
+    assert "record_drones" not in pub.numbers
+
+
+def test_median_growth_numbers_come_from_the_slopes(pub):
+    salvo = salvo_result()
+    text = findings.median_growth(salvo, pub)
+    assert "grew by 23 drones a year" in text and "95% CI 19 to 28" in text
+    assert "11 a year from 2023-01-02 to 2025-01-01 (95% CI 6 to 16)" in text
+    assert "53 a year from 2025-01-01 to 2025-06-30 (95% CI 30 to 76)" in text
+    assert "123 waves" in text
+    assert "decoys" in text
+    slopes = salvo.table("slopes")
+    drone_median = slopes[(slopes["measure"] == "drones") & (slopes["quantile"] == 0.5)]
+    values = drone_median[["slope", "ci_low", "ci_high"]].to_numpy().ravel()
+    assert numbers_in(text) <= _allowed(*values, 123) | {"2025"}
+    found = _found(pub, "median_growth_drones")
+    assert (found["value"], found["low"], found["high"]) == (23, 19, 28)  # as written
+    assert pub.numbers["drones_q50_slope"] == 23.46
+
+
+def test_median_growth_without_a_clear_trend_and_without_waves(pub):
+    text = findings.median_growth(salvo_result(), pub, "missiles", headline=False)
+    assert "showed no clear trend: -0.4 missiles a year (95% CI -1.2 to 0.5, an interval" in text
+    assert "95% CI -1.2 to 0.5" in text and "decoys" not in text
+    falling = findings.median_growth(salvo_result((-3.0, -5.2, -0.8)), pub)
+    assert "shrank by 3.0 drones a year (95% CI -5.2 to -0.8) on a straight line" in falling
+    none = findings.median_growth(salvo_result(missiles=False), pub, "missiles")
+    assert none.startswith("Too few timed waves")
+
+
+def test_q90_growth_per_segment(pub):
+    text = findings.q90_growth(salvo_result(), pub)
+    assert "from 2023-01-02 to 2025-01-01 they grew by 32 drones a year (95% CI 21 to 42)" in text
+    assert "from 2025-01-01 to 2025-06-30 they grew by 213 drones a year (95% CI 150 to 275)" \
+        in text
+    assert "set by the calendar" in text
+    found = _found(pub, "q90_growth_drones")
+    assert found["value"] == 213 and found["headline"] is False
+
+
+# ---- interception findings --------------------------------------------------------------------
+
+@pytest.mark.parametrize("weapon_class, wording", [
+    ("strike_drone", "4.4 percentage points higher (95% CI 1.9 to 6.8)"),
+    ("cruise_missile", "5.6 percentage points lower, the pattern saturation"),
+    ("ballistic_missile", "no clear change in the defeat rate, 1.2 percentage points (95% CI "
+                          "-2.5 to 4.9, an interval that includes zero)"),
+])
+def test_doubling_effect_in_plain_words(pub, weapon_class, wording):
+    interception = interception_result()
+    text = findings.doubling_effect(interception, weapon_class, pub)
+    assert wording in text
+    assert "association" in text and "not evidence that salvo size causes" in text
+    salvo, change, low, high, rate, rate2, n = _EFFECTS[weapon_class]
+    allowed = _allowed(change, low, high, salvo, 2 * salvo, n) | {
+        f"{100 * rate:.0f}", f"{100 * rate2:.0f}"}
+    assert numbers_in(text) <= allowed
+    assert dates_in(text) == {"2024-11-20"}
+    found = _found(pub, f"doubling_{weapon_class}")
+    assert (found["value"], found["low"], found["high"]) == (
+        round(change, 1), round(low, 1), round(high, 1))
+    assert found["unit"] == "percentage points"
+    assert pub.numbers[f"doubling_{weapon_class}_points"] == round(change, 2)
+
+
+def test_doubling_effects_mark_the_first_class_as_headline(pub):
+    classes = ["ballistic_missile", "strike_drone"]
+    texts = findings.doubling_effects(interception_result(classes), classes, pub)
+    assert len(texts) == 2
+    assert _found(pub, "doubling_ballistic_missile")["headline"] is True
+    assert _found(pub, "doubling_strike_drone")["headline"] is False
+
+
+def test_doubling_effect_without_a_fit(pub):
+    interception = interception_result(["strike_drone"])
+    text = findings.doubling_effect(interception, "cruise_missile", pub)
+    assert text.startswith("Too few timed waves with cruise missiles")
+
+
+def test_kinetic_drone_doubling(pub):
+    text = findings.kinetic_drone_doubling(interception_result(), pub)
+    assert "97 timed waves" in text and "0.3 percentage points (95% CI -1.8 to 2.4)" in text
+    assert "do not show more drones shot down" in text  # defeat CI > 0, kinetic includes 0
+    assert findings.kinetic_drone_doubling(interception_result(["cruise_missile"]), pub) is None
+    both_up = findings.kinetic_drone_doubling(interception_result(kinetic=(2.0, 1.0, 3.0)), pub)
+    assert "do not show" not in both_up
+
+
+# ---- reporting practice ----------------------------------------------------------------------
+
+def _example_tables(days=("2025-09-07", "2025-07-09", "2025-07-10")):
+    rows = [  # raw_row, wave_id, launched, destroyed, not_reach_goal
+        (0, 0, 500, 450, None), (1, 1, 400, 100, 250), (2, 2, 30, 20, 3)]
+    strikes = pd.DataFrame(rows, columns=["raw_row", "wave_id", "launched", "destroyed",
+                                          "not_reach_goal"])
+    for column in ("launched", "destroyed", "not_reach_goal"):
+        strikes[column] = strikes[column].astype("Int64")
+    strikes["weapon_class"] = "strike_drone"
+    strikes["model"] = "Shahed-136/131"
+    strikes["destroyed_allocated"] = False
+    waves = pd.DataFrame({"wave_id": [0, 1, 2], "time_known": True,
+                          "date": [dt.date.fromisoformat(d) for d in days],
+                          "launched_strike_drone": [500, 400, 30],
+                          "destroyed_strike_drone": [450, 100, 20]})
+    for c in ("cruise_missile", "ballistic_missile"):
+        waves[f"launched_{c}"] = 0
+        waves[f"destroyed_{c}"] = 0
+    return waves, strikes
+
+
+def test_reporting_practice_takes_its_numbers_from_the_data(pub):
+    waves, strikes = _example_tables()
+    examples = findings.reporting_examples(waves, strikes)
+    assert examples["launched"].tolist() == [500, 400]
+    text = findings.reporting_practice(examples, pub)
+    assert "2025-09-07 the destroyed count, 450 of 500 drones" in text
+    assert "on 2025-07-09 100 of 400 are reported destroyed and 250 more" in text
+    assert "90% against 25%" in text and "90% against 88%" in text
+    assert "decoys" in text and "kinetic-only" in text
+    assert numbers_in(text) <= {"450", "500", "100", "400", "250", "90", "25", "88"}
+    assert pub.numbers["reporting_example_dates"] == ["2025-09-07", "2025-07-09"]
+
+
+def test_reporting_practice_without_the_example_nights(pub):
+    waves, strikes = _example_tables(("2024-01-01", "2024-01-02", "2024-01-03"))
+    examples = findings.reporting_examples(waves, strikes)
+    assert examples.empty
+    assert "not both in this release" in findings.reporting_practice(examples, pub)
+
+
+def test_split_reporting_counts_waves(pub):
+    waves, strikes = _example_tables()
+    text = findings.split_reporting(waves, strikes, pub)
+    assert text.startswith("2 of the 3 drone waves")
+    assert text.endswith("nearly all of them end in 2025-07.")
+    assert _found(pub, "split_reporting")["value"] == 2
+
+
+# ---- charts and tables on the hand-made results -----------------------------------------------
+
+def _texts(fig: Figure) -> str:
+    parts = [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text"))]
+    return "\n".join(parts)
+
+
+def test_charts_build_with_the_source_credit():
+    salvo, interception = salvo_result(), interception_result()
+    waves = pd.DataFrame({"wave_id": [1, 2, 3], "time_known": [True, False, True],
+                          "date": [dt.date(2023, 1, 2), dt.date(2024, 3, 1),
+                                   dt.date(2025, 5, 17)],
+                          "drones_launched": [6, 50, 1234], "missiles_launched": [4, 0, 17]})
+    classes = list(_EFFECTS)
+    figures = [charts.salvo_size_chart(salvo, waves, release="2099-01-01"),
+               charts.record_progression_chart(salvo, waves, release="2099-01-01"),
+               charts.defeat_rate_by_year_chart(interception, classes, release="2099-01-01"),
+               charts.defeat_by_salvo_chart(interception, classes, release="2099-01-01")]
+    for fig in figures:
+        assert isinstance(fig, Figure)
+        assert SOURCE_CREDIT.format(release="2099-01-01") in _texts(fig)
+    assert "1,234 on 2025-05-17" in _texts(figures[1])
+
+
+def test_display_tables():
+    salvo, interception = salvo_result(), interception_result()
+    assert charts.records_table(salvo, "drones")["drones"].tolist() == [1234, 987]
+    assert charts.slopes_table(salvo)["per year"].iloc[0] == 23.5
+    assert charts.effects_table(interception)["change, points"].tolist()[0] == 4.4
+    assert charts.by_salvo_table(interception)["launched in the wave"].tolist()[:3] == [
+        "1", "2-9", "10+"]
+    assert charts.bullets(["a", "b"]) == "- a\n- b"
+
+
+# ---- the notebook -----------------------------------------------------------------------------
+
+def test_notebook_markdown_types_no_numbers():
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            prose = re.sub(r"`[^`]*`", "", cell.source)
+            assert not re.search(r"\d", prose), (cell.id, prose)
+    assert "parameters" in notebook.cells[0].metadata.get("tags", [])
+    assert notebook.cells[1].id == VALIDATION_CELL_ID
+
+
+def _real_processed():
+    if not (PROJECT_ROOT / "data" / "processed" / "2026-04-05" / "waves.parquet").is_file():
+        pytest.skip("data/processed/2026-04-05 missing: run `python -m analysis build --all`")
+
+
+@pytest.mark.real_data
+def test_notebook_records_findings_and_files_for_its_parameters(tmp_path):
+    papermill = pytest.importorskip("papermill")
+    _real_processed()
+    classes = ["strike_drone", "ballistic_missile"]
+    papermill.execute_notebook(
+        str(NOTEBOOK), str(tmp_path / f"{STEM}.ipynb"), kernel_name="python3",
+        parameters={"release": "2026-04-05", "start": "2025-01-01", "classes": classes,
+                    "top_n": 4, "output_dir": str(tmp_path)},
+        cwd=str(NOTEBOOK.parent), progress_bar=False)
+    record = read_results(tmp_path)[STEM]
+    assert record["parameters"]["classes"] == classes and record["parameters"]["top_n"] == 4
+    assert record["parameters"]["start"] == "2025-01-01"
+    keys = {f["key"]: f for f in record["findings"]}
+    assert {"record_drones_wave", "median_growth_drones", "doubling_strike_drone",
+            "doubling_ballistic_missile", "reporting_practice"} <= set(keys)
+    assert "doubling_cruise_missile" not in keys  # not among the chosen classes
+    assert 1 <= sum(f["headline"] for f in record["findings"]) <= 3
+    numbers = record["numbers"]
+    assert numbers["records_per_measure"] == 4  # top_n, not the default 10
+    assert numbers["classes_modelled"] == classes
+    assert numbers["record_drones"] == 810 and numbers["record_drones_date"] == "2025-09-07"
+    assert numbers["reporting_example_dates"] == ["2025-09-07", "2025-07-09"]
+    drone = keys["doubling_strike_drone"]
+    assert drone["low"] < drone["value"] < drone["high"]
+    assert f"{drone['value']:.1f}" in drone["text"]
+    records = pd.read_csv(tmp_path / f"{STEM}__records_drones.csv")
+    assert len(records) == 4
+    for name in ("salvo_size", "record_progression", "defeat_rate_by_year",
+                 "defeat_rate_by_salvo"):
+        assert (tmp_path / f"{STEM}__{name}.png").stat().st_size > 10_000
+        assert f"{STEM}__{name}.png" in record["files"]
+    assert all((tmp_path / f).is_file() for f in record["files"])
+
+
+@pytest.mark.real_data
+def test_a_bad_parameter_stops_the_notebook_in_its_validation_cell(tmp_path):
+    papermill = pytest.importorskip("papermill")
+    _real_processed()
+    out = tmp_path / f"{STEM}.ipynb"
+    with pytest.raises(papermill.PapermillExecutionError) as caught:
+        papermill.execute_notebook(
+            str(NOTEBOOK), str(out), kernel_name="python3",
+            parameters={"classes": ["strike_drone", "recon_drone"],
+                        "output_dir": str(tmp_path)},
+            cwd=str(NOTEBOOK.parent), progress_bar=False)
+    error = caught.value
+    assert error.ename == "ParameterError"
+    assert "classes" in error.evalue and "recon_drone" in error.evalue
+    executed = nbformat.read(out, as_version=4)  # with papermill's error banners added
+    cells = [c for c in executed.cells
+             if "papermill-error-cell-tag" not in c.metadata.get("tags", [])]
+    assert cells[error.cell_index].id == VALIDATION_CELL_ID  # after the injected parameters
+    assert not read_results(tmp_path)  # nothing published
