@@ -8,6 +8,7 @@ come from data.
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,7 @@ h1{font-size:1.7rem;margin:.2em 0 .1em}h2{font-size:1.3rem;margin-top:1.8em;
 border-bottom:2px solid #dde2e8;padding-bottom:.2em}h3{font-size:1.1rem;margin-bottom:.3em}
 .sub{color:#555;margin-top:0}.box{background:#fff;border:1px solid #dde2e8;border-radius:6px;
 padding:12px 18px;margin:14px 0}.caveat{border-left:4px solid #c0392b}
-ul.findings li{margin:.45em 0}.ci{color:#555;white-space:nowrap}
+ul.findings li{margin:.45em 0}
 .figs{display:flex;flex-wrap:wrap;gap:12px}.figs figure{margin:0;flex:1 1 300px;
 max-width:480px}.figs img{width:100%;border:1px solid #dde2e8;background:#fff}
 figcaption{font-size:.85rem;color:#555}table.prov{border-collapse:collapse;font-size:.9rem}
@@ -49,18 +50,16 @@ def _e(value: Any) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
-def _interval(finding: dict) -> str:
-    low, high = finding.get("low"), finding.get("high")
-    if low is None or high is None:
-        return ""
-    unit = f" {finding['unit']}" if finding.get("unit") else ""
-    return f' <span class="ci">(95% interval {_e(low)} to {_e(high)}{_e(unit)})</span>'
+def _text(value: str) -> str:
+    """Escaped text, with the findings' only markup (``**bold**``) rendered."""
+    return re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", _e(value))
 
 
 def _findings(items: list[dict]) -> str:
+    """The findings' sentences; each states its own interval (values stay in report.json)."""
     if not items:
         return "<p>No findings recorded.</p>"
-    rows = "".join(f"<li>{_e(f['text'])}{_interval(f)}</li>" for f in items)
+    rows = "".join(f"<li>{_text(f['text'])}</li>" for f in items)
     return f'<ul class="findings">{rows}</ul>'
 
 
