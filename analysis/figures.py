@@ -17,14 +17,16 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
-from matplotlib.dates import DateFormatter, MonthLocator, YearLocator
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
+from .chartstyle import EVENTS_CREDIT, credit  # noqa: F401 - re-exported for callers
+from .chartstyle import date_axis as _date_axis
+from .chartstyle import set_title as _title
+from .chartstyle import thousands as _thousands
 from .indicators import HEADLINE_CLASSES, ORIGIN_GROUPS, ORIGIN_LABELS
 from .models.result import ModelResult
-from .overview import SOURCE_CREDIT
 
 _DEEP = sns.color_palette("deep")
 ORIGIN_COLOURS: dict[str, tuple[float, float, float]] = {
@@ -39,21 +41,10 @@ PARTNER_COLOURS: dict[str, tuple[float, float, float]] = {
     "north_korea": ORIGIN_COLOURS["north_korean"],
 }
 PARTNER_NAMES = {"iran": "Iran", "north_korea": "North Korea"}
-EVENTS_CREDIT = (
-    "Partnership events: project timeline (data/raw/partnership_events.csv), "
-    "one public source per event"
-)
 #: Event types marked on the North Korean band chart.
 BAND_EVENT_TYPES = ("first_use", "delivery")
 _LABEL_FONT_PT = 7.5
 _LABEL_MAX_CHARS = 30
-_TITLE_CHARS = 115
-
-
-def credit(release: str, events: bool = False) -> str:
-    """The source credit printed under a chart (with the event timeline when it is drawn)."""
-    text = SOURCE_CREDIT.format(release=release)
-    return f"{text}\n{EVENTS_CREDIT}" if events else text
 
 
 def event_ids(fig: Figure) -> list[str]:
@@ -71,10 +62,6 @@ def short_label(event_id: str, max_chars: int = _LABEL_MAX_CHARS) -> str:
     """A short chart label from an event_id: ``nk-srbm-first-use`` -> ``nk srbm first use``."""
     text = event_id.replace("-", " ")
     return text if len(text) <= max_chars else text[: max_chars - 1].rstrip() + "…"
-
-
-def _thousands(value: float, _pos: int) -> str:
-    return f"{value:,.0f}"
 
 
 def _stagger(x: Sequence[float], widths: Sequence[float], gap: float) -> list[int]:
@@ -144,29 +131,6 @@ def _colour_note(events: pd.DataFrame) -> str:
     colour_names = {"iran": "green", "north_korea": "red"}
     parts = [f"{colour_names.get(p, 'grey')}: {PARTNER_NAMES.get(p, p)}" for p in partners]
     return "event lines by partner (" + ", ".join(parts) + ")" if parts else ""
-
-
-def _title(fig: Figure, main: str, notes: Sequence[str]) -> None:
-    """Title and subtitle lines, each note wrapped so that it fits the figure's width."""
-    lines = [main] + [line for note in notes if note
-                      for line in textwrap.wrap(note, _TITLE_CHARS)]
-    fig.suptitle("\n".join(lines), x=0.01, ha="left", fontsize="large")
-
-
-def _date_axis(ax: Axes, first: pd.Timestamp, last: pd.Timestamp) -> None:
-    months = (last.year - first.year) * 12 + last.month - first.month + 1
-    if months > 24:
-        ax.xaxis.set_major_locator(YearLocator())
-        ax.xaxis.set_major_formatter(DateFormatter("%Y"))
-        ax.xaxis.set_minor_locator(MonthLocator())
-        ax.tick_params(axis="x", which="minor", length=3, bottom=True)
-        ax.tick_params(axis="x", which="major", length=6, bottom=True)
-    else:
-        step = 1 if months <= 12 else 3
-        ax.xaxis.set_major_locator(MonthLocator(interval=step))
-        ax.xaxis.set_major_formatter(DateFormatter("%b\n%Y"))
-        ax.tick_params(axis="x", which="major", length=4, bottom=True)
-    ax.set_xlim(first, last)
 
 
 def _count_axis(ax: Axes, title: str) -> None:

@@ -9,8 +9,7 @@ Every model keeps one colour on every chart; the model the backtest chose is dra
 from __future__ import annotations
 
 import math
-import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -22,7 +21,9 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from .figures import credit
+from .chartstyle import set_credit as _credit
+from .chartstyle import set_title as _title
+from .chartstyle import thousands as _thousands
 from .findings.forecast import BASELINES, GroupForecast, label, snapshot_model
 
 _DEEP = sns.color_palette("deep")
@@ -36,25 +37,10 @@ ACTUAL_COLOUR = "0.15"
 MISS_COLOUR = _DEEP[3]
 #: Colours of successive older releases on the snapshot chart.
 RELEASE_COLOURS = (_DEEP[1], _DEEP[4], _DEEP[8], _DEEP[9])
-_TITLE_CHARS = 110
-
-
-def _thousands(value: float, _pos: int) -> str:
-    return f"{value:,.0f}"
 
 
 def _colour(model: str):
     return MODEL_COLOURS.get(model, "0.4")
-
-
-def _title(fig: Figure, main: str, notes: Sequence[str]) -> None:
-    lines = [main] + [line for note in notes if note
-                      for line in textwrap.wrap(note, _TITLE_CHARS)]
-    fig.suptitle("\n".join(lines), x=0.01, ha="left", fontsize="large")
-
-
-def _credit(fig: Figure, release: str) -> None:
-    fig.supxlabel(credit(release), x=0.01, ha="left", fontsize="x-small", color="0.35")
 
 
 def _week_axis(ax: Axes, first: pd.Timestamp, last: pd.Timestamp) -> None:

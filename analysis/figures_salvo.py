@@ -17,13 +17,15 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
-from matplotlib.dates import DateFormatter, MonthLocator, YearLocator
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, PercentFormatter
 from scipy.special import expit
 
-from .figures import credit
+from .chartstyle import date_axis
+from .chartstyle import set_credit as _credit
+from .chartstyle import set_title as _title
+from .chartstyle import thousands as _thousands
 from .models.interception import DAYS_PER_YEAR
 from .models.result import ModelResult
 from .models.salvo import MEASURES, salvo_sample, wave_dates
@@ -44,38 +46,6 @@ MEASURE_TITLES = {
     "missiles": "Missiles per wave (cruise, ballistic, S-300/S-400 and unidentified)",
 }
 QUANTILE_NAMES = {0.5: "median", 0.9: "90th percentile"}
-_TITLE_CHARS = 115
-
-
-def _thousands(value: float, _pos: int) -> str:
-    return f"{value:,.0f}"
-
-
-def _title(fig: Figure, main: str, notes: Sequence[str]) -> None:
-    lines = [main] + [line for note in notes if note
-                      for line in textwrap.wrap(note, _TITLE_CHARS)]
-    fig.suptitle("\n".join(lines), x=0.01, ha="left", fontsize="large")
-
-
-def _credit(fig: Figure, release: str) -> None:
-    fig.supxlabel(credit(release), x=0.01, ha="left", fontsize="x-small", color="0.35")
-
-
-def _date_axis(ax: Axes, first: pd.Timestamp, last: pd.Timestamp) -> None:
-    months = (last.year - first.year) * 12 + last.month - first.month + 1
-    if months > 24:
-        ax.xaxis.set_major_locator(YearLocator())
-        ax.xaxis.set_major_formatter(DateFormatter("%Y"))
-        ax.xaxis.set_minor_locator(MonthLocator())
-        ax.tick_params(axis="x", which="minor", length=3, bottom=True)
-        ax.tick_params(axis="x", which="major", length=6, bottom=True)
-    else:
-        step = 1 if months <= 12 else 3
-        ax.xaxis.set_major_locator(MonthLocator(interval=step))
-        ax.xaxis.set_major_formatter(DateFormatter("%b\n%Y"))
-        ax.tick_params(axis="x", which="major", length=4, bottom=True)
-    pad = pd.Timedelta(days=max(3, (last - first).days // 80))
-    ax.set_xlim(first - pad, last + pad)
 
 
 def _count_axis(ax: Axes, title: str, ylabel: str) -> None:
@@ -149,7 +119,7 @@ def salvo_size_chart(salvo: ModelResult, waves: pd.DataFrame, *, release: str,
                 ax.legend(loc="upper left", fontsize="x-small", frameon=True, framealpha=0.9,
                           markerscale=1.6)
         if len(dates):
-            _date_axis(axes[-1], dates.min(), dates.max())
+            date_axis(axes[-1], dates.min(), dates.max(), pad=True)
         shape = ("straight line, bent once at the dotted line" if spec == "piecewise" and knots
                  else "straight line")
         _title(fig, "Salvo size: drones and missiles per attack wave", [
@@ -206,7 +176,7 @@ def record_progression_chart(salvo: ModelResult, waves: pd.DataFrame, *,
                       framealpha=0.9)
         first = progression["date"].min() if len(progression) else last_day
         if pd.notna(first) and pd.notna(last_day):
-            _date_axis(axes[-1], first, max(last_day, progression["date"].max()))
+            date_axis(axes[-1], first, max(last_day, progression["date"].max()), pad=True)
         _title(fig, "Record salvo: the largest wave so far, over time", [
             "A record is a wave strictly larger than every earlier wave in the period; all "
             "waves count, including those reported with dates only"])

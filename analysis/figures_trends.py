@@ -18,18 +18,18 @@ where constant growth is a straight line and the early, smaller steps can be see
 
 from __future__ import annotations
 
-import textwrap
-
 import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
-from matplotlib.dates import DateFormatter, MonthLocator, YearLocator
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullLocator
 
-from .figures import credit
+from .chartstyle import date_axis as _date_axis
+from .chartstyle import set_credit as _credit
+from .chartstyle import set_title as _title
+from .chartstyle import thousands as _thousands
 from .models.result import ModelResult
 from .overview import CLASS_LABELS
 
@@ -38,7 +38,6 @@ OBSERVED_COLOUR = _DEEP[0]
 TREND_COLOUR = _DEEP[3]
 REGIME_COLOUR = _DEEP[1]
 BREAK_COLOUR = "0.25"
-_TITLE_CHARS = 110
 _LEGEND_ORDER = ("Observed", "Trend (f", "95% conf", "95% pred")
 _LOG_TICKS = (0, 1, 3, 10, 30, 100, 300, 1_000, 3_000, 10_000, 30_000, 100_000)
 
@@ -61,36 +60,6 @@ PERIOD_WORDS: dict[str, tuple[str, str]] = {
 def group_label(group: str) -> str:
     """A plain name for a group (headline group, weapon class or origin)."""
     return GROUP_LABELS.get(group, group.replace("_", " ").capitalize())
-
-
-def _thousands(value: float, _pos: int | None = None) -> str:
-    return f"{value:,.0f}"
-
-
-def _title(fig: Figure, main: str, notes: list[str]) -> None:
-    lines = [main] + [line for note in notes if note
-                      for line in textwrap.wrap(note, _TITLE_CHARS)]
-    fig.suptitle("\n".join(lines), x=0.01, ha="left", fontsize="large")
-
-
-def _credit(fig: Figure, release: str) -> None:
-    fig.supxlabel(credit(release), x=0.01, ha="left", fontsize="x-small", color="0.35")
-
-
-def _date_axis(ax: Axes, first: pd.Timestamp, last: pd.Timestamp) -> None:
-    months = (last.year - first.year) * 12 + last.month - first.month + 1
-    if months > 24:
-        ax.xaxis.set_major_locator(YearLocator())
-        ax.xaxis.set_major_formatter(DateFormatter("%Y"))
-        ax.xaxis.set_minor_locator(MonthLocator())
-        ax.tick_params(axis="x", which="minor", length=3, bottom=True)
-        ax.tick_params(axis="x", which="major", length=6, bottom=True)
-    else:
-        step = 1 if months <= 12 else 3
-        ax.xaxis.set_major_locator(MonthLocator(interval=step))
-        ax.xaxis.set_major_formatter(DateFormatter("%b\n%Y"))
-        ax.tick_params(axis="x", which="major", length=4, bottom=True)
-    ax.set_xlim(first, last)
 
 
 def _linear_axis(ax: Axes, title: str, ylabel: str) -> None:
