@@ -19,6 +19,7 @@ from pathlib import Path
 
 import nbformat
 import papermill
+from jupyter_client.manager import AsyncKernelManager
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 from papermill.exceptions import PapermillExecutionError
@@ -35,6 +36,15 @@ TEMPLATES = Path(__file__).parent / "templates"
 LATEST = "latest"
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+class IPCKernelManager(AsyncKernelManager):
+    """Kernel manager that talks to the kernel over local IPC sockets instead of TCP, so the
+    kernel neither listens on the network nor warns about unencrypted TCP on every run."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("transport", "ipc")
+        super().__init__(**kwargs)
 
 
 class ReportError(AnalysisError):
@@ -117,6 +127,7 @@ def _execute(source: Path, executed: Path, parameters: dict, cwd: Path) -> None:
         papermill.execute_notebook(
             str(source), str(executed), parameters=parameters, kernel_name=KERNEL,
             cwd=str(cwd), progress_bar=False, log_output=False,
+            kernel_manager_class=IPCKernelManager,
         )
     except PapermillExecutionError as exc:
         raise ReportError(
