@@ -9,9 +9,11 @@ import textwrap
 from collections.abc import Sequence
 
 import pandas as pd
+import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.dates import DateFormatter, MonthLocator, YearLocator
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from .overview import SOURCE_CREDIT
 
@@ -61,3 +63,19 @@ def date_axis(ax: Axes, first: pd.Timestamp, last: pd.Timestamp, pad: bool = Fal
         ax.tick_params(axis="x", which="major", length=4, bottom=True)
     margin = pd.Timedelta(days=max(3, (last - first).days // 80)) if pad else pd.Timedelta(0)
     ax.set_xlim(first - margin, last + margin)
+
+
+def count_axis(ax: Axes, title: str | None = None, ylabel: str | None = None, *,
+               nbins: int = 5, from_zero: bool = True) -> None:
+    """A count axis: panel title on the left, whole-number ticks with thousands separators,
+    no vertical grid, no left spine."""
+    if title is not None:
+        ax.set_title(title, loc="left", fontsize="medium")
+    if ylabel is not None:
+        ax.set_ylabel(ylabel)
+    ax.yaxis.set_major_formatter(FuncFormatter(thousands))
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=nbins, integer=True))
+    if from_zero:
+        ax.set_ylim(bottom=0)
+    ax.grid(axis="x", visible=False)
+    sns.despine(ax=ax, left=True)

@@ -19,12 +19,11 @@ import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
+from matplotlib.ticker import PercentFormatter
 
-from .chartstyle import EVENTS_CREDIT, credit  # noqa: F401 - re-exported for callers
+from .chartstyle import EVENTS_CREDIT, count_axis, credit  # noqa: F401 - re-exported for callers
 from .chartstyle import date_axis as _date_axis
 from .chartstyle import set_title as _title
-from .chartstyle import thousands as _thousands
 from .indicators import HEADLINE_CLASSES, ORIGIN_GROUPS, ORIGIN_LABELS
 from .models.result import ModelResult
 
@@ -133,15 +132,6 @@ def _colour_note(events: pd.DataFrame) -> str:
     return "event lines by partner (" + ", ".join(parts) + ")" if parts else ""
 
 
-def _count_axis(ax: Axes, title: str) -> None:
-    ax.set_title(title, loc="left", fontsize="medium")
-    ax.yaxis.set_major_formatter(FuncFormatter(_thousands))
-    ax.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
-    ax.set_ylim(bottom=0)
-    ax.grid(axis="x", visible=False)
-    sns.despine(ax=ax, left=True)
-
-
 def _classes_note(frame: pd.DataFrame) -> str:
     classes = frame.attrs.get("weapon_classes", HEADLINE_CLASSES)
     if classes is None:
@@ -213,7 +203,7 @@ def origin_weekly_chart(
                 _bars(ax, frame["period"], frame[group], frame["complete"],
                       ORIGIN_COLOURS[group], 7, bottom=bottom)
                 bottom = bottom + frame[group].to_numpy()
-            _count_axis(ax, title)
+            count_axis(ax, title, nbins=4)
             ax.set_ylabel("launched per week")
             handles = [Patch(color=ORIGIN_COLOURS[g]) for g in groups]
             ax.legend(handles, [f"{ORIGIN_LABELS[g]}: {int(frame[g].sum()):,}" for g in groups],
@@ -338,7 +328,7 @@ def north_korean_band_chart(
                       label=f"Upper bound: {frame['upper'].sum():,}")
         count_ax.step(edges, held(frame["lower"]), where="post", color=nk, linewidth=1.8,
                       label=f"Lower bound, KN-23 named alone: {frame['lower'].sum():,}")
-        _count_axis(count_ax, f"North Korean ballistic missiles launched per {per}")
+        count_axis(count_ax, f"North Korean ballistic missiles launched per {per}", nbins=4)
         count_ax.set_ylabel(f"launched per {per}")
         count_ax.legend(loc="upper left", fontsize="x-small", frameon=True, framealpha=0.9,
                         title="total in period", title_fontsize="x-small")

@@ -19,11 +19,11 @@ from matplotlib.dates import DateFormatter, MonthLocator
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import MaxNLocator
 
+from .chartstyle import count_axis
 from .chartstyle import set_credit as _credit
 from .chartstyle import set_title as _title
-from .chartstyle import thousands as _thousands
 from .findings.forecast import BASELINES, GroupForecast, label, snapshot_model
 
 _DEEP = sns.color_palette("deep")
@@ -50,14 +50,6 @@ def _week_axis(ax: Axes, first: pd.Timestamp, last: pd.Timestamp) -> None:
     ax.xaxis.set_major_formatter(DateFormatter("%b\n%Y"))
     ax.tick_params(axis="x", which="major", length=4, bottom=True)
     ax.set_xlim(first - pd.Timedelta(days=4), last + pd.Timedelta(days=4))
-
-
-def _count_axis(ax: Axes, ylabel: str) -> None:
-    ax.yaxis.set_major_formatter(FuncFormatter(_thousands))
-    ax.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
-    ax.set_ylabel(ylabel)
-    ax.grid(axis="x", visible=False)
-    sns.despine(ax=ax, left=True)
 
 
 def _fan(ax: Axes, x, rows: pd.DataFrame, colour, start_value: float | None, *,
@@ -127,7 +119,8 @@ def forecast_chart(fc: GroupForecast, *, release: str, history_weeks: int = 26) 
                         f"{peak:,.0f}",
                         transform=ax.transAxes, ha="right", va="top", fontsize="x-small",
                         color="0.3")
-            _count_axis(ax, f"{group} launched per week" if ax in axes[::ncols] else "")
+            count_axis(ax, ylabel=f"{group} launched per week" if ax in axes[::ncols] else "",
+                       from_zero=False)
         for ax in axes[len(models):]:
             ax.set_visible(False)
         axes[0].set_ylim(0, top)
@@ -255,7 +248,7 @@ def snapshot_chart(scored: pd.DataFrame, weekly: pd.DataFrame,
             ax.set_title(f"{group.capitalize()}: what the earlier forecast said and what "
                          "happened", loc="left", fontsize="medium")
             ax.set_ylim(bottom=0)
-            _count_axis(ax, f"{group} launched per week")
+            count_axis(ax, ylabel=f"{group} launched per week", from_zero=False)
             _week_axis(ax, actual.index.min() if len(actual) else first, last)
             handles, labels_ = ax.get_legend_handles_labels()
             handles += [

@@ -19,10 +19,10 @@ import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, PercentFormatter
+from matplotlib.ticker import FixedLocator, FuncFormatter, PercentFormatter
 from scipy.special import expit
 
-from .chartstyle import date_axis
+from .chartstyle import count_axis, date_axis
 from .chartstyle import set_credit as _credit
 from .chartstyle import set_title as _title
 from .chartstyle import thousands as _thousands
@@ -46,16 +46,6 @@ MEASURE_TITLES = {
     "missiles": "Missiles per wave (cruise, ballistic, S-300/S-400 and unidentified)",
 }
 QUANTILE_NAMES = {0.5: "median", 0.9: "90th percentile"}
-
-
-def _count_axis(ax: Axes, title: str, ylabel: str) -> None:
-    ax.set_title(title, loc="left", fontsize="medium")
-    ax.set_ylabel(ylabel)
-    ax.yaxis.set_major_formatter(FuncFormatter(_thousands))
-    ax.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
-    ax.set_ylim(bottom=0)
-    ax.grid(axis="x", visible=False)
-    sns.despine(ax=ax, left=True)
 
 
 def _empty(ax: Axes, message: str) -> None:
@@ -112,7 +102,7 @@ def salvo_size_chart(salvo: ModelResult, waves: pd.DataFrame, *, release: str,
                 ax.annotate(f"bend {knot.date()}", (knot, 1), xycoords=("data", "axes fraction"),
                             xytext=(3, -3), textcoords="offset points", va="top",
                             fontsize="x-small", color="0.3")
-            _count_axis(ax, MEASURE_TITLES[measure], "launched in the wave")
+            count_axis(ax, MEASURE_TITLES[measure], "launched in the wave")
             if sample.empty:
                 _empty(ax, f"no wave with {measure} in this period")
             else:
@@ -145,7 +135,7 @@ def record_progression_chart(salvo: ModelResult, waves: pd.DataFrame, *,
             colour = MEASURE_COLOURS[measure]
             title = f"Record {measure} in one wave"
             if steps.empty:
-                _count_axis(ax, title, "record")
+                count_axis(ax, title, "record")
                 _empty(ax, f"no wave with {measure} in this period")
                 continue
             end = max(last_day, steps["date"].max()) if pd.notna(last_day) else \
@@ -164,7 +154,7 @@ def record_progression_chart(salvo: ModelResult, waves: pd.DataFrame, *,
                         (top["date"], top["record"]), xytext=(-6, 6),
                         textcoords="offset points", ha="right", va="bottom",
                         fontsize="small", color="0.15")
-            _count_axis(ax, f"{title}: raised {len(steps) - 1:,} times", "record")
+            count_axis(ax, f"{title}: raised {len(steps) - 1:,} times", "record")
             ax.set_ylim(0, steps["record"].max() * 1.15)
             handles = [Line2D([], [], color=colour, marker="o", linestyle="-",
                               label="new record, timed wave")]

@@ -24,8 +24,9 @@ import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
-from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullLocator
+from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
+from .chartstyle import count_axis
 from .chartstyle import date_axis as _date_axis
 from .chartstyle import set_credit as _credit
 from .chartstyle import set_title as _title
@@ -60,16 +61,6 @@ PERIOD_WORDS: dict[str, tuple[str, str]] = {
 def group_label(group: str) -> str:
     """A plain name for a group (headline group, weapon class or origin)."""
     return GROUP_LABELS.get(group, group.replace("_", " ").capitalize())
-
-
-def _linear_axis(ax: Axes, title: str, ylabel: str) -> None:
-    ax.set_title(title, loc="left", fontsize="medium")
-    ax.set_ylabel(ylabel)
-    ax.yaxis.set_major_formatter(FuncFormatter(_thousands))
-    ax.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
-    ax.set_ylim(bottom=0)
-    ax.grid(axis="x", visible=False)
-    sns.despine(ax=ax, left=True)
 
 
 def _log_axis(ax: Axes, title: str, ylabel: str, top: float) -> None:
@@ -146,7 +137,7 @@ def trend_chart(result: ModelResult, *, release: str, group: str, freq: str = "W
                     label="Trend (fitted mean)")
             for _, row in windows.iterrows():
                 ax.axvline(row["start"], color="0.3", linestyle=":", linewidth=1.1, zorder=0.5)
-        _linear_axis(linear, f"Launches per {unit}", f"launched per {unit}")
+        count_axis(linear, f"Launches per {unit}", f"launched per {unit}")
         ymax = max(float(frame["observed"].max()), float(frame["fitted_high"].max()))
         linear.set_ylim(0, ymax * 1.08 if ymax > 0 else 1)
         _log_axis(log, "Same on a log scale: constant growth is a straight line",
@@ -219,7 +210,7 @@ def regimes_chart(result: ModelResult, weekly: pd.Series, *, release: str,
                                 alpha=0.25, linewidth=0)
             x, y = _regime_steps(regimes, "level")
             ax.plot(x, y, color=REGIME_COLOUR, linewidth=2.2, label="Regime level")
-        _linear_axis(linear, "Launches per week", "launched per week")
+        count_axis(linear, "Launches per week", "launched per week")
         linear.set_ylim(0, max(float(weekly.max()), float(regimes["level_high"].max()), 1) * 1.1)
         _log_axis(log, "Same on a log scale: each step is a multiple of the level before",
                   "launched per week (log)", top)
