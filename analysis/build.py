@@ -8,7 +8,6 @@ match, a later build is skipped (never redo work whose inputs did not change).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ import pandas as pd
 from . import __version__
 from .atomic import atomic_path, write_json
 from .errors import DataValidationError, FetchError
+from .freeze import code_fingerprint
 from .paths import DATASET, PROJECT_ROOT
 from .rawschema import DAILY_FILE, REFERENCE_FILE, read_daily, read_reference
 from .registry import latest_local_release, sha256_file
@@ -37,15 +37,6 @@ class BuildResult:
     strikes_rows: int
     waves: int
     skipped: bool
-
-
-def code_fingerprint() -> str:
-    """Hash of the package's source, so any code change invalidates earlier builds."""
-    digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 def _manifest(inputs: dict[str, str]) -> dict:

@@ -1,0 +1,46 @@
+"""Fingerprints of a stage's inputs, so that work whose inputs did not change is not redone.
+
+Light on purpose (standard library only): the no-change path of ``build`` and ``batch`` must
+decide to skip without importing pandas or papermill.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+PACKAGE = Path(__file__).resolve().parent
+
+
+def fingerprint_files(files: Iterable[Path], root: Path | None = None) -> str:
+    """Hash of the files' names (relative to ``root`` when given) and contents, in name order."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(p) for p in files):
+        name = path.relative_to(root) if root is not None else path.name
+        digest.update(str(name).encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()[:16]
+
+
+def code_fingerprint() -> str:
+    """Hash of the package's top-level modules: what the ``build`` stage runs."""
+    return fingerprint_files(PACKAGE.glob("*.py"))
+
+
+def package_fingerprint() -> str:
+    """Hash of every module and template of the package: what a report run depends on."""
+    files = [p for p in PACKAGE.rglob("*") if p.is_file()
+             and p.suffix in {".py", ".j2", ".css", ".json", ".tpl"}
+             and "__pycache__" not in p.parts]
+    return fingerprint_files(files, PACKAGE)
+
+
+def fingerprint_value(value: Any) -> str:
+    """Hash of a JSON-serialisable value (e.g. a parameter set), independent of key order."""
+    text = json.dumps(value, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
