@@ -4,13 +4,16 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: help install fetch build forecast report test test-fast bench lint lab clean
+.PHONY: help install fetch build forecast report batch test test-fast bench lint lab clean
+
+GRID ?= notebooks/grids/example.yaml
 
 help:
 	@echo "make report   fetch, build and publish the default report (prints its path last)"
 	@echo "make test     install, fetch, build and run every test (unit, real data, notebooks)"
 	@echo "make lab      open JupyterLab with the project's kernel"
-	@echo "make bench    time every model on the real snapshot (prints figures)"
+	@echo "make batch    every report of a grid (GRID=notebooks/grids/example.yaml)"
+	@echo "make bench    time the models, the report, a batch and the build (prints figures)"
 	@echo "make lint     ruff over the package, tests and benchmarks"
 	@echo "make clean    remove processed tables and reports (raw files stay)"
 
@@ -43,11 +46,15 @@ forecast: build
 report: forecast
 	@$(PY) -m analysis report
 
+batch: forecast
+	$(PY) -m analysis batch $(GRID)
+
 test: build
 	$(PY) -m pytest tests --nbval-lax notebooks
 
-bench: $(STAMP)
+bench: build
 	$(PY) benchmarks/bench_models.py
+	$(PY) benchmarks/bench_pipeline.py
 
 test-fast: $(STAMP)
 	$(PY) -m pytest tests -m "not real_data"
@@ -62,5 +69,5 @@ lab: $(STAMP)
 
 # Forecast snapshots are the record of what was predicted when: clean keeps them.
 clean:
-	rm -rf data/processed/*/ reports/latest
-	find reports -mindepth 1 -maxdepth 1 -type d ! -name forecasts -exec rm -rf {} +
+	rm -rf data/processed/*/
+	find reports -mindepth 1 -maxdepth 1 ! -name forecasts ! -name .gitkeep -exec rm -rf {} +

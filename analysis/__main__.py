@@ -1,4 +1,4 @@
-"""Command line: ``python -m analysis {fetch,build,report,releases}``."""
+"""Command line: ``python -m analysis {fetch,build,forecast,report,batch,releases}``."""
 
 from __future__ import annotations
 
@@ -54,9 +54,23 @@ def _report(args: argparse.Namespace, paths: ProjectPaths) -> None:
     from .report import run_report
 
     html = run_report(
-        paths=paths, release=args.release, start=args.start, end=args.end, name=args.name
+        paths=paths, release=args.release, start=args.start, end=args.end, name=args.name,
+        force=args.force, jobs=args.jobs,
     )
     print(html)
+
+
+def _batch(args: argparse.Namespace, paths: ProjectPaths) -> None:
+    from .batch import BatchError, run_batch
+
+    result = run_batch(paths, Path(args.grid), jobs=args.jobs, force=args.force,
+                       dask=args.dask, progress=not args.quiet)
+    print(result.summary())
+    if result.interrupted:
+        raise KeyboardInterrupt
+    if result.failed:
+        raise BatchError(f"{len(result.failed)} of {len(result.planned)} sets failed; their "
+                         "executed notebooks keep the errors (see the batch index)")
 
 
 def _forecast(args: argparse.Namespace, paths: ProjectPaths) -> None:
@@ -102,8 +116,24 @@ def _releases(args: argparse.Namespace, paths: ProjectPaths) -> None:
               f"{'fetched' if present else 'not fetched'}")
 
 
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
+
+
+def default_jobs() -> int:
+    """Notebooks side by side by default: one per core, at most four."""
+    import os
+
+    return max(1, min(4, os.cpu_count() or 1))
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m analysis", description=__doc__)
+    p.add_argument("--root", type=Path, default=None,
+                   help="project folder to work in (default: this checkout)")
     sub = p.add_subparsers(dest="command", required=True)
 
     f = sub.add_parser("fetch", help="fetch and verify the raw files of a release")
@@ -127,7 +157,23 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--start", help="first Kyiv date to show, YYYY-MM-DD")
     r.add_argument("--end", help="last Kyiv date to show, YYYY-MM-DD")
     r.add_argument("--name", help="report folder name under reports/")
+    r.add_argument("--force", action="store_true",
+                   help="run even when nothing changed since the last good report")
+    r.add_argument("--jobs", type=_positive, default=default_jobs(),
+                   help="notebooks run side by side (default: cores, at most 4)")
     r.set_defaults(func=_report)
+
+    g = sub.add_parser("batch", help="one report per parameter set of a YAML grid")
+    g.add_argument("grid", help="grid file, e.g. grids/example.yaml")
+    g.add_argument("--jobs", type=_positive, default=default_jobs(),
+                   help="notebooks run side by side on this machine (default: cores, at "
+                        "most 4); with --dask, the LocalCluster's workers")
+    g.add_argument("--force", action="store_true", help="re-run sets that are up to date")
+    g.add_argument("--dask", metavar="ADDRESS",
+                   help="run on a Dask cluster (scheduler address), or 'local' to start a "
+                        "LocalCluster with --jobs workers")
+    g.add_argument("--quiet", action="store_true", help="no progress bar")
+    g.set_defaults(func=_batch)
 
     c = sub.add_parser("forecast", help="save forecast snapshots and score earlier ones")
     c.add_argument("--release", help="built release (default: newest built)")
@@ -144,10 +190,14 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        args.func(args, ProjectPaths())
+        args.func(args, ProjectPaths(root=args.root) if args.root else ProjectPaths())
     except AnalysisError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("interrupted: finished reports are kept; run the same command again to resume",
+              file=sys.stderr)
+        return 130
     return 0
 
 

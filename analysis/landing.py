@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from .atomic import write_json, write_with
-from .publish import read_results
 
 TITLE = "Russia's missile and drone strikes on Ukraine: escalation and supply partnerships"
 CREDIT = (
@@ -106,6 +105,8 @@ def _provenance(provenance: dict) -> str:
 def write_landing_page(folder: Path, sections: list[tuple[str, str, dict]],
                        provenance: dict) -> Path:
     """Write ``index.html`` and ``report.json`` in ``folder``; return the index path."""
+    from .publish import read_results
+
     results = read_results(folder)
     order = [stem for stem, _, _ in sections]
     headline = [

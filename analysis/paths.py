@@ -37,6 +37,11 @@ class ProjectPaths:
     def reports(self) -> Path:
         return self.root / "reports"
 
+    @property
+    def forecasts(self) -> Path:
+        """Forecast snapshots: the record of what was predicted, and when."""
+        return self.reports / "forecasts"
+
     def raw_release(self, release: str) -> Path:
         """Folder that holds the raw files of one release."""
         return self.raw / DATASET / release

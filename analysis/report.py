@@ -8,13 +8,13 @@ the headline findings and the provenance. ``reports/latest`` links to the newest
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import os
 import re
 import subprocess
+import tempfile
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
@@ -24,11 +24,9 @@ from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 from papermill.exceptions import PapermillExecutionError
 
-from . import __version__
 from .atomic import write_with
 from .errors import AnalysisError
-from .landing import write_landing_page
-from .overview import NotBuiltError, available_releases
+from .notebooks import report_notebooks
 from .paths import ProjectPaths
 
 KERNEL = "python3"
@@ -42,9 +40,35 @@ class IPCKernelManager(AsyncKernelManager):
     """Kernel manager that talks to the kernel over local IPC sockets instead of TCP, so the
     kernel neither listens on the network nor warns about unencrypted TCP on every run."""
 
+    extra_env: dict[str, str] = {}
+
     def __init__(self, **kwargs):
         kwargs.setdefault("transport", "ipc")
+        # A unique socket path: jupyter_client's default is ``kernel-ipc`` in the working
+        # directory, which kernels started side by side in one folder would share.
+        kwargs.setdefault(
+            "ip", os.path.join(tempfile.gettempdir(), f"kernel-{uuid.uuid4().hex[:16]}")
+        )
         super().__init__(**kwargs)
+
+    async def _async_interrupt_kernel(self) -> None:
+        # jupyter_client interrupts (SIGINT) every kernel it shuts down, and ipykernel then
+        # prints "KeyboardInterrupt caught in kernel"; a report's kernels are idle by then.
+        if not self.shutting_down:
+            await super()._async_interrupt_kernel()
+
+    async def _async_pre_start_kernel(self, **kw):
+        if self.extra_env:
+            kw["env"] = {**kw.get("env", os.environ), **self.extra_env}
+        return await super()._async_pre_start_kernel(**kw)
+
+
+class SingleThreadIPCKernelManager(IPCKernelManager):
+    """For kernels that run side by side: one BLAS/OpenMP thread each, so that two kernels
+    on two cores do not fight over four threads."""
+
+    extra_env = {name: "1" for name in (
+        "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")}
 
 
 class ReportError(AnalysisError):
@@ -115,19 +139,17 @@ def _failing_line(exc: PapermillExecutionError) -> str:
 
 def notebook_paths(paths: ProjectPaths) -> list[Path]:
     """The report's notebooks, in their numbered order (``NN_name.ipynb``)."""
-    return sorted(p for p in paths.notebooks.glob("*.ipynb") if re.match(r"^\d\d_", p.name))
+    return report_notebooks(paths.notebooks)
 
 
-def _declared_parameters(notebook: Path) -> set[str]:
-    return set(papermill.inspect_notebook(str(notebook)))
-
-
-def _execute(source: Path, executed: Path, parameters: dict, cwd: Path) -> None:
+def _execute(source: Path, executed: Path, parameters: dict, cwd: Path,
+             single_threaded: bool = False) -> None:
+    manager = SingleThreadIPCKernelManager if single_threaded else IPCKernelManager
     try:
         papermill.execute_notebook(
             str(source), str(executed), parameters=parameters, kernel_name=KERNEL,
             cwd=str(cwd), progress_bar=False, log_output=False,
-            kernel_manager_class=IPCKernelManager,
+            kernel_manager_class=manager,
         )
     except PapermillExecutionError as exc:
         raise ReportError(
@@ -135,6 +157,56 @@ def _execute(source: Path, executed: Path, parameters: dict, cwd: Path) -> None:
             f"(In [{exc.exec_count}], {_failing_line(exc)}): {exc.ename}: {exc.evalue}; "
             f"the executed copy with the error is {executed}"
         ) from exc
+
+
+@dataclass(frozen=True)
+class NotebookTask:
+    """One notebook of one report: what a worker (local process or Dask) executes."""
+
+    source: Path
+    run: Path
+    parameters: dict
+    cwd: Path
+    title: str
+    single_threaded: bool = False
+
+
+@dataclass(frozen=True)
+class NotebookOutcome:
+    stem: str
+    ok: bool
+    seconds: float
+    error: str | None = None
+    html: str | None = None
+
+
+def run_notebook(task: NotebookTask) -> NotebookOutcome:
+    """Execute one notebook into its run folder and render its HTML.
+
+    A failing cell is an outcome, not an exception: the executed copy keeps the error, and
+    its HTML (rendered when the copy exists) shows it to the reader.
+    """
+    clock = time.perf_counter()
+    source = Path(task.source)
+    executed = Path(task.run) / source.name
+    html = Path(task.run) / f"{source.stem}.html"
+    error = None
+    try:
+        _execute(source, executed, task.parameters, Path(task.cwd), task.single_threaded)
+    except ReportError as exc:
+        error = str(exc)
+    except Exception as exc:  # noqa: BLE001 - a kernel that died, a missing kernel spec, ...
+        error = f"notebook {source.name} could not be run: {type(exc).__name__}: {exc}"
+    if executed.is_file():
+        try:
+            body = render_html(executed, title=task.title)
+            write_with(html, lambda tmp: tmp.write_text(body, encoding="utf-8"))
+        except Exception as exc:  # noqa: BLE001 - reported as the notebook's failure
+            error = error or f"notebook {source.name}: HTML rendering failed: {exc}"
+    return NotebookOutcome(
+        stem=source.stem, ok=error is None, seconds=round(time.perf_counter() - clock, 1),
+        error=error, html=html.name if html.is_file() else None,
+    )
 
 
 def git_commit(root: Path) -> str:
@@ -149,6 +221,8 @@ def git_commit(root: Path) -> str:
     return commit + ("+changes" if dirty.strip() else "")
 
 
+
+
 def run_report(
     paths: ProjectPaths,
     release: str | None = None,
@@ -157,61 +231,44 @@ def run_report(
     name: str | None = None,
     parameters: dict | None = None,
     notebooks: list[str] | None = None,
+    force: bool = False,
+    jobs: int = 1,
 ) -> Path:
     """Execute every report notebook for ``release`` and ``[start, end]``, render each to HTML
-    and write the landing page; return the path of ``index.html``.
+    and write the landing page; return the path of ``reports/<name>/index.html``.
 
     ``parameters`` adds notebook parameters (each notebook gets those it declares).
-    ``release`` None means the newest built release. Parameters are checked by the notebooks
-    themselves; when a cell fails, the executed copy with the error stays in the report folder
-    and a ``ReportError`` names the notebook and the cell.
+    ``release`` None means the newest fetched (else built) release. A report whose inputs
+    did not change since its last good run is not redone unless ``force``. The report is
+    written into a fresh run folder and published by swapping the ``reports/<name>`` link,
+    so a failed or interrupted run never replaces a good report. When a cell fails, the
+    executed copy with the error stays in that run folder and a ``ReportError`` names the
+    notebook and the cell. ``jobs`` notebooks run side by side.
     """
-    started = dt.datetime.now(dt.UTC)
-    clock = time.perf_counter()
-    if release is None:
-        built = available_releases(paths.processed)
-        if not built:
-            raise NotBuiltError(
-                f"no processed tables under {paths.processed}; "
-                "run `python -m analysis build` first"
-            )
-        release = built[-1]
+    from .batch import _with_commit, execute, plan, resolve_release
+    from .grid import ParameterSet
+    from .runs import locked, remove_partial_runs
+
+    if name is not None:
+        _check_name(name)
+    release = resolve_release(paths, release)
     sources = notebook_paths(paths)
     if notebooks:
         sources = [p for p in sources if p.stem in notebooks or p.name in notebooks]
     if not sources:
         raise ReportError(f"no report notebooks (NN_name.ipynb) in {paths.notebooks}")
-    folder = paths.reports / _check_name(name or report_name(release, start, end))
-    folder.mkdir(parents=True, exist_ok=True)
-    common = {"release": release, "start": start, "end": end,
-              "processed_dir": str(paths.processed), "output_dir": str(folder),
-              **(parameters or {})}
-    sections = []
-    for source in sources:
-        executed = folder / source.name
-        declared = _declared_parameters(source)
-        given = {k: v for k, v in common.items() if k in declared}
-        _execute(source, executed, given, paths.notebooks)
-        html = folder / f"{source.stem}.html"
-        body = render_html(executed, title=f"{source.stem.replace('_', ' ')}, release {release}")
-        write_with(html, lambda tmp, body=body: tmp.write_text(body, encoding="utf-8"))
-        sections.append((source.stem, html.name, given))
-    provenance = {
-        "release": release,
-        "inputs": _inputs(paths, release),
-        "package_version": __version__,
-        "git_commit": git_commit(paths.root),
-        "parameters": {k: v for k, v in common.items() if k not in {"processed_dir", "output_dir"}},
-        "started_utc": started.isoformat(timespec="seconds"),
-        "run_seconds": round(time.perf_counter() - clock, 1),
-    }
-    index = write_landing_page(folder, sections, provenance)
-    point_latest(paths.reports, folder)
-    return index
-
-
-def _inputs(paths: ProjectPaths, release: str) -> dict:
-    quality = paths.processed_release(release) / "quality.json"
-    if not quality.is_file():
-        return {}
-    return json.loads(quality.read_text(encoding="utf-8")).get("inputs", {})
+    set_name = _check_name(name or report_name(release, start, end))
+    wanted = ParameterSet(set_name, {"release": release, "start": start, "end": end,
+                                     **(parameters or {})})
+    with locked(paths.reports):
+        remove_partial_runs(paths.reports)
+        planned = _with_commit(plan(paths, paths.reports, [wanted], sources, force), paths.root)
+        if planned[0].run:
+            outcomes, interrupted = execute(planned, jobs, None, progress=False)
+            if interrupted:
+                raise ReportError(f"report {set_name} interrupted; nothing was replaced")
+            outcome = outcomes[set_name]
+            if not outcome.ok:
+                raise ReportError(outcome.errors[0])
+        point_latest(paths.reports, paths.reports / set_name)
+    return paths.reports / set_name / "index.html"

@@ -12,6 +12,7 @@ import pytest
 
 from analysis.paths import PROJECT_ROOT, ProjectPaths
 from analysis.report import ReportError, point_latest, report_name, run_report
+from analysis.runs import RUNS, current_run, read_state
 
 REAL_PROCESSED = PROJECT_ROOT / "data" / "processed"
 
@@ -90,7 +91,7 @@ def test_report_for_a_period(project):
     assert 'start = "2025-01-01"' in source
     assert 'end = "2025-12-31"' in source
     assert f'processed_dir = "{project.processed}"' in source
-    assert f'output_dir = "{folder}"' in source
+    assert f'output_dir = "{folder.resolve()}"' in source  # the run folder behind the link
     results = json.loads((folder / "01_data_overview.results.json").read_text())
     assert results["parameters"]["start"] == "2025-01-01"
     record = next(f for f in results["findings"] if f["key"] == "record_wave")
@@ -99,6 +100,11 @@ def test_report_for_a_period(project):
     errors = [o for c in executed.cells for o in c.get("outputs", [])
               if o.output_type == "error"]
     assert errors == []
+
+    run = current_run(project.reports, folder.name)
+    again = run_report(project, start="2025-01-01", end="2025-12-31",
+                       notebooks=["01_data_overview"])
+    assert again == index and current_run(project.reports, folder.name) == run  # not redone
 
 
 @pytest.mark.real_data
@@ -113,7 +119,9 @@ def test_failing_notebook_keeps_the_error_and_names_the_cell(project):
     assert "ValueError: end 2025-01-01 is before start 2025-12-31" in message
 
     folder = project.reports / "2026-04-05_2025-12-31_2025-01-01"
-    executed_path = folder / "01_data_overview.ipynb"
+    state = read_state(project.reports, folder.name)
+    assert state["status"] == "failed"
+    executed_path = project.reports / RUNS / state["run"] / "01_data_overview.ipynb"
     assert str(executed_path) in message
     executed = nbformat.read(executed_path, as_version=4)
     failed = [(i, c) for i, c in enumerate(executed.cells)
@@ -124,5 +132,6 @@ def test_failing_notebook_keeps_the_error_and_names_the_cell(project):
     assert f"In [{cell.execution_count}]" in message
     error = next(o for o in cell.outputs if o.output_type == "error")
     assert error.ename == "ValueError"
-    assert not (folder / "01_data_overview.html").exists()
+    assert "end 2025-01-01 is before start" in executed_path.with_suffix(".html").read_text()
+    assert not folder.exists()  # nothing published under the report's name
     assert not (project.reports / "latest").exists()

@@ -489,7 +489,7 @@ def backtest_for(
 
 def snapshot_folder(paths: ProjectPaths | None = None) -> Path:
     """``reports/forecasts/`` of a checkout."""
-    return (paths or ProjectPaths()).reports / "forecasts"
+    return (paths or ProjectPaths()).forecasts
 
 
 def snapshot_path(folder: Path, release: str, series_name: str, model: str) -> Path:

@@ -1,0 +1,251 @@
+"""The ``batch`` stage: one report per parameter set of a grid, incremental and in parallel.
+
+A set is skipped when its inputs fingerprint (notebook files, its parameters, the data
+release's raw hashes and build, the curated tables, the forecast snapshots and the package
+source and version) equals the one recorded by its last successful run. Deciding that needs
+no pandas and no papermill, so a batch with nothing to do returns in well under a second.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .errors import AnalysisError
+from .freeze import code_fingerprint, fingerprint_files, fingerprint_value, package_fingerprint
+from .grid import Grid, ParameterSet, load_grid
+from .notebooks import declared_by_notebook, report_notebooks
+from .paths import ProjectPaths
+from .registry import RAW_FILES, latest_local_release, sha256_file
+from .runs import current_run, locked, read_state, remove_partial_runs
+from .scheduler import Interrupted, SetOutcome, SetSpec, make_executor, run_sets
+
+BUILD_OUTPUTS = ("strikes.parquet", "waves.parquet", "quality.json", "manifest.json")
+
+
+class BatchError(AnalysisError):
+    """Some sets failed; the message lists them (the others are published)."""
+
+
+@dataclass(frozen=True)
+class PlannedSet:
+    spec: SetSpec
+    run: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    container: Path
+    planned: tuple[PlannedSet, ...]
+    outcomes: dict[str, SetOutcome] = field(default_factory=dict)
+    interrupted: bool = False
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> list[SetOutcome]:
+        return [o for o in self.outcomes.values() if not o.ok]
+
+    def summary(self) -> str:
+        ran = sum(p.run for p in self.planned)
+        skipped = len(self.planned) - ran
+        done = len(self.outcomes)
+        text = (f"{len(self.planned)} sets: {done - len(self.failed)} made, {skipped} up to "
+                f"date, {len(self.failed)} failed")
+        if self.interrupted:
+            text += f", {ran - done} not finished (interrupted; run again to resume)"
+        text += f" in {self.seconds:.1f} s; index: {self.container / 'index.html'}"
+        for outcome in self.failed:
+            text += f"\n  {outcome.name}: {outcome.errors[0]}"
+        return text
+
+
+# --- inputs --------------------------------------------------------------------------------
+
+def _read_json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return {}
+
+
+def resolve_release(paths: ProjectPaths, release: str | None) -> str:
+    """The release a set reads: as given, else the newest fetched, else the newest built."""
+    if release:
+        return str(release)
+    fetched = latest_local_release(paths.raw)
+    if fetched:
+        return fetched
+    built = sorted(p.parent.name for p in paths.processed.glob("*/manifest.json"))
+    if not built:
+        raise AnalysisError(f"no data release fetched under {paths.raw} or built under "
+                            f"{paths.processed}; run `make build` (fetch, then build) first")
+    return built[-1]
+
+
+def ensure_built(paths: ProjectPaths, release: str) -> dict:
+    """The release's build manifest, (re)building first when its raw files or the build
+    code changed since (raw files missing: the existing build is used as it is)."""
+    raw_dir, out = paths.raw_release(release), paths.processed_release(release)
+    manifest = _read_json(out / "manifest.json")
+    if all((raw_dir / f).is_file() for f in RAW_FILES):
+        inputs = {f: sha256_file(raw_dir / f) for f in RAW_FILES}
+        current = (manifest.get("inputs") == inputs
+                   and manifest.get("code") == code_fingerprint()
+                   and manifest.get("package_version") == __version__
+                   and all((out / f).is_file() for f in BUILD_OUTPUTS))
+        if not current:
+            from .build import build
+
+            build(raw_dir, out)
+            manifest = _read_json(out / "manifest.json")
+    elif not manifest:
+        raise AnalysisError(f"release {release} is neither fetched (under {paths.raw}) nor "
+                            f"built (under {paths.processed}); run `python -m analysis fetch "
+                            f"--release {release}` first")
+    return manifest
+
+
+def _release_provenance(paths: ProjectPaths, release: str) -> dict:
+    return _read_json(paths.processed_release(release) / "quality.json").get("inputs", {})
+
+
+def set_key(notebooks: list[Path], parameters: dict, manifest: dict, shared: dict) -> str:
+    """Fingerprint of everything a set's report depends on."""
+    return fingerprint_value({
+        "notebooks": fingerprint_files(notebooks),
+        "parameters": parameters,
+        "data": {"inputs": manifest.get("inputs"), "code": manifest.get("code")},
+        **shared,
+    })
+
+
+def shared_inputs(paths: ProjectPaths) -> dict:
+    """Inputs every set reads besides its release: curated tables, forecast snapshots, code."""
+    curated = [p for p in paths.raw.glob("*") if p.is_file() and p.suffix in {".csv", ".json"}]
+    snapshots = [p for p in paths.forecasts.rglob("*") if p.is_file()] \
+        if paths.forecasts.is_dir() else []
+    return {
+        "curated": fingerprint_files(curated) if curated else None,
+        "forecasts": fingerprint_files(snapshots, paths.forecasts) if snapshots else None,
+        "package": [__version__, package_fingerprint()],
+    }
+
+
+# --- planning ------------------------------------------------------------------------------
+
+def plan(paths: ProjectPaths, container: Path, sets: list[ParameterSet],
+         notebooks: list[Path], force: bool = False, commit: str | None = None
+         ) -> list[PlannedSet]:
+    """Resolve each set's release (building it when needed) and decide whether it runs."""
+    shared = shared_inputs(paths)
+    manifests: dict[str, dict] = {}
+    planned = []
+    for ps in sets:
+        release = resolve_release(paths, ps.parameters.get("release"))
+        if release not in manifests:
+            manifests[release] = ensure_built(paths, release)
+        parameters = {**ps.parameters, "release": release}
+        key = set_key(notebooks, parameters, manifests[release], shared)
+        spec = SetSpec(container=container, name=ps.name, parameters=parameters,
+                       notebooks=tuple(notebooks), key=key, cwd=paths.notebooks,
+                       processed=paths.processed,
+                       inputs=_release_provenance(paths, release),
+                       git_commit=commit or "unknown")
+        state = read_state(container, ps.name)
+        published = current_run(container, ps.name) is not None
+        if force:
+            planned.append(PlannedSet(spec, True, "forced"))
+        elif state.get("key") == key and state.get("status") == "ok" and published:
+            planned.append(PlannedSet(spec, False, "up to date"))
+        elif state.get("status") == "failed":
+            planned.append(PlannedSet(spec, True, "failed last time"))
+        else:
+            planned.append(PlannedSet(spec, True, "inputs changed" if state else "new"))
+    return planned
+
+
+def _with_commit(planned: list[PlannedSet], root: Path) -> list[PlannedSet]:
+    """Add the git commit to the sets that run (asked only then: it costs a subprocess)."""
+    if not any(p.run for p in planned):
+        return planned
+    from dataclasses import replace
+
+    from .report import git_commit
+
+    commit = git_commit(root)
+    return [PlannedSet(replace(p.spec, git_commit=commit), p.run, p.reason) for p in planned]
+
+
+def execute(planned: list[PlannedSet], jobs: int, dask: str | None,
+            on_outcome: Callable[[SetOutcome], None] = lambda o: None,
+            progress: bool = True) -> tuple[dict[str, SetOutcome], bool]:
+    """Run the planned sets that need it; return their outcomes and whether interrupted."""
+    todo = [p.spec for p in planned if p.run]
+    outcomes: dict[str, SetOutcome] = {}
+    if not todo:
+        return outcomes, False
+    from tqdm import tqdm
+
+    bar = tqdm(total=len(todo), unit="set", desc="report sets", disable=not progress,
+               dynamic_ncols=True)
+    running: set[str] = set()
+
+    def show() -> None:
+        failed = sum(not o.ok for o in outcomes.values())
+        bar.set_postfix_str(f"running {len(running)}, failed {failed}")
+
+    def on_event(kind: str, name: str) -> None:
+        running.add(name)
+        show()
+
+    executor = make_executor(jobs, dask)
+    try:
+        for outcome in run_sets(todo, executor, on_event):
+            outcomes[outcome.name] = outcome
+            running.discard(outcome.name)
+            state = "made" if outcome.ok else "FAILED"
+            bar.write(f"{state}: {outcome.name} ({outcome.seconds:.0f} s)"
+                      if progress else "", end="\n" if progress else "")
+            bar.update(1)
+            show()
+            on_outcome(outcome)
+    except Interrupted:
+        return outcomes, True
+    finally:
+        bar.close()
+    return outcomes, False
+
+
+# --- the command ---------------------------------------------------------------------------
+
+def run_batch(paths: ProjectPaths, grid_path: Path, jobs: int = 1, force: bool = False,
+              dask: str | None = None, progress: bool = True) -> BatchResult:
+    """Make every report of the grid in ``grid_path`` under ``reports/<grid name>/``."""
+    from .batch_index import write_batch_index
+
+    clock = time.perf_counter()
+    sources = report_notebooks(paths.notebooks)
+    declared = declared_by_notebook(paths.notebooks)
+    grid: Grid = load_grid(grid_path, declared)
+    notebooks = [p for p in sources if p.stem in grid.notebooks]
+    container = paths.reports / grid.name
+    with locked(container):
+        remove_partial_runs(container)
+        planned = _with_commit(plan(paths, container, list(grid.sets), notebooks, force),
+                               paths.root)
+        made: dict[str, SetOutcome] = {}
+
+        def on_outcome(outcome: SetOutcome) -> None:
+            made[outcome.name] = outcome
+            write_batch_index(container, grid, planned, made)
+
+        outcomes, interrupted = execute(planned, jobs, dask, on_outcome, progress)
+        result = BatchResult(container, tuple(planned), outcomes, interrupted,
+                             round(time.perf_counter() - clock, 1))
+        write_batch_index(container, grid, planned, outcomes)
+    return result
