@@ -57,7 +57,7 @@ def report(tmp_path_factory) -> Path:
     (root / "notebooks").symlink_to(PROJECT_ROOT / "notebooks", target_is_directory=True)
     (root / "data" / "processed").symlink_to(REAL_PROCESSED, target_is_directory=True)
     (root / "data" / "raw").symlink_to(PROJECT_ROOT / "data" / "raw", target_is_directory=True)
-    return run_report(ProjectPaths(root=root), release="2026-04-05")
+    return run_report(ProjectPaths(root=root), release="2026-04-05", jobs=2)  # as `make report`
 
 
 @pytest.mark.real_data
