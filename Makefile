@@ -57,7 +57,7 @@ bench: build
 	$(PY) benchmarks/bench_pipeline.py
 
 test-fast: $(STAMP)
-	$(PY) -m pytest tests -m "not real_data"
+	$(PY) -m pytest tests -m "not real_data and not kernel"
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check analysis tests benchmarks

@@ -16,15 +16,18 @@ from pathlib import Path
 
 from . import __version__
 from .errors import AnalysisError
-from .freeze import code_fingerprint, fingerprint_files, fingerprint_value, package_fingerprint
+from .freeze import (
+    build_is_current,
+    fingerprint_files,
+    fingerprint_value,
+    package_fingerprint,
+)
 from .grid import Grid, ParameterSet, load_grid
 from .notebooks import declared_by_notebook, report_notebooks
 from .paths import ProjectPaths
 from .registry import RAW_FILES, latest_local_release, sha256_file
 from .runs import current_run, locked, read_state, remove_partial_runs
 from .scheduler import Interrupted, SetOutcome, SetSpec, make_executor, run_sets
-
-BUILD_OUTPUTS = ("strikes.parquet", "waves.parquet", "quality.json", "manifest.json")
 
 
 class BatchError(AnalysisError):
@@ -94,11 +97,7 @@ def ensure_built(paths: ProjectPaths, release: str) -> dict:
     manifest = _read_json(out / "manifest.json")
     if all((raw_dir / f).is_file() for f in RAW_FILES):
         inputs = {f: sha256_file(raw_dir / f) for f in RAW_FILES}
-        current = (manifest.get("inputs") == inputs
-                   and manifest.get("code") == code_fingerprint()
-                   and manifest.get("package_version") == __version__
-                   and all((out / f).is_file() for f in BUILD_OUTPUTS))
-        if not current:
+        if not build_is_current(out, inputs):
             from .build import build
 
             build(raw_dir, out)

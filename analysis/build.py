@@ -14,19 +14,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import __version__
 from .atomic import atomic_path, write_json
 from .errors import DataValidationError, FetchError
-from .freeze import code_fingerprint
+from .freeze import BUILD_MANIFEST, BUILD_OUTPUTS, build_is_current, build_manifest
 from .paths import DATASET, PROJECT_ROOT
-from .rawschema import DAILY_FILE, REFERENCE_FILE, read_daily, read_reference
+from .rawschema import DAILY_FILE, REFERENCE_FILE, load_daily, numbers, read_reference
 from .registry import latest_local_release, sha256_file
 from .strikes import QualityLog, make_strikes, models_missing_from_reference
 from .taxonomy import WEAPON_CLASSES
 from .waves import MAX_WINDOW_HOURS, assign_waves, grouping_start, summarise_waves
 
-OUTPUT_FILES = ("strikes.parquet", "waves.parquet", "quality.json")
-MANIFEST = "manifest.json"
+OUTPUT_FILES = BUILD_OUTPUTS
+MANIFEST = BUILD_MANIFEST
 FLAG_SAMPLE = 20
 
 
@@ -39,22 +38,6 @@ class BuildResult:
     skipped: bool
 
 
-def _manifest(inputs: dict[str, str]) -> dict:
-    return {"inputs": inputs, "code": code_fingerprint(), "package_version": __version__}
-
-
-def is_up_to_date(out_dir: Path, inputs: dict[str, str]) -> bool:
-    path = out_dir / MANIFEST
-    if not path.is_file() or not all((out_dir / f).is_file() for f in OUTPUT_FILES):
-        return False
-    try:
-        old = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
-        return False
-    new = _manifest(inputs)
-    return all(old.get(k) == v for k, v in new.items())
-
-
 def quality_report(
     raw: pd.DataFrame,
     strikes: pd.DataFrame,
@@ -63,7 +46,7 @@ def quality_report(
     missing_from_reference: list[str],
 ) -> dict:
     """Summary of what the build read, produced and noticed (``quality.json``)."""
-    launched_raw = int(pd.to_numeric(raw["launched"], errors="coerce").fillna(0).sum())
+    launched_raw = int(numbers(raw["launched"], strip=False).fillna(0).sum())
     launched_out = int(strikes["launched"].fillna(0).sum())
     by_class = strikes.groupby("weapon_class")
     flags = {
@@ -133,14 +116,15 @@ def build(
         if not path.is_file():
             raise DataValidationError(f"{path}: file not found")
     inputs = {DAILY_FILE: sha256_file(daily_path), REFERENCE_FILE: sha256_file(reference_path)}
-    if not force and is_up_to_date(out_dir, inputs):
+    if not force and build_is_current(out_dir, inputs):
         quality = json.loads((out_dir / "quality.json").read_text(encoding="utf-8"))
         return BuildResult(out_dir, quality["rows_read"], quality["strike_rows"],
                            quality["waves"], skipped=True)
 
-    raw = read_daily(daily_path, today=today)
+    daily = load_daily(daily_path, today=today)
+    raw = daily.raw
     reference = read_reference(reference_path)
-    strikes, log = make_strikes(raw)
+    strikes, log = make_strikes(raw, daily.times)
     strikes["wave_id"] = assign_waves(strikes)
     long_window = strikes["time_known"] & (grouping_start(strikes) > strikes["window_start"])
     for raw_row in strikes.loc[long_window, "raw_row"].unique():
@@ -162,7 +146,8 @@ def build(
         waves.to_parquet(w_tmp, index=False)
     write_json(quality, out_dir / "quality.json")
     write_json(
-        {**_manifest(inputs), "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")},
+        {**build_manifest(inputs),
+         "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")},
         out_dir / MANIFEST,
     )
     return BuildResult(out_dir, len(raw), len(strikes), len(waves), skipped=False)

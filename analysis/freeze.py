@@ -12,7 +12,11 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from . import __version__
+
 PACKAGE = Path(__file__).resolve().parent
+BUILD_OUTPUTS = ("strikes.parquet", "waves.parquet", "quality.json")
+BUILD_MANIFEST = "manifest.json"
 
 
 def fingerprint_files(files: Iterable[Path], root: Path | None = None) -> str:
@@ -44,3 +48,20 @@ def fingerprint_value(value: Any) -> str:
     """Hash of a JSON-serialisable value (e.g. a parameter set), independent of key order."""
     text = json.dumps(value, sort_keys=True, default=str, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def build_manifest(inputs: dict[str, str]) -> dict:
+    """What a build records about its inputs: raw-file hashes, build code, package version."""
+    return {"inputs": inputs, "code": code_fingerprint(), "package_version": __version__}
+
+
+def build_is_current(out_dir: Path, inputs: dict[str, str]) -> bool:
+    """True when ``out_dir`` holds every build output, made from ``inputs`` by this code."""
+    path = out_dir / BUILD_MANIFEST
+    if not path.is_file() or not all((out_dir / f).is_file() for f in BUILD_OUTPUTS):
+        return False
+    try:
+        old = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return False
+    return all(old.get(k) == v for k, v in build_manifest(inputs).items())

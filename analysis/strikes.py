@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import re
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .rawschema import COUNT_COLUMNS
+from .rawschema import COUNT_COLUMNS, numbers
 from .taxonomy import classify, lookup, split_model
 from .timeparse import parse_timestamps, window_bounds
 
@@ -31,6 +34,29 @@ class QualityLog:
 
     def add(self, flag: str, raw_row: int, **detail) -> None:
         self.flags.setdefault(flag, []).append({"raw_row": int(raw_row), **detail})
+
+    def add_rows(self, flag: str, raw_rows: Sequence[int], **details: Sequence) -> None:
+        """Log ``flag`` for many rows at once (``details`` aligned with ``raw_rows``), in order:
+        the same entries as :meth:`add` called row by row, without the per-row overhead."""
+        rows = [int(r) for r in np.asarray(raw_rows).tolist()]
+        if not rows:
+            return
+        names = list(details)
+        columns = [_as_list(values) for values in details.values()]
+        if not names:
+            entries = [{"raw_row": r} for r in rows]
+        else:
+            entries = [
+                {"raw_row": r, **dict(zip(names, values, strict=True))}
+                for r, *values in zip(rows, *columns, strict=True)
+            ]
+        self.flags.setdefault(flag, []).extend(entries)
+
+
+def _as_list(values: Sequence) -> list:
+    """Python values of a sequence (``tolist`` where available: iterating pandas arrays one
+    element at a time is slow)."""
+    return values.tolist() if hasattr(values, "tolist") else list(values)
 
 
 def parse_details(text: object) -> dict[str, int] | None:
@@ -61,9 +87,28 @@ def row_ids(raw: pd.DataFrame) -> pd.Series:
         raw["time_start"].str.strip() + "|" + raw["time_end"].str.strip() + "|"
         + raw["model"].str.strip() + "|" + raw["source"].fillna("").str.strip()
     )
-    digest = key.map(lambda k: hashlib.sha1(k.encode("utf-8")).hexdigest()[:12])
-    seen = occurrence(key)
-    return digest.where(seen == 0, digest + "-" + seen.astype(str))
+    sha1 = hashlib.sha1
+    hashed = [sha1(k.encode("utf-8")).hexdigest()[:12] for k in key.tolist()]
+    # The dtype ``key.map`` would give: a nullable text key keeps its dtype, others infer.
+    keep = key.dtype if isinstance(key.dtype, pd.StringDtype) else None
+    digest = pd.Series(hashed, index=key.index, dtype=keep)
+    seen = _occurrence_where_repeated(key, digest)
+    repeated = (seen != 0).to_numpy()
+    ids = digest.copy()
+    if repeated.any():
+        suffixed = digest[repeated] + "-" + seen[repeated].astype(str)
+        ids[repeated] = suffixed.to_numpy()
+    return ids
+
+
+def _occurrence_where_repeated(key: pd.Series, digest: pd.Series) -> pd.Series:
+    """:func:`occurrence` of ``key``, computed only among rows whose digest repeats: a digest
+    seen once belongs to a key seen once (occurrence 0), and nearly every key is seen once."""
+    repeated = digest.duplicated(keep=False).to_numpy()
+    seen = pd.Series(0, index=key.index, dtype="int64")
+    if repeated.any():
+        seen[repeated] = occurrence(key[repeated]).to_numpy()
+    return seen
 
 
 def occurrence(key: pd.Series) -> pd.Series:
@@ -87,20 +132,24 @@ def allocate(total: float, weights: list[int]) -> list[float]:
     return base.tolist()
 
 
-def _components(row: pd.Series, log: QualityLog) -> list[dict]:
-    """The weapon components of one source row, with counts."""
-    model = row["model"].strip()
+def _components(
+    raw_row: Hashable,
+    model: str,
+    details: dict[str, int] | None,
+    counts: dict[str, float],
+    log: QualityLog,
+) -> list[dict]:
+    """The weapon components of one source row that names several weapons, with counts
+    (``details``: its parsed ``launched_details``)."""
     parts = split_model(model)
-    counts = {c: row[c] for c in COUNT_COLUMNS}
-    details = parse_details(row["launched_details"])
     if len(parts) > 1 and details is not None:
         matches = [p for p in parts if p in details]
         if len(matches) == len(parts) and sum(details[p] for p in parts) == counts["launched"]:
             weights = [details[p] for p in parts]
             allocated = {c: allocate(counts[c], weights) for c in COUNT_COLUMNS if c != "launched"}
             if counts["destroyed"] == counts["destroyed"]:
-                log.add("destroyed_allocated_by_share", row.name, model=model)
-            log.add("split_by_launched_details", row.name, model=model, details=details)
+                log.add("destroyed_allocated_by_share", raw_row, model=model)
+            log.add("split_by_launched_details", raw_row, model=model, details=details)
             return [
                 {
                     "model": part,
@@ -111,64 +160,138 @@ def _components(row: pd.Series, log: QualityLog) -> list[dict]:
                 }
                 for i, part in enumerate(parts)
             ]
-        log.add("launched_details_do_not_match", row.name, model=model, details=details)
+        log.add("launched_details_do_not_match", raw_row, model=model, details=details)
     if len(parts) > 1:
-        log.add("combined_without_split", row.name, model=model)
+        log.add("combined_without_split", raw_row, model=model)
     return [{"model": model, **counts, "split": False, "destroyed_allocated": False}]
 
 
-def make_strikes(raw: pd.DataFrame) -> tuple[pd.DataFrame, QualityLog]:
-    """Validated raw rows (text columns) -> tidy strikes table and the quality findings."""
+def text_dtype() -> Any:
+    """The dtype pandas infers for Python strings (what a frame built from records gets)."""
+    return pd.Series([""]).dtype
+
+
+def distinct(values: pd.Series) -> tuple[np.ndarray, list]:
+    """Codes per row (-1 where missing) and the distinct values, so that a Python function
+    runs once per distinct value instead of once per row (names repeat a lot)."""
+    codes, uniques = pd.factorize(values)
+    return codes, list(uniques)
+
+
+def spread_text(texts: list[str], codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """``texts[code]`` for each row, in pandas' default text dtype (missing where code -1)."""
+    return pd.array(texts, dtype=text_dtype()).take(codes, allow_fill=True)
+
+
+def _expand(raw: pd.DataFrame, model: pd.Series, counts: pd.DataFrame,
+            log: QualityLog) -> pd.DataFrame:
+    """One row per weapon component: a row naming one weapon stays one row; a combined row is
+    split by its ``launched_details`` when they add up (see :func:`_components`).
+
+    Rows naming one weapon (nearly all) are handled as whole columns; only combined rows go
+    through Python, one at a time.
+    """
+    codes, names = distinct(model)
+    is_combined = np.array([len(split_model(m)) > 1 for m in names] + [False])
+    positions = np.flatnonzero(is_combined[codes])
+    index = raw.index.to_numpy()
+    texts = raw["launched_details"].iloc[positions].tolist()
+    details = functools.cache(parse_details)  # identical strings parsed once
+    count_values = {c: counts[c].to_numpy() for c in COUNT_COLUMNS}
+    split_rows = {
+        pos: _components(index[pos], names[codes[pos]], details(text),
+                         {c: count_values[c][pos] for c in COUNT_COLUMNS}, log)
+        for pos, text in zip(positions, texts, strict=True)
+    }
+    sizes = np.ones(len(raw), dtype=np.int64)
+    for pos, parts in split_rows.items():
+        sizes[pos] = len(parts)
+    take = np.repeat(np.arange(len(raw)), sizes)
+    first = np.cumsum(sizes) - sizes
+    columns: dict[str, Any] = {
+        "raw_row": index[take].astype(np.int64),
+        "component": np.arange(len(take)) - first[take],
+        "n_components": sizes[take],
+        "model": spread_text(names, codes[take]),
+        **{c: count_values[c][take].astype("float64") for c in COUNT_COLUMNS},
+        "split": np.zeros(len(take), dtype=bool),
+        "destroyed_allocated": np.zeros(len(take), dtype=bool),
+    }
+    split_at = [(first[pos] + i, part) for pos, parts in split_rows.items() if len(parts) > 1
+                for i, part in enumerate(parts)]
+    if split_at:
+        rows = np.array([row for row, _ in split_at])
+        columns["model"][rows] = [part["model"] for _, part in split_at]
+        for name in ("split", "destroyed_allocated", *COUNT_COLUMNS):
+            columns[name][rows] = [part[name] for _, part in split_at]
+    return pd.DataFrame(columns)
+
+
+def _classify(out: pd.DataFrame, log: QualityLog) -> pd.DataFrame:
+    """Add ``weapon_class`` and ``origin`` per component (classified once per distinct name);
+    log every unmapped name, in row and component order."""
+    codes, names = distinct(out["model"])
+    found = [classify(name) for name in names]
+    out["weapon_class"] = spread_text([w.weapon_class for w, _ in found], codes)
+    out["origin"] = spread_text([w.origin for w, _ in found], codes)
+    has_unmapped = np.array([bool(u) for _, u in found] + [False])[codes]
+    raw_rows = out["raw_row"].to_numpy()
+    rows = [(raw_rows[p], name) for p in np.flatnonzero(has_unmapped)
+            for name in found[codes[p]][1]]
+    log.add_rows("unmapped_model", [r for r, _ in rows], model=[n for _, n in rows])
+    return out
+
+
+def _log_missing(raw: pd.DataFrame, counts: pd.DataFrame, start: pd.DataFrame,
+                 end: pd.DataFrame, log: QualityLog) -> None:
+    """Flag rows with a missing count or an unknown time of day."""
+    for column in ("launched", "destroyed"):
+        missing = counts[column].isna().to_numpy()
+        log.add_rows(f"{column}_missing", raw.index[missing], model=raw["model"][missing])
+    log.add_rows("start_time_unknown", raw.index[~start["time_known"].to_numpy(dtype=bool)])
+    log.add_rows("end_time_unknown", raw.index[~end["time_known"].to_numpy(dtype=bool)])
+
+
+def make_strikes(
+    raw: pd.DataFrame, times: dict[str, pd.DataFrame] | None = None
+) -> tuple[pd.DataFrame, QualityLog]:
+    """Validated raw rows (text columns) -> tidy strikes table and the quality findings.
+
+    ``times``: ``time_start`` / ``time_end`` already parsed by ``parse_timestamps`` (as
+    ``load_daily`` keeps them), so they are not parsed twice.
+    """
     log = QualityLog()
-    frame = raw.copy()
-    for column in COUNT_COLUMNS:
-        text = frame[column].astype("string").str.strip()
-        frame[column] = pd.to_numeric(text, errors="coerce").astype("float64")
-    start, end = parse_timestamps(frame["time_start"]), parse_timestamps(frame["time_end"])
+    times = times or {}
+    counts = pd.DataFrame({c: numbers(raw[c]) for c in COUNT_COLUMNS}, index=raw.index)
+    start, end = (times[c] if c in times else parse_timestamps(raw[c])
+                  for c in ("time_start", "time_end"))
     windows = window_bounds(start, end)
-    ids = row_ids(frame)
+    codes, names = distinct(raw["model"])
+    model = pd.Series(spread_text([n.strip() for n in names], codes), index=raw.index)
 
-    records = []
-    for raw_row, row in frame.iterrows():
-        parts = _components(row, log)
-        for i, part in enumerate(parts):
-            weapon, unmapped = classify(part["model"])
-            for name in unmapped:
-                log.add("unmapped_model", raw_row, model=name)
-            records.append({"raw_row": raw_row, "component": i, "n_components": len(parts),
-                            **part, "weapon_class": weapon.weapon_class,
-                            "origin": weapon.origin})
-        if pd.isna(row["launched"]):
-            log.add("launched_missing", raw_row, model=row["model"])
-        if pd.isna(row["destroyed"]):
-            log.add("destroyed_missing", raw_row, model=row["model"])
-        if not start.at[raw_row, "time_known"]:
-            log.add("start_time_unknown", raw_row)
-        if not end.at[raw_row, "time_known"]:
-            log.add("end_time_unknown", raw_row)
-
-    out = pd.DataFrame.from_records(records)
+    out = _classify(_expand(raw, model, counts, log), log)
+    _log_missing(raw, counts, start, end, log)
     context = pd.DataFrame(
         {
-            "row_id": ids,
-            "source_model": frame["model"].str.strip(),
-            "launch_place": frame["launch_place"],
-            "target": frame["target"],
-            "source": frame["source"],
+            "row_id": row_ids(raw),
+            "source_model": raw["model"].str.strip(),
+            "launch_place": raw["launch_place"],
+            "target": raw["target"],
+            "source": raw["source"],
         }
     ).join(windows)
     out = out.join(context, on="raw_row")
     for column in COUNT_COLUMNS:
         out[column] = out[column].round().astype("Int64")
-    out["end_date"] = pd.to_datetime(out["end_date"]).dt.date
     return out.loc[:, list(STRIKE_COLUMNS)].reset_index(drop=True), log
 
 
 def models_missing_from_reference(raw: pd.DataFrame, reference: pd.DataFrame) -> list[str]:
     """Model names in the data that the reference table lacks (informative only)."""
-    known = set(reference["model"].str.strip())
-    return sorted(set(raw["model"].str.strip()) - known)
+    known = set(reference["model"].str.strip().tolist())
+    return sorted(set(raw["model"].str.strip().unique().tolist()) - known)
 
 
 def unmapped_components(models: pd.Series) -> list[str]:
+    """Distinct component names that the taxonomy does not map."""
     return sorted({p for m in models.unique() for p in split_model(m) if lookup(p) is None})

@@ -8,9 +8,54 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 KYIV = "Europe/Kyiv"
 TIMESTAMP_PATTERN = r"^(?P<date>\d{4}-\d{2}-\d{2})(?:[ T](?P<hour>\d{1,2}):(?P<minute>\d{2}))?$"
+#: The common, well-formed case of ``TIMESTAMP_PATTERN`` (ASCII digits, trailing spaces only),
+#: matched in C++ by pyarrow; values it misses take the exact Python-regex path.
+_FAST_PATTERN = (
+    r"^(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})(?:[ T](?P<hour>[0-9]{1,2}):(?P<minute>[0-9]{2}))? *$"
+)
+
+
+def _matched_group(found: pa.Array, matched: pa.Array, name: str) -> pa.Array:
+    """One regex group: null where the value did not match or the group was empty."""
+    text = pc.struct_field(found, name)
+    keep = pc.and_(matched, pc.not_equal(text, ""))
+    return pc.if_else(keep, text, pa.scalar(None, text.type))
+
+
+def split_timestamps(values: pd.Series) -> pd.DataFrame:
+    """``date`` (text), ``hour`` and ``minute`` (float, NaN where absent) of each value, as
+    ``TIMESTAMP_PATTERN`` reads the stripped text.
+
+    Vectorised: well-formed values are matched and converted by pyarrow in one pass; only the
+    rest (rare: unusual blanks, malformed values) go through the Python regex, as before.
+    """
+    text = values.astype("string")
+    found = pc.extract_regex(pa.array(text), _FAST_PATTERN)
+    matched = pc.fill_null(found.is_valid(), False)
+    parts = pd.DataFrame(
+        {
+            "date": _matched_group(found, matched, "date").to_pandas(),
+            **{
+                name: pc.cast(_matched_group(found, matched, name), pa.float64())
+                .to_numpy(zero_copy_only=False)
+                for name in ("hour", "minute")
+            },
+        }
+    )
+    parts.index = values.index
+    slow = ~matched.to_numpy(zero_copy_only=False) & text.notna().to_numpy()
+    if slow.any():
+        extracted = text[slow].str.strip().str.extract(TIMESTAMP_PATTERN)
+        parts.loc[slow, "date"] = extracted["date"].to_numpy(dtype=object, na_value=np.nan)
+        for name in ("hour", "minute"):
+            number = pd.to_numeric(extracted[name], errors="coerce")
+            parts.loc[slow, name] = number.to_numpy(dtype="float64", na_value=np.nan)
+    return parts
 
 
 def parse_timestamps(values: pd.Series) -> pd.DataFrame:
@@ -20,13 +65,11 @@ def parse_timestamps(values: pd.Series) -> pd.DataFrame:
     Clock times that fall in the spring-forward gap move forward; times repeated in the autumn
     fall-back hour are read as summer time (the first occurrence).
     """
-    text = values.astype("string").str.strip()
-    parts = text.str.extract(TIMESTAMP_PATTERN)
+    parts = split_timestamps(values)
     day = pd.to_datetime(parts["date"], format="%Y-%m-%d", errors="coerce")
-    hour = pd.to_numeric(parts["hour"], errors="coerce")
-    minute = pd.to_numeric(parts["minute"], errors="coerce")
+    hour, minute = parts["hour"], parts["minute"]
     time_known = hour.notna().to_numpy()
-    clock_ok = ~time_known | ((hour <= 23) & (minute <= 59)).fillna(False).to_numpy()
+    clock_ok = ~time_known | ((hour <= 23) & (minute <= 59)).to_numpy()
     offset = pd.to_timedelta(hour.fillna(0), unit="h") + pd.to_timedelta(minute.fillna(0), unit="m")
     naive = (day + offset).where(clock_ok)
     index = pd.DatetimeIndex(naive)

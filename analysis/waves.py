@@ -56,36 +56,69 @@ def assign_waves(windows: pd.DataFrame, max_window_hours: float = MAX_WINDOW_HOU
     return pd.Series(renumber.loc[local].to_numpy(), index=frame.index).reindex(windows.index)
 
 
-def _sum_where(strikes: pd.DataFrame, mask: pd.Series, column: str) -> pd.Series:
-    values = strikes[column].where(mask, 0).fillna(0).astype("int64")
-    return values.groupby(strikes["wave_id"]).sum()
+def _latest(values: pd.Series, wave: pd.Series) -> pd.Series:
+    """Latest value per wave for an object column of dates (``groupby().max()`` without its
+    Python-level loop over groups): dates are ranked once, and the ranks maxed per wave."""
+    codes, uniques = pd.factorize(values, sort=True)
+    top = pd.Series(codes, index=values.index).where(codes >= 0).groupby(wave).max()
+    lookup = np.append(np.asarray(uniques, dtype=object), None)
+    picked = lookup[top.fillna(len(uniques)).to_numpy(dtype=np.int64)]
+    return pd.Series(picked, index=top.index, dtype=object)
+
+
+def _class_totals(strikes: pd.DataFrame) -> pd.DataFrame:
+    """Launched / destroyed sums per wave: headline groups and every weapon class.
+
+    Each count column is summed per (wave, class) cell in one ``bincount`` pass; the headline
+    groups are sums of their classes' cells. Counts are whole numbers far below 2**53, so the
+    float accumulation is exact; missing counts add nothing.
+    """
+    wave_ids, wave = np.unique(strikes["wave_id"].to_numpy(), return_inverse=True)
+    n_waves, n_classes = len(wave_ids), len(WEAPON_CLASSES)
+    names, distinct = pd.factorize(strikes["weapon_class"])
+    position = {name: i for i, name in enumerate(WEAPON_CLASSES)}
+    code = np.array([position.get(name, -1) for name in distinct] + [-1])[names]
+    known = code >= 0
+    cell = wave[known] * n_classes + code[known]
+
+    def per_class(column: str) -> np.ndarray:
+        values = strikes[column].to_numpy(dtype="float64", na_value=0.0)[known]
+        sums = np.bincount(cell, weights=values, minlength=n_waves * n_classes)
+        return np.rint(sums).astype(np.int64).reshape(n_waves, n_classes)
+
+    launched, destroyed = per_class("launched"), per_class("destroyed")
+    not_reach_goal = per_class("not_reach_goal")
+    drones = [i for i, c in enumerate(WEAPON_CLASSES) if c in DRONE_CLASSES]
+    missiles = [i for i, c in enumerate(WEAPON_CLASSES) if c in MISSILE_CLASSES]
+    missing = strikes["launched"].isna().to_numpy()
+    columns = {
+        "drones_launched": launched[:, drones].sum(axis=1),
+        "drones_destroyed": destroyed[:, drones].sum(axis=1),
+        "drones_not_reach_goal": not_reach_goal[:, drones].sum(axis=1),
+        "missiles_launched": launched[:, missiles].sum(axis=1),
+        "missiles_destroyed": destroyed[:, missiles].sum(axis=1),
+        "rows_launched_missing": np.bincount(wave[missing], minlength=n_waves).astype(np.int64),
+    }
+    for i, name in enumerate(WEAPON_CLASSES):
+        columns[f"launched_{name}"] = launched[:, i]
+        columns[f"destroyed_{name}"] = destroyed[:, i]
+    return pd.DataFrame(columns, index=pd.Index(wave_ids, name="wave_id"))
 
 
 def summarise_waves(strikes: pd.DataFrame) -> pd.DataFrame:
     """One row per wave with headline totals and launched/destroyed per weapon class."""
+    wave = strikes["wave_id"]
     g = strikes.groupby("wave_id")
     waves = pd.DataFrame(
         {
-            "start": grouping_start(strikes).groupby(strikes["wave_id"]).min(),
+            "start": grouping_start(strikes).groupby(wave).min(),
             "end": g["window_end"].max(),
-            "date": g["end_date"].max(),
+            "date": _latest(strikes["end_date"], wave),
             "time_known": g["time_known"].first(),
             "n_rows": g["row_id"].nunique(),
             "n_sources": g["source"].nunique(),
         }
     )
-    is_drone = strikes["weapon_class"].isin(DRONE_CLASSES)
-    is_missile = strikes["weapon_class"].isin(MISSILE_CLASSES)
-    waves["drones_launched"] = _sum_where(strikes, is_drone, "launched")
-    waves["drones_destroyed"] = _sum_where(strikes, is_drone, "destroyed")
-    waves["drones_not_reach_goal"] = _sum_where(strikes, is_drone, "not_reach_goal")
-    waves["missiles_launched"] = _sum_where(strikes, is_missile, "launched")
-    waves["missiles_destroyed"] = _sum_where(strikes, is_missile, "destroyed")
-    missing = strikes["launched"].isna()
-    waves["rows_launched_missing"] = missing.groupby(strikes["wave_id"]).sum().astype("int64")
-    for weapon_class in WEAPON_CLASSES:
-        mask = strikes["weapon_class"] == weapon_class
-        waves[f"launched_{weapon_class}"] = _sum_where(strikes, mask, "launched")
-        waves[f"destroyed_{weapon_class}"] = _sum_where(strikes, mask, "destroyed")
+    waves = waves.join(_class_totals(strikes))
     waves = waves.reset_index()
     return waves.loc[:, list(WAVE_COLUMNS) + [c for c in waves if c not in WAVE_COLUMNS]]

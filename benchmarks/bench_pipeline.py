@@ -215,7 +215,7 @@ def print_build(factors: tuple[int, ...], figures: dict) -> None:
     print(f"  {'factor':>6} {'raw rows':>10} {'seconds':>8} {'s/1k rows':>9} {'peak MB':>8}")
     for row in rows:
         print(f"  {row['factor']:>6} {row['raw_rows']:>10,} {row['seconds']:>8.2f} "
-              f"{row['seconds_per_1k_rows']:>9.4f} {row['peak_mb']:>8.0f}")
+              f"{row['seconds_per_1000_rows']:>9.4f} {row['peak_mb']:>8.0f}")
 
 
 def _newest_release() -> str:

@@ -23,6 +23,8 @@ from analysis.batch import run_batch
 from analysis.paths import PROJECT_ROOT, ProjectPaths
 from analysis.runs import COMPLETE, RUNS, current_run, read_state
 
+pytestmark = pytest.mark.kernel
+
 PARAMETERS = '''release = None
 start = None
 end = None

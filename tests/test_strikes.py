@@ -1,6 +1,6 @@
 import pandas as pd
 
-from analysis.strikes import allocate, make_strikes, parse_details, row_ids
+from analysis.strikes import QualityLog, allocate, make_strikes, parse_details, row_ids
 from tests.rows import raw_rows
 
 
@@ -83,3 +83,15 @@ def test_row_ids_are_stable_and_distinguish_rows_sharing_a_report_identity():
     ids = row_ids(raw)
     assert ids[0] != ids[1] and ids[0] == ids[1] + "-1"  # counted from the oldest (last) row
     assert row_ids(raw).tolist() == ids.tolist()
+
+
+def test_add_rows_logs_the_same_entries_as_add_row_by_row():
+    one, many = QualityLog(), QualityLog()
+    for row, model in [(3, "Kalibr"), (7, "Shahed-136/131")]:
+        one.add("launched_missing", row, model=model)
+        one.add("start_time_unknown", row)
+    many.add_rows("launched_missing", pd.Index([3, 7]), model=pd.Series(["Kalibr",
+                                                                         "Shahed-136/131"]))
+    many.add_rows("start_time_unknown", [3, 7])
+    many.add_rows("never_seen", [])
+    assert many.flags == one.flags

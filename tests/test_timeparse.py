@@ -1,7 +1,12 @@
 import pandas as pd
 import pytest
 
-from analysis.timeparse import parse_timestamps, window_bounds
+from analysis.timeparse import (
+    TIMESTAMP_PATTERN,
+    parse_timestamps,
+    split_timestamps,
+    window_bounds,
+)
 
 
 def _ts(text: str) -> pd.Timestamp:
@@ -55,3 +60,21 @@ def test_date_only_end_covers_the_whole_day_and_instant_lasts_one_minute():
     assert w.at[2, "window_end"] == _ts("2025-02-20 10:00")
     assert w["time_known"].tolist() == [False, True, False]
     assert [str(d) for d in w["end_date"]] == ["2025-07-09", "2025-04-04", "2025-02-20"]
+
+
+def test_fast_path_reads_every_value_as_the_python_regex_does():
+    # pyarrow matches the common shapes; the rest (odd blanks, non-ASCII digits, bad clock
+    # times) fall back to the Python regex on the stripped text: the parts must agree.
+    values = pd.Series(
+        ["2025-07-09", "2025-07-09 8:30  ", " 2025-07-09 08:30", "2025-07-09\t",
+         "2025-07-09T08:30", "２０２５-07-09", "2025-07-09 25:00", "2025-07-09  08:30", None, "",
+         "x"],
+        index=range(100, 111), dtype=object,
+    )
+    parts = split_timestamps(values)
+    expected = values.astype("string").str.strip().str.extract(TIMESTAMP_PATTERN)
+    assert parts["date"].fillna("-").tolist() == expected["date"].fillna("-").tolist()
+    for name in ("hour", "minute"):
+        number = pd.to_numeric(expected[name], errors="coerce").astype("float64")
+        assert parts[name].to_numpy(na_value=-1.0).tolist() == number.fillna(-1.0).tolist()
+    assert list(parts.index) == list(values.index)

@@ -277,3 +277,16 @@ def test_cli_build_on_a_corrupted_file_exits_non_zero_with_the_message_and_no_tr
     assert AT_BAD_ROW in proc.stderr
     assert "Traceback" not in proc.stderr + proc.stdout
     assert not out.exists()
+
+
+def test_a_row_missing_its_last_fields_is_read_as_before(write_raw, tmp_path):
+    # The fast CSV reader refuses ragged rows; the C reader then reads them as it always did
+    # (missing trailing fields are empty), so the build still succeeds.
+    lines = list(real_lines())
+    lines[BAD_LINE - 1] = lines[BAD_LINE - 1].rstrip("\r\n").rsplit(",", 1)[0] + "\n"
+    raw_dir = write_raw("ragged", "".join(lines).encode("utf-8"))
+    result = build(raw_dir, tmp_path / "out", today=TODAY)
+
+    assert result.rows_read == N_DATA_LINES
+    strikes = pd.read_parquet(tmp_path / "out" / "strikes.parquet")
+    assert strikes.loc[strikes["raw_row"] == BAD_ROW, "source"].isna().all()
