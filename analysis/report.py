@@ -11,18 +11,10 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import tempfile
 import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-
-import nbformat
-import papermill
-from jupyter_client.manager import AsyncKernelManager
-from nbconvert import HTMLExporter
-from nbconvert.preprocessors import TagRemovePreprocessor
-from papermill.exceptions import PapermillExecutionError
 
 from .atomic import write_with
 from .errors import AnalysisError
@@ -34,41 +26,6 @@ TEMPLATES = Path(__file__).parent / "templates"
 LATEST = "latest"
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
-
-
-class IPCKernelManager(AsyncKernelManager):
-    """Kernel manager that talks to the kernel over local IPC sockets instead of TCP, so the
-    kernel neither listens on the network nor warns about unencrypted TCP on every run."""
-
-    extra_env: dict[str, str] = {}
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("transport", "ipc")
-        # A unique socket path: jupyter_client's default is ``kernel-ipc`` in the working
-        # directory, which kernels started side by side in one folder would share.
-        kwargs.setdefault(
-            "ip", os.path.join(tempfile.gettempdir(), f"kernel-{uuid.uuid4().hex[:16]}")
-        )
-        super().__init__(**kwargs)
-
-    async def _async_interrupt_kernel(self) -> None:
-        # jupyter_client interrupts (SIGINT) every kernel it shuts down, and ipykernel then
-        # prints "KeyboardInterrupt caught in kernel"; a report's kernels are idle by then.
-        if not self.shutting_down:
-            await super()._async_interrupt_kernel()
-
-    async def _async_pre_start_kernel(self, **kw):
-        if self.extra_env:
-            kw["env"] = {**kw.get("env", os.environ), **self.extra_env}
-        return await super()._async_pre_start_kernel(**kw)
-
-
-class SingleThreadIPCKernelManager(IPCKernelManager):
-    """For kernels that run side by side: one BLAS/OpenMP thread each, so that two kernels
-    on two cores do not fight over four threads."""
-
-    extra_env = {name: "1" for name in (
-        "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")}
 
 
 class ReportError(AnalysisError):
@@ -97,6 +54,10 @@ def render_html(notebook: Path, title: str) -> str:
 
     The (output-less) parameter cells are dropped altogether.
     """
+    import nbformat
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
     exporter = HTMLExporter(
         extra_template_basedirs=[str(TEMPLATES)], template_name="report",
         exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
@@ -125,7 +86,7 @@ def point_latest(reports: Path, folder: Path) -> Path:
     return link
 
 
-def _failing_line(exc: PapermillExecutionError) -> str:
+def _failing_line(exc) -> str:
     """``line N: <code>`` of the cell line that raised, from the kernel's traceback."""
     for entry in exc.traceback or []:
         text = _ANSI.sub("", entry)
@@ -144,6 +105,11 @@ def notebook_paths(paths: ProjectPaths) -> list[Path]:
 
 def _execute(source: Path, executed: Path, parameters: dict, cwd: Path,
              single_threaded: bool = False) -> None:
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    from .kernels import IPCKernelManager, SingleThreadIPCKernelManager
+
     manager = SingleThreadIPCKernelManager if single_threaded else IPCKernelManager
     try:
         papermill.execute_notebook(

@@ -36,9 +36,10 @@ import nbformat
 
 from analysis.batch import run_batch
 from analysis.grid import load_grid
+from analysis.kernels import IPCKernelManager
 from analysis.notebooks import declared_by_notebook, report_notebooks
 from analysis.paths import PROJECT_ROOT, ProjectPaths
-from analysis.report import IPCKernelManager, run_report
+from analysis.report import run_report
 
 EXAMPLE_GRID = PROJECT_ROOT / "notebooks" / "grids" / "example.yaml"
 BIN = Path(sys.executable).parent

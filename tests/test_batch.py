@@ -113,7 +113,7 @@ def test_batch_publishes_every_set_and_an_index_with_status_key_figure_and_links
 
 
 def test_kernels_started_side_by_side_get_their_own_socket_paths():
-    from analysis.report import IPCKernelManager
+    from analysis.kernels import IPCKernelManager
 
     first, second = IPCKernelManager(kernel_name="python3"), IPCKernelManager(
         kernel_name="python3")
