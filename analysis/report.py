@@ -8,11 +8,9 @@ the headline findings and the provenance. ``reports/latest`` links to the newest
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import time
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,14 +74,9 @@ def point_latest(reports: Path, folder: Path) -> Path:
     link = reports / LATEST
     if link.exists() and not link.is_symlink():
         raise ReportError(f"{link} exists and is not a symlink; move it away")
-    tmp = reports / f".{LATEST}.{uuid.uuid4().hex}.tmp"
-    os.symlink(folder.name, tmp)
-    try:
-        os.replace(tmp, link)
-    finally:
-        if tmp.is_symlink():
-            tmp.unlink()
-    return link
+    from .runs import swap_symlink
+
+    return swap_symlink(link, folder.name)
 
 
 def _failing_line(exc) -> str:

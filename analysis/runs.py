@@ -94,8 +94,13 @@ def promote(container: Path, name: str, run: Path) -> Path:
     if link.exists() and not link.is_symlink():
         legacy = container / RUNS / f"{name}.legacy-{uuid.uuid4().hex[:6]}"
         os.replace(link, legacy)
-    tmp = container / f".{name}.{uuid.uuid4().hex}.tmp"
-    os.symlink(os.path.relpath(run, container), tmp)
+    return swap_symlink(link, os.path.relpath(run, container))
+
+
+def swap_symlink(link: Path, target: str) -> Path:
+    """Make ``link`` a symlink to ``target`` (relative text) in one rename; return it."""
+    tmp = link.parent / f".{link.name}.{uuid.uuid4().hex}.tmp"
+    os.symlink(target, tmp)
     try:
         os.replace(tmp, link)
     finally:
