@@ -125,7 +125,9 @@ def set_key(notebooks: list[Path], parameters: dict, manifest: dict, shared: dic
 
 def shared_inputs(paths: ProjectPaths) -> dict:
     """Inputs every set reads besides its release: curated tables, forecast snapshots, code."""
-    curated = [p for p in paths.raw.glob("*") if p.is_file() and p.suffix in {".csv", ".json"}]
+    # The curated tables the notebooks read (the partnership timeline); not sources.json,
+    # which changes with every new release, even for the sets pinned to an older one.
+    curated = [p for p in paths.raw.glob("*.csv") if p.is_file()]
     snapshots = [p for p in paths.forecasts.rglob("*") if p.is_file()] \
         if paths.forecasts.is_dir() else []
     return {
@@ -138,8 +140,7 @@ def shared_inputs(paths: ProjectPaths) -> dict:
 # --- planning ------------------------------------------------------------------------------
 
 def plan(paths: ProjectPaths, container: Path, sets: list[ParameterSet],
-         notebooks: list[Path], force: bool = False, commit: str | None = None
-         ) -> list[PlannedSet]:
+         notebooks: list[Path], force: bool = False) -> list[PlannedSet]:
     """Resolve each set's release (building it when needed) and decide whether it runs."""
     shared = shared_inputs(paths)
     manifests: dict[str, dict] = {}
@@ -153,8 +154,7 @@ def plan(paths: ProjectPaths, container: Path, sets: list[ParameterSet],
         spec = SetSpec(container=container, name=ps.name, parameters=parameters,
                        notebooks=tuple(notebooks), key=key, cwd=paths.notebooks,
                        processed=paths.processed,
-                       inputs=_release_provenance(paths, release),
-                       git_commit=commit or "unknown")
+                       inputs=_release_provenance(paths, release))
         state = read_state(container, ps.name)
         published = current_run(container, ps.name) is not None
         if force:
@@ -168,7 +168,7 @@ def plan(paths: ProjectPaths, container: Path, sets: list[ParameterSet],
     return planned
 
 
-def _with_commit(planned: list[PlannedSet], root: Path) -> list[PlannedSet]:
+def with_git_commit(planned: list[PlannedSet], root: Path) -> list[PlannedSet]:
     """Add the git commit to the sets that run (asked only then: it costs a subprocess)."""
     if not any(p.run for p in planned):
         return planned
@@ -207,9 +207,9 @@ def execute(planned: list[PlannedSet], jobs: int, dask: str | None,
         for outcome in run_sets(todo, executor, on_event):
             outcomes[outcome.name] = outcome
             running.discard(outcome.name)
-            state = "made" if outcome.ok else "FAILED"
-            bar.write(f"{state}: {outcome.name} ({outcome.seconds:.0f} s)"
-                      if progress else "", end="\n" if progress else "")
+            if progress:
+                state = "made" if outcome.ok else "FAILED"
+                bar.write(f"{state}: {outcome.name} ({outcome.seconds:.0f} s)")
             bar.update(1)
             show()
             on_outcome(outcome)
@@ -235,7 +235,7 @@ def run_batch(paths: ProjectPaths, grid_path: Path, jobs: int = 1, force: bool =
     container = paths.reports / grid.name
     with locked(container):
         remove_partial_runs(container)
-        planned = _with_commit(plan(paths, container, list(grid.sets), notebooks, force),
+        planned = with_git_commit(plan(paths, container, list(grid.sets), notebooks, force),
                                paths.root)
         made: dict[str, SetOutcome] = {}
 

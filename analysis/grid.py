@@ -180,14 +180,17 @@ def _notebooks(data: dict, where: _Where, declared: dict[str, set[str]]) -> list
 def _check_keys(mapping: dict, allowed: set[str], where: _Where, what: str,
                 extra: Iterable[str] = ()) -> None:
     for key in mapping:
-        if key in (_LINE, _LINES) or key in extra:
-            continue
-        if key in RESERVED:
-            raise GridError(f"{where.at(mapping, key)}: {what}: {key!r} is set by the batch "
-                            "itself and cannot be given in a grid")
-        if key not in allowed:
-            raise GridError(f"{where.at(mapping, key)}: {what}: unknown parameter {key!r}; the "
-                            f"notebooks take {', '.join(sorted(allowed))}")
+        if key not in (_LINE, _LINES) and key not in extra:
+            _check_key(mapping, key, allowed, where, what)
+
+
+def _check_key(mapping: dict, key: str, allowed: set[str], where: _Where, what: str) -> None:
+    if key in RESERVED:
+        raise GridError(f"{where.at(mapping, key)}: {what}: {key!r} is set by the batch "
+                        "itself and cannot be given in a grid")
+    if key not in allowed:
+        raise GridError(f"{where.at(mapping, key)}: {what}: unknown parameter {key!r}; the "
+                        f"notebooks take {', '.join(sorted(allowed))}")
 
 
 def _set_name(value: Any, where: str) -> str:
@@ -235,9 +238,7 @@ def _product_sets(data: dict, where: _Where, allowed: set[str]) -> list[Paramete
                 label = value.get(LABEL) or "-".join(str(v) for v in params.values()) or axis
                 items.append((str(label), params))
             else:
-                if axis not in allowed:
-                    _check_keys({axis: value, _LINES: product[_LINES]}, allowed, where,
-                                "product")
+                _check_key(product, axis, allowed, where, "product")
                 items.append((str(_plain(value)), {axis: _plain(value)}))
         axes.append(items)
     sets = []

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from .models.result import ModelResult
-from .series import FREQUENCIES, HEADLINE_GROUPS, as_timestamps, calendar
+from .series import FREQUENCIES, HEADLINE_GROUPS, as_timestamps, calendar, period_bounds
 from .taxonomy import (
     BALLISTIC_MISSILE,
     IRAN,
@@ -121,14 +121,9 @@ def _period_sums(
     if freq not in FREQUENCIES:
         raise ValueError(f"freq {freq!r} is not one of {', '.join(FREQUENCIES)}")
     days = as_timestamps(strikes["end_date"])
-    first = pd.Timestamp(start) if start is not None else days.min()
-    last = pd.Timestamp(end) if end is not None else days.max()
-    if pd.isna(first) or pd.isna(last):
-        raise ValueError("no dates to build a series from; give start and end")
-    if last < first:
-        raise ValueError(f"end {last.date()} is before start {first.date()}")
+    first, last = period_bounds(days, start, end)
     cal = calendar(first, last, freq)
-    inside = ((days >= first.normalize()) & (days <= last.normalize())).to_numpy()
+    inside = ((days >= first) & (days <= last)).to_numpy()
     period = days.dt.to_period(FREQUENCIES[freq]).dt.start_time.to_numpy()[inside]
     launched = _launched(strikes).to_numpy()[inside]
     out = cal.set_index("period")

@@ -20,7 +20,8 @@ class ParameterError(ValueError):
     """A notebook parameter has a value the notebook cannot use."""
 
 
-def _as_list(value, name: str) -> list[str]:
+def as_name_list(value, name: str) -> list[str]:
+    """A list of names from a list or a comma-separated string (None: empty)."""
     if value is None:
         return []
     if isinstance(value, str):
@@ -32,7 +33,7 @@ def _as_list(value, name: str) -> list[str]:
 
 def check_groups(groups, name: str = "classes") -> list[str]:
     """Weapon classes, origins or headline groups (``drones``/``missiles``)."""
-    chosen = _as_list(groups, name)
+    chosen = as_name_list(groups, name)
     if not chosen:
         raise ParameterError(f"{name} is empty; give at least one of {', '.join(GROUP_NAMES)}")
     unknown = [g for g in chosen if g not in GROUP_NAMES]
@@ -59,7 +60,7 @@ def check_event_ids(ids, events: pd.DataFrame, name: str = "events") -> list[str
     """Event ids from the partnership timeline; ``None`` or ``"all"`` means every event."""
     if ids is None or ids == "all":
         return events["event_id"].tolist()
-    chosen = _as_list(ids, name)
+    chosen = as_name_list(ids, name)
     if not chosen:
         raise ParameterError(f"{name} is empty; give event ids, or \"all\"")
     unknown = [i for i in chosen if i not in set(events["event_id"])]

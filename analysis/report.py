@@ -204,7 +204,7 @@ def run_report(
     executed copy with the error stays in that run folder and a ``ReportError`` names the
     notebook and the cell. ``jobs`` notebooks run side by side.
     """
-    from .batch import _with_commit, execute, plan, resolve_release
+    from .batch import execute, plan, resolve_release, with_git_commit
     from .grid import ParameterSet
     from .runs import locked, remove_partial_runs
 
@@ -221,7 +221,7 @@ def run_report(
                                      **(parameters or {})})
     with locked(paths.reports):
         remove_partial_runs(paths.reports)
-        planned = _with_commit(plan(paths, paths.reports, [wanted], sources, force), paths.root)
+        planned = with_git_commit(plan(paths, paths.reports, [wanted], sources, force), paths.root)
         if planned[0].run:
             outcomes, interrupted = execute(planned, jobs, None, progress=False)
             if interrupted:

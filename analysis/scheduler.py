@@ -162,7 +162,7 @@ class _Progress:
     run: Path
     started: float
     started_utc: str
-    waiting: int
+    given: dict[str, dict[str, Any]] = field(default_factory=dict)
     outcomes: dict[str, Any] = field(default_factory=dict)
 
 
@@ -181,48 +181,44 @@ def run_sets(specs: list[SetSpec], executor, on_event: Callable[[str, Any], None
     from .report import NotebookTask, run_notebook
 
     single_threaded = not isinstance(executor, InlineExecutor)
-    queue: deque[tuple[str, NotebookTask]] = deque()
+    queue: deque[tuple[SetSpec, Path]] = deque(
+        (spec, source) for spec in specs for source in spec.notebooks)
     state: dict[str, _Progress] = {}
-    for spec in specs:
-        for source in spec.notebooks:
-            queue.append((spec.name, source))
-    specs_by_name = {s.name: s for s in specs}
     pending: dict[Any, str] = {}
     previous = signal.signal(signal.SIGTERM, _sigterm_to_interrupt) \
         if _in_main_thread() else None
+    cancel = True
     try:
         while queue or pending:
             while queue and len(pending) < executor.slots:
-                name, source = queue.popleft()
-                spec = specs_by_name[name]
-                if name not in state:
-                    state[name] = _Progress(
-                        spec, new_run(spec.container, name), time.perf_counter(),
-                        dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                        len(spec.notebooks))
-                    on_event("start", name)
+                spec, source = queue.popleft()
+                if spec.name not in state:
+                    state[spec.name] = _Progress(
+                        spec, new_run(spec.container, spec.name), time.perf_counter(),
+                        dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+                    on_event("start", spec.name)
+                progress = state[spec.name]
+                progress.given[source.stem] = _given(spec, progress.run, source)
                 task = NotebookTask(
-                    source=source, run=state[name].run, cwd=spec.cwd,
-                    parameters=_given(spec, state[name].run, source),
+                    source=source, run=progress.run, cwd=spec.cwd,
+                    parameters=progress.given[source.stem],
                     title=f"{source.stem.replace('_', ' ')}, release "
                           f"{spec.parameters.get('release')}",
                     single_threaded=single_threaded,
                 )
-                pending[executor.submit(run_notebook, task)] = name
+                pending[executor.submit(run_notebook, task)] = spec.name
             handle, outcome = executor.wait_one(list(pending))
-            name = pending.pop(handle)
-            progress = state[name]
+            progress = state[pending.pop(handle)]
             progress.outcomes[outcome.stem] = outcome
-            progress.waiting -= 1
-            if progress.waiting == 0:
+            if len(progress.outcomes) == len(progress.spec.notebooks):
                 yield _finish(progress)
+        cancel = False
     except KeyboardInterrupt:
-        executor.close(cancel=True)
         raise Interrupted() from None
     finally:
+        executor.close(cancel=cancel)
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
-    executor.close()
 
 
 def _in_main_thread() -> bool:
@@ -260,14 +256,13 @@ def _finish(progress: _Progress) -> SetOutcome:
                      "failed_pages": list(failed_pages)})
         prune(spec.container, spec.name, keep=run)
         return SetOutcome(spec.name, False, run, seconds, errors, failed_pages)
-    sections = [(o.stem, o.html, _given(spec, run, src))
-                for o, src in zip(outcomes, spec.notebooks, strict=True)]
+    sections = [(o.stem, o.html, progress.given[o.stem]) for o in outcomes]
     provenance = {
         "release": spec.parameters.get("release"),
         "inputs": spec.inputs,
         "package_version": __version__,
         "git_commit": spec.git_commit,
-        "parameters": {k: v for k, v in spec.parameters.items()},
+        "parameters": dict(spec.parameters),
         "started_utc": progress.started_utc,
         "run_seconds": seconds,
     }

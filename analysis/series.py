@@ -26,7 +26,8 @@ def as_timestamps(values: pd.Series) -> pd.Series:
     return pd.to_datetime(pd.Series(values).astype("string"), format="%Y-%m-%d")
 
 
-def _bounds(days: pd.Series, start, end) -> tuple[pd.Timestamp, pd.Timestamp]:
+def period_bounds(days: pd.Series, start, end) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last day of a series: ``start``/``end`` when given, else the data's span."""
     first = pd.Timestamp(start) if start is not None else days.min()
     last = pd.Timestamp(end) if end is not None else days.max()
     if pd.isna(first) or pd.isna(last):
@@ -81,7 +82,7 @@ def series(
     if unknown:
         raise ValueError(f"unknown {by} value(s) {unknown}; known: {', '.join(known)}")
     days = as_timestamps(frame["end_date"])
-    first, last = _bounds(days, start, end)
+    first, last = period_bounds(days, start, end)
     cal = calendar(first, last, freq)
     inside = (days >= first) & (days <= last) & frame[by].isin(chosen)
     frame, days = frame[inside], days[inside]
@@ -124,7 +125,7 @@ def wave_series(
     """Wide table of wave headline totals per period (``period, drones_launched, ...,
     waves, days, complete``), dated by each wave's Kyiv end date; zeros on quiet periods."""
     days = as_timestamps(waves["date"])
-    first, last = _bounds(days, start, end)
+    first, last = period_bounds(days, start, end)
     cal = calendar(first, last, freq)
     inside = (days >= first) & (days <= last)
     period = days[inside].dt.to_period(FREQUENCIES[freq]).dt.start_time

@@ -128,8 +128,8 @@ def bench_grid(root: Path, sets: int) -> Path:
 
 def papermill_loop(paths: ProjectPaths, grid_path: Path, out: Path) -> float:
     """Every set's notebooks through the papermill command line, one after another."""
-    grid = load_grid(grid_path, declared_by_notebook(paths.notebooks))
     declared = declared_by_notebook(paths.notebooks)
+    grid = load_grid(grid_path, declared)
     started = time.perf_counter()
     for ps in grid.sets:
         folder = out / ps.name

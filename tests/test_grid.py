@@ -96,6 +96,7 @@ def test_broken_yaml_names_the_line(tmp_path):
     ("{}", "names no parameter sets"),
     ("sets: {a: 1}", "`sets` must be a list"),
     ("product: {release: []}", "must be a non-empty list"),
+    ("product: {strat: [2025-01-01]}", "product: unknown parameter 'strat'"),
     ("notebooks: [09_missing]\nsets: [{name: a}]", "no report notebook named '09_missing'"),
     ("sets: [{name: ../up}]", "not usable as a folder"),
     ("name: latest\nsets: [{name: a}]", "not usable as a folder"),

@@ -32,7 +32,7 @@ from ..models.forecast import (
 )
 from ..models.result import ModelResult
 from ..overview import Period
-from ..params import ParameterError
+from ..params import ParameterError, as_name_list
 from ..publish import Publisher
 from ..series import HEADLINE_GROUPS, calendar
 
@@ -75,12 +75,7 @@ def label(model: str) -> str:
 def check_forecast_groups(groups, name: str = "groups") -> list[str]:
     """Headline groups to forecast: each ``drones`` or ``missiles`` (a list or a
     comma-separated string), in the order given, without repeats."""
-    if isinstance(groups, str):
-        chosen = [g.strip() for g in groups.split(",") if g.strip()]
-    elif isinstance(groups, Sequence):
-        chosen = [str(g) for g in groups]
-    else:
-        raise ParameterError(f"{name} {groups!r} must be a list such as ['drones', 'missiles']")
+    chosen = as_name_list(groups, name)
     if not chosen:
         raise ParameterError(f"{name} is empty; give drones, missiles or both")
     unknown = [g for g in chosen if g not in HEADLINE_GROUPS]
