@@ -309,3 +309,16 @@ def test_batch_index_opens_in_headless_chromium_with_every_link_resolving(projec
     paths = [Path(unquote(urlparse(u).path)) for u in links]
     assert len(paths) == 2 and all(p.is_file() for p in paths), links
     assert any(".runs" in p.parts for p in paths)  # the failed set's executed notebook
+
+
+def test_the_curated_timeline_is_an_input_and_the_source_registry_is_not(project):
+    grid = _grid(project, "sets:\n  - {name: one, x: 1}\n")
+    project.raw.mkdir(parents=True)
+    (project.raw / "partnership_events.csv").write_text("event_id,date\na,2024-01-01\n")
+    run_batch(project, grid, progress=False)
+
+    (project.raw / "sources.json").write_text('{"releases": {}}')  # a release was recorded
+    assert not run_batch(project, grid, progress=False).planned[0].run
+
+    (project.raw / "partnership_events.csv").write_text("event_id,date\na,2024-01-02\n")
+    assert run_batch(project, grid, progress=False).planned[0].reason == "inputs changed"
