@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 
@@ -30,6 +31,7 @@ def _fetch(args: argparse.Namespace, paths: ProjectPaths) -> None:
 
 def _build(args: argparse.Namespace, paths: ProjectPaths) -> None:
     from .build import build, locate_raw
+    from .names import check_release
     from .registry import local_releases
 
     raw_root = Path(args.raw) if args.raw else paths.raw
@@ -41,13 +43,19 @@ def _build(args: argparse.Namespace, paths: ProjectPaths) -> None:
         releases = [args.release]
     for release in releases:
         raw_dir = locate_raw(raw_root, release)
-        out = Path(args.out) if args.out else paths.processed_release(release or raw_dir.name)
+        if args.out:
+            out = Path(args.out)
+        else:  # the output folder is named by the release, never by an arbitrary folder name
+            name = release or check_release(raw_dir.name, f"--raw {raw_dir}: the folder name")
+            out = paths.processed_release(name)
         result = build(raw_dir, out, force=args.force)
         state = "up to date, skipped" if result.skipped else "built"
         print(
             f"{state}: {result.rows_read} raw rows -> {result.strikes_rows} strike rows, "
             f"{result.waves} waves in {result.out_dir}"
         )
+        for warning in result.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
 
 
 def _report(args: argparse.Namespace, paths: ProjectPaths) -> None:
@@ -83,8 +91,11 @@ def _forecast(args: argparse.Namespace, paths: ProjectPaths) -> None:
         summarise_scores,
         weekly_table,
     )
+    from .names import check_release
     from .overview import available_releases, load_processed
 
+    if args.release:
+        check_release(args.release, "--release")
     folder = snapshot_folder(paths)
     releases = available_releases(paths.processed)
     chosen = releases if args.all else [args.release or (releases[-1] if releases else None)]
@@ -123,6 +134,19 @@ def _positive(text: str) -> int:
     return value
 
 
+def _horizon(text: str) -> int:
+    """``forecast --h``: checked as the forecast notebook checks its ``horizon``."""
+    from .params import ParameterError, check_values
+
+    try:
+        value = int(text)
+        check_values({"horizon": value}, "--h")
+    except (ValueError, ParameterError) as exc:
+        raise argparse.ArgumentTypeError(str(exc) if isinstance(exc, ParameterError)
+                                         else f"{text!r} is not a whole number") from None
+    return value
+
+
 def default_jobs() -> int:
     """Notebooks side by side by default: one per core, at most four."""
     import os
@@ -133,7 +157,10 @@ def default_jobs() -> int:
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m analysis", description=__doc__)
     p.add_argument("--root", type=Path, default=None,
-                   help="project folder to work in (default: this checkout)")
+                   help="project folder to work in (default: this checkout); every input is "
+                        "read from it and every output written inside it")
+    p.add_argument("--debug", action="store_true",
+                   help="show the full traceback of an error instead of one line")
     sub = p.add_subparsers(dest="command", required=True)
 
     f = sub.add_parser("fetch", help="fetch and verify the raw files of a release")
@@ -146,7 +173,8 @@ def parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("build", help="validate raw files and write the processed tables")
     b.add_argument("--raw", help="folder with the raw CSVs, or a raw root (default data/raw)")
-    b.add_argument("--out", help="output folder (default data/processed/<release>)")
+    b.add_argument("--out", help="output folder (default data/processed/<release>): a new or "
+                                 "empty folder, or one that holds an earlier build")
     b.add_argument("--release", help="release under the raw root (default: newest fetched)")
     b.add_argument("--all", action="store_true", help="build every fetched release")
     b.add_argument("--force", action="store_true", help="rebuild even if inputs are unchanged")
@@ -178,7 +206,7 @@ def parser() -> argparse.ArgumentParser:
     c = sub.add_parser("forecast", help="save forecast snapshots and score earlier ones")
     c.add_argument("--release", help="built release (default: newest built)")
     c.add_argument("--all", action="store_true", help="every built release, oldest first")
-    c.add_argument("--h", type=int, default=8, help="weeks ahead (default 8)")
+    c.add_argument("--h", type=_horizon, default=8, help="weeks ahead, 1 to 26 (default 8)")
     c.add_argument("--force", action="store_true", help="replace existing snapshots")
     c.set_defaults(func=_forecast)
 
@@ -187,17 +215,58 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+MAX_ERROR_CHARS = 600
+
+
+def capped(text: str, limit: int = MAX_ERROR_CHARS) -> str:
+    """An error message of at most ``limit`` characters, saying how much was left out."""
+    if len(text) <= limit:
+        return text
+    lines = text[:limit].splitlines()
+    kept = "\n".join(lines[:-1]) if len(lines) > 1 else lines[0]
+    return f"{kept} ... ({len(text) - len(kept):,} more characters left out)"
+
+
+def project_paths(root: Path | None) -> ProjectPaths:
+    """The project's paths; ``--root`` must be an existing folder."""
+    if root is None:
+        return ProjectPaths()
+    if not root.is_dir():
+        what = "does not exist" if not root.exists() else "is not a folder"
+        raise AnalysisError(f"--root {root} {what}; give the project's folder")
+    return ProjectPaths(root=root.resolve())
+
+
+def _describe(exc: BaseException) -> str:
+    """One line for an error the code did not foresee (the traceback needs ``--debug``)."""
+    if isinstance(exc, OSError) and exc.strerror:
+        where = f": {exc.filename}" if exc.filename else ""
+        return f"{exc.strerror}{where}"
+    return f"{type(exc).__name__}: {exc}"
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        args.func(args, ProjectPaths(root=args.root) if args.root else ProjectPaths())
+        args.func(args, project_paths(args.root))
     except AnalysisError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        if args.debug:
+            raise
+        print(f"error: {capped(str(exc))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("interrupted: finished reports are kept; run the same command again to resume",
-              file=sys.stderr)
+        # Exiting already: a second Ctrl-C (or a kernel's stray interrupt during tear-down)
+        # must not turn exit code 130 into death by signal.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        print("interrupted: finished reports are kept and nothing half-written replaced "
+              "anything; run the same command again to resume", file=sys.stderr)
         return 130
+    except Exception as exc:  # noqa: BLE001 - one line for the reader; --debug for the rest
+        if args.debug:
+            raise
+        print(f"error: {capped(_describe(exc))} (run with --debug for the traceback)",
+              file=sys.stderr)
+        return 1
     return 0
 
 

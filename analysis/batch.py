@@ -23,10 +23,19 @@ from .freeze import (
     package_fingerprint,
 )
 from .grid import Grid, ParameterSet, load_grid
+from .names import RELEASE, check_release
 from .notebooks import declared_by_notebook, report_notebooks
 from .paths import ProjectPaths
 from .registry import RAW_FILES, latest_local_release, sha256_file
-from .runs import current_run, locked, read_state, remove_partial_runs
+from .runs import (
+    check_output_name,
+    check_set_name,
+    current_run,
+    locked,
+    mark_batch,
+    read_state,
+    remove_partial_runs,
+)
 from .scheduler import Interrupted, SetOutcome, SetSpec, make_executor, run_sets
 
 
@@ -63,7 +72,10 @@ class BatchResult:
             text += f", {ran - done} not finished (interrupted; run again to resume)"
         text += f" in {self.seconds:.1f} s; index: {self.container / 'index.html'}"
         for outcome in self.failed:
-            text += f"\n  {outcome.name}: {outcome.errors[0]}"
+            error = outcome.errors[0]
+            if len(error) > 300:
+                error = f"{error[:300]} ... ({len(error) - 300:,} more characters)"
+            text += f"\n  {outcome.name}: {error}"
         return text
 
 
@@ -76,14 +88,19 @@ def _read_json(path: Path) -> dict:
         return {}
 
 
-def resolve_release(paths: ProjectPaths, release: str | None) -> str:
-    """The release a set reads: as given, else the newest fetched, else the newest built."""
+def resolve_release(paths: ProjectPaths, release: str | None, where: str = "release") -> str:
+    """The release a set reads: as given, else the newest fetched, else the newest built.
+
+    A given release must be a release name (an ISO date), never a path: it is joined to the
+    project's raw and processed folders, and the build writes there.
+    """
     if release:
-        return str(release)
+        return check_release(release, where)
     fetched = latest_local_release(paths.raw)
     if fetched:
         return fetched
-    built = sorted(p.parent.name for p in paths.processed.glob("*/manifest.json"))
+    built = sorted(p.parent.name for p in paths.processed.glob("*/manifest.json")
+                   if RELEASE.fullmatch(p.parent.name))
     if not built:
         raise AnalysisError(f"no data release fetched under {paths.raw} or built under "
                             f"{paths.processed}; run `make build` (fetch, then build) first")
@@ -139,6 +156,19 @@ def shared_inputs(paths: ProjectPaths) -> dict:
 
 # --- planning ------------------------------------------------------------------------------
 
+def check_sets(sets: list[ParameterSet], where: str, notebooks: list[Path]) -> None:
+    """Check every set's release and parameter values, by the same rules as the notebooks
+    that will run, before anything runs or moves."""
+    from .params import check_values
+
+    stems = [p.stem for p in notebooks]
+    for ps in sets:
+        spot = f"{where}: set {ps.name!r}" if where else f"report {ps.name!r}"
+        if ps.parameters.get("release"):
+            check_release(ps.parameters["release"], f"{spot}: parameter 'release'")
+        check_values(ps.parameters, spot, stems)
+
+
 def plan(paths: ProjectPaths, container: Path, sets: list[ParameterSet],
          notebooks: list[Path], force: bool = False) -> list[PlannedSet]:
     """Resolve each set's release (building it when needed) and decide whether it runs."""
@@ -153,7 +183,7 @@ def plan(paths: ProjectPaths, container: Path, sets: list[ParameterSet],
         key = set_key(notebooks, parameters, manifests[release], shared)
         spec = SetSpec(container=container, name=ps.name, parameters=parameters,
                        notebooks=tuple(notebooks), key=key, cwd=paths.notebooks,
-                       processed=paths.processed,
+                       processed=paths.processed, root=paths.root,
                        inputs=_release_provenance(paths, release))
         state = read_state(container, ps.name)
         published = current_run(container, ps.name) is not None
@@ -232,8 +262,12 @@ def run_batch(paths: ProjectPaths, grid_path: Path, jobs: int = 1, force: bool =
     declared = declared_by_notebook(paths.notebooks)
     grid: Grid = load_grid(grid_path, declared)
     notebooks = [p for p in sources if p.stem in grid.notebooks]
-    container = paths.reports / grid.name
+    container = check_output_name(paths.reports, grid.name, "batch")
+    for ps in grid.sets:
+        check_set_name(container, ps.name)
+    check_sets(list(grid.sets), str(grid.source), notebooks)
     with locked(container):
+        mark_batch(container, grid.name)
         remove_partial_runs(container)
         planned = with_git_commit(plan(paths, container, list(grid.sets), notebooks, force),
                                paths.root)

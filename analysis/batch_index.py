@@ -56,6 +56,16 @@ def _thumbnail(report: dict, notebook: str | None) -> str | None:
                  if captions.get(f, {}).get("kind") == "figure"), None)
 
 
+def _report_record(run: Path) -> dict:
+    """A published set's ``report.json``; empty when missing or damaged (the index then shows
+    the set without its key figure rather than failing the whole batch)."""
+    try:
+        record = json.loads((run / "report.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return record if isinstance(record, dict) else {}
+
+
 def set_rows(container: Path, grid: Grid, planned: list, made: dict) -> list[dict]:
     """One record per set, from its state file and its published ``report.json``."""
     rows = []
@@ -63,8 +73,7 @@ def set_rows(container: Path, grid: Grid, planned: list, made: dict) -> list[dic
         name = item.spec.name
         state = read_state(container, name)
         run = current_run(container, name)
-        report = json.loads((run / "report.json").read_text(encoding="utf-8")) \
-            if run and (run / "report.json").is_file() else {}
+        report = _report_record(run) if run else {}
         if name in made:
             status = "made" if made[name].ok else "failed"
         elif not item.run:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
+from .params import EVENT_ID_PATTERN
 from .paths import ProjectPaths
 from .rawschema import read_text_table, today_in_kyiv, validate
 from .taxonomy import WEAPON_CLASSES
@@ -29,7 +30,9 @@ EVENT_COLUMNS = (
     "description", "source_org", "source_title", "source_url", "verification", "note",
 )
 _REQUIRED_TEXT = ("description", "source_org", "source_title", "source_url")
-_SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+# Both matched in full (``fullmatch``): ``^...$`` would also accept a trailing newline.
+_SLUG = EVENT_ID_PATTERN
+_URL = r"https?://\S+"
 
 
 def _one_of(values: tuple[str, ...], what: str) -> pa.Check:
@@ -61,7 +64,7 @@ def events_schema(today: dt.date) -> pa.DataFrameSchema:
         {
             "event_id": pa.Column(str, [
                 pa.Check(_filled, error="missing event_id"),
-                pa.Check(lambda s: (s == "") | s.str.match(_SLUG),
+                pa.Check(lambda s: (s == "") | s.str.fullmatch(_SLUG),
                          error="event_id is not a lower-case slug (a-z, 0-9, -)"),
                 pa.Check(lambda s: ~s.duplicated(keep=False), error="duplicate event_id"),
             ]),
@@ -78,7 +81,7 @@ def events_schema(today: dt.date) -> pa.DataFrameSchema:
                 ),
             "source_url": pa.Column(str, [
                 pa.Check(_filled, error="missing source_url (every row needs a source)"),
-                pa.Check(lambda s: (s == "") | s.str.match(r"^https?://\S+$"),
+                pa.Check(lambda s: (s == "") | s.str.fullmatch(_URL),
                          error="source_url is not an http(s) address"),
             ]),
             **{c: v for c, v in text.items() if c != "source_url"},
@@ -89,9 +92,21 @@ def events_schema(today: dt.date) -> pa.DataFrameSchema:
     )
 
 
-def read_events(path: Path | None = None, today: dt.date | None = None) -> pd.DataFrame:
-    """The validated event timeline, sorted by date, with ``date`` as a timestamp."""
-    path = Path(path) if path is not None else ProjectPaths().raw / EVENTS_FILE
+def events_path(root: str | Path | None = None) -> Path:
+    """The timeline file of the project in ``root`` (None: this checkout)."""
+    paths = ProjectPaths.at(root)
+    return paths.raw / EVENTS_FILE
+
+
+def read_events(
+    path: Path | None = None, today: dt.date | None = None, root: str | Path | None = None
+) -> pd.DataFrame:
+    """The validated event timeline, sorted by date, with ``date`` as a timestamp.
+
+    ``path`` None reads the timeline of the project in ``root`` (None: this checkout), so that
+    a report made with ``--root`` reads that project's timeline.
+    """
+    path = Path(path) if path is not None else events_path(root)
     df = read_text_table(path, EVENT_COLUMNS)
     df = df.astype(object).where(df.notna(), "").astype(str)
     df = validate(df, events_schema(today or today_in_kyiv()), path)

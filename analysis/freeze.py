@@ -55,13 +55,25 @@ def build_manifest(inputs: dict[str, str]) -> dict:
     return {"inputs": inputs, "code": code_fingerprint(), "package_version": __version__}
 
 
-def build_is_current(out_dir: Path, inputs: dict[str, str]) -> bool:
-    """True when ``out_dir`` holds every build output, made from ``inputs`` by this code."""
-    path = out_dir / BUILD_MANIFEST
-    if not path.is_file() or not all((out_dir / f).is_file() for f in BUILD_OUTPUTS):
-        return False
+def read_json_object(path: Path) -> dict | None:
+    """The JSON object in ``path``; None when it is missing, unreadable, not valid JSON (e.g.
+    cut off by an earlier run) or not an object."""
     try:
-        old = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # ValueError: bad JSON, or bytes that are not UTF-8
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def build_is_current(out_dir: Path, inputs: dict[str, str]) -> bool:
+    """True when ``out_dir`` holds every build output, made from ``inputs`` by this code.
+
+    A corrupted ``manifest.json`` or ``quality.json`` (say, left by a crashed run or a full
+    disk) means "not current", so that the build is done again rather than trusted.
+    """
+    if not all((out_dir / f).is_file() for f in (*BUILD_OUTPUTS, BUILD_MANIFEST)):
+        return False
+    old = read_json_object(out_dir / BUILD_MANIFEST)
+    if old is None or read_json_object(out_dir / "quality.json") is None:
         return False
     return all(old.get(k) == v for k, v in build_manifest(inputs).items())

@@ -19,27 +19,52 @@ A grid names its sets explicitly (``sets``), as every combination of value lists
 
 A product set is named by its values (or each mapping's ``label``) joined with ``_``:
 ``2026-03-01_since-2024``. Errors name the file, line and column.
+
+A grid file is untrusted input: its values are written into the notebooks' parameters cells
+as Python source. So a grid holds plain values only: text, numbers (finite), true/false,
+null, dates (passed on as ISO text), and lists and mappings (with text keys) of those; any
+other YAML type or tag (``!!binary``, ``!!set``, ``!!omap``, ``!!python/...``, ``!foo``),
+a date with a time of day or an impossible date is refused, naming the set and key. Merge
+keys (``<<: *defaults``) work as in YAML. Limits, far above any real grid:
+
+* the file is at most :data:`MAX_FILE_BYTES` bytes;
+* it holds at most :data:`MAX_NODES` values and keys, counting a value reached through an
+  alias (``*name``) every time it is used, so nested aliases cannot expand into billions;
+* it nests at most :data:`MAX_DEPTH` levels, aliases included;
+* it expands to at most :data:`MAX_SETS` parameter sets.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .errors import AnalysisError
+from .names import NameError_, check_folder_name, shown
+from .plainvalues import MAX_INT_DIGITS, check_parameters, scalar_problem
 
 LABEL = "label"
 _LINES = "__lines__"
 _LINE = "__line__"
 _TOP_KEYS = {"name", "notebooks", "key_figure", "defaults", "sets", "product"}
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 # Set by the batch itself, never by a grid.
-RESERVED = frozenset({"processed_dir", "output_dir"})
+RESERVED = frozenset({"processed_dir", "output_dir", "project_root"})
+MAX_FILE_BYTES = 1_000_000
+MAX_NODES = 10_000
+MAX_DEPTH = 20
+MAX_SETS = 1_000
+ALLOWED = "use text, numbers, true/false, null, dates, or lists and mappings of those"
+_TAG = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {"str": "text", "int": "integer", "float": "number", "bool": "true/false value",
+                "null": "null", "timestamp": "date"}
+_WHAT_TAG_MAKES = {"binary": "bytes", "set": "a set", "omap": "an ordered map",
+                   "pairs": "a list of pairs"}
 
 
 class GridError(AnalysisError):
@@ -63,26 +88,227 @@ class Grid:
     key_figure: str | None = None
 
 
+# --- reading the file: safe, bounded, plain values only ----------------------------------
+
+class _Refusal(Exception):
+    """A limit or a broken construct met while reading, at a place in the file."""
+
+    def __init__(self, mark: Any, message: str):
+        super().__init__(message)
+        self.line, self.column, self.message = mark.line + 1, mark.column + 1, message
+
+
+@dataclass(frozen=True, eq=False)
+class _Refused:
+    """A value a grid may not hold, kept in place of it until the error can also name the
+    set and key it belongs to (see :func:`_refuse_unplain`)."""
+
+    problem: str
+    line: int
+    column: int
+
+
+def _refused(node: Any, problem: str) -> _Refused:
+    return _Refused(problem, node.start_mark.line + 1, node.start_mark.column + 1)
+
+
 def _loader() -> type:
     import yaml
 
-    class LineLoader(yaml.SafeLoader):
-        """Safe loader that records the line and column of each mapping and of its keys."""
+    class GridLoader(yaml.SafeLoader):
+        """Composes the YAML node graph (values are built by :class:`_Builder`), refusing a
+        file that nests too deeply or holds too many values before it is all in memory."""
 
-        def construct_mapping(self, node, deep=False):
-            mapping = super().construct_mapping(node, deep=True)
-            mapping[_LINE] = (node.start_mark.line + 1, node.start_mark.column + 1)
-            mapping[_LINES] = {
-                key.value: (key.start_mark.line + 1, key.start_mark.column + 1)
-                for key, _ in node.value if hasattr(key, "value")
-            }
-            return mapping
+        def __init__(self, stream: str):
+            super().__init__(stream)
+            self.depth = 0
+            self.composed = 0
 
-    return LineLoader
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            self.depth += 1
+            self.composed += 1
+            try:
+                if self.depth > MAX_DEPTH:
+                    raise _Refusal(self.peek_event().start_mark,
+                                   f"nested more than {MAX_DEPTH} levels deep")
+                if self.composed > MAX_NODES:
+                    raise _Refusal(self.peek_event().start_mark,
+                                   f"the grid holds more than {MAX_NODES:,} values")
+                return super().compose_node(parent, index)
+            finally:
+                self.depth -= 1
+
+    return GridLoader
+
+
+def _children(node: Any) -> list:
+    if isinstance(node.value, list):
+        return [child for item in node.value
+                for child in (item if isinstance(item, tuple) else (item,))]
+    return []
+
+
+def _check_expansion(root: Any) -> None:
+    """Refuse a node graph that contains itself, or whose expansion (a node reached through
+    aliases counted every time) exceeds :data:`MAX_NODES` nodes or :data:`MAX_DEPTH` levels.
+
+    Sizes are memoised per node, so this is linear in the file, however far it would expand.
+    """
+    done: dict[int, tuple[int, int]] = {}  # id(node) -> (expanded size, depth)
+    open_path: set[int] = set()
+    stack = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if children_done:
+            open_path.discard(key)
+            sizes = [done[id(child)] for child in _children(node)]
+            size = 1 + sum(s for s, _ in sizes)
+            depth = 1 + max((d for _, d in sizes), default=0)
+            if size > MAX_NODES:
+                raise _Refusal(node.start_mark, f"this value expands to more than {MAX_NODES:,} "
+                               "values through aliases (*name); a grid holds at most "
+                               f"{MAX_NODES:,}")
+            if depth > MAX_DEPTH:
+                raise _Refusal(node.start_mark, f"this value nests more than {MAX_DEPTH} levels "
+                               "deep through aliases (*name)")
+            done[key] = (size, depth)
+        elif key in open_path:
+            raise _Refusal(node.start_mark, "an alias (*name) refers to a value that contains "
+                           "it, which would never end")
+        elif key not in done:
+            open_path.add(key)
+            stack.append((node, True))
+            stack.extend((child, False) for child in _children(node))
+
+
+class _Builder:
+    """Builds Python values from a checked node graph: plain values, dates as ISO text, and
+    a :class:`_Refused` for anything else. Mappings record where they and their keys are."""
+
+    def __init__(self, loader: Any):
+        self.loader = loader
+        self.built: dict[int, Any] = {}
+
+    def value(self, node: Any) -> Any:
+        """The value of ``node``, built once (an alias gets the same object)."""
+        key = id(node)
+        if key not in self.built:
+            self.built[key] = self._build(node)
+        return self.built[key]
+
+    def _build(self, node: Any) -> Any:
+        import yaml
+
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node)
+        if isinstance(node, yaml.SequenceNode) and node.tag == _TAG + "seq":
+            return [self.value(item) for item in node.value]
+        if isinstance(node, yaml.MappingNode) and node.tag == _TAG + "map":
+            return self._mapping(node)
+        return _refused(node, _tag_problem(node.tag))
+
+    def _scalar(self, node: Any) -> Any:
+        kind = node.tag.removeprefix(_TAG)
+        if node.tag in (_TAG + "value", _TAG + "merge"):
+            return _refused(node, f"{node.value} alone has a special meaning in YAML; quote it "
+                            "to pass it as text")
+        if not node.tag.startswith(_TAG) or kind not in _SCALAR_TAGS:
+            return _refused(node, _tag_problem(node.tag))
+        try:
+            value = getattr(self.loader, f"construct_yaml_{kind}")(node)
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
+            return _refused(node, _scalar_problem(kind, node.value))
+        if isinstance(value, dt.datetime):
+            return _refused(node, f"{shown(node.value)} has a time of day; a grid takes dates "
+                            "only (quote it to pass it as text)")
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        problem = scalar_problem(value, ALLOWED)
+        return _refused(node, problem) if problem else value
+
+    def _mapping(self, node: Any) -> dict:
+        merged: dict = {}
+        own: dict = {}
+        lines: dict = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _TAG + "merge":
+                merged_lines = self._merge(value_node, merged)
+                lines = {**merged_lines, **lines}
+                continue
+            key = self.value(key_node)
+            if type(key) is not str and not isinstance(key, _Refused):
+                key = _refused(key_node, f"the mapping key {shown(key)} is not text (quote it)")
+            own[key] = self.value(value_node)
+            lines[key] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+        return {**merged, **own, _LINE: (node.start_mark.line + 1, node.start_mark.column + 1),
+                _LINES: lines}
+
+    def _merge(self, value_node: Any, merged: dict) -> dict:
+        """Add the mappings of a merge key (``<<``) to ``merged`` (the first one listed wins,
+        as in YAML); return where their keys are."""
+        import yaml
+
+        sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+        lines: dict = {}
+        for source in reversed(sources):
+            built = self.value(source)
+            if not isinstance(source, yaml.MappingNode) or not isinstance(built, dict):
+                raise _Refusal(source.start_mark, "a merge key (<<) takes a mapping or a list "
+                               "of mappings")
+            merged.update(built)
+            lines.update(built[_LINES])
+        return lines
+
+
+def _tag_problem(tag: str) -> str:
+    short = "!!" + tag.removeprefix(_TAG) if tag.startswith(_TAG) else tag
+    makes = _WHAT_TAG_MAKES.get(tag.removeprefix(_TAG))
+    text = short if short.isprintable() and len(short) <= 60 else shown(short)
+    return f"a YAML {text} value{f' ({makes})' if makes else ''} is not allowed; {ALLOWED}"
+
+
+def _scalar_problem(kind: str, text: str) -> str:
+    if kind == "timestamp" and len(text) <= 40:
+        return f"{text} is not a real date"
+    if kind == "int" and sum(c.isdigit() for c in text) > MAX_INT_DIGITS:
+        return f"an integer with more than {MAX_INT_DIGITS} digits is not allowed"
+    return f"{shown(text)} is not a valid {_SCALAR_TAGS[kind]}"
+
+
+def _load_yaml(text: str) -> Any:
+    """The grid document as Python values, or None for an empty file."""
+    loader = _loader()(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return None
+        _check_expansion(root)
+        return _Builder(loader).value(root)
+    finally:
+        loader.dispose()
+
+
+def _read(path: Path) -> str:
+    """The grid file's text, refusing one over :data:`MAX_FILE_BYTES` before reading it all."""
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise GridError(f"{path}: cannot read the grid file ({exc.strerror})") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise GridError(f"{path}: the grid file is larger than {MAX_FILE_BYTES:,} bytes; a grid "
+                        "lists short value lists and lets `product` combine them")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise GridError(f"{path}, line {line}: not UTF-8 text (byte {raw[exc.start]:#04x})"
+                        ) from None
 
 
 def _plain(value: Any) -> Any:
-    """Parameter value as papermill passes it: dates as ISO text, no line bookkeeping."""
+    """Parameter value as papermill gets it: dates as ISO text, no line bookkeeping."""
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items() if k not in (_LINE, _LINES)}
     if isinstance(value, list):
@@ -113,41 +339,44 @@ def load_grid(path: Path, declared: dict[str, set[str]]) -> Grid:
     import yaml
 
     path = Path(path)
+    text = _read(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise GridError(f"{path}: cannot read the grid file ({exc.strerror})") from None
-    try:
-        data = yaml.load(text, Loader=_loader())  # noqa: S506 - a SafeLoader subclass
+        data = _load_yaml(text)
+    except _Refusal as exc:
+        raise GridError(f"{path}, line {exc.line}, column {exc.column}: {exc.message}") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         raise GridError(f"{path}{where}: not valid YAML: {exc.problem}") from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        raise GridError(f"{path}, line {line}, column {column}: not valid YAML: character "
+                        f"U+{exc.character:04X}: {exc.reason}") from None
     except yaml.YAMLError as exc:
-        raise GridError(f"{path}: not valid YAML: {exc}") from None
+        raise GridError(f"{path}: not valid YAML: {' '.join(str(exc).split())}") from None
     return parse_grid(data, path, declared)
 
 
 def parse_grid(data: Any, source: Path, declared: dict[str, set[str]]) -> Grid:
     """Check a loaded grid mapping and expand it into its parameter sets."""
     where = _Where(source)
+    _refuse_unplain(data, source)
     if not isinstance(data, dict):
         raise GridError(f"{source}: a grid is a mapping with `sets` and/or `product`")
     unknown = sorted(k for k in data if k not in _TOP_KEYS | {_LINE, _LINES})
     if unknown:
         raise GridError(f"{where.at(data, unknown[0])}: unknown key {unknown[0]!r}; a grid "
                         f"has {', '.join(sorted(_TOP_KEYS))}")
-    name = str(data.get("name") or source.stem)
-    if not _NAME.match(name) or name == "latest":
-        raise GridError(f"{where.at(data, 'name')}: batch name {name!r} is not usable as a "
-                        "folder: use letters, digits, '.', '_' and '-'")
+    name = _folder_name(data.get("name") or source.stem, "batch", where.at(data, "name"))
     notebooks = _notebooks(data, where, declared)
     allowed = set().union(*(declared[n] for n in notebooks)) - RESERVED
     defaults = data.get("defaults") or {}
     if not isinstance(defaults, dict):
         raise GridError(f"{where.at(data, 'defaults')}: `defaults` must be a mapping")
     _check_keys(defaults, allowed, where, "defaults")
-    sets = [*_explicit_sets(data, where, allowed), *_product_sets(data, where, allowed)]
+    explicit = _explicit_sets(data, where, allowed)
+    sets = [*explicit, *_product_sets(data, where, allowed, len(explicit))]
     if not sets:
         raise GridError(f"{source}: the grid names no parameter sets (`sets` or `product`)")
     seen: dict[str, int] = {}
@@ -157,7 +386,9 @@ def parse_grid(data: Any, source: Path, declared: dict[str, set[str]]) -> Grid:
                             f"{seen[ps.name] + 1} and {index + 1}); give them distinct names")
         seen[ps.name] = index
     base = _plain(defaults)
-    sets = [ParameterSet(ps.name, {**base, **ps.parameters}) for ps in sets]
+    sets = [ParameterSet(ps.name, check_parameters({**base, **ps.parameters},
+                                                   f"{source}: set {ps.name!r}"))
+            for ps in sets]
     key_figure = data.get("key_figure")
     return Grid(name=name, source=source, sets=tuple(sets), notebooks=tuple(notebooks),
                 key_figure=str(key_figure) if key_figure else None)
@@ -193,11 +424,18 @@ def _check_key(mapping: dict, key: str, allowed: set[str], where: _Where, what: 
                         f"notebooks take {', '.join(sorted(allowed))}")
 
 
-def _set_name(value: Any, where: str) -> str:
-    name = str(value)
-    if not _NAME.match(name) or name == "latest":
-        raise GridError(f"{where}: set name {name!r} is not usable as a folder: use letters, "
-                        "digits, '.', '_' and '-', starting with a letter or digit")
+def _folder_name(value: Any, what: str, where: str) -> str:
+    """``value`` as a batch or set folder name (a number is read as its text); ``latest`` is
+    refused because it names the newest report."""
+    if type(value) is int:
+        value = str(value)
+    try:
+        name = check_folder_name(value, what, where)
+    except NameError_ as exc:
+        raise GridError(str(exc)) from None
+    if name == "latest":
+        raise GridError(f"{where}: {what} name 'latest' is not usable as a folder: it names "
+                        "the newest report")
     return name
 
 
@@ -210,16 +448,18 @@ def _explicit_sets(data: dict, where: _Where, allowed: set[str]) -> list[Paramet
         if not isinstance(entry, dict) or "name" not in entry:
             raise GridError(f"{where.at(entry if isinstance(entry, dict) else data, 'sets')}: "
                             f"set number {number} must be a mapping with a `name`")
-        name = _set_name(entry["name"], where.at(entry, "name"))
+        name = _folder_name(entry["name"], "set", where.at(entry, "name"))
         _check_keys(entry, allowed, where, f"set {name!r}", extra=("name",))
         sets.append(ParameterSet(name, _plain({k: v for k, v in entry.items()
                                                if k != "name"})))
     return sets
 
 
-def _product_sets(data: dict, where: _Where, allowed: set[str]) -> list[ParameterSet]:
+def _product_sets(data: dict, where: _Where, allowed: set[str],
+                  explicit: int) -> list[ParameterSet]:
     product = data.get("product")
     if not product:
+        _check_count(where.source, explicit, [])
         return []
     if not isinstance(product, dict):
         raise GridError(f"{where.at(data, 'product')}: `product` must map names to lists")
@@ -241,6 +481,7 @@ def _product_sets(data: dict, where: _Where, allowed: set[str]) -> list[Paramete
                 _check_key(product, axis, allowed, where, "product")
                 items.append((str(_plain(value)), {axis: _plain(value)}))
         axes.append(items)
+    _check_count(where.source, explicit, [len(items) for items in axes])
     sets = []
     for combo in itertools.product(*axes):
         label = "_".join(lbl for lbl, _ in combo)
@@ -248,5 +489,75 @@ def _product_sets(data: dict, where: _Where, allowed: set[str]) -> list[Paramete
         params: dict[str, Any] = {}
         for _, p in combo:
             params.update(p)
-        sets.append(ParameterSet(_set_name(name, where.at(data, "product")), params))
+        sets.append(ParameterSet(_folder_name(name, "set", where.at(data, "product")), params))
     return sets
+
+
+def _check_count(source: Path, explicit: int, lengths: list[int]) -> None:
+    """Refuse a grid of more than :data:`MAX_SETS` sets before the product is expanded."""
+    total = explicit + (math.prod(lengths) if lengths else 0)
+    if total <= MAX_SETS:
+        return
+    shown_axes = " x ".join(str(n) for n in lengths[:8])
+    if len(lengths) > 8:
+        shown_axes += f" x ... ({len(lengths) - 8} more axes)"
+    product = f" plus a product of {shown_axes} values" if lengths else ""
+    raise GridError(f"{source}: the grid expands to more than {MAX_SETS:,} parameter sets "
+                    f"({explicit} in `sets`{product}); split it into smaller grids")
+
+
+def _refuse_unplain(data: Any, source: Path) -> None:
+    """Raise a GridError for the first value the loader refused, naming its line and column
+    and the set and parameter (or grid key) it belongs to."""
+    for path, refused in _refusals(data, ()):
+        raise GridError(f"{source}, line {refused.line}, column {refused.column}: "
+                        f"{_context(data, path)}{refused.problem}")
+
+
+def _refusals(value: Any, path: tuple) -> Iterator[tuple[tuple, _Refused]]:
+    """``(path, refused)`` for each refused value or key in ``value``, in file order."""
+    if isinstance(value, _Refused):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, _Refused):
+                yield path, key
+            elif key not in (_LINE, _LINES):
+                yield from _refusals(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _refusals(item, (*path, index))
+
+
+def _context(data: Any, path: tuple) -> str:
+    """``set 'a': parameter 'start': `` for a path into the grid (empty for the whole grid)."""
+    if not path:
+        return ""
+    head, rest = path[0], path[1:]
+    if head == "defaults" and rest:
+        return f"defaults: {_parameter(rest)}: "
+    if head == "sets" and rest and isinstance(rest[0], int):
+        entry = data["sets"][rest[0]]
+        name = entry.get("name") if isinstance(entry, dict) else None
+        label = f"set {name!r}" if isinstance(name, str) else f"set number {rest[0] + 1}"
+        return f"{label}: {_parameter(rest[1:])}: " if rest[1:] else f"{label}: "
+    if head == "product" and len(rest) >= 2 and isinstance(rest[1], int):
+        axis, number, inner = rest[0], rest[1] + 1, rest[2:]
+        if inner:
+            return f"product axis {axis!r}, value {number}: {_parameter(inner)}: "
+        return f"product: parameter {axis!r}, value {number}: "
+    if head == "product" and rest:
+        return f"product: {_parameter(rest)}: "
+    return f"key {head!r}{_inside(rest)}: "
+
+
+def _parameter(path: tuple) -> str:
+    """``parameter 'events' at [2]`` (a set's ``name`` and an axis value's ``label`` are not
+    parameters)."""
+    head, rest = path[0], path[1:]
+    what = head if head in ("name", LABEL) and not rest else f"parameter {head!r}"
+    return f"{what}{_inside(rest)}"
+
+
+def _inside(rest: tuple) -> str:
+    return f" at {''.join(f'[{shown(part)}]' for part in rest)}" if rest else ""

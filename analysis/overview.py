@@ -35,8 +35,9 @@ from .taxonomy import lookup as lookup_weapon
 from .timeparse import KYIV
 from .waves import MAX_WINDOW_HOURS
 
-#: Release folders are named by the last date their daily file covers.
-RELEASE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: Release folders are named by the last date their daily file covers. Used with
+#: ``fullmatch``: ``^...$`` would also accept a trailing newline.
+RELEASE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
 DATE_PATTERN = RELEASE_PATTERN
 SOURCE_CREDIT = (
     "Source: Air Force of the Armed Forces of Ukraine, compiled by P. Ivaniuk "
@@ -139,18 +140,23 @@ class Period:
         return f"Release {self.release}; {scope} (Kyiv dates, inclusive)."
 
 
-def _processed_root(processed_dir: Path | None) -> Path:
-    return Path(processed_dir) if processed_dir is not None else ProjectPaths().processed
+def processed_folder(processed_dir: str | Path | None = None,
+                     root: str | Path | None = None) -> Path:
+    """The folder of processed releases: ``processed_dir`` when given, else ``data/processed``
+    of the project in ``root`` (None: this checkout), so that ``--root`` reaches notebooks."""
+    if processed_dir is not None:
+        return Path(processed_dir)
+    return ProjectPaths.at(root).processed
 
 
 def available_releases(processed_dir: Path | None = None) -> list[str]:
     """Releases (``YYYY-MM-DD`` folders) that hold all processed tables, oldest first."""
-    root = _processed_root(processed_dir)
+    root = processed_folder(processed_dir)
     if not root.is_dir():
         return []
     return sorted(
         p.name for p in root.iterdir()
-        if p.is_dir() and RELEASE_PATTERN.match(p.name)
+        if p.is_dir() and RELEASE_PATTERN.fullmatch(p.name)
         and all((p / f).is_file() for f in OUTPUT_FILES)
     )
 
@@ -167,14 +173,14 @@ def data_span(
     chosen = release if release is not None else (releases[-1] if releases else None)
     if chosen not in releases:
         return None, None
-    quality = _read_quality(_processed_root(processed_dir) / chosen)
+    quality = _read_quality(processed_folder(processed_dir) / chosen)
     return (dt.date.fromisoformat(quality["first_date"]),
             dt.date.fromisoformat(quality["last_date"]))
 
 
 def load_processed(release: str | None, processed_dir: Path | None = None) -> Processed:
     """Read the processed tables of ``release`` (None = newest built release)."""
-    root = _processed_root(processed_dir)
+    root = processed_folder(processed_dir)
     releases = available_releases(root)
     if not releases:
         raise NotBuiltError(
@@ -203,7 +209,7 @@ def _parse_date(value: DateLike, name: str) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     text = str(value).strip()
-    if DATE_PATTERN.match(text):
+    if DATE_PATTERN.fullmatch(text):
         try:
             return dt.date.fromisoformat(text)
         except ValueError:

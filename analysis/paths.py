@@ -17,6 +17,11 @@ class ProjectPaths:
 
     root: Path = PROJECT_ROOT
 
+    @classmethod
+    def at(cls, root: str | Path | None = None) -> ProjectPaths:
+        """The paths of the project in ``root``; None means this checkout."""
+        return cls(Path(root)) if root is not None else cls()
+
     @property
     def raw(self) -> Path:
         return self.root / "data" / "raw"

@@ -17,8 +17,15 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .atomic import write_json, write_with
+from .errors import AnalysisError
 
 RESULTS_SUFFIX = ".results.json"
+
+
+class ResultsError(AnalysisError):
+    """A ``*.results.json`` record that cannot be read (damaged, or not a record)."""
+#: Folder under ``reports/`` for notebooks run by hand (no ``output_dir``).
+INTERACTIVE = "interactive"
 
 
 def _plain(value: Any) -> Any:
@@ -116,18 +123,30 @@ def read_results(folder: Path) -> dict[str, dict]:
     """Every ``*.results.json`` in ``folder``, by notebook name."""
     out = {}
     for path in sorted(Path(folder).glob(f"*{RESULTS_SUFFIX}")):
-        record = json.loads(path.read_text(encoding="utf-8"))
-        out[record["notebook"]] = record
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+            out[str(record["notebook"])] = record
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise ResultsError(f"{path}: not a readable results record "
+                               f"({type(exc).__name__}: {str(exc)[:120]}); run the notebook "
+                               "again to rewrite it") from None
     return out
 
 
-def publisher(notebook: str, title: str, output_dir: str | Path | None = None,
-              **parameters: Any) -> Publisher:
-    """The notebook's publisher; ``output_dir`` None (an interactive run) means
-    ``reports/interactive/``. Starts a fresh record for this run."""
+def interactive_folder(root: str | Path | None = None) -> Path:
+    """``reports/interactive/`` of the project in ``root`` (None: this checkout)."""
     from .paths import ProjectPaths
 
-    folder = Path(output_dir) if output_dir else ProjectPaths().reports / "interactive"
+    paths = ProjectPaths.at(root)
+    return paths.reports / INTERACTIVE
+
+
+def publisher(notebook: str, title: str, output_dir: str | Path | None = None, *,
+              root: str | Path | None = None, **parameters: Any) -> Publisher:
+    """The notebook's publisher; ``output_dir`` None (an interactive run) means
+    ``reports/interactive/`` of the project in ``root`` (None: this checkout). Starts a fresh
+    record for this run; ``parameters`` are recorded in it."""
+    folder = Path(output_dir) if output_dir else interactive_folder(root)
     pub = Publisher(folder, notebook, title, _plain(parameters))
     pub.write()
     return pub

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import FetchError
+from .names import NameError_, check_release
 from .paths import DATASET
 
 DAILY_FILE = "missile_attacks_daily.csv"
@@ -24,6 +25,25 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _releases(path: Path, data: dict) -> dict[str, dict]:
+    """The registry's entries by release name. Each name becomes a folder under ``data/raw``,
+    so one that is not a release date (a path, ``..``, a trailing newline) is refused here,
+    as is a release listed twice."""
+    releases: dict[str, dict] = {}
+    for i, entry in enumerate(data.get("releases", [])):
+        where = f"{path}: releases[{i}]"
+        if not isinstance(entry, dict) or "release" not in entry:
+            raise FetchError(f"{where}: expected an object with a 'release' date")
+        try:
+            name = check_release(entry["release"], where)
+        except NameError_ as exc:
+            raise FetchError(str(exc)) from None
+        if name in releases:
+            raise FetchError(f"{where}: release {name} is listed twice")
+        releases[name] = entry
+    return releases
+
+
 @dataclass(frozen=True)
 class Registry:
     """The parsed registry; ``releases`` maps a release date to its entry."""
@@ -37,10 +57,11 @@ class Registry:
             data = json.loads(Path(path).read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise FetchError(f"{path}: source registry not found") from None
-        except json.JSONDecodeError as exc:
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise FetchError(f"{path}: not valid JSON ({exc})") from None
-        releases = {r["release"]: r for r in data.get("releases", [])}
-        return cls(dataset=data.get("dataset", {}), releases=releases)
+        if not isinstance(data, dict) or not isinstance(data.get("releases", []), list):
+            raise FetchError(f"{path}: expected an object with a list 'releases'")
+        return cls(dataset=data.get("dataset", {}), releases=_releases(path, data))
 
     def to_json(self) -> dict:
         ordered = [self.releases[k] for k in sorted(self.releases)]
@@ -65,9 +86,23 @@ class Registry:
 
 
 def local_releases(raw: Path) -> list[str]:
-    """Release folders under ``raw/<dataset>/`` that hold the daily file, oldest first."""
+    """Release folders under ``raw/<dataset>/`` that hold the daily file, oldest first.
+
+    Only folders named by a release date count: a fetch's hidden staging folder, or any other
+    folder put there, is never taken for a release.
+    """
     base = Path(raw) / DATASET
-    return sorted(p.name for p in base.glob("*") if (p / DAILY_FILE).is_file())
+    return sorted(p.name for p in base.glob("*")
+                  if is_release(p.name) and (p / DAILY_FILE).is_file())
+
+
+def is_release(name: str) -> bool:
+    """Whether ``name`` is a valid release name (see :func:`names.check_release`)."""
+    try:
+        check_release(name)
+    except NameError_:
+        return False
+    return True
 
 
 def latest_local_release(raw: Path) -> str | None:

@@ -22,7 +22,6 @@ from .paths import ProjectPaths
 KERNEL = "python3"
 TEMPLATES = Path(__file__).parent / "templates"
 LATEST = "latest"
-_SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -38,12 +37,13 @@ def report_name(release: str, start: str | None = None, end: str | None = None) 
     return re.sub(r"[^A-Za-z0-9._-]", "-", str(name))
 
 
-def _check_name(name: str) -> str:
-    if not _SAFE_NAME.match(name) or name == LATEST:
-        raise ReportError(
-            f"report name {name!r} is not usable as a folder under reports/: use letters, "
-            f"digits, '.', '_' and '-' only, and not {LATEST!r}"
-        )
+def _check_name(name: str, reports: Path) -> str:
+    """A report name that is one safe folder name and takes no other kind's folder."""
+    from .names import check_folder_name
+    from .runs import check_output_name
+
+    check_folder_name(name, "report", "--name")
+    check_output_name(reports, name, "report")
     return name
 
 
@@ -102,7 +102,9 @@ def _execute(source: Path, executed: Path, parameters: dict, cwd: Path,
     from papermill.exceptions import PapermillExecutionError
 
     from .kernels import IPCKernelManager, SingleThreadIPCKernelManager
+    from .plainvalues import check_parameters
 
+    check_parameters(parameters, f"notebook {source.name}")
     manager = SingleThreadIPCKernelManager if single_threaded else IPCKernelManager
     try:
         papermill.execute_notebook(
@@ -145,6 +147,13 @@ def run_notebook(task: NotebookTask) -> NotebookOutcome:
     A failing cell is an outcome, not an exception: the executed copy keeps the error, and
     its HTML (rendered when the copy exists) shows it to the reader.
     """
+    from .runs import writing
+
+    with writing(task.run):  # no other run may remove the folder while this one writes
+        return _run_notebook(task)
+
+
+def _run_notebook(task: NotebookTask) -> NotebookOutcome:
     clock = time.perf_counter()
     source = Path(task.source)
     executed = Path(task.run) / source.name
@@ -152,7 +161,7 @@ def run_notebook(task: NotebookTask) -> NotebookOutcome:
     error = None
     try:
         _execute(source, executed, task.parameters, Path(task.cwd), task.single_threaded)
-    except ReportError as exc:
+    except AnalysisError as exc:
         error = str(exc)
     except Exception as exc:  # noqa: BLE001 - a kernel that died, a missing kernel spec, ...
         error = f"notebook {source.name} could not be run: {type(exc).__name__}: {exc}"
@@ -204,28 +213,29 @@ def run_report(
     executed copy with the error stays in that run folder and a ``ReportError`` names the
     notebook and the cell. ``jobs`` notebooks run side by side.
     """
-    from .batch import execute, plan, resolve_release, with_git_commit
+    from .batch import check_sets, execute, plan, resolve_release, with_git_commit
     from .grid import ParameterSet
     from .runs import locked, remove_partial_runs
 
     if name is not None:
-        _check_name(name)
-    release = resolve_release(paths, release)
+        _check_name(name, paths.reports)
+    release = resolve_release(paths, release, "--release")
     sources = notebook_paths(paths)
     if notebooks:
         sources = [p for p in sources if p.stem in notebooks or p.name in notebooks]
     if not sources:
         raise ReportError(f"no report notebooks (NN_name.ipynb) in {paths.notebooks}")
-    set_name = _check_name(name or report_name(release, start, end))
+    set_name = _check_name(name or report_name(release, start, end), paths.reports)
     wanted = ParameterSet(set_name, {"release": release, "start": start, "end": end,
                                      **(parameters or {})})
+    check_sets([wanted], "", sources)
     with locked(paths.reports):
         remove_partial_runs(paths.reports)
         planned = with_git_commit(plan(paths, paths.reports, [wanted], sources, force), paths.root)
         if planned[0].run:
             outcomes, interrupted = execute(planned, jobs, None, progress=False)
-            if interrupted:
-                raise ReportError(f"report {set_name} interrupted; nothing was replaced")
+            if interrupted:  # nothing was replaced; the CLI exits 130
+                raise KeyboardInterrupt
             outcome = outcomes[set_name]
             if not outcome.ok:
                 raise ReportError(outcome.errors[0])

@@ -9,6 +9,7 @@ a worker that is stopped half-way never leaves anything where a reader looks.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import signal
 import sys
 import time
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .errors import AnalysisError
 from .runs import COMPLETE, FAILED, mark, new_run, promote, prune, write_state
 
 
@@ -35,6 +37,8 @@ class SetSpec:
     processed: Path
     inputs: dict[str, Any] = field(default_factory=dict)
     git_commit: str = "unknown"
+    #: The project folder (``--root``); notebooks read their other inputs from it.
+    root: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -68,10 +72,70 @@ class InlineExecutor:
         pass
 
 
-def _worker_init() -> None:
-    """Local worker: Ctrl-C is the parent's to handle; SIGTERM unwinds so kernels stop."""
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with(parent: int) -> None:
+    """Make this worker get SIGTERM when ``parent`` dies, even by SIGKILL: Linux's parent-death
+    signal, with a polling thread where that is not available. Its kernels follow it within a
+    second (ipykernel exits when its parent process is gone)."""
+    import threading
+
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _children() -> list[int]:
+    """This process's children (its kernels), read from /proc; empty where there is none."""
+    me, found = os.getpid(), []
+    for entry in os.scandir("/proc") if os.path.isdir("/proc") else ():
+        if entry.name.isdigit():
+            try:
+                with open(f"/proc/{entry.name}/stat", "rb") as handle:
+                    fields = handle.read().rsplit(b")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == me:
+                found.append(int(entry.name))
+    return found
+
+
+def _on_sigterm(parent: int) -> Callable[..., None]:
+    """SIGTERM while the parent lives (the run is cancelled): unwind, so papermill shuts its
+    kernel down. Once the parent is gone (it was killed): kill the kernels and leave at once,
+    since a clean shut-down of a busy kernel can wait on it indefinitely."""
+
+    def handler(*_: Any) -> None:
+        if os.getppid() == parent:
+            sys.exit(143)
+        for child in _children():
+            try:
+                os.kill(child, signal.SIGKILL)
+            except OSError:
+                pass
+        os._exit(143)
+
+    return handler
+
+
+def _worker_init(parent: int) -> None:
+    """Local worker: Ctrl-C is the parent's to handle; SIGTERM unwinds so kernels stop; the
+    worker and its kernels never outlive the run that started them."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    signal.signal(signal.SIGTERM, _on_sigterm(parent))
+    _die_with(parent)
 
 
 class PoolExecutor:
@@ -84,7 +148,7 @@ class PoolExecutor:
         self.slots = jobs
         self.pool = ProcessPoolExecutor(
             max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-            initializer=_worker_init,
+            initializer=_worker_init, initargs=(os.getpid(),),
         )
 
     def submit(self, fn: Callable, arg: Any):
@@ -109,6 +173,13 @@ class PoolExecutor:
             self.pool.shutdown(wait=True)
 
 
+CONNECT_SECONDS = 10.0
+
+
+class DaskUnreachable(AnalysisError):
+    """The Dask scheduler named by ``--dask`` did not answer."""
+
+
 class DaskExecutor:
     """``--dask ADDRESS``: tasks on an existing Dask cluster; ``--dask local`` starts one.
 
@@ -116,7 +187,7 @@ class DaskExecutor:
     file system) and have the package installed.
     """
 
-    def __init__(self, address: str, jobs: int):
+    def __init__(self, address: str, jobs: int, timeout: float = CONNECT_SECONDS):
         from distributed import Client, LocalCluster
 
         self.cluster = None
@@ -125,7 +196,13 @@ class DaskExecutor:
                                         dashboard_address=None)
             self.client = Client(self.cluster)
         else:
-            self.client = Client(address, timeout="30s")
+            try:
+                self.client = Client(address, timeout=f"{timeout}s")
+            except (OSError, TimeoutError, ValueError) as exc:
+                reason = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
+                raise DaskUnreachable(
+                    f"--dask {address}: no Dask scheduler answered within {timeout:g} s "
+                    f"({reason}); start one (`dask scheduler`) or use --dask local") from None
         self.slots = max(1, sum(self.client.nthreads().values()))
 
     def submit(self, fn: Callable, arg: Any):
@@ -231,6 +308,8 @@ def _given(spec: SetSpec, run: Path, source: Path) -> dict[str, Any]:
     from .notebooks import declared_parameters
 
     common = {**spec.parameters, "processed_dir": str(spec.processed), "output_dir": str(run)}
+    if spec.root is not None:
+        common["project_root"] = str(spec.root)
     declared = declared_parameters(source)
     return {k: v for k, v in common.items() if k in declared}
 
@@ -248,16 +327,30 @@ def _finish(progress: _Progress) -> SetOutcome:
     state = {"key": spec.key, "parameters": spec.parameters, "run": run.name,
              "started_utc": progress.started_utc, "finished_utc": finished,
              "seconds": seconds, "notebooks": {o.stem: o.seconds for o in outcomes}}
+    failed_pages = tuple(o.html for o in outcomes if not o.ok and o.html)
+    if not errors:
+        sections = [(o.stem, o.html, progress.given[o.stem]) for o in outcomes]
+        try:
+            write_landing_page(run, sections, _provenance(progress, seconds))
+        except AnalysisError as exc:  # e.g. a damaged results record: the set fails
+            errors = (str(exc),)
     if errors:
-        failed_pages = tuple(o.html for o in outcomes if not o.ok and o.html)
         mark(run, FAILED, {"errors": list(errors), "finished_utc": finished})
         write_state(spec.container, spec.name,
                     {**state, "status": "failed", "errors": list(errors),
                      "failed_pages": list(failed_pages)})
         prune(spec.container, spec.name, keep=run)
         return SetOutcome(spec.name, False, run, seconds, errors, failed_pages)
-    sections = [(o.stem, o.html, progress.given[o.stem]) for o in outcomes]
-    provenance = {
+    mark(run, COMPLETE, {"key": spec.key, "finished_utc": finished})
+    promote(spec.container, spec.name, run)
+    write_state(spec.container, spec.name, {**state, "status": "ok"})
+    prune(spec.container, spec.name)
+    return SetOutcome(spec.name, True, run, seconds)
+
+
+def _provenance(progress: _Progress, seconds: float) -> dict[str, Any]:
+    spec = progress.spec
+    return {
         "release": spec.parameters.get("release"),
         "inputs": spec.inputs,
         "package_version": __version__,
@@ -266,10 +359,4 @@ def _finish(progress: _Progress) -> SetOutcome:
         "started_utc": progress.started_utc,
         "run_seconds": seconds,
     }
-    write_landing_page(run, sections, provenance)
-    mark(run, COMPLETE, {"key": spec.key, "finished_utc": finished})
-    promote(spec.container, spec.name, run)
-    write_state(spec.container, spec.name, {**state, "status": "ok"})
-    prune(spec.container, spec.name)
-    return SetOutcome(spec.name, True, run, seconds)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import functools
 import hashlib
+import math
 import re
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
@@ -59,19 +60,23 @@ def _as_list(values: Sequence) -> list:
     return values.tolist() if hasattr(values, "tolist") else list(values)
 
 
+MAX_DETAIL = 1_000_000  # as the count columns' plausibility limit
+
+
 def parse_details(text: object) -> dict[str, int] | None:
     """Parse a ``launched_details``-like string (``{'Kalibr': 12, ...}``) into a dict."""
     if not isinstance(text, str) or not text.strip():
         return None
-    try:
+    try:  # a parser of literals: text from the data is never run as code
         value = ast.literal_eval(_NAN_TOKEN.sub("None", text.strip()))
-    except (ValueError, SyntaxError):
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
         return None
     if not isinstance(value, dict):
         return None
     out = {}
     for key, number in value.items():
-        if isinstance(number, bool) or not isinstance(number, int | float) or number != number:
+        if isinstance(number, bool) or not isinstance(number, int | float) \
+                or not math.isfinite(number) or abs(number) > MAX_DETAIL:
             return None
         out[str(key).strip()] = int(number)
     return out
@@ -252,18 +257,25 @@ def _log_missing(raw: pd.DataFrame, counts: pd.DataFrame, start: pd.DataFrame,
     log.add_rows("end_time_unknown", raw.index[~end["time_known"].to_numpy(dtype=bool)])
 
 
+def _rows_of(parsed: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
+    """The rows of ``parsed`` at ``index``: the timestamps of a whole file serve a table from
+    which rows were dropped (exact duplicates)."""
+    return parsed if parsed.index.equals(index) else parsed.loc[index]
+
+
 def make_strikes(
     raw: pd.DataFrame, times: dict[str, pd.DataFrame] | None = None
 ) -> tuple[pd.DataFrame, QualityLog]:
     """Validated raw rows (text columns) -> tidy strikes table and the quality findings.
 
     ``times``: ``time_start`` / ``time_end`` already parsed by ``parse_timestamps`` (as
-    ``load_daily`` keeps them), so they are not parsed twice.
+    ``load_daily`` keeps them, possibly for more rows than ``raw``), so they are not parsed
+    twice.
     """
     log = QualityLog()
     times = times or {}
     counts = pd.DataFrame({c: numbers(raw[c]) for c in COUNT_COLUMNS}, index=raw.index)
-    start, end = (times[c] if c in times else parse_timestamps(raw[c])
+    start, end = (_rows_of(times[c], raw.index) if c in times else parse_timestamps(raw[c])
                   for c in ("time_start", "time_end"))
     windows = window_bounds(start, end)
     codes, names = distinct(raw["model"])

@@ -1,7 +1,9 @@
 """Parse the Air Force report timestamps into Europe/Kyiv time.
 
 The raw files hold ``YYYY-MM-DD``, ``YYYY-MM-DD HH:MM`` and ``YYYY-MM-DD H:MM``, sometimes with
-a trailing space. A bare date means the time of day was not reported.
+a trailing space. A bare date means the time of day was not reported. Spaces around a value are
+ignored on purpose (the data has them); any other blank (tab, line break, CR) makes the value
+unparsable, since it means a broken export rather than a known quirk.
 """
 
 from __future__ import annotations
@@ -12,9 +14,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 KYIV = "Europe/Kyiv"
-TIMESTAMP_PATTERN = r"^(?P<date>\d{4}-\d{2}-\d{2})(?:[ T](?P<hour>\d{1,2}):(?P<minute>\d{2}))?$"
+#: Matched against the value with surrounding spaces stripped. ``\Z`` (not ``$``, which also
+#: matches before a final newline) anchors it at the true end.
+TIMESTAMP_PATTERN = r"^(?P<date>\d{4}-\d{2}-\d{2})(?:[ T](?P<hour>\d{1,2}):(?P<minute>\d{2}))?\Z"
 #: The common, well-formed case of ``TIMESTAMP_PATTERN`` (ASCII digits, trailing spaces only),
-#: matched in C++ by pyarrow; values it misses take the exact Python-regex path.
+#: matched in C++ by pyarrow; values it misses take the exact Python-regex path. In RE2, ``$``
+#: without multi-line mode is the true end of the text.
 _FAST_PATTERN = (
     r"^(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})(?:[ T](?P<hour>[0-9]{1,2}):(?P<minute>[0-9]{2}))? *$"
 )
@@ -29,7 +34,7 @@ def _matched_group(found: pa.Array, matched: pa.Array, name: str) -> pa.Array:
 
 def split_timestamps(values: pd.Series) -> pd.DataFrame:
     """``date`` (text), ``hour`` and ``minute`` (float, NaN where absent) of each value, as
-    ``TIMESTAMP_PATTERN`` reads the stripped text.
+    ``TIMESTAMP_PATTERN`` reads the text with surrounding spaces stripped.
 
     Vectorised: well-formed values are matched and converted by pyarrow in one pass; only the
     rest (rare: unusual blanks, malformed values) go through the Python regex, as before.
@@ -50,7 +55,7 @@ def split_timestamps(values: pd.Series) -> pd.DataFrame:
     parts.index = values.index
     slow = ~matched.to_numpy(zero_copy_only=False) & text.notna().to_numpy()
     if slow.any():
-        extracted = text[slow].str.strip().str.extract(TIMESTAMP_PATTERN)
+        extracted = text[slow].str.strip(" ").str.extract(TIMESTAMP_PATTERN)
         parts.loc[slow, "date"] = extracted["date"].to_numpy(dtype=object, na_value=np.nan)
         for name in ("hour", "minute"):
             number = pd.to_numeric(extracted[name], errors="coerce")

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from analysis.errors import DataValidationError
-from analysis.events import EVENT_COLUMNS, EVENT_TYPES, PARTNERS, read_events
+from analysis.events import EVENT_COLUMNS, EVENT_TYPES, PARTNERS, events_path, read_events
 from analysis.paths import ProjectPaths
 from analysis.taxonomy import WEAPON_CLASSES
 
@@ -103,3 +103,30 @@ def test_missing_column_is_named(tmp_path):
     path.write_text(header + "\n" + GOOD + "\n", encoding="utf-8")
     with pytest.raises(DataValidationError, match=r"'source_url' \(renamed to 'source_link'"):
         read_events(path, today=TODAY)
+
+
+@pytest.mark.parametrize(
+    ("field", "column", "why"),
+    [
+        ("russia-iran-treaty-signed", "event_id", "not a lower-case slug"),
+        ("https://example.org/a", "source_url", "not an http(s) address"),
+    ],
+)
+def test_a_value_with_a_trailing_newline_is_refused(tmp_path, field, column, why):
+    # A quoted CSV field can hold a newline; ``^...$`` patterns let one through at the end.
+    path = _write(tmp_path, GOOD.replace(field, f'"{field}\n"', 1))
+    with pytest.raises(DataValidationError) as error:
+        read_events(path, today=TODAY)
+    message = str(error.value)
+    assert f"'{column}'" in message and why in message and "row 0 (line 2)" in message
+
+
+def test_without_a_path_the_timeline_of_the_given_project_root_is_read(tmp_path):
+    other = tmp_path / "other"
+    (other / "data" / "raw").mkdir(parents=True)
+    _write(other / "data" / "raw", OTHER)
+    assert events_path(other) == other / "data" / "raw" / "partnership_events.csv"
+    assert events_path() == ProjectPaths().raw / "partnership_events.csv"
+    events = read_events(root=other, today=TODAY)
+    assert events["event_id"].tolist() == ["nk-srbm-first-use"]
+    assert events.at[0, "note"] == "date is the month of the first reports"

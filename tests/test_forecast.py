@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analysis.atomic import WriteError
 from analysis.models.forecast import (
     MODELS,
     backtest,
@@ -269,7 +270,7 @@ def test_snapshot_writes_are_atomic(tmp_path, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(Path, "write_text", broken)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(WriteError, match="disk full; nothing was replaced"):
         save_snapshot(result, "2026-01-04", "2026-01-06", tmp_path, model="naive")
     monkeypatch.undo()
     assert paths[0].read_text() == before

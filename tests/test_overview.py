@@ -26,6 +26,7 @@ from analysis.overview import (
     load_processed,
     monthly_by_class,
     monthly_chart,
+    processed_folder,
     quality_table,
     validate_parameters,
 )
@@ -246,6 +247,23 @@ def test_load_processed_picks_the_newest_complete_release(tmp_path):
     assert data_span("2025-03-31", tmp_path) == (None, None)
     with pytest.raises(NotBuiltError, match="release 2025-03-31 is not built"):
         load_processed("2025-03-31", tmp_path)
+
+
+def test_a_folder_named_like_a_release_with_a_trailing_newline_is_not_a_release(tmp_path):
+    write_release(tmp_path / "2025-01-31")
+    write_release(tmp_path / "2025-02-28\n", last="2025-02-28")
+    assert available_releases(tmp_path) == ["2025-01-31"]
+    assert load_processed(None, tmp_path).release == "2025-01-31"
+
+
+def test_processed_folder_is_the_given_one_else_that_of_the_given_project_root(tmp_path):
+    other = tmp_path / "other"
+    assert processed_folder(None, other) == other / "data" / "processed"
+    assert processed_folder(tmp_path / "mine", other) == tmp_path / "mine"
+    assert processed_folder(str(other)) == other
+    assert processed_folder() == ProjectPaths().processed
+    write_release(other / "data" / "processed" / "2025-01-31")
+    assert available_releases(processed_folder(None, str(other))) == ["2025-01-31"]
 
 
 # monthly_chart ------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from analysis.errors import AnalysisError
 from analysis.paths import PROJECT_ROOT, ProjectPaths
 from analysis.report import ReportError, point_latest, report_name, run_report
 from analysis.runs import RUNS, current_run, read_state
@@ -45,7 +46,7 @@ def test_report_name_defaults_to_the_release_and_period():
 @pytest.mark.parametrize("name", ["../elsewhere", "latest", "a b", ".hidden"])
 def test_run_report_refuses_unusable_names(tmp_path, name):
     (tmp_path / "notebooks").symlink_to(PROJECT_ROOT / "notebooks", target_is_directory=True)
-    with pytest.raises(ReportError, match="not usable as a folder"):
+    with pytest.raises(AnalysisError, match="not usable as a folder|is reserved"):
         run_report(ProjectPaths(root=tmp_path), release="2026-04-05", name=name)
     assert not (tmp_path / "reports").exists()
 
@@ -110,15 +111,15 @@ def test_report_for_a_period(project):
 @pytest.mark.real_data
 def test_failing_notebook_keeps_the_error_and_names_the_cell(project):
     with pytest.raises(ReportError) as caught:
-        run_report(project, release="2026-04-05", start="2025-12-31", end="2025-01-01",
+        run_report(project, release="2026-04-05", start="2020-01-01",
                    notebooks=["01_data_overview"])
 
     message = str(caught.value)
     assert "01_data_overview.ipynb failed in cell" in message
     assert re.search(r"line \d+: 'period = validate_parameters\('", message)
-    assert "ValueError: end 2025-01-01 is before start 2025-12-31" in message
+    assert "ValueError: start 2020-01-01 is outside the data of release 2026-04-05" in message
 
-    folder = project.reports / "2026-04-05_2025-12-31_2025-01-01"
+    folder = project.reports / "2026-04-05_2020-01-01_last"
     state = read_state(project.reports, folder.name)
     assert state["status"] == "failed"
     executed_path = project.reports / RUNS / state["run"] / "01_data_overview.ipynb"
@@ -132,6 +133,6 @@ def test_failing_notebook_keeps_the_error_and_names_the_cell(project):
     assert f"In [{cell.execution_count}]" in message
     error = next(o for o in cell.outputs if o.output_type == "error")
     assert error.ename == "ValueError"
-    assert "end 2025-01-01 is before start" in executed_path.with_suffix(".html").read_text()
+    assert "start 2020-01-01 is outside the data" in executed_path.with_suffix(".html").read_text()
     assert not folder.exists()  # nothing published under the report's name
     assert not (project.reports / "latest").exists()

@@ -1,4 +1,5 @@
 import pandas as pd
+import pytest
 
 from analysis.strikes import QualityLog, allocate, make_strikes, parse_details, row_ids
 from tests.rows import raw_rows
@@ -95,3 +96,9 @@ def test_add_rows_logs_the_same_entries_as_add_row_by_row():
     many.add_rows("start_time_unknown", [3, 7])
     many.add_rows("never_seen", [])
     assert many.flags == one.flags
+
+
+@pytest.mark.parametrize("text", ["{'Kalibr': 1e999}", "{'Kalibr': 99999999999}",
+                                  "(" * 5000 + ")" * 5000, "{'a': __import__('os')}"])
+def test_details_that_overflow_nest_deeply_or_hold_code_are_ignored_not_run(text):
+    assert parse_details(text) is None

@@ -1,3 +1,5 @@
+import re
+
 import pandas as pd
 import pytest
 
@@ -64,7 +66,8 @@ def test_date_only_end_covers_the_whole_day_and_instant_lasts_one_minute():
 
 def test_fast_path_reads_every_value_as_the_python_regex_does():
     # pyarrow matches the common shapes; the rest (odd blanks, non-ASCII digits, bad clock
-    # times) fall back to the Python regex on the stripped text: the parts must agree.
+    # times) fall back to the Python regex on the text with spaces stripped: the parts must
+    # agree.
     values = pd.Series(
         ["2025-07-09", "2025-07-09 8:30  ", " 2025-07-09 08:30", "2025-07-09\t",
          "2025-07-09T08:30", "２０２５-07-09", "2025-07-09 25:00", "2025-07-09  08:30", None, "",
@@ -72,9 +75,32 @@ def test_fast_path_reads_every_value_as_the_python_regex_does():
         index=range(100, 111), dtype=object,
     )
     parts = split_timestamps(values)
-    expected = values.astype("string").str.strip().str.extract(TIMESTAMP_PATTERN)
+    expected = values.astype("string").str.strip(" ").str.extract(TIMESTAMP_PATTERN)
     assert parts["date"].fillna("-").tolist() == expected["date"].fillna("-").tolist()
     for name in ("hour", "minute"):
         number = pd.to_numeric(expected[name], errors="coerce").astype("float64")
         assert parts[name].to_numpy(na_value=-1.0).tolist() == number.fillna(-1.0).tolist()
     assert list(parts.index) == list(values.index)
+
+
+@pytest.mark.parametrize(
+    "raw", ["2025-01-01\n", "2025-01-01 08:00\n", "\n2025-01-01", "2025-01-01\r",
+            "2025-01-01\t", "2025-01-01 08:00\r\n"]
+)
+def test_line_breaks_and_tabs_around_a_timestamp_make_it_unparsable(raw):
+    # Only spaces are a known quirk of the data; "$" once let a final newline through.
+    parsed = parse_timestamps(pd.Series([raw]))
+    assert not parsed.at[0, "ok"]
+    assert pd.isna(parsed.at[0, "ts"])
+
+
+def test_spaces_around_a_timestamp_are_ignored():
+    parsed = parse_timestamps(pd.Series(["  2025-01-01 08:00  ", " 2025-01-01"]))
+    assert parsed["ok"].tolist() == [True, True]
+    assert parsed["ts"].tolist() == [_ts("2025-01-01 08:00"), _ts("2025-01-01 00:00")]
+    assert parsed["time_known"].tolist() == [True, False]
+
+
+def test_timestamp_pattern_is_anchored_at_the_true_end_of_the_text():
+    assert re.search(TIMESTAMP_PATTERN, "2025-01-01") is not None
+    assert re.search(TIMESTAMP_PATTERN, "2025-01-01\n") is None

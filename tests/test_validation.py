@@ -279,14 +279,19 @@ def test_cli_build_on_a_corrupted_file_exits_non_zero_with_the_message_and_no_tr
     assert not out.exists()
 
 
-def test_a_row_missing_its_last_fields_is_read_as_before(write_raw, tmp_path):
-    # The fast CSV reader refuses ragged rows; the C reader then reads them as it always did
-    # (missing trailing fields are empty), so the build still succeeds.
+def test_a_row_missing_its_last_fields_is_refused_naming_the_first_missing_column(
+    write_raw, tmp_path
+):
+    # Once read as if its missing fields were empty; a short row is what a file cut off
+    # mid-row ends with, so it is refused instead of being filled in.
     lines = list(real_lines())
     lines[BAD_LINE - 1] = lines[BAD_LINE - 1].rstrip("\r\n").rsplit(",", 1)[0] + "\n"
     raw_dir = write_raw("ragged", "".join(lines).encode("utf-8"))
-    result = build(raw_dir, tmp_path / "out", today=TODAY)
+    with pytest.raises(DataValidationError) as info:
+        build(raw_dir, tmp_path / "out", today=TODAY)
 
-    assert result.rows_read == N_DATA_LINES
-    strikes = pd.read_parquet(tmp_path / "out" / "strikes.parquet")
-    assert strikes.loc[strikes["raw_row"] == BAD_ROW, "source"].isna().all()
+    assert str(info.value) == (
+        f"{raw_dir / DAILY_FILE}: {AT_BAD_ROW} has 21 of 22 fields: the file may be cut off; "
+        "first missing column 'source'"
+    )
+    assert not (tmp_path / "out").exists()

@@ -487,9 +487,13 @@ def backtest_for(
 # snapshots
 
 
-def snapshot_folder(paths: ProjectPaths | None = None) -> Path:
-    """``reports/forecasts/`` of a checkout."""
-    return (paths or ProjectPaths()).forecasts
+def snapshot_folder(paths: ProjectPaths | None = None, root: str | Path | None = None) -> Path:
+    """``reports/forecasts/`` of a checkout: ``paths``, else the project in ``root`` (None:
+    this checkout), so that a notebook run with ``project_root`` scores that project's
+    snapshots."""
+    if paths is None:
+        paths = ProjectPaths.at(root)
+    return paths.forecasts
 
 
 def snapshot_path(folder: Path, release: str, series_name: str, model: str) -> Path:
