@@ -28,9 +28,9 @@ a date with a time of day or an impossible date is refused, naming the set and k
 keys (``<<: *defaults``) work as in YAML. Limits, far above any real grid:
 
 * the file is at most :data:`MAX_FILE_BYTES` bytes;
-* it holds at most :data:`MAX_NODES` values and keys, counting a value reached through an
-  alias (``*name``) every time it is used, so nested aliases cannot expand into billions;
-* it nests at most :data:`MAX_DEPTH` levels, aliases included;
+* it holds at most ``plainyaml.MAX_NODES`` values and keys, counting a value reached through
+  an alias (``*name``) every time it is used, so nested aliases cannot expand into billions;
+* it nests at most ``plainyaml.MAX_DEPTH`` levels, aliases included;
 * it expands to at most :data:`MAX_SETS` parameter sets.
 """
 
@@ -47,24 +47,15 @@ from typing import Any
 
 from .errors import AnalysisError
 from .names import NameError_, check_folder_name, shown
-from .plainvalues import MAX_INT_DIGITS, check_parameters, scalar_problem
+from .plainvalues import check_parameters
+from .plainyaml import LINE, LINES, Refusal, Refused, load_plain
 
 LABEL = "label"
-_LINES = "__lines__"
-_LINE = "__line__"
 _TOP_KEYS = {"name", "notebooks", "key_figure", "defaults", "sets", "product"}
 # Set by the batch itself, never by a grid.
 RESERVED = frozenset({"processed_dir", "output_dir", "project_root"})
 MAX_FILE_BYTES = 1_000_000
-MAX_NODES = 10_000
-MAX_DEPTH = 20
 MAX_SETS = 1_000
-ALLOWED = "use text, numbers, true/false, null, dates, or lists and mappings of those"
-_TAG = "tag:yaml.org,2002:"
-_SCALAR_TAGS = {"str": "text", "int": "integer", "float": "number", "bool": "true/false value",
-                "null": "null", "timestamp": "date"}
-_WHAT_TAG_MAKES = {"binary": "bytes", "set": "a set", "omap": "an ordered map",
-                   "pairs": "a list of pairs"}
 
 
 class GridError(AnalysisError):
@@ -88,207 +79,6 @@ class Grid:
     key_figure: str | None = None
 
 
-# --- reading the file: safe, bounded, plain values only ----------------------------------
-
-class _Refusal(Exception):
-    """A limit or a broken construct met while reading, at a place in the file."""
-
-    def __init__(self, mark: Any, message: str):
-        super().__init__(message)
-        self.line, self.column, self.message = mark.line + 1, mark.column + 1, message
-
-
-@dataclass(frozen=True, eq=False)
-class _Refused:
-    """A value a grid may not hold, kept in place of it until the error can also name the
-    set and key it belongs to (see :func:`_refuse_unplain`)."""
-
-    problem: str
-    line: int
-    column: int
-
-
-def _refused(node: Any, problem: str) -> _Refused:
-    return _Refused(problem, node.start_mark.line + 1, node.start_mark.column + 1)
-
-
-def _loader() -> type:
-    import yaml
-
-    class GridLoader(yaml.SafeLoader):
-        """Composes the YAML node graph (values are built by :class:`_Builder`), refusing a
-        file that nests too deeply or holds too many values before it is all in memory."""
-
-        def __init__(self, stream: str):
-            super().__init__(stream)
-            self.depth = 0
-            self.composed = 0
-
-        def compose_node(self, parent: Any, index: Any) -> Any:
-            self.depth += 1
-            self.composed += 1
-            try:
-                if self.depth > MAX_DEPTH:
-                    raise _Refusal(self.peek_event().start_mark,
-                                   f"nested more than {MAX_DEPTH} levels deep")
-                if self.composed > MAX_NODES:
-                    raise _Refusal(self.peek_event().start_mark,
-                                   f"the grid holds more than {MAX_NODES:,} values")
-                return super().compose_node(parent, index)
-            finally:
-                self.depth -= 1
-
-    return GridLoader
-
-
-def _children(node: Any) -> list:
-    if isinstance(node.value, list):
-        return [child for item in node.value
-                for child in (item if isinstance(item, tuple) else (item,))]
-    return []
-
-
-def _check_expansion(root: Any) -> None:
-    """Refuse a node graph that contains itself, or whose expansion (a node reached through
-    aliases counted every time) exceeds :data:`MAX_NODES` nodes or :data:`MAX_DEPTH` levels.
-
-    Sizes are memoised per node, so this is linear in the file, however far it would expand.
-    """
-    done: dict[int, tuple[int, int]] = {}  # id(node) -> (expanded size, depth)
-    open_path: set[int] = set()
-    stack = [(root, False)]
-    while stack:
-        node, children_done = stack.pop()
-        key = id(node)
-        if children_done:
-            open_path.discard(key)
-            sizes = [done[id(child)] for child in _children(node)]
-            size = 1 + sum(s for s, _ in sizes)
-            depth = 1 + max((d for _, d in sizes), default=0)
-            if size > MAX_NODES:
-                raise _Refusal(node.start_mark, f"this value expands to more than {MAX_NODES:,} "
-                               "values through aliases (*name); a grid holds at most "
-                               f"{MAX_NODES:,}")
-            if depth > MAX_DEPTH:
-                raise _Refusal(node.start_mark, f"this value nests more than {MAX_DEPTH} levels "
-                               "deep through aliases (*name)")
-            done[key] = (size, depth)
-        elif key in open_path:
-            raise _Refusal(node.start_mark, "an alias (*name) refers to a value that contains "
-                           "it, which would never end")
-        elif key not in done:
-            open_path.add(key)
-            stack.append((node, True))
-            stack.extend((child, False) for child in _children(node))
-
-
-class _Builder:
-    """Builds Python values from a checked node graph: plain values, dates as ISO text, and
-    a :class:`_Refused` for anything else. Mappings record where they and their keys are."""
-
-    def __init__(self, loader: Any):
-        self.loader = loader
-        self.built: dict[int, Any] = {}
-
-    def value(self, node: Any) -> Any:
-        """The value of ``node``, built once (an alias gets the same object)."""
-        key = id(node)
-        if key not in self.built:
-            self.built[key] = self._build(node)
-        return self.built[key]
-
-    def _build(self, node: Any) -> Any:
-        import yaml
-
-        if isinstance(node, yaml.ScalarNode):
-            return self._scalar(node)
-        if isinstance(node, yaml.SequenceNode) and node.tag == _TAG + "seq":
-            return [self.value(item) for item in node.value]
-        if isinstance(node, yaml.MappingNode) and node.tag == _TAG + "map":
-            return self._mapping(node)
-        return _refused(node, _tag_problem(node.tag))
-
-    def _scalar(self, node: Any) -> Any:
-        kind = node.tag.removeprefix(_TAG)
-        if node.tag in (_TAG + "value", _TAG + "merge"):
-            return _refused(node, f"{node.value} alone has a special meaning in YAML; quote it "
-                            "to pass it as text")
-        if not node.tag.startswith(_TAG) or kind not in _SCALAR_TAGS:
-            return _refused(node, _tag_problem(node.tag))
-        try:
-            value = getattr(self.loader, f"construct_yaml_{kind}")(node)
-        except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
-            return _refused(node, _scalar_problem(kind, node.value))
-        if isinstance(value, dt.datetime):
-            return _refused(node, f"{shown(node.value)} has a time of day; a grid takes dates "
-                            "only (quote it to pass it as text)")
-        if isinstance(value, dt.date):
-            return value.isoformat()
-        problem = scalar_problem(value, ALLOWED)
-        return _refused(node, problem) if problem else value
-
-    def _mapping(self, node: Any) -> dict:
-        merged: dict = {}
-        own: dict = {}
-        lines: dict = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == _TAG + "merge":
-                merged_lines = self._merge(value_node, merged)
-                lines = {**merged_lines, **lines}
-                continue
-            key = self.value(key_node)
-            if type(key) is not str and not isinstance(key, _Refused):
-                key = _refused(key_node, f"the mapping key {shown(key)} is not text (quote it)")
-            own[key] = self.value(value_node)
-            lines[key] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-        return {**merged, **own, _LINE: (node.start_mark.line + 1, node.start_mark.column + 1),
-                _LINES: lines}
-
-    def _merge(self, value_node: Any, merged: dict) -> dict:
-        """Add the mappings of a merge key (``<<``) to ``merged`` (the first one listed wins,
-        as in YAML); return where their keys are."""
-        import yaml
-
-        sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
-        lines: dict = {}
-        for source in reversed(sources):
-            built = self.value(source)
-            if not isinstance(source, yaml.MappingNode) or not isinstance(built, dict):
-                raise _Refusal(source.start_mark, "a merge key (<<) takes a mapping or a list "
-                               "of mappings")
-            merged.update(built)
-            lines.update(built[_LINES])
-        return lines
-
-
-def _tag_problem(tag: str) -> str:
-    short = "!!" + tag.removeprefix(_TAG) if tag.startswith(_TAG) else tag
-    makes = _WHAT_TAG_MAKES.get(tag.removeprefix(_TAG))
-    text = short if short.isprintable() and len(short) <= 60 else shown(short)
-    return f"a YAML {text} value{f' ({makes})' if makes else ''} is not allowed; {ALLOWED}"
-
-
-def _scalar_problem(kind: str, text: str) -> str:
-    if kind == "timestamp" and len(text) <= 40:
-        return f"{text} is not a real date"
-    if kind == "int" and sum(c.isdigit() for c in text) > MAX_INT_DIGITS:
-        return f"an integer with more than {MAX_INT_DIGITS} digits is not allowed"
-    return f"{shown(text)} is not a valid {_SCALAR_TAGS[kind]}"
-
-
-def _load_yaml(text: str) -> Any:
-    """The grid document as Python values, or None for an empty file."""
-    loader = _loader()(text)
-    try:
-        root = loader.get_single_node()
-        if root is None:
-            return None
-        _check_expansion(root)
-        return _Builder(loader).value(root)
-    finally:
-        loader.dispose()
-
-
 def _read(path: Path) -> str:
     """The grid file's text, refusing one over :data:`MAX_FILE_BYTES` before reading it all."""
     try:
@@ -310,7 +100,7 @@ def _read(path: Path) -> str:
 def _plain(value: Any) -> Any:
     """Parameter value as papermill gets it: dates as ISO text, no line bookkeeping."""
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items() if k not in (_LINE, _LINES)}
+        return {k: _plain(v) for k, v in value.items() if k not in (LINE, LINES)}
     if isinstance(value, list):
         return [_plain(v) for v in value]
     if isinstance(value, dt.date | dt.datetime):
@@ -326,8 +116,8 @@ class _Where:
 
     def at(self, mapping: Any, key: str | None = None) -> str:
         if isinstance(mapping, dict):
-            spot = mapping.get(_LINES, {}).get(key) if key is not None else None
-            spot = spot or mapping.get(_LINE)
+            spot = mapping.get(LINES, {}).get(key) if key is not None else None
+            spot = spot or mapping.get(LINE)
             if spot:
                 return f"{self.source}, line {spot[0]}, column {spot[1]}"
         return str(self.source)
@@ -341,8 +131,8 @@ def load_grid(path: Path, declared: dict[str, set[str]]) -> Grid:
     path = Path(path)
     text = _read(path)
     try:
-        data = _load_yaml(text)
-    except _Refusal as exc:
+        data = load_plain(text)
+    except Refusal as exc:
         raise GridError(f"{path}, line {exc.line}, column {exc.column}: {exc.message}") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
@@ -364,7 +154,7 @@ def parse_grid(data: Any, source: Path, declared: dict[str, set[str]]) -> Grid:
     _refuse_unplain(data, source)
     if not isinstance(data, dict):
         raise GridError(f"{source}: a grid is a mapping with `sets` and/or `product`")
-    unknown = sorted(k for k in data if k not in _TOP_KEYS | {_LINE, _LINES})
+    unknown = sorted(k for k in data if k not in _TOP_KEYS | {LINE, LINES})
     if unknown:
         raise GridError(f"{where.at(data, unknown[0])}: unknown key {unknown[0]!r}; a grid "
                         f"has {', '.join(sorted(_TOP_KEYS))}")
@@ -411,7 +201,7 @@ def _notebooks(data: dict, where: _Where, declared: dict[str, set[str]]) -> list
 def _check_keys(mapping: dict, allowed: set[str], where: _Where, what: str,
                 extra: Iterable[str] = ()) -> None:
     for key in mapping:
-        if key not in (_LINE, _LINES) and key not in extra:
+        if key not in (LINE, LINES) and key not in extra:
             _check_key(mapping, key, allowed, where, what)
 
 
@@ -465,7 +255,7 @@ def _product_sets(data: dict, where: _Where, allowed: set[str],
         raise GridError(f"{where.at(data, 'product')}: `product` must map names to lists")
     axes = []
     for axis, values in product.items():
-        if axis in (_LINE, _LINES):
+        if axis in (LINE, LINES):
             continue
         spot = where.at(product, axis)
         if not isinstance(values, list) or not values:
@@ -514,15 +304,15 @@ def _refuse_unplain(data: Any, source: Path) -> None:
                         f"{_context(data, path)}{refused.problem}")
 
 
-def _refusals(value: Any, path: tuple) -> Iterator[tuple[tuple, _Refused]]:
+def _refusals(value: Any, path: tuple) -> Iterator[tuple[tuple, Refused]]:
     """``(path, refused)`` for each refused value or key in ``value``, in file order."""
-    if isinstance(value, _Refused):
+    if isinstance(value, Refused):
         yield path, value
     elif isinstance(value, dict):
         for key, item in value.items():
-            if isinstance(key, _Refused):
+            if isinstance(key, Refused):
                 yield path, key
-            elif key not in (_LINE, _LINES):
+            elif key not in (LINE, LINES):
                 yield from _refusals(item, (*path, key))
     elif isinstance(value, list):
         for index, item in enumerate(value):

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .errors import AnalysisError
+from .names import shown
 from .taxonomy import BALLISTIC_MISSILE, CRUISE_MISSILE, ORIGINS, STRIKE_DRONE, WEAPON_CLASSES
 
 if TYPE_CHECKING:
@@ -34,18 +35,11 @@ GROUP_NAMES = tuple(dict.fromkeys(HEADLINE_NAMES + WEAPON_CLASSES + ORIGINS))
 EVENT_ID_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 _EVENT_ID = re.compile(EVENT_ID_PATTERN)
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-MAX_SHOWN = 60
 MAX_LISTED = 5
 
 
 class ParameterError(AnalysisError, ValueError):
     """A report parameter has a value the notebooks cannot use."""
-
-
-def shown(value: Any) -> str:
-    """``repr`` of a user value, cut short so that a message stays one short line."""
-    text = repr(value)
-    return text if len(text) <= MAX_SHOWN else f"{text[:MAX_SHOWN]}... ({len(text)} chars)"
 
 
 def listed(values: Sequence[Any]) -> str:

@@ -26,7 +26,7 @@ from ..models.regimes import regimes_for, weekly_launches
 from ..models.result import ModelResult
 from ..models.trend import MIN_PERIODS, fit_trend_strikes
 from ..overview import Period
-from ..params import ParameterError, check_positive_int
+from ..params import ParameterError, check_whole_list
 from ..publish import Publisher
 from ..series import calendar
 
@@ -49,19 +49,9 @@ Publishable = Publisher | None
 
 
 def check_growth_windows(windows, name: str = "growth_windows") -> list[int]:
-    """Growth windows in months (a whole number or a list of them, 1 to 48), sorted, unique."""
-    if isinstance(windows, bool):
-        raise ParameterError(f"{name} {windows!r} must be a list of whole numbers of months")
-    if isinstance(windows, int):
-        windows = [windows]
-    if isinstance(windows, str):
-        parts = [p.strip() for p in windows.split(",") if p.strip()]
-        windows = [int(p) if p.lstrip("-").isdigit() else p for p in parts]
-    if not isinstance(windows, Sequence) or not windows:
-        raise ParameterError(
-            f"{name} {windows!r} must be a non-empty list of whole numbers of months, e.g. [6, 12]"
-        )
-    return sorted({check_positive_int(m, name, 1, 48) for m in windows})
+    """Growth windows in months (a whole number or a list of them, 1 to 48), sorted, unique;
+    the rule of the parameter table in ``analysis.params``."""
+    return check_whole_list(windows, name, 1, 48)
 
 
 def _span(period: Period) -> tuple[dt.date, dt.date]:
