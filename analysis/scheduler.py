@@ -12,9 +12,11 @@ import datetime as dt
 import os
 import signal
 import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -57,21 +59,7 @@ class Interrupted(Exception):
 
 # --- executors -----------------------------------------------------------------------------
 
-class InlineExecutor:
-    """Runs tasks one at a time in this process (``--jobs 1``)."""
-
-    slots = 1
-
-    def submit(self, fn: Callable, arg: Any) -> Callable[[], Any]:
-        return lambda: fn(arg)
-
-    def wait_one(self, pending: list) -> tuple[Any, Any]:
-        return pending[0], pending[0]()
-
-    def close(self, cancel: bool = False) -> None:
-        pass
-
-
+POLL_SECONDS = 0.25
 PR_SET_PDEATHSIG = 1
 
 
@@ -79,8 +67,6 @@ def _die_with(parent: int) -> None:
     """Make this worker get SIGTERM when ``parent`` dies, even by SIGKILL: Linux's parent-death
     signal, with a polling thread where that is not available. Its kernels follow it within a
     second (ipykernel exits when its parent process is gone)."""
-    import threading
-
     try:
         import ctypes
 
@@ -139,7 +125,8 @@ def _worker_init(parent: int) -> None:
 
 
 class PoolExecutor:
-    """``--jobs N``: N worker processes on this machine."""
+    """``--jobs N``: N worker processes on this machine (one for ``--jobs 1``: a notebook never
+    runs in the process that handles Ctrl-C, so an interrupt is never lost inside it)."""
 
     def __init__(self, jobs: int):
         import multiprocessing
@@ -154,10 +141,13 @@ class PoolExecutor:
     def submit(self, fn: Callable, arg: Any):
         return self.pool.submit(fn, arg)
 
-    def wait_one(self, pending: list) -> tuple[Any, Any]:
+    def wait_one(self, pending: list, timeout: float) -> tuple[Any, Any] | None:
+        """A finished task and its result, or None when none finished within ``timeout``."""
         from concurrent.futures import FIRST_COMPLETED, wait
 
-        done, _ = wait(pending, return_when=FIRST_COMPLETED)
+        done, _ = wait(pending, timeout=timeout, return_when=FIRST_COMPLETED)
+        if not done:
+            return None
         future = next(iter(done))
         return future, future.result()
 
@@ -166,9 +156,12 @@ class PoolExecutor:
             processes = list(getattr(self.pool, "_processes", {}).values())
             self.pool.shutdown(wait=False, cancel_futures=True)
             for process in processes:
-                process.terminate()
+                process.terminate()  # unwinds papermill, which shuts its kernel down
             for process in processes:
-                process.join(timeout=30)
+                process.join(timeout=15)
+                if process.is_alive():  # its kernel follows it (ipykernel's parent poller)
+                    process.kill()
+                    process.join(timeout=5)
         else:
             self.pool.shutdown(wait=True)
 
@@ -208,10 +201,15 @@ class DaskExecutor:
     def submit(self, fn: Callable, arg: Any):
         return self.client.submit(fn, arg, pure=False)
 
-    def wait_one(self, pending: list) -> tuple[Any, Any]:
+    def wait_one(self, pending: list, timeout: float) -> tuple[Any, Any] | None:
         from distributed import wait
 
-        done, _ = wait(pending, return_when="FIRST_COMPLETED")
+        try:
+            done, _ = wait(pending, timeout=timeout, return_when="FIRST_COMPLETED")
+        except TimeoutError:
+            return None
+        if not done:
+            return None
         future = next(iter(done))
         return future, future.result()
 
@@ -226,9 +224,7 @@ class DaskExecutor:
 
 
 def make_executor(jobs: int, dask: str | None = None):
-    if dask:
-        return DaskExecutor(dask, jobs)
-    return PoolExecutor(jobs) if jobs > 1 else InlineExecutor()
+    return DaskExecutor(dask, jobs) if dask else PoolExecutor(jobs)
 
 
 # --- running sets --------------------------------------------------------------------------
@@ -243,8 +239,25 @@ class _Progress:
     outcomes: dict[str, Any] = field(default_factory=dict)
 
 
-def _sigterm_to_interrupt(*_: Any) -> None:
-    raise KeyboardInterrupt
+@contextmanager
+def _stop_requests() -> Iterator[threading.Event]:
+    """An event set by Ctrl-C or SIGTERM while the sets run.
+
+    The handlers only set the event; the scheduling loop checks it between short waits. An
+    exception raised from a signal handler can land anywhere, even in a weakref callback,
+    where Python ignores it, and the interrupt would be lost.
+    """
+    stop = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield stop
+        return
+    previous = {sig: signal.signal(sig, lambda *_: stop.set())
+                for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield stop
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def run_sets(specs: list[SetSpec], executor, on_event: Callable[[str, Any], None]
@@ -255,53 +268,62 @@ def run_sets(specs: list[SetSpec], executor, on_event: Callable[[str, Any], None
     out. Raises ``Interrupted`` on Ctrl-C or SIGTERM, after stopping the workers; the sets
     already yielded stay published.
     """
-    from .report import NotebookTask, run_notebook
-
-    single_threaded = not isinstance(executor, InlineExecutor)
+    single_threaded = executor.slots > 1
     queue: deque[tuple[SetSpec, Path]] = deque(
         (spec, source) for spec in specs for source in spec.notebooks)
     state: dict[str, _Progress] = {}
     pending: dict[Any, str] = {}
-    previous = signal.signal(signal.SIGTERM, _sigterm_to_interrupt) \
-        if _in_main_thread() else None
     cancel = True
-    try:
-        while queue or pending:
-            while queue and len(pending) < executor.slots:
-                spec, source = queue.popleft()
-                if spec.name not in state:
-                    state[spec.name] = _Progress(
-                        spec, new_run(spec.container, spec.name), time.perf_counter(),
-                        dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
-                    on_event("start", spec.name)
-                progress = state[spec.name]
-                progress.given[source.stem] = _given(spec, progress.run, source)
-                task = NotebookTask(
-                    source=source, run=progress.run, cwd=spec.cwd,
-                    parameters=progress.given[source.stem],
-                    title=f"{source.stem.replace('_', ' ')}, release "
-                          f"{spec.parameters.get('release')}",
-                    single_threaded=single_threaded,
-                )
-                pending[executor.submit(run_notebook, task)] = spec.name
-            handle, outcome = executor.wait_one(list(pending))
-            progress = state[pending.pop(handle)]
-            progress.outcomes[outcome.stem] = outcome
-            if len(progress.outcomes) == len(progress.spec.notebooks):
-                yield _finish(progress)
-        cancel = False
-    except KeyboardInterrupt:
-        raise Interrupted() from None
-    finally:
-        executor.close(cancel=cancel)
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+    with _stop_requests() as stop:
+        try:
+            yield from _schedule(queue, state, pending, executor, on_event, stop,
+                                 single_threaded)
+            cancel = False
+        except KeyboardInterrupt:
+            raise Interrupted() from None
+        finally:
+            executor.close(cancel=cancel)
 
 
-def _in_main_thread() -> bool:
-    import threading
+def _schedule(queue: deque, state: dict[str, _Progress], pending: dict, executor,
+              on_event: Callable[[str, Any], None], stop: threading.Event,
+              single_threaded: bool) -> Iterator[SetOutcome]:
+    """Hand out notebook tasks in set order; yield each set as its last notebook finishes."""
+    while queue or pending:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        while queue and len(pending) < executor.slots:
+            spec, source = queue.popleft()
+            pending[_submit(spec, source, state, executor, on_event, single_threaded)] = \
+                spec.name
+        finished = executor.wait_one(list(pending), POLL_SECONDS)
+        if finished is None:
+            continue
+        handle, outcome = finished
+        progress = state[pending.pop(handle)]
+        progress.outcomes[outcome.stem] = outcome
+        if len(progress.outcomes) == len(progress.spec.notebooks):
+            yield _finish(progress)
 
-    return threading.current_thread() is threading.main_thread()
+
+def _submit(spec: SetSpec, source: Path, state: dict[str, _Progress], executor,
+            on_event: Callable[[str, Any], None], single_threaded: bool) -> Any:
+    """Start one notebook of ``spec`` (making the set's run folder first); its handle."""
+    from .report import NotebookTask, run_notebook
+
+    if spec.name not in state:
+        state[spec.name] = _Progress(
+            spec, new_run(spec.container, spec.name), time.perf_counter(),
+            dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+        on_event("start", spec.name)
+    progress = state[spec.name]
+    progress.given[source.stem] = _given(spec, progress.run, source)
+    task = NotebookTask(
+        source=source, run=progress.run, cwd=spec.cwd, parameters=progress.given[source.stem],
+        title=f"{source.stem.replace('_', ' ')}, release {spec.parameters.get('release')}",
+        single_threaded=single_threaded,
+    )
+    return executor.submit(run_notebook, task)
 
 
 def _given(spec: SetSpec, run: Path, source: Path) -> dict[str, Any]:
