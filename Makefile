@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: help install fetch build forecast report batch test test-fast bench lint lab clean
+.PHONY: help install upgrade fetch build forecast report batch test test-fast bench lint lab clean
 
 GRID ?= notebooks/grids/example.yaml
 
@@ -15,24 +15,40 @@ help:
 	@echo "make batch    every report of a grid (GRID=notebooks/grids/example.yaml)"
 	@echo "make bench    time the models, the report, a batch and the build (prints figures)"
 	@echo "make lint     ruff over the package, tests and benchmarks"
+	@echo "make upgrade  refresh uv.lock to the newest allowed versions, re-pin, run the tests"
 	@echo "make clean    remove processed tables and reports (raw files stay)"
 
-# The environment is (re)made when missing or older than pyproject.toml. uv installs the
-# stack in seconds; plain pip is the fall-back.
-$(STAMP): pyproject.toml
+# The environment is (re)made when missing or older than pyproject.toml or the lock, always at
+# the locked versions: `uv sync --locked` (which also fails when uv.lock is out of date with
+# pyproject.toml), with uv from PATH, from the venv, or installed from PyPI; plain pip with the
+# constraints exported from the lock is the fall-back.
+UV := $(VENV)/bin/uv
+UV_CMD = $(shell command -v uv 2>/dev/null || echo $(UV))
+SYNC := sync --locked --extra test --quiet --python $(PY)
+
+$(STAMP): pyproject.toml uv.lock constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 		{ echo "error: Python 3.11+ is needed; $(PYTHON) is $$($(PYTHON) --version)"; exit 1; }
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@if command -v uv >/dev/null 2>&1; then \
-		uv pip install --quiet --python $(PY) -e '.[test]'; \
-	elif $(PY) -m pip install --quiet uv >/dev/null 2>&1; then \
-		$(VENV)/bin/uv pip install --quiet --python $(PY) -e '.[test]'; \
+		uv $(SYNC); \
+	elif test -x $(UV) || $(PY) -m pip install --quiet uv >/dev/null 2>&1; then \
+		$(UV) $(SYNC); \
 	else \
-		$(PY) -m pip install --quiet -e '.[test]'; \
+		$(PY) -m pip install --quiet -c constraints.txt -e '.[test]'; \
 	fi
 	@touch $(STAMP)
 
 install: $(STAMP)
+
+# Newest versions within pyproject's bounds: relock, re-pin constraints.txt and
+# environment.yml, install them, and run every test before anyone commits the new lock.
+upgrade: $(STAMP)
+	$(UV_CMD) lock --upgrade
+	$(PY) tools/pins.py $(UV_CMD)
+	$(UV_CMD) $(SYNC)
+	@touch $(STAMP)
+	$(MAKE) test
 
 fetch: $(STAMP)
 	$(PY) -m analysis fetch --all
@@ -60,7 +76,7 @@ test-fast: $(STAMP)
 	$(PY) -m pytest tests -m "not real_data and not kernel"
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check analysis tests benchmarks
+	$(VENV)/bin/ruff check analysis tests benchmarks tools
 
 lab: $(STAMP)
 	$(PY) -m ipykernel install --sys-prefix --name strike-escalation \

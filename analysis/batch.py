@@ -21,6 +21,7 @@ from .freeze import (
     fingerprint_files,
     fingerprint_value,
     package_fingerprint,
+    software_versions,
 )
 from .grid import Grid, ParameterSet, load_grid
 from .names import RELEASE, check_release
@@ -141,7 +142,8 @@ def set_key(notebooks: list[Path], parameters: dict, manifest: dict, shared: dic
 
 
 def shared_inputs(paths: ProjectPaths) -> dict:
-    """Inputs every set reads besides its release: curated tables, forecast snapshots, code."""
+    """Inputs every set reads besides its release: curated tables, forecast snapshots, code,
+    and the versions of Python and the libraries that compute and render it."""
     # The curated tables the notebooks read (the partnership timeline); not sources.json,
     # which changes with every new release, even for the sets pinned to an older one.
     curated = [p for p in paths.raw.glob("*.csv") if p.is_file()]
@@ -151,6 +153,7 @@ def shared_inputs(paths: ProjectPaths) -> dict:
         "curated": fingerprint_files(curated) if curated else None,
         "forecasts": fingerprint_files(snapshots, paths.forecasts) if snapshots else None,
         "package": [__version__, package_fingerprint()],
+        "software": software_versions(),
     }
 
 

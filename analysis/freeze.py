@@ -77,3 +77,24 @@ def build_is_current(out_dir: Path, inputs: dict[str, str]) -> bool:
     if old is None or read_json_object(out_dir / "quality.json") is None:
         return False
     return all(old.get(k) == v for k, v in build_manifest(inputs).items())
+
+
+#: The libraries whose versions can change a report's numbers, charts or rendering.
+SOFTWARE = ("pandas", "numpy", "scipy", "statsmodels", "matplotlib", "seaborn", "pyarrow",
+            "ruptures", "papermill", "nbconvert", "ipykernel")
+
+
+def software_versions() -> dict[str, str]:
+    """Python's and each of :data:`SOFTWARE`'s installed version (read from the package
+    metadata, so nothing heavy is imported): part of every report's provenance and of its
+    freshness fingerprint, so a report made with other libraries is made again."""
+    import platform
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = {"python": platform.python_version()}
+    for name in SOFTWARE:
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = "not installed"
+    return found

@@ -94,6 +94,7 @@ def _provenance(provenance: dict) -> str:
     rows += [
         ("package version", provenance.get("package_version")),
         ("git commit", provenance.get("git_commit")),
+        ("software", ", ".join(f"{k} {v}" for k, v in provenance.get("software", {}).items())),
         ("parameters", ", ".join(f"{k}={v}" for k, v in provenance.get("parameters", {}).items())),
         ("run started (UTC)", provenance.get("started_utc")),
         ("run time", f"{provenance.get('run_seconds')} s"),

@@ -23,6 +23,7 @@ from typing import Any
 
 from . import __version__
 from .errors import AnalysisError
+from .freeze import software_versions
 from .runs import COMPLETE, FAILED, mark, new_run, promote, prune, write_state
 
 
@@ -377,6 +378,7 @@ def _provenance(progress: _Progress, seconds: float) -> dict[str, Any]:
         "inputs": spec.inputs,
         "package_version": __version__,
         "git_commit": spec.git_commit,
+        "software": software_versions(),
         "parameters": dict(spec.parameters),
         "started_utc": progress.started_utc,
         "run_seconds": seconds,
