@@ -20,7 +20,7 @@ from .freeze import (
     build_is_current,
     fingerprint_files,
     fingerprint_value,
-    package_fingerprint,
+    notebooks_code_fingerprint,
     software_versions,
 )
 from .grid import Grid, ParameterSet, load_grid
@@ -131,10 +131,13 @@ def _release_provenance(paths: ProjectPaths, release: str) -> dict:
     return _read_json(paths.processed_release(release) / "quality.json").get("inputs", {})
 
 
-def set_key(notebooks: list[Path], parameters: dict, manifest: dict, shared: dict) -> str:
-    """Fingerprint of everything a set's report depends on."""
+def set_key(notebooks: list[Path], parameters: dict, manifest: dict, shared: dict,
+            code: str | None = None) -> str:
+    """Fingerprint of everything a set's report depends on; ``code``: that of the package code
+    its notebooks can run (computed here when not given)."""
     return fingerprint_value({
         "notebooks": fingerprint_files(notebooks),
+        "code": code if code is not None else notebooks_code_fingerprint(notebooks),
         "parameters": parameters,
         "data": {"inputs": manifest.get("inputs"), "code": manifest.get("code")},
         **shared,
@@ -152,7 +155,7 @@ def shared_inputs(paths: ProjectPaths) -> dict:
     return {
         "curated": fingerprint_files(curated) if curated else None,
         "forecasts": fingerprint_files(snapshots, paths.forecasts) if snapshots else None,
-        "package": [__version__, package_fingerprint()],
+        "package": __version__,
         "software": software_versions(),
     }
 
@@ -176,6 +179,7 @@ def plan(paths: ProjectPaths, container: Path, sets: list[ParameterSet],
          notebooks: list[Path], force: bool = False) -> list[PlannedSet]:
     """Resolve each set's release (building it when needed) and decide whether it runs."""
     shared = shared_inputs(paths)
+    code = notebooks_code_fingerprint(notebooks)  # the same notebooks for every set
     manifests: dict[str, dict] = {}
     planned = []
     for ps in sets:
@@ -183,7 +187,7 @@ def plan(paths: ProjectPaths, container: Path, sets: list[ParameterSet],
         if release not in manifests:
             manifests[release] = ensure_built(paths, release)
         parameters = {**ps.parameters, "release": release}
-        key = set_key(notebooks, parameters, manifests[release], shared)
+        key = set_key(notebooks, parameters, manifests[release], shared, code)
         spec = SetSpec(container=container, name=ps.name, parameters=parameters,
                        notebooks=tuple(notebooks), key=key, cwd=paths.notebooks,
                        processed=paths.processed, root=paths.root,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -36,12 +37,84 @@ def code_fingerprint() -> str:
     return fingerprint_files(PACKAGE.glob("*.py"))
 
 
-def package_fingerprint() -> str:
-    """Hash of every module and template of the package: what a report run depends on."""
-    files = [p for p in PACKAGE.rglob("*") if p.is_file()
-             and p.suffix in {".py", ".j2", ".css", ".json", ".tpl"}
-             and "__pycache__" not in p.parts]
-    return fingerprint_files(files, PACKAGE)
+def template_files(package: Path = PACKAGE) -> list[Path]:
+    """The HTML templates every rendered notebook goes through."""
+    return [p for p in (package / "templates").rglob("*") if p.is_file()
+            and p.suffix in {".j2", ".css", ".json", ".tpl"} and "__pycache__" not in p.parts]
+
+
+def notebook_code(notebook: Path) -> list[str]:
+    """The code cells of a notebook, IPython magics and shell lines left out."""
+    cells = json.loads(Path(notebook).read_text(encoding="utf-8")).get("cells", [])
+    out = []
+    for cell in cells:
+        if cell.get("cell_type") == "code":
+            source = cell.get("source", "")
+            source = "".join(source) if isinstance(source, list) else source
+            out.append("\n".join(line for line in source.splitlines()
+                                  if not line.lstrip().startswith(("%", "!"))))
+    return out
+
+
+def _module_file(name: str, package: Path) -> Path | None:
+    """The file of module ``analysis.x.y`` under ``package``, if it is one of the package's."""
+    path = package.joinpath(*name.split(".")[1:])
+    for candidate in (path / "__init__.py", path.with_suffix(".py")):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+_FROM = re.compile(r"^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]*)", re.M)
+_IMPORT = re.compile(r"^[ \t]*import[ \t]+([\w., \t]+)", re.M)
+
+
+def _imports(text: str, module: str, is_package: bool, top: str) -> set[str]:
+    """Every module of package ``top`` that the code ``text`` imports, anywhere (functions
+    included; an import-like line in a docstring counts too, which only over-includes), with
+    the parent packages that importing it runs. Read with patterns, not a parser: fast."""
+    found: set[str] = set()
+    for line in _IMPORT.findall(text):
+        found.update(part.split(" as ")[0].strip() for part in line.split(","))
+    for base, names in _FROM.findall(text):
+        level = len(base) - len(base.lstrip("."))
+        if level:
+            parts = module.split(".") if module else []
+            parts = parts if is_package else parts[:-1]
+            parts = parts[:len(parts) - level + 1]
+            base = ".".join([*parts, *([base[level:]] if base[level:] else [])])
+        found.add(base)
+        for name in names.strip("()").split(","):
+            name = name.split(" as ")[0].strip()
+            if name.isidentifier():
+                found.add(f"{base}.{name}")
+    mine = {n for n in found if n == top or n.startswith(top + ".")}
+    return mine | {".".join(n.split(".")[:i]) for n in mine for i in range(1, n.count(".") + 1)}
+
+
+def import_closure(code: Iterable[str], package: Path = PACKAGE) -> set[Path]:
+    """The package's module files that ``code`` (e.g. a notebook's cells) can run: what it
+    imports, what those import, and so on, lazy imports inside functions included."""
+    top = package.name
+    todo = set().union(*(_imports(text, "", False, top) for text in code))
+    seen: dict[str, Path] = {}
+    while todo:
+        name = todo.pop()
+        path = _module_file(name, package)
+        if path is None or name in seen:
+            continue
+        seen[name] = path
+        text = path.read_text(encoding="utf-8")
+        todo |= _imports(text, name, path.name == "__init__.py", top) - set(seen)
+    return set(seen.values())
+
+
+def notebooks_code_fingerprint(notebooks: Iterable[Path], package: Path = PACKAGE) -> str:
+    """Hash of the package code that the ``notebooks`` can run (their import closure) and of
+    the templates that render them: a change elsewhere in the package does not touch them."""
+    code = [text for nb in notebooks for text in notebook_code(nb)]
+    files = import_closure(code, package) | set(template_files(package))
+    return fingerprint_files(files, package)
 
 
 def fingerprint_value(value: Any) -> str:

@@ -58,3 +58,64 @@ def test_the_landing_page_provenance_lists_the_software():
                         "software": {"python": "3.11.7", "pandas": "3.1.1"}})
     assert "<td>software</td><td>python 3.11.7, pandas 3.1.1</td>" in html
     assert "<td>git commit</td><td>abc123</td>" in html
+
+
+def _fake_package(root: Path) -> Path:
+    """pkg: charts (a chart module), models/fit (imports util lazily, relatively), util."""
+    pkg = root / "pkg"
+    (pkg / "models").mkdir(parents=True)
+    (pkg / "templates" / "report").mkdir(parents=True)
+    (pkg / "templates" / "report" / "index.html.j2").write_text("{{ body }}")
+    (pkg / "__init__.py").write_text('"""pkg."""\n')
+    (pkg / "charts.py").write_text("from .models.fit import go\nCOLOUR = 'red'\n")
+    (pkg / "models" / "__init__.py").write_text("")
+    (pkg / "models" / "fit.py").write_text(
+        "def go():\n    from ..util import (\n        helper,\n    )\n    return helper()\n")
+    (pkg / "util.py").write_text("def helper():\n    return 1\n")
+    return pkg
+
+
+def _notebook_importing(path: Path, code: str) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("%matplotlib inline\n" + code)]
+    nbformat.write(nb, path)
+    return path
+
+
+def test_import_closure_follows_relative_lazy_and_parent_imports(tmp_path):
+    from analysis.freeze import import_closure
+
+    pkg = _fake_package(tmp_path)
+    found = import_closure(["from pkg.models.fit import go as run"], pkg)
+    assert {p.relative_to(pkg).as_posix() for p in found} == {
+        "__init__.py", "models/__init__.py", "models/fit.py", "util.py"}
+
+
+def test_a_chart_change_does_not_rerun_a_model_only_notebook_but_a_model_change_does(
+        tmp_path):
+    from analysis.freeze import notebooks_code_fingerprint
+
+    pkg = _fake_package(tmp_path)
+    model_only = _notebook_importing(tmp_path / "05_model.ipynb", "from pkg.models import fit")
+    charted = _notebook_importing(tmp_path / "03_chart.ipynb", "import pkg.charts")
+    before = {nb: notebooks_code_fingerprint([nb], pkg) for nb in (model_only, charted)}
+
+    (pkg / "charts.py").write_text("from .models.fit import go\nCOLOUR = 'blue'\n")
+    assert notebooks_code_fingerprint([model_only], pkg) == before[model_only]
+    assert notebooks_code_fingerprint([charted], pkg) != before[charted]
+
+    (pkg / "util.py").write_text("def helper():\n    return 2\n")
+    assert notebooks_code_fingerprint([model_only], pkg) != before[model_only]
+    (pkg / "templates" / "report" / "index.html.j2").write_text("<main>{{ body }}</main>")
+    assert len({notebooks_code_fingerprint([model_only], pkg), before[model_only]}) == 2
+
+
+def test_the_real_forecast_notebook_does_not_depend_on_the_salvo_charts():
+    from analysis.freeze import PACKAGE, import_closure, notebook_code
+
+    notebooks = Path(PACKAGE.parent, "notebooks")
+    forecast = import_closure(notebook_code(notebooks / "05_forecast.ipynb"))
+    salvo = import_closure(notebook_code(notebooks / "03_salvo_and_interception.ipynb"))
+    assert PACKAGE / "figures_salvo.py" in salvo
+    assert PACKAGE / "figures_salvo.py" not in forecast
+    assert PACKAGE / "models" / "forecast.py" in forecast
