@@ -14,7 +14,7 @@ help:
 	@echo "make lab      open JupyterLab with the project's kernel"
 	@echo "make batch    every report of a grid (GRID=notebooks/grids/example.yaml)"
 	@echo "make bench    time the models, the report, a batch and the build (prints figures)"
-	@echo "make lint     ruff over the package, tests and benchmarks"
+	@echo "make lint     ruff over the package, tests, benchmarks and tools"
 	@echo "make upgrade  refresh uv.lock to the newest allowed versions, re-pin, run the tests"
 	@echo "make clean    remove processed tables and reports (raw files stay)"
 

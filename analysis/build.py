@@ -28,7 +28,7 @@ from .freeze import (
     build_manifest,
     read_json_object,
 )
-from .names import check_release
+from .names import check_release, listed
 from .paths import DATASET, PROJECT_ROOT
 from .rawschema import (
     DAILY_FILE,
@@ -144,11 +144,6 @@ def _display_path(path: Path) -> str:
                else resolved)
 
 
-def _listing(names: list[str]) -> str:
-    shown = ", ".join(repr(n) for n in names[:MAX_LISTED])
-    return shown + (f" and {len(names) - MAX_LISTED} more" if len(names) > MAX_LISTED else "")
-
-
 def check_raw_dir(raw_dir: Path, what: str = "raw folder") -> None:
     """``raw_dir`` must be an existing folder; one under ``<dataset>/`` is a release folder,
     so its name must be a release name."""
@@ -202,7 +197,7 @@ def check_out_dir(out_dir: Path) -> None:
         raise WriteError(f"output folder {out_dir}: {reason(exc, out_dir)}") from None
     if names and not set(names) & {*OUTPUT_FILES, MANIFEST}:
         raise WriteError(
-            f"output folder {out_dir} holds other files ({_listing(names)}) and no earlier "
+            f"output folder {out_dir} holds other files ({listed(names)}) and no earlier "
             "build; give a new or empty folder, or one that holds an earlier build"
         )
 

@@ -29,7 +29,7 @@ import pandas as pd
 
 from .atomic import reason, write_bytes_from, write_json
 from .errors import FetchError
-from .names import check_release
+from .names import check_release, listed
 from .paths import ProjectPaths, default_mirrors
 from .rawschema import DAILY_COLUMNS, REFERENCE_COLUMNS
 from .registry import DAILY_FILE, RAW_FILES, REFERENCE_FILE, Registry, sha256_file
@@ -129,11 +129,6 @@ def _check(path: Path, expected: str | None, what: str) -> str:
     return actual
 
 
-def _listed(names: list[str], limit: int = MAX_LISTED) -> str:
-    shown = ", ".join(repr(n) for n in names[:limit])
-    return f"[{shown}{f', ... and {len(names) - limit} more' if len(names) > limit else ''}]"
-
-
 def check_header(path: Path, required: tuple[str, ...], shown: Path | None = None) -> None:
     """The file's header names every ``required`` column (reading only its first record);
     ``shown``: the path to name in the message (where the file came from)."""
@@ -148,7 +143,8 @@ def check_header(path: Path, required: tuple[str, ...], shown: Path | None = Non
     if missing:
         raise FetchError(
             f"{shown}: missing column{'s' if len(missing) > 1 else ''} "
-            f"{', '.join(repr(c) for c in missing)}; the header has {_listed(header)}. "
+            f"{', '.join(repr(c) for c in missing)}; the header has "
+            f"[{listed(header, MAX_LISTED)}]. "
             f"Nothing was fetched: a release without {'them' if len(missing) > 1 else 'it'} "
             "cannot be compared or built."
         )

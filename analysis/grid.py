@@ -215,17 +215,19 @@ def _check_key(mapping: dict, key: str, allowed: set[str], where: _Where, what: 
 
 
 def _folder_name(value: Any, what: str, where: str) -> str:
-    """``value`` as a batch or set folder name (a number is read as its text); ``latest`` is
-    refused because it names the newest report."""
+    """``value`` as a batch or set folder name (a number is read as its text); the names the
+    report folders keep for themselves (``runs.RESERVED`` for a batch, ``runs.BATCH_FILES``
+    for a set) are refused here already, before anything runs."""
+    from .runs import BATCH_FILES, RESERVED
     if type(value) is int:
         value = str(value)
     try:
         name = check_folder_name(value, what, where)
     except NameError_ as exc:
         raise GridError(str(exc)) from None
-    if name == "latest":
-        raise GridError(f"{where}: {what} name 'latest' is not usable as a folder: it names "
-                        "the newest report")
+    if name in (RESERVED if what == "batch" else BATCH_FILES):
+        raise GridError(f"{where}: {what} name {name!r} is not usable as a folder: the project "
+                        "keeps it for itself")
     return name
 
 

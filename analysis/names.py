@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
+from typing import Any
 
 from .errors import AnalysisError
 
 RELEASE = re.compile(r"\d{4}-\d{2}-\d{2}")
 FOLDER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 MAX_SHOWN = 60
+MAX_LISTED = 5
 
 
 class NameError_(AnalysisError):  # noqa: N801 - the builtin NameError is another thing
@@ -28,12 +31,21 @@ def shown(value: object) -> str:
     return text if len(text) <= MAX_SHOWN else f"{text[:MAX_SHOWN]}... ({len(text)} chars)"
 
 
+def listed(values: Sequence[Any], limit: int = MAX_LISTED) -> str:
+    """The first ``limit`` values (each :func:`shown`), and how many more were left out."""
+    head = ", ".join(shown(v) for v in values[:limit])
+    more = len(values) - limit
+    return head + (f" and {more} more" if more > 0 else "")
+
+
 def check_release(value: object, where: str = "release") -> str:
     """A release name: an ISO date ``YYYY-MM-DD`` that exists (so never a path)."""
     text = value.isoformat() if isinstance(value, dt.date) else value
     if not isinstance(text, str) or not RELEASE.fullmatch(text):
-        raise NameError_(f"{where}: release {shown(value)} is not a date YYYY-MM-DD; a release "
-                         "is named by the last date its file covers, e.g. 2026-04-05")
+        raise NameError_(
+            f"{where}: release {shown(value)} is not a date YYYY-MM-DD; a release "
+            "is named by the last date its file covers, e.g. 2026-04-05"
+        )
     try:
         dt.date.fromisoformat(text)
     except ValueError:
@@ -45,7 +57,9 @@ def check_folder_name(value: object, what: str, where: str) -> str:
     """A report, batch or set name: letters, digits, '.', '_' and '-', starting with a letter
     or digit, at most 100 characters (one path component; never '.', '..' or hidden)."""
     if not isinstance(value, str) or not FOLDER_NAME.fullmatch(value):
-        raise NameError_(f"{where}: {what} name {shown(value)} is not usable as a folder: use "
-                         "letters, digits, '.', '_' and '-', starting with a letter or digit "
-                         "(at most 100 characters)")
+        raise NameError_(
+            f"{where}: {what} name {shown(value)} is not usable as a folder: use "
+            "letters, digits, '.', '_' and '-', starting with a letter or digit "
+            "(at most 100 characters)"
+        )
     return value

@@ -18,7 +18,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .errors import AnalysisError
-from .names import shown
+from .names import NameError_, listed, shown
+from .names import check_release as check_release_name
 from .taxonomy import BALLISTIC_MISSILE, CRUISE_MISSILE, ORIGINS, STRIKE_DRONE, WEAPON_CLASSES
 
 if TYPE_CHECKING:
@@ -35,18 +36,10 @@ GROUP_NAMES = tuple(dict.fromkeys(HEADLINE_NAMES + WEAPON_CLASSES + ORIGINS))
 EVENT_ID_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 _EVENT_ID = re.compile(EVENT_ID_PATTERN)
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-MAX_LISTED = 5
 
 
 class ParameterError(AnalysisError, ValueError):
     """A report parameter has a value the notebooks cannot use."""
-
-
-def listed(values: Sequence[Any]) -> str:
-    """The first few values quoted, and how many more were left out."""
-    head = ", ".join(shown(v) for v in values[:MAX_LISTED])
-    more = len(values) - MAX_LISTED
-    return head + (f" and {more} more" if more > 0 else "")
 
 
 # --- single checks: each takes the value and its name, returns the value to use ------------
@@ -131,8 +124,8 @@ def check_release(value: Any, name: str = "release") -> str | None:
     if value is None:
         return None
     try:
-        return check_date(value, name)
-    except ParameterError:
+        return check_release_name(value, name)
+    except NameError_:
         raise ParameterError(f"{name} {shown(value)} is not a release: a release is named by "
                              "the last date its file covers, YYYY-MM-DD, e.g. 2026-04-05") from None
 

@@ -56,8 +56,11 @@ def scalar_problem(value: Any, hint: str = HINT) -> str | None:
 def type_name(value: Any) -> str:
     """The type of ``value`` as a reader knows it: ``bytes``, ``set``, ``mymodule.Thing``."""
     kind = type(value)
-    return kind.__qualname__ if kind.__module__ == "builtins" else (
-        f"{kind.__module__}.{kind.__qualname__}")
+    return (
+        kind.__qualname__
+        if kind.__module__ == "builtins"
+        else (f"{kind.__module__}.{kind.__qualname__}")
+    )
 
 
 def _text_problem(text: str) -> str | None:
@@ -66,8 +69,10 @@ def _text_problem(text: str) -> str | None:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as exc:
-        return (f"text with a lone surrogate {text[exc.start]!r} at character "
-                f"{exc.start + 1} is not valid Unicode")
+        return (
+            f"text with a lone surrogate {text[exc.start]!r} at character "
+            f"{exc.start + 1} is not valid Unicode"
+        )
     return None
 
 
@@ -119,11 +124,17 @@ def check_parameters(parameters: dict, where: str) -> dict:
     if type(parameters) is not dict:
         raise UnsafeValueError(f"{where}: parameters must be a dict, not {type_name(parameters)}")
     for name, value in parameters.items():
-        if (type(name) is not str or not _NAME.fullmatch(name) or keyword.iskeyword(name)
-                or (name.startswith("__") and name.endswith("__"))):
-            raise UnsafeValueError(f"{where}: parameter name {shown(name)} is not a plain Python "
-                                   "name (ASCII letters, digits and '_'; not a keyword or a "
-                                   "__dunder__ name)")
+        if (
+            type(name) is not str
+            or not _NAME.fullmatch(name)
+            or keyword.iskeyword(name)
+            or (name.startswith("__") and name.endswith("__"))
+        ):
+            raise UnsafeValueError(
+                f"{where}: parameter name {shown(name)} is not a plain Python "
+                "name (ASCII letters, digits and '_'; not a keyword or a "
+                "__dunder__ name)"
+            )
         problem = _first_problem(value, name, 1, [0])
         if problem:
             path, text = problem

@@ -24,13 +24,24 @@ MAX_NODES = 10_000
 MAX_DEPTH = 20
 ALLOWED = "use text, numbers, true/false, null, dates, or lists and mappings of those"
 _TAG = "tag:yaml.org,2002:"
-_SCALAR_TAGS = {"str": "text", "int": "integer", "float": "number", "bool": "true/false value",
-                "null": "null", "timestamp": "date"}
-_WHAT_TAG_MAKES = {"binary": "bytes", "set": "a set", "omap": "an ordered map",
-                   "pairs": "a list of pairs"}
+_SCALAR_TAGS = {
+    "str": "text",
+    "int": "integer",
+    "float": "number",
+    "bool": "true/false value",
+    "null": "null",
+    "timestamp": "date",
+}
+_WHAT_TAG_MAKES = {
+    "binary": "bytes",
+    "set": "a set",
+    "omap": "an ordered map",
+    "pairs": "a list of pairs",
+}
 
 
 # --- reading the file: safe, bounded, plain values only ----------------------------------
+
 
 class Refusal(Exception):
     """A limit or a broken construct met while reading, at a place in the file."""
@@ -71,11 +82,14 @@ def _loader() -> type:
             self.composed += 1
             try:
                 if self.depth > MAX_DEPTH:
-                    raise Refusal(self.peek_event().start_mark,
-                                   f"nested more than {MAX_DEPTH} levels deep")
+                    raise Refusal(
+                        self.peek_event().start_mark, f"nested more than {MAX_DEPTH} levels deep"
+                    )
                 if self.composed > MAX_NODES:
-                    raise Refusal(self.peek_event().start_mark,
-                                   f"the grid holds more than {MAX_NODES:,} values")
+                    raise Refusal(
+                        self.peek_event().start_mark,
+                        f"the grid holds more than {MAX_NODES:,} values",
+                    )
                 return super().compose_node(parent, index)
             finally:
                 self.depth -= 1
@@ -85,8 +99,9 @@ def _loader() -> type:
 
 def _children(node: Any) -> list:
     if isinstance(node.value, list):
-        return [child for item in node.value
-                for child in (item if isinstance(item, tuple) else (item,))]
+        return [
+            child for item in node.value for child in (item if isinstance(item, tuple) else (item,))
+        ]
     return []
 
 
@@ -108,16 +123,23 @@ def _check_expansion(root: Any) -> None:
             size = 1 + sum(s for s, _ in sizes)
             depth = 1 + max((d for _, d in sizes), default=0)
             if size > MAX_NODES:
-                raise Refusal(node.start_mark, f"this value expands to more than {MAX_NODES:,} "
-                               "values through aliases (*name); a grid holds at most "
-                               f"{MAX_NODES:,}")
+                raise Refusal(
+                    node.start_mark,
+                    f"this value expands to more than {MAX_NODES:,} "
+                    "values through aliases (*name); a grid holds at most "
+                    f"{MAX_NODES:,}",
+                )
             if depth > MAX_DEPTH:
-                raise Refusal(node.start_mark, f"this value nests more than {MAX_DEPTH} levels "
-                               "deep through aliases (*name)")
+                raise Refusal(
+                    node.start_mark,
+                    f"this value nests more than {MAX_DEPTH} levels deep through aliases (*name)",
+                )
             done[key] = (size, depth)
         elif key in open_path:
-            raise Refusal(node.start_mark, "an alias (*name) refers to a value that contains "
-                           "it, which would never end")
+            raise Refusal(
+                node.start_mark,
+                "an alias (*name) refers to a value that contains it, which would never end",
+            )
         elif key not in done:
             open_path.add(key)
             stack.append((node, True))
@@ -153,8 +175,10 @@ class _Builder:
     def _scalar(self, node: Any) -> Any:
         kind = node.tag.removeprefix(_TAG)
         if node.tag in (_TAG + "value", _TAG + "merge"):
-            return _refused(node, f"{node.value} alone has a special meaning in YAML; quote it "
-                            "to pass it as text")
+            return _refused(
+                node,
+                f"{node.value} alone has a special meaning in YAML; quote it to pass it as text",
+            )
         if not node.tag.startswith(_TAG) or kind not in _SCALAR_TAGS:
             return _refused(node, _tag_problem(node.tag))
         try:
@@ -162,8 +186,11 @@ class _Builder:
         except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
             return _refused(node, _scalar_problem(kind, node.value))
         if isinstance(value, dt.datetime):
-            return _refused(node, f"{shown(node.value)} has a time of day; a grid takes dates "
-                            "only (quote it to pass it as text)")
+            return _refused(
+                node,
+                f"{shown(node.value)} has a time of day; a grid takes dates "
+                "only (quote it to pass it as text)",
+            )
         if isinstance(value, dt.date):
             return value.isoformat()
         problem = scalar_problem(value, ALLOWED)
@@ -183,8 +210,12 @@ class _Builder:
                 key = _refused(key_node, f"the mapping key {shown(key)} is not text (quote it)")
             own[key] = self.value(value_node)
             lines[key] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-        return {**merged, **own, LINE: (node.start_mark.line + 1, node.start_mark.column + 1),
-                LINES: lines}
+        return {
+            **merged,
+            **own,
+            LINE: (node.start_mark.line + 1, node.start_mark.column + 1),
+            LINES: lines,
+        }
 
     def _merge(self, value_node: Any, merged: dict) -> dict:
         """Add the mappings of a merge key (``<<``) to ``merged`` (the first one listed wins,
@@ -196,8 +227,9 @@ class _Builder:
         for source in reversed(sources):
             built = self.value(source)
             if not isinstance(source, yaml.MappingNode) or not isinstance(built, dict):
-                raise Refusal(source.start_mark, "a merge key (<<) takes a mapping or a list "
-                               "of mappings")
+                raise Refusal(
+                    source.start_mark, "a merge key (<<) takes a mapping or a list of mappings"
+                )
             merged.update(built)
             lines.update(built[LINES])
         return lines

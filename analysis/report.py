@@ -18,10 +18,10 @@ from .atomic import write_with
 from .errors import AnalysisError
 from .notebooks import report_notebooks
 from .paths import ProjectPaths
+from .runs import LATEST
 
 KERNEL = "python3"
 TEMPLATES = Path(__file__).parent / "templates"
-LATEST = "latest"
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 

@@ -88,8 +88,7 @@ def test_a_dask_scheduler_that_does_not_answer_times_out_with_a_message():
         DaskExecutor(address, jobs=1, timeout=2)
 
 
-def test_a_corrupted_report_json_of_a_published_set_does_not_break_the_batch_index(
-        tmp_path: Path):
+def test_a_corrupted_report_json_of_a_published_set_does_not_break_the_batch_index(tmp_path: Path):
     from analysis.batch_index import _report_record
 
     (tmp_path / "report.json").write_text('{"provenance": {"release": ')

@@ -34,15 +34,19 @@ from analysis.registry import (
 )
 
 OLD, NEW = "2026-03-01", "2026-04-05"
-HEADER = ("time_start,time_end,model,launch_place,target,launched,destroyed,not_reach_goal,"
-          "still_attacking,launched_details,destroyed_details,source\n")
+HEADER = (
+    "time_start,time_end,model,launch_place,target,launched,destroyed,not_reach_goal,"
+    "still_attacking,launched_details,destroyed_details,source\n"
+)
 OLD_ROWS = (
     "2026-02-28 18:00,2026-03-01 07:00,Shahed-136/131,Kursk,Ukraine,100.0,90.0,,,,,kpszsu/1\n"
     "2026-02-27,2026-02-27,Orlan-10,,south,1.0,1.0,,,,,PvKPivden/2\n"
 )
 NEW_ROW = "2026-04-04 18:00,2026-04-05 07:00,Kalibr,Black Sea,Ukraine,8.0,6.0,,,,,kpszsu/3\n"
-REFERENCE = ("model,category,national_origin,type\nShahed-136/131,UAV,iran,strike\n"
-             "Kalibr,missile,russia,cruise\nOrlan-10,UAV,russia,reconnaissance\n")
+REFERENCE = (
+    "model,category,national_origin,type\nShahed-136/131,UAV,iran,strike\n"
+    "Kalibr,missile,russia,cruise\nOrlan-10,UAV,russia,reconnaissance\n"
+)
 RELEASES = {
     OLD: {DAILY_FILE: HEADER + OLD_ROWS, REFERENCE_FILE: REFERENCE},
     NEW: {DAILY_FILE: HEADER + NEW_ROW + OLD_ROWS, REFERENCE_FILE: REFERENCE},
@@ -53,8 +57,10 @@ def without_column(text: str, column: str) -> str:
     """The CSV text without ``column`` (no field of these files holds a comma)."""
     lines = text.splitlines(keepends=True)
     index = lines[0].rstrip("\n").split(",").index(column)
-    return "".join(",".join(f for i, f in enumerate(line.rstrip("\n").split(",")) if i != index)
-                   + "\n" for line in lines)
+    return "".join(
+        ",".join(f for i, f in enumerate(line.rstrip("\n").split(",")) if i != index) + "\n"
+        for line in lines
+    )
 
 
 def entry(release: str, texts: dict[str, str]) -> dict:
@@ -63,20 +69,26 @@ def entry(release: str, texts: dict[str, str]) -> dict:
         "date_accessed": "2026-11-25",
         "obtained_from": "hand-written",
         "files": {
-            name: {"sha256": hashlib.sha256(text.encode()).hexdigest(),
-                   "bytes": len(text.encode()), "rows": text.count("\n") - 1}
+            name: {
+                "sha256": hashlib.sha256(text.encode()).hexdigest(),
+                "bytes": len(text.encode()),
+                "rows": text.count("\n") - 1,
+            }
             for name, text in texts.items()
         },
     }
 
 
-def make_project(root: Path, registered: tuple[str, ...] = (OLD,),
-                 extra: list[dict] | None = None) -> ProjectPaths:
+def make_project(
+    root: Path, registered: tuple[str, ...] = (OLD,), extra: list[dict] | None = None
+) -> ProjectPaths:
     paths = ProjectPaths(root=root)
     paths.registry.parent.mkdir(parents=True)
     releases = [entry(r, RELEASES[r]) for r in registered] + (extra or [])
-    paths.registry.write_text(json.dumps({"dataset": {"kaggle_handle": "x/y"},
-                                          "releases": releases}, indent=2), encoding="utf-8")
+    paths.registry.write_text(
+        json.dumps({"dataset": {"kaggle_handle": "x/y"}, "releases": releases}, indent=2),
+        encoding="utf-8",
+    )
     return paths
 
 
@@ -93,8 +105,7 @@ def offline(release: str, dataset: dict) -> Path:
 
 def entries(folder: Path) -> list[str]:
     """Every name below ``folder`` (hidden ones included), relative, sorted."""
-    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*")) if folder.exists() \
-        else []
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*")) if folder.exists() else []
 
 
 @pytest.fixture
@@ -139,30 +150,55 @@ def test_new_release_is_moved_into_place_read_only_and_recorded_with_its_diff(pr
 
 def test_new_release_lacking_a_column_is_refused_and_leaves_nothing_behind(project):
     paths, mirror = project
-    make_mirror(mirror, NEW, {DAILY_FILE: without_column(RELEASES[NEW][DAILY_FILE], "source"),
-                              REFERENCE_FILE: REFERENCE})
+    make_mirror(
+        mirror,
+        NEW,
+        {
+            DAILY_FILE: without_column(RELEASES[NEW][DAILY_FILE], "source"),
+            REFERENCE_FILE: REFERENCE,
+        },
+    )
     before = paths.registry.read_bytes()
 
     with pytest.raises(FetchError) as info:
         fetch(NEW, paths=paths, mirrors=[mirror], downloader=offline)
 
     message = str(info.value)
-    assert message.startswith(f"{mirror / NEW / DAILY_FILE}: missing column 'source'; the "
-                              "header has ['time_start', 'time_end', 'model', ")
-    assert message.endswith("Nothing was fetched: a release without it cannot be compared or "
-                            "built.")
+    assert message.startswith(
+        f"{mirror / NEW / DAILY_FILE}: missing column 'source'; the "
+        "header has ['time_start', 'time_end', 'model', "
+    )
+    assert message.endswith(
+        "Nothing was fetched: a release without it cannot be compared or built."
+    )
     assert_untouched(paths, before)
 
 
 def test_cli_fetch_of_a_release_lacking_a_column_exits_1_without_a_traceback(project):
     paths, mirror = project
-    make_mirror(mirror, NEW, {DAILY_FILE: without_column(RELEASES[NEW][DAILY_FILE], "model"),
-                              REFERENCE_FILE: REFERENCE})
+    make_mirror(
+        mirror,
+        NEW,
+        {DAILY_FILE: without_column(RELEASES[NEW][DAILY_FILE], "model"), REFERENCE_FILE: REFERENCE},
+    )
     before = paths.registry.read_bytes()
     proc = subprocess.run(
-        [sys.executable, "-m", "analysis", "--root", str(paths.root), "fetch", "--release", NEW,
-         "--mirror", str(mirror)],
-        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "analysis",
+            "--root",
+            str(paths.root),
+            "fetch",
+            "--release",
+            NEW,
+            "--mirror",
+            str(mirror),
+        ],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
     assert proc.returncode == 1
@@ -173,11 +209,20 @@ def test_cli_fetch_of_a_release_lacking_a_column_exits_1_without_a_traceback(pro
 
 def test_reference_file_lacking_a_column_is_refused_too(project):
     paths, mirror = project
-    make_mirror(mirror, NEW, {DAILY_FILE: RELEASES[NEW][DAILY_FILE],
-                              REFERENCE_FILE: without_column(REFERENCE, "national_origin")})
+    make_mirror(
+        mirror,
+        NEW,
+        {
+            DAILY_FILE: RELEASES[NEW][DAILY_FILE],
+            REFERENCE_FILE: without_column(REFERENCE, "national_origin"),
+        },
+    )
     before = paths.registry.read_bytes()
-    with pytest.raises(FetchError, match=r"missiles_and_uavs\.csv: missing column "
-                                         r"'national_origin'"):
+    with pytest.raises(
+        FetchError,
+        match=r"missiles_and_uavs\.csv: missing column "
+        r"'national_origin'",
+    ):
         fetch(NEW, paths=paths, mirrors=[mirror], downloader=offline)
     assert_untouched(paths, before)
 
@@ -202,8 +247,7 @@ def test_failed_registry_write_removes_the_release_folder_it_moved(project, monk
     before = paths.registry.read_bytes()
 
     def full_disk(obj, target):
-        raise WriteError(f"cannot write {target}: No space left on device; nothing was "
-                         "replaced")
+        raise WriteError(f"cannot write {target}: No space left on device; nothing was replaced")
 
     monkeypatch.setattr(fetch_module, "write_json", full_disk)
     with pytest.raises(WriteError, match="sources.json: No space left on device"):
@@ -254,9 +298,11 @@ def test_read_only_raw_folder_gives_a_clear_error_naming_it(tmp_path, monkeypatc
     with pytest.raises(FetchError) as info:
         fetch(OLD, paths=paths, mirrors=[mirror], downloader=offline)
 
-    assert str(info.value) == (f"cannot write into {paths.raw / DATASET}: Permission denied; "
-                               "the raw data folder must be writable to fetch (nothing was "
-                               "fetched)")
+    assert str(info.value) == (
+        f"cannot write into {paths.raw / DATASET}: Permission denied; "
+        "the raw data folder must be writable to fetch (nothing was "
+        "fetched)"
+    )
     assert entries(paths.raw) == ["sources.json"]  # the dataset folder it made is gone again
     assert paths.registry.read_bytes() == before
 
@@ -276,8 +322,9 @@ def test_read_only_raw_folder_for_real(tmp_path):
 # --- release names --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("release", ["../2026-04-05", "/tmp/2026-04-05", "2026-04-05\n",
-                                     "2026-02-30", ".staging"])
+@pytest.mark.parametrize(
+    "release", ["../2026-04-05", "/tmp/2026-04-05", "2026-04-05\n", "2026-02-30", ".staging"]
+)
 def test_release_that_is_not_a_date_is_refused_before_anything_is_written(project, release):
     paths, mirror = project
     before = paths.registry.read_bytes()
@@ -286,12 +333,15 @@ def test_release_that_is_not_a_date_is_refused_before_anything_is_written(projec
     assert_untouched(paths, before)
 
 
-@pytest.mark.parametrize(("bad", "expected"), [
-    ({"release": "../../etc"}, "releases[1]: release '../../etc' is not a date YYYY-MM-DD"),
-    ({"release": "2026-04-05\n"}, "releases[1]: release '2026-04-05\\n' is not a date"),
-    ({"files": {}}, "releases[1]: expected an object with a 'release' date"),
-    (entry(OLD, RELEASES[OLD]), "releases[1]: release 2026-03-01 is listed twice"),
-])
+@pytest.mark.parametrize(
+    ("bad", "expected"),
+    [
+        ({"release": "../../etc"}, "releases[1]: release '../../etc' is not a date YYYY-MM-DD"),
+        ({"release": "2026-04-05\n"}, "releases[1]: release '2026-04-05\\n' is not a date"),
+        ({"files": {}}, "releases[1]: expected an object with a 'release' date"),
+        (entry(OLD, RELEASES[OLD]), "releases[1]: release 2026-03-01 is listed twice"),
+    ],
+)
 def test_registry_entry_with_a_bad_release_is_refused_on_load(tmp_path, bad, expected):
     paths = make_project(tmp_path / "project", extra=[bad])
     with pytest.raises(FetchError) as info:

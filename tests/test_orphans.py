@@ -76,8 +76,9 @@ def test_a_killed_batch_leaves_no_worker_or_kernel_and_the_next_run_cleans_up(pr
     folder = project.reports / "trial"
     process = _start_batch(project, grid, "--jobs", "2", delay="120")
     # Both workers run a kernel: the parent, two workers, two kernels and more are below it.
-    _wait_for(lambda: (folder / RUNS).is_dir()
-              and len(list((folder / RUNS).glob("*.*"))) == 2, timeout=90)
+    _wait_for(
+        lambda: (folder / RUNS).is_dir() and len(list((folder / RUNS).glob("*.*"))) == 2, timeout=90
+    )
     time.sleep(3)
     below = descendants(process.pid)
     kernels = [p for p in below if b"ipykernel" in _cmdline(p)]
@@ -93,8 +94,11 @@ def test_a_killed_batch_leaves_no_worker_or_kernel_and_the_next_run_cleans_up(pr
     partial = sorted((folder / RUNS).iterdir())
     assert len(partial) == 2 and not any((p / COMPLETE).exists() for p in partial)
     os.environ.pop("BATCH_TEST_DELAY", None)
-    result = run_batch(project, _grid(project, "sets:\n  - {name: slow, x: 1}\n"
-                                               "  - {name: other, x: 2}\n"), progress=False)
+    result = run_batch(
+        project,
+        _grid(project, "sets:\n  - {name: slow, x: 1}\n  - {name: other, x: 2}\n"),
+        progress=False,
+    )
     assert not result.failed
     assert not any(p.exists() for p in partial)  # the dead run's folders are gone
     assert read_state(folder, "slow")["status"] == "ok"
@@ -103,8 +107,9 @@ def test_a_killed_batch_leaves_no_worker_or_kernel_and_the_next_run_cleans_up(pr
 def test_ctrl_c_exits_with_130_and_stops_the_kernels(project):
     grid = _grid(project, "sets:\n  - {name: slow, x: slow}\n")
     process = _start_batch(project, grid, "--jobs", "1", delay="120")
-    _wait_for(lambda: any(b"ipykernel" in _cmdline(p) for p in descendants(process.pid)),
-              timeout=90)
+    _wait_for(
+        lambda: any(b"ipykernel" in _cmdline(p) for p in descendants(process.pid)), timeout=90
+    )
     time.sleep(2)
     below = descendants(process.pid)
     process.send_signal(signal.SIGINT)

@@ -37,8 +37,9 @@ RELEASE = "2026-01-01"
 
 def _notebook(path: Path) -> None:
     nb = nbformat.v4.new_notebook()
-    cell = nbformat.v4.new_code_cell("release = None\nstart = None\nend = None\n"
-                                     "processed_dir = None\noutput_dir = None\nx = 1\n")
+    cell = nbformat.v4.new_code_cell(
+        "release = None\nstart = None\nend = None\nprocessed_dir = None\noutput_dir = None\nx = 1\n"
+    )
     cell.metadata["tags"] = ["parameters"]
     nb.cells = [cell, nbformat.v4.new_code_cell("print(x)")]
     nbformat.write(nb, path)
@@ -117,12 +118,12 @@ def test_hidden_and_dot_names_are_refused_for_reports_and_batches(project, name)
     with pytest.raises(NameError_):
         run_report(project, release=RELEASE, name=name)
     assert main(["--root", str(project.root), "batch", str(_grid(project, name))]) == 1
-    assert {k: v for k, v in tree_digest(project.root).items()
-            if not k.startswith("grid-")} == before
+    assert {
+        k: v for k, v in tree_digest(project.root).items() if not k.startswith("grid-")
+    } == before
 
 
-@pytest.mark.parametrize(("name", "kind"), [("bat", "a batch output"),
-                                            ("notes", "a folder")])
+@pytest.mark.parametrize(("name", "kind"), [("bat", "a batch output"), ("notes", "a folder")])
 def test_a_report_named_like_a_batch_or_a_foreign_folder_is_refused(project, name, kind):
     before = tree_digest(project.root)
     with pytest.raises(NameCollisionError, match=kind):
@@ -130,8 +131,7 @@ def test_a_report_named_like_a_batch_or_a_foreign_folder_is_refused(project, nam
     assert tree_digest(project.root) == before
 
 
-@pytest.mark.parametrize(("name", "kind"), [("rep", "a report output"),
-                                            ("notes", "a folder")])
+@pytest.mark.parametrize(("name", "kind"), [("rep", "a report output"), ("notes", "a folder")])
 def test_a_batch_named_like_a_report_or_a_foreign_folder_is_refused(project, name, kind):
     grid = _grid(project, name)
     before = tree_digest(project.root)
@@ -140,11 +140,11 @@ def test_a_batch_named_like_a_report_or_a_foreign_folder_is_refused(project, nam
     assert tree_digest(project.root) == before
 
 
-def test_the_command_line_refuses_a_colliding_name_in_one_line_without_traceback(
-        project, capsys):
+def test_the_command_line_refuses_a_colliding_name_in_one_line_without_traceback(project, capsys):
     before = tree_digest(project.root)
-    code = main(["--root", str(project.root), "report", "--name", "forecasts",
-                 "--release", RELEASE])
+    code = main(
+        ["--root", str(project.root), "report", "--name", "forecasts", "--release", RELEASE]
+    )
     err = capsys.readouterr().err
     assert code == 1
     assert err.startswith("error: report name 'forecasts' is reserved")
@@ -188,8 +188,19 @@ def test_remove_partial_runs_spares_foreign_folders_and_runs_a_live_process_writ
     assert remove_partial_runs(reports) == [live]  # the writer has finished
 
 
-@pytest.mark.parametrize("value", ["2026-04-05\n", "../2026-04-05", "/tmp/2026-04-05",
-                                   "2026-02-30", "2026-4-5", "", 20260405, None])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2026-04-05\n",
+        "../2026-04-05",
+        "/tmp/2026-04-05",
+        "2026-02-30",
+        "2026-4-5",
+        "",
+        20260405,
+        None,
+    ],
+)
 def test_a_release_must_be_a_real_iso_date_and_nothing_more(value):
     with pytest.raises(NameError_):
         check_release(value)
@@ -209,8 +220,7 @@ def test_folder_names_are_matched_to_the_true_end_of_the_string(value):
 
 def test_a_release_outside_the_project_is_refused_by_report_and_batch(project, capsys):
     outside = project.root.parent / "elsewhere"
-    assert main(["--root", str(project.root), "report", "--release", f"../../{outside.name}"]) \
-        == 1
+    assert main(["--root", str(project.root), "report", "--release", f"../../{outside.name}"]) == 1
     assert "is not a date YYYY-MM-DD" in capsys.readouterr().err
     grid = project.root / "escape.yaml"
     grid.write_text("name: escape\nsets:\n  - {name: one, release: /tmp/x}\n")

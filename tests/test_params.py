@@ -40,15 +40,31 @@ def _defaults(stem: str) -> dict:
 
 def test_good_values_come_back_checked_and_other_names_unchanged():
     checked = check_values(
-        {"horizon": 8, "origins": 52, "groups": "drones, missiles, drones", "window": 26,
-         "growth_windows": "12, 6, 12", "start": dt.date(2025, 1, 1), "end": "2025-12-31",
-         "n_placebo": None, "events": "all", "label": "kept"},
+        {
+            "horizon": 8,
+            "origins": 52,
+            "groups": "drones, missiles, drones",
+            "window": 26,
+            "growth_windows": "12, 6, 12",
+            "start": dt.date(2025, 1, 1),
+            "end": "2025-12-31",
+            "n_placebo": None,
+            "events": "all",
+            "label": "kept",
+        },
         "grid.yaml",
     )
     assert checked == {
-        "horizon": 8, "origins": 52, "groups": ["drones", "missiles"], "window": 26,
-        "growth_windows": [6, 12], "start": "2025-01-01", "end": "2025-12-31",
-        "n_placebo": None, "events": "all", "label": "kept",
+        "horizon": 8,
+        "origins": 52,
+        "groups": ["drones", "missiles"],
+        "window": 26,
+        "growth_windows": [6, 12],
+        "start": "2025-01-01",
+        "end": "2025-12-31",
+        "n_placebo": None,
+        "events": "all",
+        "label": "kept",
     }
 
 
@@ -62,22 +78,31 @@ def test_good_values_come_back_checked_and_other_names_unchanged():
         ({"origins": 3}, "origins 3 must be a whole number from 4 to 104"),
         ({"window": 7}, "window 7 must be a whole number from 8 to 104"),
         ({"lag": 27}, "lag 27 must be a whole number from 0 to 26"),
-        ({"n_placebo": 0},
-         "n_placebo 0 must be None (every eligible date) or a whole number from 1 to 1000"),
+        (
+            {"n_placebo": 0},
+            "n_placebo 0 must be None (every eligible date) or a whole number from 1 to 1000",
+        ),
         ({"top_n": 51}, "top_n 51 must be a whole number from 1 to 50"),
         ({"freq": "Q"}, "freq 'Q' is not one of D, W, M"),
         ({"growth_windows": [6, 60]}, "growth_windows 60 must be a whole number from 1 to 48"),
-        ({"growth_windows": []},
-         "growth_windows [] must be a non-empty list of whole numbers from 1 to 48, e.g. [6, 12]"),
-        ({"groups": ["cruise_missile"]},
-         "groups: cannot be forecast: 'cruise_missile'; allowed: drones, missiles"),
+        (
+            {"growth_windows": []},
+            "growth_windows [] must be a non-empty list of whole numbers from 1 to 48, "
+            "e.g. [6, 12]",
+        ),
+        (
+            {"groups": ["cruise_missile"]},
+            "groups: cannot be forecast: 'cruise_missile'; allowed: drones, missiles",
+        ),
         ({"start": "2025-02-30"}, "start '2025-02-30' is not a date; use YYYY-MM-DD"),
         ({"end": "2025-01-01\n"}, "end '2025-01-01\\n' is not a date; use YYYY-MM-DD"),
         ({"start": "2025-12-31", "end": "2025-01-01"}, "end 2025-01-01 is before start 2025-12-31"),
         ({"release": "../2026-04-05"}, "release '../2026-04-05' is not a release"),
         ({"events": ""}, 'events is empty; give event ids, or "all"'),
-        ({"events": ["russia-iran-treaty-signed", "Treaty 2"]},
-         "events: 'Treaty 2' is not an event id"),
+        (
+            {"events": ["russia-iran-treaty-signed", "Treaty 2"]},
+            "events: 'Treaty 2' is not an event id",
+        ),
     ],
 )
 def test_a_bad_value_names_where_the_parameter_and_what_is_allowed(parameters, message):
@@ -90,11 +115,15 @@ def test_a_bad_value_names_where_the_parameter_and_what_is_allowed(parameters, m
 def test_the_rules_of_the_notebooks_named_apply_and_no_others():
     # notebook 02 models any group; notebook 03 only the three interception classes
     assert check_values({"classes": ["drones"]}, "x", ["02_escalation_trends"]) == {
-        "classes": ["drones"]}
-    with pytest.raises(ParameterError, match="^x: classes: cannot be modelled for "
-                                             "interception: 'drones'; allowed: strike_drone"):
-        check_values({"classes": ["drones"]}, "x", ["02_escalation_trends",
-                                                   "03_salvo_and_interception"])
+        "classes": ["drones"]
+    }
+    with pytest.raises(
+        ParameterError,
+        match="^x: classes: cannot be modelled for interception: 'drones'; allowed: strike_drone",
+    ):
+        check_values(
+            {"classes": ["drones"]}, "x", ["02_escalation_trends", "03_salvo_and_interception"]
+        )
     with pytest.raises(ParameterError, match="cannot be modelled for interception"):
         check_values({"classes": ["drones"]}, "x")  # every notebook by default
     # a notebook with no rules (a test notebook) checks nothing
@@ -106,16 +135,20 @@ def test_a_long_list_of_bad_names_is_cut_short_with_a_count():
     with pytest.raises(ParameterError) as caught:
         check_values({"classes": bad}, "grid.yaml", ["02_escalation_trends"])
     text = str(caught.value)
-    assert text.startswith("grid.yaml: classes: unknown 'tank0', 'tank1', 'tank2', 'tank3', "
-                           "'tank4' and 15 more; allowed: drones, missiles, strike_drone")
+    assert text.startswith(
+        "grid.yaml: classes: unknown 'tank0', 'tank1', 'tank2', 'tank3', "
+        "'tank4' and 15 more; allowed: drones, missiles, strike_drone"
+    )
     assert "tank5" not in text and len(text) < 400
 
 
 def test_a_long_value_is_shown_cut_short():
     with pytest.raises(ParameterError) as caught:
         check_values({"start": "x" * 500}, "grid.yaml")
-    assert str(caught.value) == ("grid.yaml: start '" + "x" * 59 + "... (502 chars) is not a "
-                                 "date; use YYYY-MM-DD, e.g. 2025-01-31")
+    assert str(caught.value) == (
+        "grid.yaml: start '" + "x" * 59 + "... (502 chars) is not a "
+        "date; use YYYY-MM-DD, e.g. 2025-01-31"
+    )
 
 
 def test_without_where_the_message_starts_with_the_parameter():
@@ -158,12 +191,21 @@ class _Shell:
     ("stem", "bad", "message"),
     [
         ("01_data_overview", {"start": "2025-13-01"}, "parameters: start '2025-13-01' is not"),
-        ("02_escalation_trends", {"growth_windows": [60]},
-         "parameters: growth_windows 60 must be a whole number from 1 to 48"),
-        ("03_salvo_and_interception", {"classes": ["recon_drone"]},
-         "parameters: classes: cannot be modelled for interception: 'recon_drone'"),
-        ("04_supply_partnerships", {"window": 3},
-         "parameters: window 3 must be a whole number from 8 to 104"),
+        (
+            "02_escalation_trends",
+            {"growth_windows": [60]},
+            "parameters: growth_windows 60 must be a whole number from 1 to 48",
+        ),
+        (
+            "03_salvo_and_interception",
+            {"classes": ["recon_drone"]},
+            "parameters: classes: cannot be modelled for interception: 'recon_drone'",
+        ),
+        (
+            "04_supply_partnerships",
+            {"window": 3},
+            "parameters: window 3 must be a whole number from 8 to 104",
+        ),
         ("05_forecast", {"horizon": -1}, "parameters: horizon -1 must be a whole number from 1"),
     ],
 )
@@ -171,8 +213,13 @@ def test_each_notebook_validation_cell_refuses_with_the_table(stem, bad, message
     from IPython.core.inputtransformer2 import TransformerManager
 
     code = TransformerManager().transform_cell(_cell(stem, 1))
-    namespace = {**_defaults(stem), **bad, "processed_dir": str(tmp_path),
-                 "output_dir": str(tmp_path), "get_ipython": _Shell}
+    namespace = {
+        **_defaults(stem),
+        **bad,
+        "processed_dir": str(tmp_path),
+        "output_dir": str(tmp_path),
+        "get_ipython": _Shell,
+    }
     with pytest.raises(ParameterError) as caught:
         exec(code, namespace)  # noqa: S102 - the project's own validation cell
     assert str(caught.value).startswith(message)
@@ -180,9 +227,16 @@ def test_each_notebook_validation_cell_refuses_with_the_table(stem, bad, message
 
 
 def test_importing_the_checks_loads_no_heavy_library():
-    code = ("import sys, analysis.params; "
-            "print(sorted(m for m in ('pandas', 'numpy', 'statsmodels', 'matplotlib') "
-            "if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, cwd=Path(__file__).parent.parent)
+    code = (
+        "import sys, analysis.params; "
+        "print(sorted(m for m in ('pandas', 'numpy', 'statsmodels', 'matplotlib') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).parent.parent,
+    )
     assert out.stdout.strip() == "[]"

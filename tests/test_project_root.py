@@ -28,10 +28,18 @@ SNAPSHOT_WEEKS = ("2026-03-02", "2026-03-09", "2026-03-16", "2026-03-23")
 
 def _notebook(path: Path, parameters: str) -> Path:
     """A notebook whose cell tagged ``parameters`` holds ``parameters``."""
-    cell = {"cell_type": "code", "id": "p", "metadata": {"tags": ["parameters"]},
-            "source": parameters, "outputs": [], "execution_count": None}
-    path.write_text(json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4,
-                                "nbformat_minor": 5}), encoding="utf-8")
+    cell = {
+        "cell_type": "code",
+        "id": "p",
+        "metadata": {"tags": ["parameters"]},
+        "source": parameters,
+        "outputs": [],
+        "execution_count": None,
+    }
+    path.write_text(
+        json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -60,7 +68,8 @@ def test_read_events_of_another_root_reads_its_timeline(tmp_path):
     (tmp_path / "data" / "raw").mkdir(parents=True)
     lines = (CHECKOUT.raw / EVENTS_FILE).read_text(encoding="utf-8").splitlines()
     (tmp_path / "data" / "raw" / EVENTS_FILE).write_text(
-        "\n".join(lines[:4]) + "\n", encoding="utf-8")  # the header and three events
+        "\n".join(lines[:4]) + "\n", encoding="utf-8"
+    )  # the header and three events
     assert len(read_events(root=tmp_path)) == 3
     assert len(read_events()) == len(lines) - 1
 
@@ -68,14 +77,30 @@ def test_read_events_of_another_root_reads_its_timeline(tmp_path):
 def test_the_batch_gives_project_root_only_to_notebooks_that_declare_it(tmp_path):
     takes = _notebook(tmp_path / "01_takes.ipynb", "project_root = None\nrelease = None\n")
     not_it = _notebook(tmp_path / "02_not.ipynb", "release = None\n")
-    spec = SetSpec(container=tmp_path, name="s", parameters={"release": RELEASE},
-                   notebooks=(takes, not_it), key="k", cwd=tmp_path,
-                   processed=tmp_path / "p", root=tmp_path / "other")
+    spec = SetSpec(
+        container=tmp_path,
+        name="s",
+        parameters={"release": RELEASE},
+        notebooks=(takes, not_it),
+        key="k",
+        cwd=tmp_path,
+        processed=tmp_path / "p",
+        root=tmp_path / "other",
+    )
     assert _given(spec, tmp_path / "run", takes) == {
-        "release": RELEASE, "project_root": str(tmp_path / "other")}
+        "release": RELEASE,
+        "project_root": str(tmp_path / "other"),
+    }
     assert _given(spec, tmp_path / "run", not_it) == {"release": RELEASE}
-    old = SetSpec(container=tmp_path, name="s", parameters={}, notebooks=(takes,), key="k",
-                  cwd=tmp_path, processed=tmp_path / "p")  # made without a root
+    old = SetSpec(
+        container=tmp_path,
+        name="s",
+        parameters={},
+        notebooks=(takes,),
+        key="k",
+        cwd=tmp_path,
+        processed=tmp_path / "p",
+    )  # made without a root
     assert _given(old, tmp_path / "run", takes) == {}
 
 
@@ -99,14 +124,30 @@ def test_plan_puts_the_project_root_in_each_set(tmp_path):
 def _snapshot() -> dict:
     """A saved naive forecast of drones, as ``python -m analysis forecast`` writes one."""
     return {
-        "kind": "weekly_launch_forecast", "version": 1, "release": "2026-03-01",
-        "made_on": "2026-03-02", "series": "drones", "model": "naive",
+        "kind": "weekly_launch_forecast",
+        "version": 1,
+        "release": "2026-03-01",
+        "made_on": "2026-03-02",
+        "series": "drones",
+        "model": "naive",
         "description": "every coming week equals the last observed week",
-        "last_observed_week": "2026-02-23", "window": 104, "h": len(SNAPSHOT_WEEKS),
-        "point": "median", "week_label": "Monday that starts the week",
-        "weeks": [{"week": week, "step": step, "point": 1000.0, "lo80": 500.0, "hi80": 1500.0,
-                   "lo95": 100.0, "hi95": 5000.0}
-                  for step, week in enumerate(SNAPSHOT_WEEKS, start=1)],
+        "last_observed_week": "2026-02-23",
+        "window": 104,
+        "h": len(SNAPSHOT_WEEKS),
+        "point": "median",
+        "week_label": "Monday that starts the week",
+        "weeks": [
+            {
+                "week": week,
+                "step": step,
+                "point": 1000.0,
+                "lo80": 500.0,
+                "hi80": 1500.0,
+                "lo95": 100.0,
+                "hi95": 5000.0,
+            }
+            for step, week in enumerate(SNAPSHOT_WEEKS, start=1)
+        ],
     }
 
 

@@ -54,8 +54,13 @@ def test_a_new_library_version_changes_the_freshness_fingerprint(tmp_path, monke
 
 
 def test_the_landing_page_provenance_lists_the_software():
-    html = _provenance({"release": "2026-04-05", "git_commit": "abc123",
-                        "software": {"python": "3.11.7", "pandas": "3.1.1"}})
+    html = _provenance(
+        {
+            "release": "2026-04-05",
+            "git_commit": "abc123",
+            "software": {"python": "3.11.7", "pandas": "3.1.1"},
+        }
+    )
     assert "<td>software</td><td>python 3.11.7, pandas 3.1.1</td>" in html
     assert "<td>git commit</td><td>abc123</td>" in html
 
@@ -70,7 +75,8 @@ def _fake_package(root: Path) -> Path:
     (pkg / "charts.py").write_text("from .models.fit import go\nCOLOUR = 'red'\n")
     (pkg / "models" / "__init__.py").write_text("")
     (pkg / "models" / "fit.py").write_text(
-        "def go():\n    from ..util import (\n        helper,\n    )\n    return helper()\n")
+        "def go():\n    from ..util import (\n        helper,\n    )\n    return helper()\n"
+    )
     (pkg / "util.py").write_text("def helper():\n    return 1\n")
     return pkg
 
@@ -88,11 +94,14 @@ def test_import_closure_follows_relative_lazy_and_parent_imports(tmp_path):
     pkg = _fake_package(tmp_path)
     found = import_closure(["from pkg.models.fit import go as run"], pkg)
     assert {p.relative_to(pkg).as_posix() for p in found} == {
-        "__init__.py", "models/__init__.py", "models/fit.py", "util.py"}
+        "__init__.py",
+        "models/__init__.py",
+        "models/fit.py",
+        "util.py",
+    }
 
 
-def test_a_chart_change_does_not_rerun_a_model_only_notebook_but_a_model_change_does(
-        tmp_path):
+def test_a_chart_change_does_not_rerun_a_model_only_notebook_but_a_model_change_does(tmp_path):
     from analysis.freeze import notebooks_code_fingerprint
 
     pkg = _fake_package(tmp_path)

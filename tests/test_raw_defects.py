@@ -33,8 +33,10 @@ from analysis.rawschema import (
 from tests.conftest import PREVIOUS_RELEASE, RELEASE, real_raw_dir
 
 TODAY = dt.date(2026, 11, 25)
-HEADER = ("time_start,time_end,model,launch_place,target,launched,destroyed,not_reach_goal,"
-          "still_attacking,launched_details,destroyed_details,source\n")
+HEADER = (
+    "time_start,time_end,model,launch_place,target,launched,destroyed,not_reach_goal,"
+    "still_attacking,launched_details,destroyed_details,source\n"
+)
 ROWS = [
     "2026-04-04 18:00,2026-04-05 07:00,Shahed-136/131,Kursk,Ukraine,100.0,90.0,,,,,kpszsu/1\n",
     "2026-04-04 18:00,2026-04-05 07:00,Kalibr,Black Sea,Ukraine,8.0,6.0,,,,,kpszsu/1\n",
@@ -43,8 +45,10 @@ ROWS = [
     "2026-04-03 18:00,2026-04-04 07:00,Shahed-136/131,Kursk,east,20.0,18.0,,,,,PvKPivden/2\n",
     "2026-04-02,2026-04-02,Orlan-10,,south,1.0,1.0,,,,,PvKPivden/3\n",
 ]
-REFERENCE = ("model,category,national_origin,type\nShahed-136/131,UAV,iran,strike\n"
-             "Kalibr,missile,russia,cruise\nOrlan-10,UAV,russia,reconnaissance\n")
+REFERENCE = (
+    "model,category,national_origin,type\nShahed-136/131,UAV,iran,strike\n"
+    "Kalibr,missile,russia,cruise\nOrlan-10,UAV,russia,reconnaissance\n"
+)
 LAUNCHED = 139
 
 
@@ -110,8 +114,10 @@ def test_last_row_cut_off_mid_row_is_refused_naming_row_line_and_first_missing_c
     cut = daily_text()[: daily_text().index(",1.0,1.0,,,,,PvKPivden/3")]  # no final newline
     message = refused(raw(cut), tmp_path / "out")
 
-    assert message.endswith("row 4 (line 6) has 5 of 12 fields: the file may be cut off; "
-                            "first missing column 'launched'")
+    assert message.endswith(
+        "row 4 (line 6) has 5 of 12 fields: the file may be cut off; "
+        "first missing column 'launched'"
+    )
 
 
 def test_short_row_inside_the_file_is_refused_and_more_short_rows_are_counted(raw, tmp_path):
@@ -130,8 +136,9 @@ def test_row_with_an_extra_field_is_refused(raw, tmp_path):
     rows[2] = rows[2].replace("Kursk,south", "Kursk,south,extra")
     message = refused(raw(daily_text(rows)), tmp_path / "out")
 
-    assert "row 2 (line 4) has 13 fields, the header 12: a field may hold an unquoted comma" \
-        in message
+    assert (
+        "row 2 (line 4) has 13 fields, the header 12: a field may hold an unquoted comma" in message
+    )
 
 
 @pytest.mark.real_data
@@ -172,7 +179,10 @@ def test_exact_duplicate_rows_are_dropped_recorded_and_warned_about(raw, tmp_pat
     assert quality["duplicate_rows"]["count"] == 3
     assert quality["duplicate_rows"]["launched_dropped"] == 116
     assert quality["duplicate_rows"]["rows"][0] == {
-        "raw_row": 5, "line": 7, "same_as_row": 1, "same_as_line": 3
+        "raw_row": 5,
+        "line": 7,
+        "same_as_row": 1,
+        "same_as_line": 3,
     }
     assert quality["launched_total_raw"] == quality["launched_total_processed"] == LAUNCHED
     assert quality["launched_preserved"] is True
@@ -197,8 +207,14 @@ def test_rows_sharing_start_end_and_model_but_not_every_column_are_kept():
 
 
 def test_rows_differing_only_in_an_empty_versus_filled_field_are_not_duplicates():
-    df = pd.DataFrame({"time_start": ["2026-04-02"] * 3, "time_end": ["2026-04-02"] * 3,
-                       "model": ["Orlan-10"] * 3, "launched": ["1.0", None, None]})
+    df = pd.DataFrame(
+        {
+            "time_start": ["2026-04-02"] * 3,
+            "time_end": ["2026-04-02"] * 3,
+            "model": ["Orlan-10"] * 3,
+            "launched": ["1.0", None, None],
+        }
+    )
     assert exact_duplicates(df).to_dict() == {2: 1}
 
 
@@ -218,8 +234,9 @@ def test_non_utf8_byte_after_a_lone_cr_still_gives_the_not_utf8_message(raw, tmp
     data = text.encode("utf-8").replace(b"\x00", b"\xe9")
     message = refused(raw(data), tmp_path / "out")
 
-    assert message.endswith("not UTF-8 text: byte 0xe9 at line 6 cannot be decoded. "
-                            "Re-export the file as UTF-8.")
+    assert message.endswith(
+        "not UTF-8 text: byte 0xe9 at line 6 cannot be decoded. Re-export the file as UTF-8."
+    )
 
 
 def test_non_utf8_byte_after_a_huge_field_still_gives_the_not_utf8_message(raw, tmp_path):
@@ -240,9 +257,11 @@ def test_non_utf8_byte_is_located_by_row_and_column_when_the_file_reads_as_csv(r
 def test_lone_carriage_return_inside_a_line_is_refused_by_row_and_column(raw, tmp_path):
     message = refused(raw(with_field(2, "target", "sou\rth")), tmp_path / "out")
 
-    assert message.endswith("row 2 (line 4), column 'target': lone carriage return (CR) inside "
-                            "the line; lines must end with LF or CRLF. Remove the stray CR or "
-                            "re-export the file.")
+    assert message.endswith(
+        "row 2 (line 4), column 'target': lone carriage return (CR) inside "
+        "the line; lines must end with LF or CRLF. Remove the stray CR or "
+        "re-export the file."
+    )
 
 
 def test_file_with_old_mac_line_endings_is_refused_at_the_header(raw, tmp_path):
@@ -260,8 +279,10 @@ def test_field_over_the_length_limit_is_refused_by_row_and_column(raw, tmp_path)
     long = "y" * (MAX_FIELD_CHARS + 1)
     message = refused(raw(with_field(4, "launch_place", long)), tmp_path / "out")
 
-    assert message.endswith("row 4 (line 6), column 'launch_place': field of 10,001 "
-                            "characters, more than the 10,000 allowed (an unclosed quote?)")
+    assert message.endswith(
+        "row 4 (line 6), column 'launch_place': field of 10,001 "
+        "characters, more than the 10,000 allowed (an unclosed quote?)"
+    )
 
 
 def test_field_at_the_length_limit_is_accepted(raw, tmp_path):
@@ -276,8 +297,10 @@ def test_field_at_the_length_limit_is_accepted(raw, tmp_path):
 def test_count_above_the_plausibility_limit_is_refused_by_row_and_column(raw, tmp_path, value):
     message = refused(raw(with_field(1, "launched", value)), tmp_path / "out")
 
-    assert f"column 'launched': count above {MAX_COUNT:,} (implausible for one row) in 1 " \
-           f"row(s): row 1 (line 3): launched='{value}'" in message
+    assert (
+        f"column 'launched': count above {MAX_COUNT:,} (implausible for one row) in 1 "
+        f"row(s): row 1 (line 3): launched='{value}'" in message
+    )
 
 
 def test_count_at_the_plausibility_limit_is_accepted(raw, tmp_path):
@@ -341,13 +364,10 @@ def test_read_only_out_dir_gives_a_write_error_naming_the_file(raw, tmp_path, mo
     with pytest.raises(WriteError) as info:
         build(raw(daily_text()), out, today=TODAY)
 
-    assert str(info.value).startswith(f"cannot write {out / 'strikes.parquet'}: Permission "
-                                      "denied")
+    assert str(info.value).startswith(f"cannot write {out / 'strikes.parquet'}: Permission denied")
 
 
-def test_full_disk_keeps_the_earlier_build_and_leaves_no_temporary_file(
-    raw, tmp_path, monkeypatch
-):
+def test_full_disk_keeps_the_earlier_build_and_leaves_no_temporary_file(raw, tmp_path, monkeypatch):
     raw_dir, out = raw(daily_text()), tmp_path / "out"
     build(raw_dir, out, today=TODAY)
     before = files(out)
@@ -360,14 +380,13 @@ def test_full_disk_keeps_the_earlier_build_and_leaves_no_temporary_file(
     with pytest.raises(WriteError) as info:
         build(raw_dir, out, today=TODAY, force=True)
 
-    assert str(info.value) == (f"cannot write {out / 'strikes.parquet'}: No space left on "
-                               "device; nothing was replaced")
+    assert str(info.value) == (
+        f"cannot write {out / 'strikes.parquet'}: No space left on device; nothing was replaced"
+    )
     assert files(out) == before
 
 
-def test_write_with_turns_an_os_error_into_a_write_error_and_removes_the_temporary_file(
-    tmp_path
-):
+def test_write_with_turns_an_os_error_into_a_write_error_and_removes_the_temporary_file(tmp_path):
     target = tmp_path / "table.csv"
     target.write_text("old\n", encoding="utf-8")
 
@@ -404,8 +423,9 @@ def test_raw_folder_that_is_a_file_is_refused(raw, tmp_path):
     daily = raw(daily_text()) / DAILY_FILE
     with pytest.raises(FetchError) as info:
         build(daily, tmp_path / "out", today=TODAY)
-    assert str(info.value) == (f"raw folder {daily} is a file, not a folder; give the folder "
-                               f"that holds it, {daily.parent}")
+    assert str(info.value) == (
+        f"raw folder {daily} is a file, not a folder; give the folder that holds it, {daily.parent}"
+    )
     with pytest.raises(FetchError, match=r"--raw .* is a file, not a folder"):
         locate_raw(daily, None)
 
@@ -434,10 +454,23 @@ def test_cli_build_with_out_pointing_at_a_file_exits_1_without_a_traceback(raw, 
     out = tmp_path / "out.txt"
     out.write_text("", encoding="utf-8")
     proc = subprocess.run(
-        [sys.executable, "-m", "analysis", "build", "--raw", str(raw(daily_text())),
-         "--out", str(out)],
-        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "analysis",
+            "build",
+            "--raw",
+            str(raw(daily_text())),
+            "--out",
+            str(out),
+        ],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == 1
-    assert proc.stderr == f"error: output folder {out} is a file, not a folder; give a new or " \
-                          "empty folder, or one that holds an earlier build\n"
+    assert (
+        proc.stderr == f"error: output folder {out} is a file, not a folder; give a new or "
+        "empty folder, or one that holds an earlier build\n"
+    )

@@ -48,12 +48,28 @@ def constraints_text(uv: str = "uv") -> str:
     """The lock exported as pip constraints (every package ``==`` its locked version, with the
     lock's markers where versions differ by Python), by uv's own exporter."""
     exported = subprocess.run(
-        [uv, "export", "--locked", "--extra", "test", "--no-hashes", "--no-emit-project",
-         "--no-header", "--format", "requirements-txt"],
-        cwd=ROOT, check=True, capture_output=True, text=True).stdout
+        [
+            uv,
+            "export",
+            "--locked",
+            "--extra",
+            "test",
+            "--no-hashes",
+            "--no-emit-project",
+            "--no-header",
+            "--format",
+            "requirements-txt",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     body = [line for line in exported.splitlines() if line and not line.lstrip().startswith("#")]
-    head = ["# Exported from uv.lock by tools/pins.py: pip's fall-back install uses these",
-            "# (pip install -c constraints.txt -e '.[test]'). Do not edit by hand."]
+    head = [
+        "# Exported from uv.lock by tools/pins.py: pip's fall-back install uses these",
+        "# (pip install -c constraints.txt -e '.[test]'). Do not edit by hand.",
+    ]
     return "\n".join(head + body) + "\n"
 
 
@@ -64,6 +80,7 @@ def _as_tuple(version: str) -> tuple:
 def pinned_environment(text: str, versions: dict[str, list[str]], direct: list[str]) -> str:
     """``environment.yml`` with each direct dependency pinned to its locked version (the range
     of its locked versions where the lock holds one per Python version)."""
+
     def pin(match: re.Match) -> str:
         name = normal(match.group(2))
         if name not in direct or name not in versions:
@@ -80,8 +97,10 @@ def main(argv: list[str]) -> int:
     versions = locked_versions()
     (ROOT / "constraints.txt").write_text(constraints_text(uv), encoding="utf-8")
     env = ROOT / "environment.yml"
-    env.write_text(pinned_environment(env.read_text(encoding="utf-8"), versions,
-                                      direct_dependencies()), encoding="utf-8")
+    env.write_text(
+        pinned_environment(env.read_text(encoding="utf-8"), versions, direct_dependencies()),
+        encoding="utf-8",
+    )
     print(f"pinned {len(versions)} packages in constraints.txt and environment.yml")
     return 0
 
