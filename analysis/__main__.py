@@ -7,13 +7,13 @@ import signal
 import sys
 from pathlib import Path
 
-from .errors import AnalysisError
-from .paths import ProjectPaths
+from analysis.errors import AnalysisError
+from analysis.paths import ProjectPaths
 
 
 def _fetch(args: argparse.Namespace, paths: ProjectPaths) -> None:
-    from .fetch import fetch
-    from .registry import Registry
+    from analysis.data.fetch import fetch
+    from analysis.data.registry import Registry
 
     releases = sorted(Registry.load(paths.registry).releases) if args.all else [args.release]
     mirrors = [Path(m) for m in args.mirror] if args.mirror else None
@@ -30,9 +30,9 @@ def _fetch(args: argparse.Namespace, paths: ProjectPaths) -> None:
 
 
 def _build(args: argparse.Namespace, paths: ProjectPaths) -> None:
-    from .build import build, locate_raw
-    from .names import check_release
-    from .registry import local_releases
+    from analysis.data.build import build, locate_raw
+    from analysis.data.registry import local_releases
+    from analysis.names import check_release
 
     raw_root = Path(args.raw) if args.raw else paths.raw
     if args.all:
@@ -59,7 +59,7 @@ def _build(args: argparse.Namespace, paths: ProjectPaths) -> None:
 
 
 def _report(args: argparse.Namespace, paths: ProjectPaths) -> None:
-    from .report import run_report
+    from analysis.publish.report import run_report
 
     html = run_report(
         paths=paths, release=args.release, start=args.start, end=args.end, name=args.name,
@@ -69,7 +69,7 @@ def _report(args: argparse.Namespace, paths: ProjectPaths) -> None:
 
 
 def _batch(args: argparse.Namespace, paths: ProjectPaths) -> None:
-    from .batch import BatchError, run_batch
+    from analysis.publish.batch import BatchError, run_batch
 
     result = run_batch(paths, Path(args.grid), jobs=args.jobs, force=args.force,
                        dask=args.dask, progress=not args.quiet)
@@ -82,7 +82,8 @@ def _batch(args: argparse.Namespace, paths: ProjectPaths) -> None:
 
 
 def _forecast(args: argparse.Namespace, paths: ProjectPaths) -> None:
-    from .models.forecast import (
+    from analysis.data.overview import available_releases, load_processed
+    from analysis.models.forecast import (
         has_snapshots,
         save_scores,
         score_snapshots,
@@ -91,8 +92,7 @@ def _forecast(args: argparse.Namespace, paths: ProjectPaths) -> None:
         summarise_scores,
         weekly_table,
     )
-    from .names import check_release
-    from .overview import available_releases, load_processed
+    from analysis.names import check_release
 
     if args.release:
         check_release(args.release, "--release")
@@ -117,7 +117,7 @@ def _forecast(args: argparse.Namespace, paths: ProjectPaths) -> None:
 
 
 def _releases(args: argparse.Namespace, paths: ProjectPaths) -> None:
-    from .registry import Registry
+    from analysis.data.registry import Registry
 
     registry = Registry.load(paths.registry)
     for release, entry in sorted(registry.releases.items()):
@@ -136,7 +136,7 @@ def _positive(text: str) -> int:
 
 def _horizon(text: str) -> int:
     """``forecast --h``: checked as the forecast notebook checks its ``horizon``."""
-    from .params import ParameterError, check_values
+    from analysis.params import ParameterError, check_values
 
     try:
         value = int(text)

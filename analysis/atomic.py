@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import AnalysisError
+from analysis.errors import AnalysisError
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from analysis import __version__
 
 PACKAGE = Path(__file__).resolve().parent
 BUILD_OUTPUTS = ("strikes.parquet", "waves.parquet", "quality.json")
@@ -32,14 +32,14 @@ def fingerprint_files(files: Iterable[Path], root: Path | None = None) -> str:
     return digest.hexdigest()[:16]
 
 
-def code_fingerprint() -> str:
-    """Hash of the package's top-level modules: what the ``build`` stage runs."""
-    return fingerprint_files(PACKAGE.glob("*.py"))
+def code_fingerprint(package: Path = PACKAGE) -> str:
+    """Hash of the code the ``build`` stage runs: the import closure of its module."""
+    return fingerprint_files(import_closure(["import analysis.data.build"], package), package)
 
 
 def template_files(package: Path = PACKAGE) -> list[Path]:
     """The HTML templates every rendered notebook goes through."""
-    return [p for p in (package / "templates").rglob("*") if p.is_file()
+    return [p for p in (package / "publish" / "templates").rglob("*") if p.is_file()
             and p.suffix in {".j2", ".css", ".json", ".tpl"} and "__pycache__" not in p.parts]
 
 

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from .errors import AnalysisError
+from analysis.errors import AnalysisError
 
 RELEASE = re.compile(r"\d{4}-\d{2}-\d{2}")
 FOLDER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")

@@ -17,10 +17,16 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .errors import AnalysisError
-from .names import NameError_, listed, shown
-from .names import check_release as check_release_name
-from .taxonomy import BALLISTIC_MISSILE, CRUISE_MISSILE, ORIGINS, STRIKE_DRONE, WEAPON_CLASSES
+from analysis.errors import AnalysisError
+from analysis.names import NameError_, listed, shown
+from analysis.names import check_release as check_release_name
+from analysis.vocabulary import (
+    BALLISTIC_MISSILE,
+    CRUISE_MISSILE,
+    ORIGINS,
+    STRIKE_DRONE,
+    WEAPON_CLASSES,
+)
 
 if TYPE_CHECKING:
     import pandas as pd

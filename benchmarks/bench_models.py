@@ -13,15 +13,15 @@ import platform
 import time
 from collections.abc import Callable
 
-from analysis.events import read_events
-from analysis.indicators import north_korean_band, origin_series
+from analysis.data.events import read_events
+from analysis.data.indicators import north_korean_band, origin_series
+from analysis.data.overview import load_processed
 from analysis.models.event_study import event_summary
 from analysis.models.forecast import backtest_for, forecast_for
 from analysis.models.interception import interception_model
 from analysis.models.regimes import regimes_for
 from analysis.models.salvo import salvo_model
 from analysis.models.trend import fit_trend_strikes
-from analysis.overview import load_processed
 
 
 def _time(fn: Callable[[], object], repeat: int) -> float:

@@ -34,12 +34,12 @@ from pathlib import Path
 
 import nbformat
 
-from analysis.batch import run_batch
-from analysis.grid import load_grid
-from analysis.kernels import IPCKernelManager
-from analysis.notebooks import declared_by_notebook, report_notebooks
 from analysis.paths import PROJECT_ROOT, ProjectPaths
-from analysis.report import run_report
+from analysis.publish.batch import run_batch
+from analysis.publish.grid import load_grid
+from analysis.publish.kernels import IPCKernelManager
+from analysis.publish.notebooks import declared_by_notebook, report_notebooks
+from analysis.publish.report import run_report
 
 EXAMPLE_GRID = PROJECT_ROOT / "notebooks" / "grids" / "example.yaml"
 BIN = Path(sys.executable).parent
@@ -220,7 +220,7 @@ def print_build(factors: tuple[int, ...], figures: dict) -> None:
 
 
 def _newest_release() -> str:
-    from analysis.registry import latest_local_release
+    from analysis.data.registry import latest_local_release
 
     release = latest_local_release(ProjectPaths().raw)
     if release is None:

@@ -20,8 +20,8 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from analysis.data.registry import latest_local_release
 from analysis.paths import PROJECT_ROOT, ProjectPaths
-from analysis.registry import latest_local_release
 
 try:
     from benchmarks.replicate import replicate
@@ -32,7 +32,7 @@ except ModuleNotFoundError:  # run as ``python benchmarks/build_scaling.py``
 CHILD = """
 import datetime as dt, json, resource, sys, time
 from pathlib import Path
-from analysis.build import build
+from analysis.data.build import build
 
 raw, out, today = Path(sys.argv[1]), Path(sys.argv[2]), dt.date.fromisoformat(sys.argv[3])
 started = time.perf_counter()

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.rawschema import DAILY_FILE, REFERENCE_FILE
+from analysis.data.rawschema import DAILY_FILE, REFERENCE_FILE
 
 TIME_COLUMNS = ("time_start", "time_end")
 #: Cell layout: optional leading blanks, the date, and whatever follows (time, trailing space).

@@ -7,9 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.build import build
+from analysis.data.build import build
+from analysis.data.registry import DAILY_FILE
 from analysis.paths import DATASET, PROJECT_ROOT, ProjectPaths
-from analysis.registry import DAILY_FILE
 
 RELEASE = "2026-04-05"
 PREVIOUS_RELEASE = "2026-03-01"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.rawschema import DAILY_COLUMNS
+from analysis.data.rawschema import DAILY_COLUMNS
 
 
 def raw_rows(*rows: dict) -> pd.DataFrame:

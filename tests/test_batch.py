@@ -19,9 +19,9 @@ import nbformat
 import pytest
 
 from analysis.__main__ import main
-from analysis.batch import run_batch
 from analysis.paths import PROJECT_ROOT, ProjectPaths
-from analysis.runs import COMPLETE, RUNS, current_run, read_state
+from analysis.publish.batch import run_batch
+from analysis.publish.runs import COMPLETE, RUNS, current_run, read_state
 
 pytestmark = pytest.mark.kernel
 
@@ -113,7 +113,7 @@ def test_batch_publishes_every_set_and_an_index_with_status_key_figure_and_links
 
 
 def test_kernels_started_side_by_side_get_their_own_socket_paths():
-    from analysis.kernels import IPCKernelManager
+    from analysis.publish.kernels import IPCKernelManager
 
     first, second = IPCKernelManager(kernel_name="python3"), IPCKernelManager(
         kernel_name="python3")

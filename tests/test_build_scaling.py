@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.build import build
-from analysis.rawschema import DAILY_FILE, REFERENCE_FILE
+from analysis.data.build import build
+from analysis.data.rawschema import DAILY_FILE, REFERENCE_FILE
 from benchmarks.build_scaling import measure
 from benchmarks.replicate import CALENDAR_CYCLE_DAYS, copy_offsets, replicate
 from tests.conftest import RELEASE, real_raw_dir

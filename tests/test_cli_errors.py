@@ -10,7 +10,7 @@ import pytest
 
 from analysis.__main__ import MAX_ERROR_CHARS, capped, main
 from analysis.errors import AnalysisError
-from analysis.scheduler import DaskExecutor, DaskUnreachable
+from analysis.publish.scheduler import DaskExecutor, DaskUnreachable
 
 
 def _one_line_error(capsys) -> str:
@@ -89,14 +89,14 @@ def test_a_dask_scheduler_that_does_not_answer_times_out_with_a_message():
 
 
 def test_a_corrupted_report_json_of_a_published_set_does_not_break_the_batch_index(tmp_path: Path):
-    from analysis.batch_index import _report_record
+    from analysis.publish.batch_index import _report_record
 
     (tmp_path / "report.json").write_text('{"provenance": {"release": ')
     assert _report_record(tmp_path) == {}
 
 
 def test_a_damaged_results_record_is_named_not_a_traceback(tmp_path: Path):
-    from analysis.publish import ResultsError, read_results
+    from analysis.results import ResultsError, read_results
 
     (tmp_path / "01_alpha.results.json").write_text('{"notebook": "01_al')
     with pytest.raises(ResultsError, match=r"01_alpha\.results\.json: not a readable results"):

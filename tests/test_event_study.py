@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 
-from analysis.events import read_events
+from analysis.data.events import read_events
 from analysis.models.event_study import (
     _simulate_forecast,
     confounders,

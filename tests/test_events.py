@@ -4,10 +4,10 @@ import datetime as dt
 
 import pytest
 
+from analysis.data.events import EVENT_COLUMNS, EVENT_TYPES, PARTNERS, events_path, read_events
 from analysis.errors import DataValidationError
-from analysis.events import EVENT_COLUMNS, EVENT_TYPES, PARTNERS, events_path, read_events
 from analysis.paths import ProjectPaths
-from analysis.taxonomy import WEAPON_CLASSES
+from analysis.vocabulary import WEAPON_CLASSES
 
 TODAY = dt.date(2026, 11, 25)
 HEADER = ",".join(EVENT_COLUMNS)

@@ -13,10 +13,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from analysis.data.fetch import diff_releases, fetch
+from analysis.data.registry import DAILY_FILE, RAW_FILES, sha256_file
 from analysis.errors import FetchError
-from analysis.fetch import diff_releases, fetch
 from analysis.paths import DATASET, MIRROR_ENV, PROJECT_ROOT, ProjectPaths
-from analysis.registry import DAILY_FILE, RAW_FILES, sha256_file
 
 SHARED_MIRROR = PROJECT_ROOT.parent / "shared" / "data" / DATASET
 COMMITTED_REGISTRY = PROJECT_ROOT / "data" / "raw" / "sources.json"

@@ -18,13 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from analysis import fetch as fetch_module
 from analysis.atomic import WriteError
-from analysis.build import locate_raw
-from analysis.errors import AnalysisError, FetchError
-from analysis.fetch import diff_releases, fetch
-from analysis.paths import DATASET, PROJECT_ROOT, ProjectPaths
-from analysis.registry import (
+from analysis.data import fetch as fetch_module
+from analysis.data.build import locate_raw
+from analysis.data.fetch import diff_releases, fetch
+from analysis.data.registry import (
     DAILY_FILE,
     RAW_FILES,
     REFERENCE_FILE,
@@ -32,6 +30,8 @@ from analysis.registry import (
     latest_local_release,
     local_releases,
 )
+from analysis.errors import AnalysisError, FetchError
+from analysis.paths import DATASET, PROJECT_ROOT, ProjectPaths
 
 OLD, NEW = "2026-03-01", "2026-04-05"
 HEADER = (

@@ -13,7 +13,8 @@ import pytest
 from matplotlib.figure import Figure
 from papermill.exceptions import PapermillExecutionError
 
-from analysis.figures_forecast import forecast_chart, mase_by_horizon_chart, snapshot_chart
+from analysis.data.overview import Period
+from analysis.figures.forecast import forecast_chart, mase_by_horizon_chart, snapshot_chart
 from analysis.findings.forecast import (
     GroupForecast,
     backtest_table,
@@ -35,12 +36,11 @@ from analysis.findings.forecast import (
     snapshot_model,
     snapshot_table,
 )
+from analysis.modelresult import ModelResult
 from analysis.models.forecast import FORECAST_COLUMNS, MODELS, SCORE_COLUMNS, forecast_for
-from analysis.models.result import ModelResult
-from analysis.overview import Period
 from analysis.params import ParameterError
 from analysis.paths import PROJECT_ROOT
-from analysis.publish import Publisher, read_results
+from analysis.results import Publisher, read_results
 
 LAST_WEEK = pd.Timestamp("2026-03-30")  # a Monday
 

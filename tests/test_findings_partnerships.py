@@ -13,10 +13,9 @@ import pytest
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from analysis.figures_partnerships import (
-    UNVERIFIED_MARK,
+from analysis.data.overview import SOURCE_CREDIT, available_releases
+from analysis.figures.partnerships import (
     event_study_chart,
-    event_table,
     event_table_style,
     label_lags_table,
     safe_style,
@@ -25,18 +24,19 @@ from analysis.figures_partnerships import (
     timeline_rows,
 )
 from analysis.findings.partnerships import (
+    UNVERIFIED_MARK,
     appearance_finding,
     describe_event_study,
     describe_timeline,
     event_study_finding,
+    event_table,
     first_month_over_1000_finding,
     iranian_share_finding,
     north_korean_band_finding,
     supply_finding,
 )
-from analysis.models.result import ModelResult
-from analysis.overview import SOURCE_CREDIT, available_releases
-from analysis.publish import Publisher, read_results
+from analysis.modelresult import ModelResult
+from analysis.results import Publisher, read_results
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "04_supply_partnerships.ipynb"
 STEM = NOTEBOOK.stem

@@ -17,13 +17,13 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from analysis import figures_salvo as charts
+from analysis.data.overview import SOURCE_CREDIT
+from analysis.figures import salvo as charts
 from analysis.findings import salvo as findings
-from analysis.models.result import ModelResult
-from analysis.overview import SOURCE_CREDIT
+from analysis.modelresult import ModelResult
 from analysis.params import ParameterError
 from analysis.paths import PROJECT_ROOT
-from analysis.publish import Publisher, read_results
+from analysis.results import Publisher, read_results
 
 NOTEBOOK = PROJECT_ROOT / "notebooks" / "03_salvo_and_interception.ipynb"
 STEM = NOTEBOOK.stem

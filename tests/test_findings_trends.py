@@ -16,13 +16,14 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from analysis.figures_trends import GROUP_LABELS, regimes_chart, trend_chart
+from analysis.data.labels import GROUP_LABELS
+from analysis.data.overview import Period
+from analysis.figures.trends import regimes_chart, trend_chart
 from analysis.findings import trends as tf
-from analysis.models.result import ModelResult
-from analysis.overview import Period
+from analysis.modelresult import ModelResult
 from analysis.params import ParameterError
 from analysis.paths import PROJECT_ROOT
-from analysis.publish import Publisher, read_results
+from analysis.results import Publisher, read_results
 
 NOTEBOOKS = PROJECT_ROOT / "notebooks"
 NOTEBOOK = NOTEBOOKS / "02_escalation_trends.ipynb"

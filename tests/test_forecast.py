@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from analysis.atomic import WriteError
+from analysis.modelresult import ModelResult
 from analysis.models.forecast import (
     MODELS,
     backtest,
@@ -28,7 +29,6 @@ from analysis.models.forecast import (
     weekly_counts,
     weekly_table,
 )
-from analysis.models.result import ModelResult
 from analysis.paths import ProjectPaths
 
 START = pd.Timestamp("2023-01-02")  # a Monday

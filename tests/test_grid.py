@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from analysis.grid import GridError, load_grid
-from analysis.notebooks import declared_by_notebook
 from analysis.paths import PROJECT_ROOT
+from analysis.publish.grid import GridError, load_grid
+from analysis.publish.notebooks import declared_by_notebook
 
 DECLARED = {
     "01_overview": {"release", "start", "end", "processed_dir", "output_dir"},

@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 from papermill.translators import PythonTranslator
 
 from analysis.__main__ import main
-from analysis.grid import MAX_FILE_BYTES, GridError, load_grid
-from analysis.plainvalues import (
+from analysis.publish.grid import MAX_FILE_BYTES, GridError, load_grid
+from analysis.publish.plainvalues import (
     MAX_DEPTH,
     MAX_INT_DIGITS,
     UnsafeValueError,

@@ -1,4 +1,5 @@
-"""Supply-partnership indicators (analysis/indicators.py) and their charts (analysis/figures.py)."""
+"""Supply-partnership indicators (analysis/data/indicators.py) and their charts
+(analysis/figures/origins.py)."""
 
 from __future__ import annotations
 
@@ -10,17 +11,8 @@ import pytest
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from analysis.events import read_events
-from analysis.figures import (
-    BAND_EVENT_TYPES,
-    _stagger,
-    event_ids,
-    north_korean_band_chart,
-    origin_share_chart,
-    origin_weekly_chart,
-    short_label,
-)
-from analysis.indicators import (
+from analysis.data.events import read_events
+from analysis.data.indicators import (
     ORIGIN_GROUPS,
     implied_minimum_supply,
     model_appearances,
@@ -29,8 +21,17 @@ from analysis.indicators import (
     origin_series,
     year_in_text,
 )
-from analysis.overview import SOURCE_CREDIT
-from analysis.taxonomy import classify
+from analysis.data.overview import SOURCE_CREDIT
+from analysis.data.taxonomy import classify
+from analysis.figures.origins import (
+    BAND_EVENT_TYPES,
+    _stagger,
+    event_ids,
+    north_korean_band_chart,
+    origin_share_chart,
+    origin_weekly_chart,
+    short_label,
+)
 
 RELEASE = "2026-04-05"
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis.batch import run_batch
-from analysis.runs import COMPLETE, RUNS, read_state
+from analysis.publish.batch import run_batch
+from analysis.publish.runs import COMPLETE, RUNS, read_state
 from tests import test_batch
 from tests.test_batch import _grid, _start_batch, _wait_for
 

@@ -15,12 +15,12 @@ import nbformat
 import pytest
 
 from analysis.__main__ import main
-from analysis.batch import run_batch
 from analysis.errors import AnalysisError
 from analysis.names import NameError_, check_folder_name, check_release
 from analysis.paths import ProjectPaths
-from analysis.report import run_report
-from analysis.runs import (
+from analysis.publish.batch import run_batch
+from analysis.publish.report import run_report
+from analysis.publish.runs import (
     COMPLETE,
     OWNED,
     RESERVED,

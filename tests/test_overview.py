@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-import analysis.strikes
-from analysis.overview import (
+import analysis.data.strikes
+from analysis.data.overview import (
     FLAG_MEANINGS,
     SOURCE_CREDIT,
     NotBuiltError,
@@ -25,13 +25,13 @@ from analysis.overview import (
     launches_pivot,
     load_processed,
     monthly_by_class,
-    monthly_chart,
     processed_folder,
     quality_table,
     validate_parameters,
 )
+from analysis.figures.overview import monthly_chart
 from analysis.paths import ProjectPaths
-from analysis.taxonomy import WEAPON_CLASSES
+from analysis.vocabulary import WEAPON_CLASSES
 
 REAL = ProjectPaths().processed_release("2026-04-05")
 RELEASES = ["2026-03-01", "2026-04-05"]
@@ -208,10 +208,10 @@ def test_quality_table_explains_every_known_flag():
 
 
 def test_every_flag_the_build_writes_has_a_meaning():
-    source = Path(analysis.strikes.__file__).read_text(encoding="utf-8")
+    source = Path(analysis.data.strikes.__file__).read_text(encoding="utf-8")
     written = set(re.findall(r'log\.add\(\s*"([a-z0-9_]+)"', source))
-    assert written, "no flags found in analysis/strikes.py"
-    written.add("window_over_20h_clipped_for_grouping")  # analysis/build.py
+    assert written, "no flags found in analysis/data/strikes.py"
+    written.add("window_over_20h_clipped_for_grouping")  # analysis/data/build.py
     assert written <= set(FLAG_MEANINGS)
 
 

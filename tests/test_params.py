@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from analysis.errors import AnalysisError
-from analysis.notebooks import declared_parameters
 from analysis.params import (
     FREQUENCY_NAMES,
     HEADLINE_NAMES,
@@ -21,6 +20,7 @@ from analysis.params import (
     check_values,
 )
 from analysis.paths import ProjectPaths
+from analysis.publish.notebooks import declared_parameters
 
 NOTEBOOKS = ProjectPaths().notebooks
 
@@ -162,8 +162,8 @@ def test_parameter_error_is_printed_by_the_command_line_like_any_analysis_error(
 
 
 def test_the_names_in_the_table_agree_with_the_package():
+    from analysis.data.series import FREQUENCIES, HEADLINE_GROUPS
     from analysis.models.interception import CLASSES
-    from analysis.series import FREQUENCIES, HEADLINE_GROUPS
 
     assert HEADLINE_NAMES == tuple(HEADLINE_GROUPS)
     assert FREQUENCY_NAMES == tuple(FREQUENCIES)

@@ -9,11 +9,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.events import EVENTS_FILE, read_events
-from analysis.grid import ParameterSet
+from analysis.data.events import EVENTS_FILE, read_events
 from analysis.paths import ProjectPaths
-from analysis.publish import publisher, read_results
-from analysis.scheduler import SetSpec, _given
+from analysis.publish.grid import ParameterSet
+from analysis.publish.scheduler import SetSpec, _given
+from analysis.results import publisher, read_results
 
 CHECKOUT = ProjectPaths()
 RELEASE = "2026-04-05"
@@ -105,7 +105,7 @@ def test_the_batch_gives_project_root_only_to_notebooks_that_declare_it(tmp_path
 
 
 def test_plan_puts_the_project_root_in_each_set(tmp_path):
-    from analysis.batch import plan
+    from analysis.publish.batch import plan
 
     paths = ProjectPaths(tmp_path)
     built = paths.processed_release(RELEASE)

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import nbformat
 
-from analysis import batch
 from analysis.freeze import SOFTWARE, software_versions
-from analysis.grid import ParameterSet
-from analysis.landing import _provenance
 from analysis.paths import ProjectPaths
+from analysis.publish import sets as set_planning
+from analysis.publish.grid import ParameterSet
+from analysis.publish.landing import _provenance
 
 
 def test_software_versions_are_the_installed_ones():
@@ -41,7 +41,7 @@ def _project(root: Path) -> ProjectPaths:
 def _key(paths: ProjectPaths) -> str:
     sets = [ParameterSet("one", {"release": "2026-01-01", "x": 1})]
     notebooks = sorted(paths.notebooks.glob("*.ipynb"))
-    return batch.plan(paths, paths.reports / "trial", sets, notebooks)[0].spec.key
+    return set_planning.plan(paths, paths.reports / "trial", sets, notebooks)[0].spec.key
 
 
 def test_a_new_library_version_changes_the_freshness_fingerprint(tmp_path, monkeypatch):
@@ -49,7 +49,7 @@ def test_a_new_library_version_changes_the_freshness_fingerprint(tmp_path, monke
     before = _key(paths)
     assert _key(paths) == before  # nothing changed: same key, the set would be skipped
     newer = {**software_versions(), "pandas": "99.0.0"}
-    monkeypatch.setattr(batch, "software_versions", lambda: newer)
+    monkeypatch.setattr(set_planning, "software_versions", lambda: newer)
     assert _key(paths) != before
 
 
@@ -69,8 +69,8 @@ def _fake_package(root: Path) -> Path:
     """pkg: charts (a chart module), models/fit (imports util lazily, relatively), util."""
     pkg = root / "pkg"
     (pkg / "models").mkdir(parents=True)
-    (pkg / "templates" / "report").mkdir(parents=True)
-    (pkg / "templates" / "report" / "index.html.j2").write_text("{{ body }}")
+    (pkg / "publish" / "templates" / "report").mkdir(parents=True)
+    (pkg / "publish" / "templates" / "report" / "index.html.j2").write_text("{{ body }}")
     (pkg / "__init__.py").write_text('"""pkg."""\n')
     (pkg / "charts.py").write_text("from .models.fit import go\nCOLOUR = 'red'\n")
     (pkg / "models" / "__init__.py").write_text("")
@@ -115,7 +115,8 @@ def test_a_chart_change_does_not_rerun_a_model_only_notebook_but_a_model_change_
 
     (pkg / "util.py").write_text("def helper():\n    return 2\n")
     assert notebooks_code_fingerprint([model_only], pkg) != before[model_only]
-    (pkg / "templates" / "report" / "index.html.j2").write_text("<main>{{ body }}</main>")
+    template = pkg / "publish" / "templates" / "report" / "index.html.j2"
+    template.write_text("<main>{{ body }}</main>")
     assert len({notebooks_code_fingerprint([model_only], pkg), before[model_only]}) == 2
 
 
@@ -125,6 +126,6 @@ def test_the_real_forecast_notebook_does_not_depend_on_the_salvo_charts():
     notebooks = Path(PACKAGE.parent, "notebooks")
     forecast = import_closure(notebook_code(notebooks / "05_forecast.ipynb"))
     salvo = import_closure(notebook_code(notebooks / "03_salvo_and_interception.ipynb"))
-    assert PACKAGE / "figures_salvo.py" in salvo
-    assert PACKAGE / "figures_salvo.py" not in forecast
+    assert PACKAGE / "figures" / "salvo.py" in salvo
+    assert PACKAGE / "figures" / "salvo.py" not in forecast
     assert PACKAGE / "models" / "forecast.py" in forecast

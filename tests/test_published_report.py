@@ -12,10 +12,10 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-from analysis.landing import write_landing_page
 from analysis.paths import PROJECT_ROOT, ProjectPaths
-from analysis.publish import Publisher
-from analysis.report import notebook_paths, run_report
+from analysis.publish.landing import write_landing_page
+from analysis.publish.report import notebook_paths, run_report
+from analysis.results import Publisher
 
 REAL_PROCESSED = PROJECT_ROOT / "data" / "processed"
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"

@@ -17,12 +17,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import atomic, rawschema
+from analysis import atomic
 from analysis.atomic import WriteError, write_with
-from analysis.build import MANIFEST, build, check_out_dir, locate_raw
-from analysis.errors import AnalysisError, DataValidationError, FetchError
-from analysis.paths import DATASET, PROJECT_ROOT
-from analysis.rawschema import (
+from analysis.data import rawschema
+from analysis.data.build import MANIFEST, build, check_out_dir, locate_raw
+from analysis.data.rawschema import (
     DAILY_FILE,
     MAX_COUNT,
     MAX_FIELD_CHARS,
@@ -30,6 +29,8 @@ from analysis.rawschema import (
     exact_duplicates,
     read_daily,
 )
+from analysis.errors import AnalysisError, DataValidationError, FetchError
+from analysis.paths import DATASET, PROJECT_ROOT
 from tests.conftest import PREVIOUS_RELEASE, RELEASE, real_raw_dir
 
 TODAY = dt.date(2026, 11, 25)

@@ -5,7 +5,7 @@ import json
 import pandas as pd
 import pytest
 
-from analysis.rawschema import read_daily
+from analysis.data.rawschema import read_daily
 from tests.conftest import RELEASE, real_raw_dir
 
 pytestmark = pytest.mark.real_data

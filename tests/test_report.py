@@ -12,8 +12,8 @@ import pytest
 
 from analysis.errors import AnalysisError
 from analysis.paths import PROJECT_ROOT, ProjectPaths
-from analysis.report import ReportError, point_latest, report_name, run_report
-from analysis.runs import RUNS, current_run, read_state
+from analysis.publish.report import ReportError, point_latest, report_name, run_report
+from analysis.publish.runs import RUNS, current_run, read_state
 
 REAL_PROCESSED = PROJECT_ROOT / "data" / "processed"
 

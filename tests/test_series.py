@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from analysis.series import calendar, series, wave_series, wide
+from analysis.data.series import calendar, series, wave_series, wide
 
 
 def _strikes(rows):

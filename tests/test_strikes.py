@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from analysis.strikes import QualityLog, allocate, make_strikes, parse_details, row_ids
+from analysis.data.strikes import QualityLog, allocate, make_strikes, parse_details, row_ids
 from tests.rows import raw_rows
 
 

@@ -1,6 +1,7 @@
 import pytest
 
-from analysis.taxonomy import (
+from analysis.data.taxonomy import WEAPONS, classify, split_model
+from analysis.vocabulary import (
     BALLISTIC_MISSILE,
     CRUISE_MISSILE,
     GUIDED_BOMB,
@@ -12,9 +13,6 @@ from analysis.taxonomy import (
     TACTICAL_STRIKE_DRONE,
     UNKNOWN,
     WEAPON_CLASSES,
-    WEAPONS,
-    classify,
-    split_model,
 )
 
 

@@ -3,7 +3,7 @@ import re
 import pandas as pd
 import pytest
 
-from analysis.timeparse import (
+from analysis.data.timeparse import (
     TIMESTAMP_PATTERN,
     parse_timestamps,
     split_timestamps,

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from statsmodels.discrete.discrete_model import NegativeBinomial
 
-from analysis.models.result import ModelResult
+from analysis.modelresult import ModelResult
 from analysis.models.trend import (
     DAYS_PER_MONTH,
     fit_growth,

@@ -21,10 +21,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.build import MANIFEST, OUTPUT_FILES, build
+from analysis.data.build import MANIFEST, OUTPUT_FILES, build
+from analysis.data.rawschema import DAILY_FILE, REFERENCE_FILE
 from analysis.errors import DataValidationError
 from analysis.paths import DATASET, PROJECT_ROOT
-from analysis.rawschema import DAILY_FILE, REFERENCE_FILE
 
 SOURCE_DIR = PROJECT_ROOT.parent / "shared" / "data" / DATASET / "2026-04-05"
 TODAY = dt.date(2026, 11, 25)  # fixed "today", so the future-date check is deterministic

@@ -2,8 +2,8 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.strikes import make_strikes
-from analysis.waves import assign_waves, grouping_start, summarise_waves
+from analysis.data.strikes import make_strikes
+from analysis.data.waves import assign_waves, grouping_start, summarise_waves
 from tests.rows import raw_rows
 
 

@@ -3,7 +3,7 @@ backtest that chooses the model, and earlier releases' forecasts scored on this 
 
 The notebook runs :func:`run_group` once per headline group (one forecast and one backtest)
 and displays what the functions here return; every number in its prose comes from a
-:class:`~analysis.models.result.ModelResult` through these functions.
+:class:`~analysis.modelresult.ModelResult` through these functions.
 """
 
 from __future__ import annotations
@@ -16,7 +16,10 @@ from pathlib import Path
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from ..models.forecast import (
+from analysis.data.overview import Period
+from analysis.data.series import HEADLINE_GROUPS, calendar
+from analysis.modelresult import ModelResult
+from analysis.models.forecast import (
     BASELINE,
     DESCRIPTIONS,
     LEVELS,
@@ -30,11 +33,8 @@ from ..models.forecast import (
     summarise_scores,
     weekly_counts,
 )
-from ..models.result import ModelResult
-from ..overview import Period
-from ..params import ParameterError, as_name_list
-from ..publish import Publisher
-from ..series import HEADLINE_GROUPS, calendar
+from analysis.params import ParameterError, as_name_list
+from analysis.results import Publisher
 
 #: Plain names of the models, for prose, tables and charts.
 MODEL_LABELS: dict[str, str] = {

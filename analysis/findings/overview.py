@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..overview import Processed
-from ..publish import Publisher
+from analysis.data.overview import Processed
+from analysis.results import Publisher
 
 
 def coverage_finding(pub: Publisher, data: Processed, strikes: pd.DataFrame) -> str:

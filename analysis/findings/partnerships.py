@@ -1,7 +1,7 @@
 """Findings of the supply-partnerships notebook (``notebooks/04_supply_partnerships.ipynb``).
 
 Each ``*_finding`` function takes results computed in the run, builds the sentence with its
-numbers and records it on the :class:`~analysis.publish.Publisher` (with ``pub.number`` for
+numbers and records it on the :class:`~analysis.results.Publisher` (with ``pub.number`` for
 the figures the tests and the landing page check). The ``describe_*`` functions return
 explanatory text with numbers from the run (parameters, counts) without recording it.
 
@@ -12,20 +12,15 @@ not evidence that an event caused a change.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
 import pandas as pd
 
-from ..figures_partnerships import (
-    PLACEBO_ALPHA,
-    UNVERIFIED_MARK,
-    _ci_side,
-    finite,
-    other_events,
-    stands_out,
-)
-from ..models.result import ModelResult
-from ..publish import Publisher
+from analysis.data.labels import PARTNER_NAMES
+from analysis.modelresult import ModelResult
+from analysis.models.event_study import confounders
+from analysis.results import Publisher
 
 #: Months in the "latest months" Iranian-design share.
 LATEST_MONTHS = 12
@@ -300,7 +295,7 @@ def event_study_finding(pub: Publisher, result: ModelResult,
         pub.number("events_ci_excludes_1", 0)
         return pub.finding("event_studies", text, value=0, unit="events", headline=True)
 
-    sides = done.apply(_ci_side, axis=1)
+    sides = done.apply(ci_side, axis=1)
     clear = done[sides.notna()]
     described = [
         f"{r.event_id} ({_ratio(r.ratio)} times the pre-event trend, 95% CI "
@@ -356,8 +351,110 @@ def event_study_finding(pub: Publisher, result: ModelResult,
                        headline=True)
 
 
+
+
+UNVERIFIED_MARK = "unverified: source not read"
+
+
+#: An event "stands out" against its placebo dates when its permutation p is below this.
+PLACEBO_ALPHA = 0.05
+
+
+def other_events(result: ModelResult, timeline: pd.DataFrame | None = None) -> pd.Series:
+    """For each event of an :func:`~analysis.models.event_study.event_summary` result, the
+    other events of ``timeline`` inside its windows (comma-separated ids); without
+    ``timeline``, those of the result's own ``confounding`` table (the chosen events only)."""
+    table = result.table("events")
+    if timeline is None:
+        pairs = result.table("confounding")
+    else:
+        summary = result.summary
+        pairs = confounders(timeline, int(summary["window_weeks"]), int(summary["lag_weeks"]))
+    grouped = pairs.groupby("event_id")["other_event_id"].agg(lambda s: ", ".join(s))
+    return grouped.reindex(table["event_id"]).fillna("").rename("other_events")
+
+
+def ci_side(row: pd.Series) -> str | None:
+    """``above``/``below`` when the ratio's interval excludes 1, else None."""
+    low, high = row.get("ratio_low"), row.get("ratio_high")
+    if low is None or high is None or pd.isna(low) or pd.isna(high):
+        return None
+    if low > 1:
+        return "above"
+    if high < 1:
+        return "below"
+    return None
+
+
+def stands_out(row: pd.Series, column: str = "placebo_p") -> bool:
+    value = row.get(column)
+    return value is not None and not pd.isna(value) and float(value) < PLACEBO_ALPHA
+
+
+def plain_reading(row: pd.Series, n_other: int) -> str:
+    """A short reading of one event-study row for the summary table."""
+    if row["status"] != "estimated":
+        return f"Not estimated: {row['reason']}."
+    side = ci_side(row)
+    if side is None:
+        text = "No clear jump: the interval includes 1 (no change)"
+    else:
+        text = f"Right after the event, launches were {side} the pre-event trend"
+    if stands_out(row, "placebo_p"):
+        text += "; stands out against placebo dates away from all events"
+    elif stands_out(row, "placebo_p_all"):
+        text += ("; stands out against the all-weeks placebo dates, not against those away "
+                 "from all events")
+    else:
+        text += "; not unusual against placebo dates"
+    if n_other:
+        text += f"; {n_other} other event{'s' if n_other > 1 else ''} in the window"
+    return text + "."
+
+
+def event_table(result: ModelResult, timeline: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The event-study summary for display and saving: ``event_id, date, partner, series,
+    status, ratio`` (level change against the pre-event trend) ``, ratio_low, ratio_high,
+    p_level, placebo_p, n_placebo, placebo_p_all, n_placebo_all``, the counterfactual excess
+    (``counterfactual_excess`` with ``_low``/``_high`` and ``counterfactual_informative``),
+    ``other_events`` (count, from the whole ``timeline`` when given), ``other_event_ids`` and a
+    short ``reading``."""
+    table = result.table("events")
+    others = other_events(result, timeline)
+    n_other = others.map(lambda s: len(s.split(", ")) if s else 0).astype("int64")
+    out = pd.DataFrame({
+        "event_id": table["event_id"].to_numpy(),
+        "date": pd.to_datetime(table["date"]).dt.strftime("%Y-%m-%d").to_numpy(),
+        "partner": [PARTNER_NAMES.get(p, p) for p in table["partner"]],
+        "series": table["series"].to_numpy(),
+        "status": table["status"].to_numpy(),
+    })
+    for column in ("ratio", "ratio_low", "ratio_high", "p_level", "placebo_p",
+                   "placebo_p_all"):
+        out[column] = pd.to_numeric(table[column], errors="coerce").to_numpy()
+    for column in ("n_placebo", "n_placebo_all"):
+        out[column] = pd.array(pd.to_numeric(table[column], errors="coerce"), dtype="Int64")
+    for column in ("excess", "excess_low", "excess_high"):
+        out[f"counterfactual_{column}"] = pd.to_numeric(table[column], errors="coerce").to_numpy()
+    out["counterfactual_informative"] = table["counterfactual_informative"].to_numpy()
+    out["other_events"] = n_other.to_numpy()
+    out["other_event_ids"] = others.to_numpy()
+    out["reading"] = [plain_reading(row, n) for (_, row), n in
+                      zip(table.iterrows(), n_other, strict=True)]
+    return out
+
+
+def finite(value) -> bool:
+    """Whether ``value`` is a finite number (not None/NaN)."""
+    try:
+        return value is not None and math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return False
+
+
 __all__ = [
-    "appearance_finding", "bullets", "describe_event_study", "describe_timeline",
-    "event_study_finding", "first_month_over_1000_finding", "iranian_share_finding",
-    "north_korean_band_finding", "supply_finding",
+    "appearance_finding", "bullets", "ci_side", "describe_event_study", "describe_timeline",
+    "event_study_finding", "event_table", "finite", "first_month_over_1000_finding",
+    "iranian_share_finding", "north_korean_band_finding", "other_events", "plain_reading",
+    "stands_out", "supply_finding",
 ]

@@ -3,7 +3,7 @@
 Every function takes results computed in the run (:func:`analysis.models.salvo.salvo_model`,
 :func:`analysis.models.interception.interception_model`, or the waves and strikes tables),
 returns the report's sentence and records it on the run's
-:class:`~analysis.publish.Publisher`, so that no number in the prose is typed by hand.
+:class:`~analysis.results.Publisher`, so that no number in the prose is typed by hand.
 Timing and size comparisons are described as associations, never as causes.
 """
 
@@ -14,13 +14,13 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from ..models.interception import CLASSES as INTERCEPTION_CLASSES
-from ..models.interception import class_waves
-from ..models.result import ModelResult
-from ..models.salvo import DEFAULT_KNOTS
-from ..params import ParameterError, check_groups
-from ..publish import Publisher
-from ..taxonomy import STRIKE_DRONE
+from analysis.modelresult import ModelResult
+from analysis.models.interception import CLASSES as INTERCEPTION_CLASSES
+from analysis.models.interception import class_waves
+from analysis.models.salvo import DEFAULT_KNOTS
+from analysis.params import ParameterError, check_groups
+from analysis.results import Publisher
+from analysis.vocabulary import STRIKE_DRONE
 
 #: Nights that show the two reporting practices for drones lost to electronic warfare.
 REPORTING_EXAMPLE_DATES = ("2025-09-07", "2025-07-09")

@@ -4,8 +4,8 @@ The notebook calls :func:`fit_trends` and :func:`fit_regimes` on the processed s
 the tables built here (:func:`growth_table`, :func:`dispersion_table`, :func:`regime_table`,
 :func:`breaks_table`) and the sentences that quote the results (:func:`growth_finding`,
 :func:`dispersion_finding`, :func:`regime_finding`), each recorded on the run's
-:class:`~analysis.publish.Publisher` with its number and 95% interval. Every number in a
-sentence is read from a :class:`~analysis.models.result.ModelResult`.
+:class:`~analysis.results.Publisher` with its number and 95% interval. Every number in a
+sentence is read from a :class:`~analysis.modelresult.ModelResult`.
 """
 
 from __future__ import annotations
@@ -18,17 +18,16 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from IPython.display import Markdown
 
-from ..figures_trends import PERIOD_WORDS, group_label, regimes_chart, trend_chart
-from ..models.regimes import GROUPS as REGIME_GROUPS
-from ..models.regimes import regimes_for, weekly_launches
-from ..models.result import ModelResult
-from ..models.trend import MIN_PERIODS, fit_trend_strikes
-from ..overview import Period
-from ..params import ParameterError, check_whole_list
-from ..publish import Publisher
-from ..series import calendar
+from analysis.data.labels import PERIOD_WORDS, group_label
+from analysis.data.overview import Period
+from analysis.data.series import calendar
+from analysis.modelresult import ModelResult
+from analysis.models.regimes import GROUPS as REGIME_GROUPS
+from analysis.models.regimes import regimes_for, weekly_launches
+from analysis.models.trend import MIN_PERIODS, fit_trend_strikes
+from analysis.params import ParameterError, check_whole_list
+from analysis.results import Publisher
 
 #: Newey-West lags per frequency: about one month of periods.
 HAC_LAGS: dict[str, int] = {"D": 28, "W": 4, "M": 1}
@@ -601,42 +600,8 @@ def regime_findings(fits: Mapping[str, RegimeFit], pub: Publishable = None) -> l
 # --- sections ----------------------------------------------------------------------------------
 
 
-def trend_section(fit: TrendFit, pub: Publisher, *, release: str) -> list:
-    """What the notebook shows for one group: a heading, the trend chart and the growth
-    table (both saved by ``pub``), and the dispersion finding."""
-    items: list = [Markdown(f"### {group_label(fit.group)}")]
-    if fit.result is not None:
-        chart = trend_chart(fit.result, release=release, group=fit.group, freq=fit.freq)
-        items.append(pub.figure(chart, f"trend_{fit.group}", trend_caption(fit)))
-        table = pub.table(growth_table(fit), f"growth_{fit.group}",
-                          f"{group_label(fit.group)}: growth per month and doubling time by "
-                          "window, 95% CIs (model-based and Newey-West)")
-        items.append(growth_display(table, fit.freq))
-    items.append(Markdown(dispersion_finding(fit, pub)))
-    return items
 
 
-def regime_section(fit: RegimeFit, pub: Publisher, *, release: str) -> list:
-    """What the notebook shows for one headline group: a heading, the regimes chart and the
-    regime and break tables (saved by ``pub``)."""
-    items: list = [Markdown(f"### {group_label(fit.group)}")]
-    if fit.result is None:
-        return items + [Markdown(f"No regimes estimated: {fit.error}.")]
-    chart = regimes_chart(fit.result, fit.weekly, release=release, group=fit.group)
-    items.append(pub.figure(chart, f"regimes_{fit.group}", regimes_caption(fit)))
-    name = group_label(fit.group)
-    items.append(Markdown("Regimes (level: a typical week, with its 95% CI; growth: the drift "
-                          "inside the regime, % per month, with its 95% CI):"))
-    items.append(regime_display(pub.table(regime_table(fit), f"regimes_{fit.group}",
-                                          f"{name}: regimes of the weekly level with 95% CIs")))
-    breaks = breaks_table(fit)
-    if len(breaks):
-        items.append(Markdown("Breaks (week of the break with its bootstrap 95% interval, "
-                              "levels before and after, their ratio, and the share of "
-                              "bootstrap re-fits that found the break again):"))
-        items.append(breaks_display(pub.table(
-            breaks, f"breaks_{fit.group}", f"{name}: break weeks with bootstrap 95% intervals")))
-    return items
 
 
 # --- prose -------------------------------------------------------------------------------------
@@ -714,6 +679,6 @@ __all__ = [
     "check_growth_windows", "check_period_length", "dispersion_display", "dispersion_finding",
     "dispersion_table", "fit_regimes", "fit_trends", "growth_display", "growth_finding",
     "growth_table", "pct", "regime_display", "regime_finding", "regime_findings",
-    "regime_groups", "regime_methods", "regime_section", "regime_table", "regimes_caption",
-    "scope", "trend_caption", "trend_findings", "trend_methods", "trend_section",
+    "regime_groups", "regime_methods", "regime_table", "regimes_caption",
+    "scope", "trend_caption", "trend_findings", "trend_methods",
 ]

@@ -1,5 +1,5 @@
 """Escalation models. Each returns a :class:`ModelResult`: tables plus a short summary."""
 
-from .result import ModelResult
+from analysis.modelresult import ModelResult
 
 __all__ = ["ModelResult"]

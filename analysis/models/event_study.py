@@ -52,11 +52,11 @@ Three views of one question, for an event date and a weekly launch series:
 runs everything for a timeline of events and writes a plain-words reading for each.
 
 **Weeks.** The weekly series is indexed by week starts (Mondays, from
-:func:`analysis.series.complete_counts`). The pre window is the ``window`` weeks before the week
-that contains the event; the post window starts at the first week that begins on or after the
-event (``event + uncertainty_days``, for a date known only to the month) plus ``lag`` weeks,
-and lasts ``window`` weeks. The weeks between — the event's own week when it does not start on
-the event day, and the lag — are a transition left out of every fit. An event whose windows
+:func:`analysis.data.series.complete_counts`). The pre window is the ``window`` weeks before
+the week that contains the event; the post window starts at the first week that begins on or
+after the event (``event + uncertainty_days``, for a date known only to the month) plus ``lag``
+weeks, and lasts ``window`` weeks. The weeks between — the event's own week when it does not
+start on the event day, and the lag — are a transition left out of every fit. An event whose windows
 do not fit inside the series is not estimated, and the reason says which weeks are missing.
 
 Timing is association, not proof of cause: a change that follows an event may have other causes
@@ -75,9 +75,9 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
 
-from ..series import complete_counts
-from .result import ModelResult
-from .trend import _acf1, _check_counts, _nb_fit, _pearson
+from analysis.data.series import complete_counts
+from analysis.modelresult import ModelResult
+from analysis.models.trend import _acf1, _check_counts, _nb_fit, _pearson
 
 LEVEL = 0.95
 #: Mean weeks per calendar month (365.25 / 12 / 7).
@@ -316,7 +316,7 @@ def event_study(
     """Interrupted time series around ``event_date`` on weekly counts.
 
     ``weekly``: whole-number counts indexed by week starts without gaps (e.g.
-    :func:`analysis.series.complete_counts`); ``window``: weeks on each side (at least 8);
+    :func:`analysis.data.series.complete_counts`); ``window``: weeks on each side (at least 8);
     ``lag``: weeks after the event before the effect is allowed (left out of the fit);
     ``method``: ``"nb"`` (NB2 GLM, default) or ``"log1p_ols"``; ``maxlags``: Newey-West lags
     (default ``floor(4·(n/100)^(2/9))``); ``uncertainty_days``: the event may lie up to this
@@ -831,9 +831,9 @@ def event_summary(
     """ITS, counterfactual, placebo and confounding for every event of a timeline.
 
     ``strikes``: the strike table (weekly launches come from
-    :func:`analysis.series.complete_counts`); ``events``: the timeline (``event_id, date``,
+    :func:`analysis.data.series.complete_counts`); ``events``: the timeline (``event_id, date``,
     and ``partner, weapon_class, date_precision, event_type`` when present, e.g.
-    :func:`analysis.events.read_events`); ``series``: optional ``event_id -> group``
+    :func:`analysis.data.events.read_events`); ``series``: optional ``event_id -> group``
     overrides. Each event is studied on its ``weapon_class`` when set, else on its partner's
     main class (Iran: ``strike_drone``; North Korea: ``ballistic_missile``, all origins,
     because KN-23 launches are lumped with Iskander-M).
@@ -1018,7 +1018,43 @@ def simulate_weekly(
     return pd.DataFrame({"count": counts, "mean": mean, "baseline": baseline}, index=index)
 
 
+
+
+def event_studies(strikes: pd.DataFrame, events: pd.DataFrame, window: int = DEFAULT_WINDOW,
+                  lag: int = 0, n_placebo: int | None = None, **options) -> ModelResult:
+    """:func:`~analysis.models.event_study.event_summary` for the notebook's period.
+
+    A short period (fewer complete weeks than two windows) leaves no event estimable, and the
+    model refuses a series shorter than its minimum; then the result has the same shape,
+    with every event ``not estimated`` and the reason, instead of an error.
+    """
+    weeks = 0 if strikes.empty else len(complete_counts(strikes, "strike_drone"))
+    if weeks >= 2 * window:
+        return event_summary(strikes, events, window=window, lag=lag, n_placebo=n_placebo,
+                             **options)
+    reason = (f"the period holds {weeks} complete week{'' if weeks == 1 else 's'}, fewer than "
+              f"the {2 * window} that windows of {window} weeks on each side need")
+    rows = []
+    for _, event in events.sort_values(["date", "event_id"], kind="stable").iterrows():
+        rows.append({"event_id": event["event_id"], "date": event["date"],
+                     "partner": event["partner"], "event_type": event["event_type"],
+                     "series": default_series(event)[0], "status": "not estimated",
+                     "reason": reason, "reading": f"Not estimated: {reason}."})
+    columns = ["ratio", "ratio_low", "ratio_high", "p_level", "placebo_p", "n_placebo",
+               "placebo_p_all", "n_placebo_all", "excess", "excess_low", "excess_high",
+               "counterfactual_informative"]
+    table = pd.DataFrame(rows).reindex(columns=[*rows[0].keys(), *columns])
+    summary = {"n_events": len(table), "n_estimated": 0, "n_not_estimated": len(table),
+               "window_weeks": window, "lag_weeks": lag,
+               "exclusion_weeks": options.get("exclusion", DEFAULT_EXCLUSION),
+               "conclusion": "No event could be estimated in this period."}
+    return ModelResult(name="event studies: partnership timeline", summary=summary,
+                       tables={"events": table,
+                               "confounding": confounders(events, window, lag)},
+                       assumptions=ASSUMPTIONS, caveats=CAVEATS)
+
+
 __all__ = [
-    "confounders", "counterfactual", "default_series", "event_study", "event_summary",
-    "placebo", "placebo_dates", "simulate_weekly",
+    "confounders", "counterfactual", "default_series", "event_studies", "event_study",
+    "event_summary", "placebo", "placebo_dates", "simulate_weekly",
 ]

@@ -35,10 +35,10 @@ from statsmodels.tsa.statespace.sarimax import SARIMAX
 from statsmodels.tsa.statespace.structural import UnobservedComponents
 from threadpoolctl import threadpool_limits
 
-from ..atomic import write_json, write_with
-from ..paths import ProjectPaths
-from ..series import HEADLINE_GROUPS, series, wide
-from .result import ModelResult
+from analysis.atomic import write_json, write_with
+from analysis.data.series import HEADLINE_GROUPS, series, wide
+from analysis.modelresult import ModelResult
+from analysis.paths import ProjectPaths
 
 MODELS = ("sarimax", "unobserved_components", "naive", "drift")
 BASELINE = "naive"

@@ -54,18 +54,17 @@ from statsmodels.genmod import families
 from statsmodels.genmod.generalized_linear_model import GLM
 from statsmodels.tools.numdiff import approx_fprime
 
-from ..series import as_timestamps
-from ..taxonomy import (
+from analysis.data.series import as_timestamps
+from analysis.data.taxonomy import lookup, split_model
+from analysis.modelresult import ModelResult
+from analysis.vocabulary import (
     BALLISTIC_MISSILE,
     CRUISE_MISSILE,
     MIXED,
     MIXED_DRONE,
     MIXED_MISSILE,
     STRIKE_DRONE,
-    lookup,
-    split_model,
 )
-from .result import ModelResult
 
 CLASSES = (STRIKE_DRONE, CRUISE_MISSILE, BALLISTIC_MISSILE)
 MEASURES = ("defeat", "kinetic")

@@ -36,8 +36,8 @@ import pandas as pd
 import ruptures as rpt
 from scipy import stats
 
-from ..series import complete_counts
-from .result import ModelResult
+from analysis.data.series import complete_counts
+from analysis.modelresult import ModelResult
 
 #: Mean weeks per calendar month (365.25 / 12 / 7).
 WEEKS_PER_MONTH = 365.25 / 12 / 7

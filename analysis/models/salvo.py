@@ -36,8 +36,8 @@ import pandas as pd
 from scipy import stats
 from statsmodels.regression.quantile_regression import QuantReg
 
-from ..series import as_timestamps
-from .result import ModelResult
+from analysis.data.series import as_timestamps
+from analysis.modelresult import ModelResult
 
 #: Salvo measures: name -> waves column.
 MEASURES = {"drones": "drones_launched", "missiles": "missiles_launched"}

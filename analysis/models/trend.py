@@ -49,8 +49,8 @@ import patsy
 import statsmodels.api as sm
 from scipy import optimize, special, stats
 
-from ..series import complete_counts
-from .result import ModelResult
+from analysis.data.series import complete_counts
+from analysis.modelresult import ModelResult
 
 FREQS = ("D", "W", "M")
 #: Days per month used to express growth per month (365.25 / 12 = 30.44).

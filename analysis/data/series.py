@@ -1,0 +1,173 @@
+"""Calendar series of launches: daily, weekly or monthly counts on a full Kyiv calendar.
+
+A day with no reported attack is a zero, not a gap. Periods are labelled by their first day
+(weeks start on Monday); ``complete`` says whether the whole period lies inside the requested
+range, so that a model can drop a partly observed first or last week or month.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import pandas as pd
+
+from analysis.vocabulary import DRONE_CLASSES, MISSILE_CLASSES, ORIGINS, WEAPON_CLASSES
+
+FREQUENCIES = {"D": "D", "W": "W-SUN", "M": "M"}
+VALUES = ("launched", "destroyed", "not_reach_goal")
+GROUPINGS = {"weapon_class": WEAPON_CLASSES, "origin": ORIGINS}
+#: Headline groups built from classes: the Air Force's "drones" and "missiles".
+HEADLINE_GROUPS = {"drones": DRONE_CLASSES, "missiles": MISSILE_CLASSES}
+
+
+def as_timestamps(values: pd.Series) -> pd.Series:
+    """Kyiv calendar dates (``date`` objects or ``YYYY-MM-DD`` text) as naive timestamps."""
+    return pd.to_datetime(pd.Series(values).astype("string"), format="%Y-%m-%d")
+
+
+def period_bounds(days: pd.Series, start, end) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last day of a series: ``start``/``end`` when given, else the data's span."""
+    first = pd.Timestamp(start) if start is not None else days.min()
+    last = pd.Timestamp(end) if end is not None else days.max()
+    if pd.isna(first) or pd.isna(last):
+        raise ValueError("no dates to build a series from; give start and end")
+    if last < first:
+        raise ValueError(f"end {last.date()} is before start {first.date()}")
+    return first.normalize(), last.normalize()
+
+
+def calendar(start, end, freq: str = "D") -> pd.DataFrame:
+    """Every period from ``start`` to ``end``: ``period`` (first day), ``days`` observed,
+    ``complete``."""
+    if freq not in FREQUENCIES:
+        raise ValueError(f"freq {freq!r} is not one of {', '.join(FREQUENCIES)}")
+    first, last = pd.Timestamp(start).normalize(), pd.Timestamp(end).normalize()
+    days = pd.date_range(first, last, freq="D")
+    periods = days.to_period(FREQUENCIES[freq])
+    frame = pd.DataFrame({"period": periods.start_time, "length": periods.end_time.normalize()
+                          - periods.start_time + pd.Timedelta(days=1)})
+    out = frame.groupby("period").agg(days=("length", "size"), length=("length", "first"))
+    out["complete"] = out["days"] == out["length"].dt.days
+    return out.drop(columns="length").reset_index()
+
+
+def series(
+    strikes: pd.DataFrame,
+    *,
+    by: str = "weapon_class",
+    freq: str = "D",
+    start: str | dt.date | None = None,
+    end: str | dt.date | None = None,
+    groups: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Long table ``period, <by>, launched, destroyed, not_reach_goal, rows, days, complete``.
+
+    ``by`` is ``weapon_class``, ``origin`` or ``headline`` (drones / missiles). Counts are
+    dated by the Kyiv date on which a report's window ends. Every period × group appears,
+    zeros included. Missing counts add nothing.
+    """
+    frame = strikes.copy()
+    if by == "headline":
+        mapping = {c: name for name, classes in HEADLINE_GROUPS.items() for c in classes}
+        frame["headline"] = frame["weapon_class"].map(mapping)
+        frame = frame[frame["headline"].notna()]
+        known: Sequence[str] = tuple(HEADLINE_GROUPS)
+    elif by in GROUPINGS:
+        known = GROUPINGS[by]
+    else:
+        raise ValueError(f"by {by!r} is not one of weapon_class, origin, headline")
+    chosen = list(groups) if groups is not None else list(known)
+    unknown = sorted(set(chosen) - set(known))
+    if unknown:
+        raise ValueError(f"unknown {by} value(s) {unknown}; known: {', '.join(known)}")
+    days = as_timestamps(frame["end_date"])
+    first, last = period_bounds(days, start, end)
+    cal = calendar(first, last, freq)
+    inside = (days >= first) & (days <= last) & frame[by].isin(chosen)
+    frame, days = frame[inside], days[inside]
+    periods = days.dt.to_period(FREQUENCIES[freq]).dt.start_time
+    counts = (
+        frame.assign(period=periods.to_numpy())[["period", by, *VALUES]]
+        .assign(**{v: frame[v].astype("Float64").fillna(0) for v in VALUES}, rows=1)
+        .groupby(["period", by])[[*VALUES, "rows"]]
+        .sum()
+    )
+    grid = pd.MultiIndex.from_product([cal["period"], chosen], names=["period", by])
+    out = counts.reindex(grid, fill_value=0).reset_index()
+    for column in (*VALUES, "rows"):
+        out[column] = out[column].astype("int64")
+    return out.merge(cal, on="period", how="left")
+
+
+def wide(long: pd.DataFrame, value: str = "launched", by: str | None = None) -> pd.DataFrame:
+    """One column per group, indexed by period (a model-ready matrix)."""
+    by = by or next(c for c in long.columns if c not in {"period", *VALUES, "rows", "days",
+                                                        "complete"})
+    table = long.pivot(index="period", columns=by, values=value)
+    table.columns.name = None
+    return table
+
+
+WAVE_VALUES = (
+    "drones_launched", "drones_destroyed", "drones_not_reach_goal",
+    "missiles_launched", "missiles_destroyed",
+)
+
+
+def wave_series(
+    waves: pd.DataFrame,
+    *,
+    freq: str = "D",
+    start: str | dt.date | None = None,
+    end: str | dt.date | None = None,
+) -> pd.DataFrame:
+    """Wide table of wave headline totals per period (``period, drones_launched, ...,
+    waves, days, complete``), dated by each wave's Kyiv end date; zeros on quiet periods."""
+    days = as_timestamps(waves["date"])
+    first, last = period_bounds(days, start, end)
+    cal = calendar(first, last, freq)
+    inside = (days >= first) & (days <= last)
+    period = days[inside].dt.to_period(FREQUENCIES[freq]).dt.start_time
+    sums = waves.loc[inside, list(WAVE_VALUES)].groupby(period.to_numpy()).sum()
+    sums["waves"] = period.groupby(period.to_numpy()).size()
+    out = cal.set_index("period").join(sums).fillna(0)
+    for column in (*WAVE_VALUES, "waves"):
+        out[column] = out[column].astype("int64")
+    return out.reset_index()
+
+
+def infer_grouping(groups: Sequence[str]) -> str:
+    """The ``by`` that knows every name in ``groups``: headline, weapon_class or origin."""
+    for by, known in (("headline", tuple(HEADLINE_GROUPS)), ("weapon_class", WEAPON_CLASSES),
+                      ("origin", ORIGINS)):
+        if set(groups) <= set(known):
+            return by
+    raise ValueError(
+        f"group(s) {sorted(groups)} are not all headline groups ({', '.join(HEADLINE_GROUPS)}),"
+        " weapon classes or origins; give `by`"
+    )
+
+
+def complete_counts(
+    strikes: pd.DataFrame,
+    group: str | Sequence[str],
+    *,
+    by: str | None = None,
+    freq: str = "W",
+    start: str | dt.date | None = None,
+    end: str | dt.date | None = None,
+    value: str = "launched",
+) -> pd.Series:
+    """Counts of one group (or the sum of several) per complete period, indexed by the
+    period's first day; the partly observed first and last periods are dropped."""
+    groups = [group] if isinstance(group, str) else list(group)
+    if not groups:
+        raise ValueError("give at least one group")
+    by = by or infer_grouping(groups)
+    long = series(strikes, by=by, freq=freq, start=start, end=end, groups=groups)
+    long = long[long["complete"]]
+    counts = long.groupby("period")[value].sum()
+    counts.index = pd.DatetimeIndex(counts.index, name="period")
+    counts.name = "+".join(groups)
+    return counts

@@ -1,0 +1,1 @@
+"""Figures stage: charts and display tables from series and findings (never fits a model)."""

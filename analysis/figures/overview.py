@@ -1,0 +1,113 @@
+"""The overview chart and display helpers of ``notebooks/01_data_overview.ipynb``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import seaborn as sns
+from matplotlib.dates import DateFormatter, MonthLocator, YearLocator
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+from pandas.io.formats.style import Styler
+
+from analysis.data.labels import CLASS_LABELS
+from analysis.data.overview import SOURCE_CREDIT, Period
+from analysis.vocabulary import BALLISTIC_MISSILE, CRUISE_MISSILE, SAM_GROUND_ATTACK, STRIKE_DRONE
+
+#: Classes drawn by default: the long-range campaign (drones on their own scale).
+CHART_CLASSES: tuple[str, ...] = (
+    STRIKE_DRONE, CRUISE_MISSILE, BALLISTIC_MISSILE, SAM_GROUND_ATTACK
+)
+
+
+def thousands(table: pd.DataFrame) -> Styler:
+    """The table styled for display with thousands separators on its integer columns."""
+    ints = [c for c in table.columns if pd.api.types.is_integer_dtype(table[c])]
+    return table.style.format("{:,}", subset=ints)
+
+
+def _thousands(value: float, _pos: int) -> str:
+    return f"{value:,.0f}"
+
+
+def _partial_months(period: Period | None) -> set[pd.Timestamp]:
+    """Month starts that the period covers only in part (first or last month)."""
+    if period is None:
+        return set()
+    partial = set()
+    first = period.start or period.data_first
+    last = period.end or period.data_last
+    if first is not None and first.day != 1:
+        partial.add(pd.Timestamp(first.replace(day=1)))
+    if last is not None and (pd.Timestamp(last) + pd.Timedelta(days=1)).day != 1:
+        partial.add(pd.Timestamp(last.replace(day=1)))
+    return partial
+
+
+def monthly_chart(
+    monthly: pd.DataFrame,
+    classes: Sequence[str] = CHART_CLASSES,
+    *,
+    release: str,
+    period: Period | None = None,
+) -> Figure:
+    """Launches per month, one panel per class (each on its own scale), with a source credit.
+
+    With ``period``, the subtitle names the dates shown and months it covers only in part
+    are drawn lighter.
+    """
+    classes = list(classes)
+    partial = _partial_months(period)
+    first_month, last_month = monthly["month"].min(), monthly["month"].max()
+    subtitle = "Kyiv dates; each panel has its own scale"
+    if period is not None:
+        first = period.start or period.data_first
+        last = period.end or period.data_last
+        subtitle = f"{first or 'first date'} to {last or 'last date'}; " + subtitle
+    if partial & set(monthly["month"]):
+        subtitle += "; lighter bars: months only partly covered"
+    with sns.axes_style("whitegrid"), sns.plotting_context("notebook", font_scale=0.9):
+        fig = Figure(figsize=(10, 1.2 + 2.0 * len(classes)), layout="constrained")
+        axes = fig.subplots(len(classes), 1, sharex=True, squeeze=False)[:, 0]
+        colours = sns.color_palette("deep", len(classes))
+        for ax, weapon_class, colour in zip(axes, classes, colours, strict=True):
+            data = monthly[monthly["weapon_class"] == weapon_class]
+            middle = data["month"] + pd.Timedelta(days=14)
+            bars = ax.bar(middle, data["launched"], width=27, color=colour)
+            for bar, month in zip(bars, data["month"], strict=True):
+                if month in partial:
+                    bar.set_alpha(0.45)
+            ax.set_title(CLASS_LABELS.get(weapon_class, weapon_class), loc="left",
+                         fontsize="medium")
+            ax.set_ylabel("launched")
+            ax.yaxis.set_major_formatter(FuncFormatter(_thousands))
+            ax.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
+            ax.set_ylim(bottom=0)
+            if not data["launched"].any():
+                ax.set_ylim(0, 1)
+                ax.set_yticks([0])
+                ax.text(0.5, 0.5, "none launched in this period", transform=ax.transAxes,
+                        ha="center", va="center", color="0.4")
+            ax.grid(axis="x", visible=False)
+            sns.despine(ax=ax, left=True)
+        last_ax = axes[-1]
+        months = monthly["month"].nunique()
+        if months > 24:
+            last_ax.xaxis.set_major_locator(YearLocator())
+            last_ax.xaxis.set_major_formatter(DateFormatter("%Y"))
+            last_ax.xaxis.set_minor_locator(MonthLocator())
+            last_ax.tick_params(axis="x", which="minor", length=3, bottom=True)
+            last_ax.tick_params(axis="x", which="major", length=6, bottom=True)
+        else:
+            step = 1 if months <= 12 else 3
+            last_ax.xaxis.set_major_locator(MonthLocator(interval=step, bymonthday=15))
+            last_ax.xaxis.set_major_formatter(DateFormatter("%b\n%Y"))
+        if months:
+            last_ax.set_xlim(first_month - pd.Timedelta(days=5),
+                             last_month + pd.Timedelta(days=33))
+        fig.suptitle(f"Launches per month by weapon class\n{subtitle}", x=0.01, ha="left",
+                     fontsize="large")
+        fig.supxlabel(SOURCE_CREDIT.format(release=release), x=0.01, ha="left",
+                      fontsize="x-small", color="0.35")
+    return fig

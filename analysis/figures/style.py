@@ -1,0 +1,81 @@
+"""Shared chart furniture: title lines, the source credit, thousands and date axes.
+
+Every chart module builds on these, so that all the report's charts read alike.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+
+import pandas as pd
+import seaborn as sns
+from matplotlib.axes import Axes
+from matplotlib.dates import DateFormatter, MonthLocator, YearLocator
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from analysis.data.overview import SOURCE_CREDIT
+
+TITLE_CHARS = 112
+EVENTS_CREDIT = (
+    "Partnership events: project timeline (data/raw/partnership_events.csv), one public "
+    "source per event"
+)
+
+
+def credit(release: str, events: bool = False) -> str:
+    """The source credit printed under a chart (with the event timeline when it is drawn)."""
+    text = SOURCE_CREDIT.format(release=release)
+    return f"{text}\n{EVENTS_CREDIT}" if events else text
+
+
+def thousands(value: float, _pos: int | None = None) -> str:
+    """Tick label with thousands separators."""
+    return f"{value:,.0f}"
+
+
+def set_title(fig: Figure, main: str, notes: Sequence[str]) -> None:
+    """Title and subtitle lines, each note wrapped so that it fits the figure's width."""
+    lines = [main] + [line for note in notes if note
+                      for line in textwrap.wrap(note, TITLE_CHARS)]
+    fig.suptitle("\n".join(lines), x=0.01, ha="left", fontsize="large")
+
+
+def set_credit(fig: Figure, release: str) -> None:
+    """The source credit under the chart, small and grey."""
+    fig.supxlabel(credit(release), x=0.01, ha="left", fontsize="x-small", color="0.35")
+
+
+def date_axis(ax: Axes, first: pd.Timestamp, last: pd.Timestamp, pad: bool = False) -> None:
+    """Years (with month ticks) for spans over two years, else months; limits to the span."""
+    months = (last.year - first.year) * 12 + last.month - first.month + 1
+    if months > 24:
+        ax.xaxis.set_major_locator(YearLocator())
+        ax.xaxis.set_major_formatter(DateFormatter("%Y"))
+        ax.xaxis.set_minor_locator(MonthLocator())
+        ax.tick_params(axis="x", which="minor", length=3, bottom=True)
+        ax.tick_params(axis="x", which="major", length=6, bottom=True)
+    else:
+        step = 1 if months <= 12 else 3
+        ax.xaxis.set_major_locator(MonthLocator(interval=step))
+        ax.xaxis.set_major_formatter(DateFormatter("%b\n%Y"))
+        ax.tick_params(axis="x", which="major", length=4, bottom=True)
+    margin = pd.Timedelta(days=max(3, (last - first).days // 80)) if pad else pd.Timedelta(0)
+    ax.set_xlim(first - margin, last + margin)
+
+
+def count_axis(ax: Axes, title: str | None = None, ylabel: str | None = None, *,
+               nbins: int = 5, from_zero: bool = True) -> None:
+    """A count axis: panel title on the left, whole-number ticks with thousands separators,
+    no vertical grid, no left spine."""
+    if title is not None:
+        ax.set_title(title, loc="left", fontsize="medium")
+    if ylabel is not None:
+        ax.set_ylabel(ylabel)
+    ax.yaxis.set_major_formatter(FuncFormatter(thousands))
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=nbins, integer=True))
+    if from_zero:
+        ax.set_ylim(bottom=0)
+    ax.grid(axis="x", visible=False)
+    sns.despine(ax=ax, left=True)

@@ -1,0 +1,1 @@
+"""Publish stage: execute the notebooks, render them and publish reports and batches."""

@@ -1,0 +1,155 @@
+"""Executing one notebook: parameters checked and injected by papermill in a fresh kernel, the
+executed copy kept as the record of the run, and its HTML rendered with the code hidden.
+
+The one module that runs a notebook: the scheduler calls it for reports and batches alike.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from analysis.atomic import write_with
+from analysis.errors import AnalysisError
+
+KERNEL = "python3"
+
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def render_html(notebook: Path, title: str) -> str:
+    """HTML of an executed notebook with the code input and the In/Out prompts left out.
+
+    The (output-less) parameter cells are dropped altogether.
+    """
+    import nbformat
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    exporter = HTMLExporter(
+        extra_template_basedirs=[str(TEMPLATES)], template_name="report",
+        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+    )
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(remove_cell_tags={"parameters", "injected-parameters"}),
+        enabled=True,
+    )
+    nb = nbformat.read(notebook, as_version=4)
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    return body
+
+
+def _failing_line(exc) -> str:
+    """``line N: <code>`` of the cell line that raised, from the kernel's traceback."""
+    for entry in exc.traceback or []:
+        text = _ANSI.sub("", entry)
+        if text.startswith("Cell In["):
+            arrow = re.search(r"^-+>\s*(\d+)\s(.*)$", text, flags=re.M)
+            if arrow:
+                return f"line {arrow.group(1)}: {arrow.group(2).strip()!r}"
+    lines = [ln.strip() for ln in exc.source.splitlines()]
+    return "starting " + repr(next((ln for ln in lines if ln and ln[0] not in "%#"), ""))
+
+
+def _execute(source: Path, executed: Path, parameters: dict, cwd: Path,
+             single_threaded: bool = False) -> None:
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    from analysis.publish.kernels import IPCKernelManager, SingleThreadIPCKernelManager
+    from analysis.publish.plainvalues import check_parameters
+
+    check_parameters(parameters, f"notebook {source.name}")
+    manager = SingleThreadIPCKernelManager if single_threaded else IPCKernelManager
+    try:
+        papermill.execute_notebook(
+            str(source), str(executed), parameters=parameters, kernel_name=KERNEL,
+            cwd=str(cwd), progress_bar=False, log_output=False,
+            kernel_manager_class=manager,
+        )
+    except PapermillExecutionError as exc:
+        raise NotebookError(
+            f"notebook {source.name} failed in cell {exc.cell_index} of the executed copy "
+            f"(In [{exc.exec_count}], {_failing_line(exc)}): {exc.ename}: {exc.evalue}; "
+            f"the executed copy with the error is {executed}"
+        ) from exc
+
+
+@dataclass(frozen=True)
+class NotebookTask:
+    """One notebook of one report: what a worker (local process or Dask) executes."""
+
+    source: Path
+    run: Path
+    parameters: dict
+    cwd: Path
+    title: str
+    single_threaded: bool = False
+
+
+@dataclass(frozen=True)
+class NotebookOutcome:
+    stem: str
+    ok: bool
+    seconds: float
+    error: str | None = None
+    html: str | None = None
+
+
+def run_notebook(task: NotebookTask) -> NotebookOutcome:
+    """Execute one notebook into its run folder and render its HTML.
+
+    A failing cell is an outcome, not an exception: the executed copy keeps the error, and
+    its HTML (rendered when the copy exists) shows it to the reader.
+    """
+    from analysis.publish.runs import writing
+
+    with writing(task.run):  # no other run may remove the folder while this one writes
+        return _run_notebook(task)
+
+
+def _run_notebook(task: NotebookTask) -> NotebookOutcome:
+    clock = time.perf_counter()
+    source = Path(task.source)
+    executed = Path(task.run) / source.name
+    html = Path(task.run) / f"{source.stem}.html"
+    error = None
+    try:
+        _execute(source, executed, task.parameters, Path(task.cwd), task.single_threaded)
+    except AnalysisError as exc:
+        error = str(exc)
+    except Exception as exc:  # noqa: BLE001 - a kernel that died, a missing kernel spec, ...
+        error = f"notebook {source.name} could not be run: {type(exc).__name__}: {exc}"
+    if executed.is_file():
+        try:
+            body = render_html(executed, title=task.title)
+            write_with(html, lambda tmp: tmp.write_text(body, encoding="utf-8"))
+        except Exception as exc:  # noqa: BLE001 - reported as the notebook's failure
+            error = error or f"notebook {source.name}: HTML rendering failed: {exc}"
+    return NotebookOutcome(
+        stem=source.stem, ok=error is None, seconds=round(time.perf_counter() - clock, 1),
+        error=error, html=html.name if html.is_file() else None,
+    )
+
+
+def git_commit(root: Path) -> str:
+    """The checkout's commit (with ``+changes`` when the tree differs), or ``unknown``."""
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True,
+                                text=True, check=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                               cwd=root, capture_output=True, text=True, timeout=10).stdout
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return commit + ("+changes" if dirty.strip() else "")
+
+
+class NotebookError(AnalysisError):
+    """A notebook could not be run to the end: a cell failed, or the kernel could not start."""
