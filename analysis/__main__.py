@@ -62,8 +62,13 @@ def _report(args: argparse.Namespace, paths: ProjectPaths) -> None:
     from analysis.publish.report import run_report
 
     html = run_report(
-        paths=paths, release=args.release, start=args.start, end=args.end, name=args.name,
-        force=args.force, jobs=args.jobs,
+        paths=paths,
+        release=args.release,
+        start=args.start,
+        end=args.end,
+        name=args.name,
+        force=args.force,
+        jobs=args.jobs,
     )
     print(html)
 
@@ -71,14 +76,22 @@ def _report(args: argparse.Namespace, paths: ProjectPaths) -> None:
 def _batch(args: argparse.Namespace, paths: ProjectPaths) -> None:
     from analysis.publish.batch import BatchError, run_batch
 
-    result = run_batch(paths, Path(args.grid), jobs=args.jobs, force=args.force,
-                       dask=args.dask, progress=not args.quiet)
+    result = run_batch(
+        paths,
+        Path(args.grid),
+        jobs=args.jobs,
+        force=args.force,
+        dask=args.dask,
+        progress=not args.quiet,
+    )
     print(result.summary())
     if result.interrupted:
         raise KeyboardInterrupt
     if result.failed:
-        raise BatchError(f"{len(result.failed)} of {len(result.planned)} sets failed; their "
-                         "executed notebooks keep the errors (see the batch index)")
+        raise BatchError(
+            f"{len(result.failed)} of {len(result.planned)} sets failed; their "
+            "executed notebooks keep the errors (see the batch index)"
+        )
 
 
 def _forecast(args: argparse.Namespace, paths: ProjectPaths) -> None:
@@ -111,9 +124,11 @@ def _forecast(args: argparse.Namespace, paths: ProjectPaths) -> None:
             continue
         save_scores(scored, folder, data.release)
         for row in summarise_scores(scored).itertuples():
-            print(f"  {row.release} forecast of {row.series} ({row.model}) on {row.scored_on}: "
-                  f"{row.weeks} weeks, MAE {row.mae:,.0f}, 80% hits {row.hit80:.0%}, "
-                  f"95% hits {row.hit95:.0%}")
+            print(
+                f"  {row.release} forecast of {row.series} ({row.model}) on {row.scored_on}: "
+                f"{row.weeks} weeks, MAE {row.mae:,.0f}, 80% hits {row.hit80:.0%}, "
+                f"95% hits {row.hit95:.0%}"
+            )
 
 
 def _releases(args: argparse.Namespace, paths: ProjectPaths) -> None:
@@ -123,8 +138,10 @@ def _releases(args: argparse.Namespace, paths: ProjectPaths) -> None:
     for release, entry in sorted(registry.releases.items()):
         daily = entry["files"]["missile_attacks_daily.csv"]
         present = (paths.raw_release(release) / "missile_attacks_daily.csv").is_file()
-        print(f"{release}  rows={daily['rows']}  sha256={daily['sha256'][:12]}…  "
-              f"{'fetched' if present else 'not fetched'}")
+        print(
+            f"{release}  rows={daily['rows']}  sha256={daily['sha256'][:12]}…  "
+            f"{'fetched' if present else 'not fetched'}"
+        )
 
 
 def _positive(text: str) -> int:
@@ -142,8 +159,9 @@ def _horizon(text: str) -> int:
         value = int(text)
         check_values({"horizon": value}, "--h")
     except (ValueError, ParameterError) as exc:
-        raise argparse.ArgumentTypeError(str(exc) if isinstance(exc, ParameterError)
-                                         else f"{text!r} is not a whole number") from None
+        raise argparse.ArgumentTypeError(
+            str(exc) if isinstance(exc, ParameterError) else f"{text!r} is not a whole number"
+        ) from None
     return value
 
 
@@ -156,25 +174,38 @@ def default_jobs() -> int:
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m analysis", description=__doc__)
-    p.add_argument("--root", type=Path, default=None,
-                   help="project folder to work in (default: this checkout); every input is "
-                        "read from it and every output written inside it")
-    p.add_argument("--debug", action="store_true",
-                   help="show the full traceback of an error instead of one line")
+    p.add_argument(
+        "--root",
+        type=Path,
+        default=None,
+        help="project folder to work in (default: this checkout); every input is "
+        "read from it and every output written inside it",
+    )
+    p.add_argument(
+        "--debug",
+        action="store_true",
+        help="show the full traceback of an error instead of one line",
+    )
     sub = p.add_subparsers(dest="command", required=True)
 
     f = sub.add_parser("fetch", help="fetch and verify the raw files of a release")
     f.add_argument("--release", help="release date, e.g. 2026-04-05 (default: newest known)")
     f.add_argument("--all", action="store_true", help="fetch every release in the registry")
-    f.add_argument("--mirror", action="append",
-                   help="mirror folder holding <release>/ folders (repeatable; overrides "
-                        "ANALYSIS_DATA_MIRROR)")
+    f.add_argument(
+        "--mirror",
+        action="append",
+        help="mirror folder holding <release>/ folders (repeatable; overrides "
+        "ANALYSIS_DATA_MIRROR)",
+    )
     f.set_defaults(func=_fetch)
 
     b = sub.add_parser("build", help="validate raw files and write the processed tables")
     b.add_argument("--raw", help="folder with the raw CSVs, or a raw root (default data/raw)")
-    b.add_argument("--out", help="output folder (default data/processed/<release>): a new or "
-                                 "empty folder, or one that holds an earlier build")
+    b.add_argument(
+        "--out",
+        help="output folder (default data/processed/<release>): a new or "
+        "empty folder, or one that holds an earlier build",
+    )
     b.add_argument("--release", help="release under the raw root (default: newest fetched)")
     b.add_argument("--all", action="store_true", help="build every fetched release")
     b.add_argument("--force", action="store_true", help="rebuild even if inputs are unchanged")
@@ -185,21 +216,35 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--start", help="first Kyiv date to show, YYYY-MM-DD")
     r.add_argument("--end", help="last Kyiv date to show, YYYY-MM-DD")
     r.add_argument("--name", help="report folder name under reports/")
-    r.add_argument("--force", action="store_true",
-                   help="run even when nothing changed since the last good report")
-    r.add_argument("--jobs", type=_positive, default=default_jobs(),
-                   help="notebooks run side by side (default: cores, at most 4)")
+    r.add_argument(
+        "--force",
+        action="store_true",
+        help="run even when nothing changed since the last good report",
+    )
+    r.add_argument(
+        "--jobs",
+        type=_positive,
+        default=default_jobs(),
+        help="notebooks run side by side (default: cores, at most 4)",
+    )
     r.set_defaults(func=_report)
 
     g = sub.add_parser("batch", help="one report per parameter set of a YAML grid")
     g.add_argument("grid", help="grid file, e.g. grids/example.yaml")
-    g.add_argument("--jobs", type=_positive, default=default_jobs(),
-                   help="notebooks run side by side on this machine (default: cores, at "
-                        "most 4); with --dask, the LocalCluster's workers")
+    g.add_argument(
+        "--jobs",
+        type=_positive,
+        default=default_jobs(),
+        help="notebooks run side by side on this machine (default: cores, at "
+        "most 4); with --dask, the LocalCluster's workers",
+    )
     g.add_argument("--force", action="store_true", help="re-run sets that are up to date")
-    g.add_argument("--dask", metavar="ADDRESS",
-                   help="run on a Dask cluster (scheduler address), or 'local' to start a "
-                        "LocalCluster with --jobs workers")
+    g.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="run on a Dask cluster (scheduler address), or 'local' to start a "
+        "LocalCluster with --jobs workers",
+    )
     g.add_argument("--quiet", action="store_true", help="no progress bar")
     g.set_defaults(func=_batch)
 
@@ -258,14 +303,18 @@ def main(argv: list[str] | None = None) -> int:
         # Exiting already: a second Ctrl-C (or a kernel's stray interrupt during tear-down)
         # must not turn exit code 130 into death by signal.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-        print("interrupted: finished reports are kept and nothing half-written replaced "
-              "anything; run the same command again to resume", file=sys.stderr)
+        print(
+            "interrupted: finished reports are kept and nothing half-written replaced "
+            "anything; run the same command again to resume",
+            file=sys.stderr,
+        )
         return 130
     except Exception as exc:  # noqa: BLE001 - one line for the reader; --debug for the rest
         if args.debug:
             raise
-        print(f"error: {capped(_describe(exc))} (run with --debug for the traceback)",
-              file=sys.stderr)
+        print(
+            f"error: {capped(_describe(exc))} (run with --debug for the traceback)", file=sys.stderr
+        )
         return 1
     return 0
 

@@ -39,8 +39,13 @@ def code_fingerprint(package: Path = PACKAGE) -> str:
 
 def template_files(package: Path = PACKAGE) -> list[Path]:
     """The HTML templates every rendered notebook goes through."""
-    return [p for p in (package / "publish" / "templates").rglob("*") if p.is_file()
-            and p.suffix in {".j2", ".css", ".json", ".tpl"} and "__pycache__" not in p.parts]
+    return [
+        p
+        for p in (package / "publish" / "templates").rglob("*")
+        if p.is_file()
+        and p.suffix in {".j2", ".css", ".json", ".tpl"}
+        and "__pycache__" not in p.parts
+    ]
 
 
 def notebook_code(notebook: Path) -> list[str]:
@@ -51,8 +56,11 @@ def notebook_code(notebook: Path) -> list[str]:
         if cell.get("cell_type") == "code":
             source = cell.get("source", "")
             source = "".join(source) if isinstance(source, list) else source
-            out.append("\n".join(line for line in source.splitlines()
-                                  if not line.lstrip().startswith(("%", "!"))))
+            out.append(
+                "\n".join(
+                    line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))
+                )
+            )
     return out
 
 
@@ -81,7 +89,7 @@ def _imports(text: str, module: str, is_package: bool, top: str) -> set[str]:
         if level:
             parts = module.split(".") if module else []
             parts = parts if is_package else parts[:-1]
-            parts = parts[:len(parts) - level + 1]
+            parts = parts[: len(parts) - level + 1]
             base = ".".join([*parts, *([base[level:]] if base[level:] else [])])
         found.add(base)
         for name in names.strip("()").split(","):
@@ -153,8 +161,19 @@ def build_is_current(out_dir: Path, inputs: dict[str, str]) -> bool:
 
 
 #: The libraries whose versions can change a report's numbers, charts or rendering.
-SOFTWARE = ("pandas", "numpy", "scipy", "statsmodels", "matplotlib", "seaborn", "pyarrow",
-            "ruptures", "papermill", "nbconvert", "ipykernel")
+SOFTWARE = (
+    "pandas",
+    "numpy",
+    "scipy",
+    "statsmodels",
+    "matplotlib",
+    "seaborn",
+    "pyarrow",
+    "ruptures",
+    "papermill",
+    "nbconvert",
+    "ipykernel",
+)
 
 
 def software_versions() -> dict[str, str]:

@@ -59,8 +59,9 @@ def as_name_list(value: Any, name: str) -> list[str]:
         return [v.strip() for v in value.split(",") if v.strip()]
     if isinstance(value, Sequence):
         return [str(v) for v in value]
-    raise ParameterError(f"{name} {shown(value)} must be a list of names or a comma-separated "
-                         "string")
+    raise ParameterError(
+        f"{name} {shown(value)} must be a list of names or a comma-separated string"
+    )
 
 
 def check_names(value: Any, name: str, allowed: Sequence[str], why: str = "unknown") -> list[str]:
@@ -104,8 +105,10 @@ def check_whole_list(value: Any, name: str, low: int, high: int) -> list[int]:
         parts = [p.strip() for p in value.split(",") if p.strip()]
         value = [int(p) if p.lstrip("-").isdigit() else p for p in parts]
     if not isinstance(value, Sequence) or not value:
-        raise ParameterError(f"{name} {shown(value)} must be a non-empty list of whole numbers "
-                             f"from {low} to {high}, e.g. [6, 12]")
+        raise ParameterError(
+            f"{name} {shown(value)} must be a non-empty list of whole numbers "
+            f"from {low} to {high}, e.g. [6, 12]"
+        )
     return sorted({check_positive_int(v, name, low, high) for v in value})
 
 
@@ -132,8 +135,10 @@ def check_release(value: Any, name: str = "release") -> str | None:
     try:
         return check_release_name(value, name)
     except NameError_:
-        raise ParameterError(f"{name} {shown(value)} is not a release: a release is named by "
-                             "the last date its file covers, YYYY-MM-DD, e.g. 2026-04-05") from None
+        raise ParameterError(
+            f"{name} {shown(value)} is not a release: a release is named by "
+            "the last date its file covers, YYYY-MM-DD, e.g. 2026-04-05"
+        ) from None
 
 
 def check_event_choice(value: Any, name: str = "events") -> list[str] | str:
@@ -148,8 +153,10 @@ def check_event_choice(value: Any, name: str = "events") -> list[str] | str:
         raise ParameterError(f'{name} is empty; give event ids, or "all"')
     bad = [i for i in chosen if not _EVENT_ID.fullmatch(i)]
     if bad:
-        raise ParameterError(f"{name}: {listed(bad)} is not an event id (lower-case letters, "
-                             "digits and '-', e.g. russia-iran-treaty-signed)")
+        raise ParameterError(
+            f"{name}: {listed(bad)} is not an event id (lower-case letters, "
+            "digits and '-', e.g. russia-iran-treaty-signed)"
+        )
     return chosen
 
 
@@ -161,8 +168,10 @@ def check_event_ids(ids: Any, events: pd.DataFrame, name: str = "events") -> lis
     known = set(events["event_id"])
     unknown = [i for i in chosen if i not in known]
     if unknown:
-        raise ParameterError(f"{name}: unknown event id {listed(unknown)}; see "
-                             "data/raw/partnership_events.csv for the ids")
+        raise ParameterError(
+            f"{name}: unknown event id {listed(unknown)}; see "
+            "data/raw/partnership_events.csv for the ids"
+        )
     return chosen
 
 
@@ -179,13 +188,17 @@ def whole(low: int, high: int) -> Check:
 
 def optional_whole(low: int, high: int, none_means: str) -> Check:
     """None (meaning ``none_means``) or a whole number from ``low`` to ``high``."""
+
     def check(value: Any, name: str) -> int | None:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise ParameterError(f"{name} {shown(value)} must be None ({none_means}) or a whole "
-                                 f"number from {low} to {high}")
+            raise ParameterError(
+                f"{name} {shown(value)} must be None ({none_means}) or a whole "
+                f"number from {low} to {high}"
+            )
         return value
+
     return check
 
 
@@ -237,8 +250,9 @@ def _check_order(values: Mapping[str, Any]) -> None:
         raise ParameterError(f"end {end} is before start {start}")
 
 
-def check_values(parameters: Mapping[str, Any], where: str,
-                 notebooks: Iterable[str] | None = None) -> dict:
+def check_values(
+    parameters: Mapping[str, Any], where: str, notebooks: Iterable[str] | None = None
+) -> dict:
     """Check the parameters that ``RULES`` knows; return them with the values to use.
 
     ``notebooks`` are the stems whose rules apply (None: every report notebook, as a full

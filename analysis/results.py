@@ -24,6 +24,8 @@ RESULTS_SUFFIX = ".results.json"
 
 class ResultsError(AnalysisError):
     """A ``*.results.json`` record that cannot be read (damaged, or not a record)."""
+
+
 #: Folder under ``reports/`` for notebooks run by hand (no ``output_dir``).
 INTERACTIVE = "interactive"
 
@@ -86,12 +88,30 @@ class Publisher:
         self._remember(path.name, "table", caption)
         return df
 
-    def finding(self, key: str, text: str, *, value: Any = None, low: Any = None,
-                high: Any = None, unit: str = "", headline: bool = True) -> str:
+    def finding(
+        self,
+        key: str,
+        text: str,
+        *,
+        value: Any = None,
+        low: Any = None,
+        high: Any = None,
+        unit: str = "",
+        headline: bool = True,
+    ) -> str:
         """Record a finding in plain words with its number and interval; returns the text."""
         self.findings = [f for f in self.findings if f["key"] != key]
-        self.findings.append({"key": key, "text": text, "value": value, "low": low,
-                              "high": high, "unit": unit, "headline": headline})
+        self.findings.append(
+            {
+                "key": key,
+                "text": text,
+                "value": value,
+                "low": low,
+                "high": high,
+                "unit": unit,
+                "headline": headline,
+            }
+        )
         self.write()
         return text
 
@@ -113,9 +133,14 @@ class Publisher:
 
     def write(self) -> Path:
         self.folder.mkdir(parents=True, exist_ok=True)
-        record = {"notebook": self.notebook, "title": self.title,
-                  "parameters": self.parameters, "findings": self.findings,
-                  "numbers": self.numbers, "files": self.files}
+        record = {
+            "notebook": self.notebook,
+            "title": self.title,
+            "parameters": self.parameters,
+            "findings": self.findings,
+            "numbers": self.numbers,
+            "files": self.files,
+        }
         return write_json(_plain(record), self.results_path)
 
 
@@ -127,9 +152,11 @@ def read_results(folder: Path) -> dict[str, dict]:
             record = json.loads(path.read_text(encoding="utf-8"))
             out[str(record["notebook"])] = record
         except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise ResultsError(f"{path}: not a readable results record "
-                               f"({type(exc).__name__}: {str(exc)[:120]}); run the notebook "
-                               "again to rewrite it") from None
+            raise ResultsError(
+                f"{path}: not a readable results record "
+                f"({type(exc).__name__}: {str(exc)[:120]}); run the notebook "
+                "again to rewrite it"
+            ) from None
     return out
 
 
@@ -141,8 +168,14 @@ def interactive_folder(root: str | Path | None = None) -> Path:
     return paths.reports / INTERACTIVE
 
 
-def publisher(notebook: str, title: str, output_dir: str | Path | None = None, *,
-              root: str | Path | None = None, **parameters: Any) -> Publisher:
+def publisher(
+    notebook: str,
+    title: str,
+    output_dir: str | Path | None = None,
+    *,
+    root: str | Path | None = None,
+    **parameters: Any,
+) -> Publisher:
     """The notebook's publisher; ``output_dir`` None (an interactive run) means
     ``reports/interactive/`` of the project in ``root`` (None: this checkout). Starts a fresh
     record for this run; ``parameters`` are recorded in it."""

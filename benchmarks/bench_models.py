@@ -51,18 +51,24 @@ def main() -> None:
         "interception": lambda: interception_model(waves, strikes),
         "forecast, drones (4 models)": lambda: forecast_for(strikes, "drones"),
         "forecast, missiles (4 models)": lambda: forecast_for(strikes, "missiles"),
-        "origin indicators (weekly + band)": lambda: (origin_series(strikes, freq="W"),
-                                                       north_korean_band(strikes)),
+        "origin indicators (weekly + band)": lambda: (
+            origin_series(strikes, freq="W"),
+            north_korean_band(strikes),
+        ),
     }
-    print(f"release {data.release}; {platform.processor() or platform.machine()}, "
-          f"{os.cpu_count()} cores, Python {platform.python_version()}; best of {args.repeat}")
+    print(
+        f"release {data.release}; {platform.processor() or platform.machine()}, "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}; best of {args.repeat}"
+    )
     total = 0.0
     for label, fn in fits.items():
         seconds = _time(fn, args.repeat)
         total += seconds
         print(f"  {label:<34} {seconds:6.2f} s")
-    print(f"  {'all models':<34} {total:6.2f} s   (target: well under 10 s; ratio "
-          f"{total / 10:.2f} of the 10 s budget)")
+    print(
+        f"  {'all models':<34} {total:6.2f} s   (target: well under 10 s; ratio "
+        f"{total / 10:.2f} of the 10 s budget)"
+    )
     seconds = _time(lambda: event_summary(strikes, events), 1)
     print(f"  event studies, {len(events)} events + placebo {seconds:6.2f} s")
     for group in ("drones", "missiles"):

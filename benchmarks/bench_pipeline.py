@@ -59,8 +59,10 @@ def machine() -> str:
         memory = f"{pages / 2**30:.0f} GiB"
     except (ValueError, OSError):
         memory = "unknown memory"
-    return (f"{os.cpu_count()} cores ({cpu}), {memory}, Python {platform.python_version()}, "
-            f"{platform.system()} {platform.release()}")
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {memory}, Python {platform.python_version()}, "
+        f"{platform.system()} {platform.release()}"
+    )
 
 
 def scratch_project(root: Path) -> ProjectPaths:
@@ -68,8 +70,7 @@ def scratch_project(root: Path) -> ProjectPaths:
     (root / "data").mkdir(parents=True)
     (root / "notebooks").symlink_to(PROJECT_ROOT / "notebooks", target_is_directory=True)
     for name in ("raw", "processed"):
-        (root / "data" / name).symlink_to(PROJECT_ROOT / "data" / name,
-                                          target_is_directory=True)
+        (root / "data" / name).symlink_to(PROJECT_ROOT / "data" / name, target_is_directory=True)
     (root / "reports").mkdir()
     forecasts = PROJECT_ROOT / "reports" / "forecasts"
     if forecasts.is_dir():
@@ -84,8 +85,9 @@ def floor_notebook(notebooks: list[Path], target: Path) -> Path:
         for cell in nbformat.read(path, as_version=4).cells:
             if cell.cell_type != "code":
                 continue
-            code = "\n".join(ln for ln in cell.source.splitlines()
-                             if not ln.lstrip().startswith(("%", "!")))
+            code = "\n".join(
+                ln for ln in cell.source.splitlines() if not ln.lstrip().startswith(("%", "!"))
+            )
             for node in ast.parse(code).body:
                 if isinstance(node, ast.Import | ast.ImportFrom):
                     line = ast.unparse(node)
@@ -93,8 +95,11 @@ def floor_notebook(notebooks: list[Path], target: Path) -> Path:
                         imports.append(line)
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell("%matplotlib inline\n" + "\n".join(imports))]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nbformat.write(nb, target)
     return target
 
@@ -106,9 +111,14 @@ def time_floor(paths: ProjectPaths, work: Path, repeat: int = 3) -> float:
     times = []
     for _ in range(repeat):
         started = time.perf_counter()
-        papermill.execute_notebook(str(source), str(work / "floor.out.ipynb"),
-                                   kernel_name="python3", cwd=str(paths.notebooks),
-                                   progress_bar=False, kernel_manager_class=IPCKernelManager)
+        papermill.execute_notebook(
+            str(source),
+            str(work / "floor.out.ipynb"),
+            kernel_name="python3",
+            cwd=str(paths.notebooks),
+            progress_bar=False,
+            kernel_manager_class=IPCKernelManager,
+        )
         times.append(time.perf_counter() - started)
     return statistics.median(times)
 
@@ -134,11 +144,16 @@ def papermill_loop(paths: ProjectPaths, grid_path: Path, out: Path) -> float:
     for ps in grid.sets:
         folder = out / ps.name
         folder.mkdir(parents=True)
-        values = {**ps.parameters, "processed_dir": str(paths.processed),
-                  "output_dir": str(folder)}
+        values = {**ps.parameters, "processed_dir": str(paths.processed), "output_dir": str(folder)}
         for notebook in report_notebooks(paths.notebooks):
-            args = [str(BIN / "papermill"), str(notebook), str(folder / notebook.name),
-                    "--cwd", str(paths.notebooks), "--no-progress-bar"]
+            args = [
+                str(BIN / "papermill"),
+                str(notebook),
+                str(folder / notebook.name),
+                "--cwd",
+                str(paths.notebooks),
+                "--no-progress-bar",
+            ]
             for key, value in values.items():
                 if key in declared[notebook.stem] and value is not None:
                     args += ["-p", key, str(value)]
@@ -147,12 +162,14 @@ def papermill_loop(paths: ProjectPaths, grid_path: Path, out: Path) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sets", type=int, default=8, help="sets in the grid (default 8)")
     parser.add_argument("--jobs", type=int, default=2, help="batch jobs (default 2)")
-    parser.add_argument("--skip-loop", action="store_true",
-                        help="leave out the (slow) plain papermill loop")
+    parser.add_argument(
+        "--skip-loop", action="store_true", help="leave out the (slow) plain papermill loop"
+    )
     parser.add_argument("--factors", default="1,10,100", help="build replication factors")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
@@ -173,8 +190,10 @@ def main() -> None:
         report_s = time.perf_counter() - started
         ratio = report_s / (floor * len(notebooks))
         figures.update(report_s=round(report_s, 1), report_ratio=round(ratio, 2))
-        print(f"default report ({len(notebooks)} notebooks): {report_s:.1f} s = {ratio:.2f} x "
-              f"(floor x {len(notebooks)}) [target <= 2]")
+        print(
+            f"default report ({len(notebooks)} notebooks): {report_s:.1f} s = {ratio:.2f} x "
+            f"(floor x {len(notebooks)}) [target <= 2]"
+        )
 
         grid = bench_grid(work, args.sets)
         started = time.perf_counter()
@@ -182,22 +201,36 @@ def main() -> None:
         batch_s = time.perf_counter() - started
         failed = [o.name for o in result.failed]
         figures.update(batch_s=round(batch_s, 1), batch_failed=failed)
-        print(f"grid of {args.sets} sets, batch --jobs {args.jobs}: {batch_s:.1f} s"
-              + (f" (FAILED: {failed})" if failed else ""))
+        print(
+            f"grid of {args.sets} sets, batch --jobs {args.jobs}: {batch_s:.1f} s"
+            + (f" (FAILED: {failed})" if failed else "")
+        )
         if not args.skip_loop:
             loop_s = papermill_loop(paths, grid, work / "loop")
             figures.update(loop_s=round(loop_s, 1), loop_ratio=round(loop_s / batch_s, 2))
-            print(f"same grid, plain papermill CLI loop: {loop_s:.1f} s; batch is "
-                  f"{loop_s / batch_s:.2f} x faster [target >= 1.7]")
+            print(
+                f"same grid, plain papermill CLI loop: {loop_s:.1f} s; batch is "
+                f"{loop_s / batch_s:.2f} x faster [target >= 1.7]"
+            )
 
-        command = [sys.executable, "-m", "analysis", "--root", str(paths.root), "batch",
-                   str(grid), "--quiet"]
+        command = [
+            sys.executable,
+            "-m",
+            "analysis",
+            "--root",
+            str(paths.root),
+            "batch",
+            str(grid),
+            "--quiet",
+        ]
         started = time.perf_counter()
         rerun = subprocess.run(command, capture_output=True, text=True)
         rerun_s = time.perf_counter() - started
         figures["rerun_s"] = round(rerun_s, 2)
-        print(f"same grid again, nothing changed: {rerun_s:.2f} s [target < 2] "
-              f"({rerun.stdout.strip().splitlines()[0] if rerun.stdout else rerun.stderr})")
+        print(
+            f"same grid again, nothing changed: {rerun_s:.2f} s [target < 2] "
+            f"({rerun.stdout.strip().splitlines()[0] if rerun.stdout else rerun.stderr})"
+        )
 
     factors = tuple(int(f) for f in args.factors.split(",") if f)
     if factors:
@@ -215,8 +248,10 @@ def print_build(factors: tuple[int, ...], figures: dict) -> None:
     print("build on replicated snapshots [targets: linear; 100x < 10 s and < 2 GB]:")
     print(f"  {'factor':>6} {'raw rows':>10} {'seconds':>8} {'s/1k rows':>9} {'peak MB':>8}")
     for row in rows:
-        print(f"  {row['factor']:>6} {row['raw_rows']:>10,} {row['seconds']:>8.2f} "
-              f"{row['seconds_per_1000_rows']:>9.4f} {row['peak_mb']:>8.0f}")
+        print(
+            f"  {row['factor']:>6} {row['raw_rows']:>10,} {row['seconds']:>8.2f} "
+            f"{row['seconds_per_1000_rows']:>9.4f} {row['peak_mb']:>8.0f}"
+        )
 
 
 def _newest_release() -> str:

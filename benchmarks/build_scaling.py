@@ -57,7 +57,10 @@ def build_in_child(raw_dir: Path, out_dir: Path, today: object) -> dict:
     """Build ``raw_dir`` in a fresh interpreter; its JSON report (seconds, peak MB, counts)."""
     proc = subprocess.run(
         [sys.executable, "-c", CHILD, str(raw_dir), str(out_dir), str(today)],
-        cwd=PROJECT_ROOT, capture_output=True, text=True, check=False,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if proc.returncode != 0:
         raise RuntimeError(f"build of {raw_dir} failed:\n{proc.stderr.strip()}")
@@ -92,8 +95,10 @@ def measure(raw_dir: Path, factors: Sequence[int] = (1, 10, 100)) -> list[dict]:
 
 def format_table(rows: list[dict]) -> str:
     """The rows as a small Markdown table."""
-    lines = ["| factor | raw rows | strike rows | waves | seconds | s / 1,000 rows | peak MB |",
-             "|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| factor | raw rows | strike rows | waves | seconds | s / 1,000 rows | peak MB |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     lines += [
         f"| {r['factor']}x | {r['raw_rows']:,} | {r['strike_rows']:,} | {r['waves']:,} | "
         f"{r['seconds']:.2f} | {r['seconds_per_1000_rows']:.4f} | {r['peak_mb']:.0f} |"
@@ -108,8 +113,10 @@ def main() -> None:
     parser.add_argument("--factors", type=int, nargs="+", default=[1, 10, 100])
     args = parser.parse_args()
     raw_dir = args.raw or default_raw_dir()
-    print(f"build scaling on {raw_dir.name}; {platform.machine()}, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}; build() alone, fresh process per factor")
+    print(
+        f"build scaling on {raw_dir.name}; {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}; build() alone, fresh process per factor"
+    )
     print(format_table(measure(raw_dir, args.factors)))
 
 

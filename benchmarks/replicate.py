@@ -87,9 +87,7 @@ def copy_offsets(factor: int) -> list[int]:
     return list(range(low + factor - 1, low - 1, -1))
 
 
-def replicate(
-    raw_dir: Path, out_dir: Path, factor: int, *, shift_days: int | None = None
-) -> dict:
+def replicate(raw_dir: Path, out_dir: Path, factor: int, *, shift_days: int | None = None) -> dict:
     """Write ``factor`` shifted copies of ``raw_dir``'s daily file (and its reference file,
     unchanged) into ``out_dir``; return row counts, the shift and the ``today`` to build with.
 
@@ -132,8 +130,7 @@ def main() -> None:
     parser.add_argument("factor", type=int)
     args = parser.parse_args()
     info = replicate(args.raw_dir, args.out_dir, args.factor)
-    print({k: (str(v) if isinstance(v, dt.date) else v) for k, v in info.items()
-           if k != "offsets"})
+    print({k: (str(v) if isinstance(v, dt.date) else v) for k, v in info.items() if k != "offsets"})
 
 
 if __name__ == "__main__":

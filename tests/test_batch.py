@@ -25,14 +25,14 @@ from analysis.publish.runs import COMPLETE, RUNS, current_run, read_state
 
 pytestmark = pytest.mark.kernel
 
-PARAMETERS = '''release = None
+PARAMETERS = """release = None
 start = None
 end = None
 processed_dir = None
 output_dir = None
 x = 1
-'''
-ALPHA = '''import json, os, pathlib
+"""
+ALPHA = """import json, os, pathlib
 if x == "bad":
     raise ValueError(f"x must be a number, not {x!r}")
 n = x if isinstance(x, int) else 0
@@ -42,12 +42,12 @@ pathlib.Path(output_dir, "01_alpha.results.json").write_text(json.dumps({
                   "low": 2 * n - 1, "high": 2 * n + 1, "unit": "units", "headline": True}],
     "numbers": {}, "files": []}))
 print("alpha", release, x)
-'''
-BETA = '''import os, time
+"""
+BETA = """import os, time
 delay = float(os.environ.get("BATCH_TEST_DELAY", "0")) if x == "slow" else 0
 time.sleep(delay)
 print("beta", release, x)
-'''
+"""
 
 
 def _notebook(path: Path, body: str) -> None:
@@ -55,18 +55,23 @@ def _notebook(path: Path, body: str) -> None:
     params = nbformat.v4.new_code_cell(PARAMETERS)
     params.metadata["tags"] = ["parameters"]
     nb.cells = [params, nbformat.v4.new_code_cell(body)]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nbformat.write(nb, path)
 
 
 def _release(paths: ProjectPaths, release: str) -> None:
     folder = paths.processed_release(release)
     folder.mkdir(parents=True)
-    (folder / "manifest.json").write_text(json.dumps(
-        {"inputs": {"daily.csv": release}, "code": "test"}))
-    (folder / "quality.json").write_text(json.dumps(
-        {"inputs": {"daily.csv": {"path": "daily.csv", "sha256": release * 2}}}))
+    (folder / "manifest.json").write_text(
+        json.dumps({"inputs": {"daily.csv": release}, "code": "test"})
+    )
+    (folder / "quality.json").write_text(
+        json.dumps({"inputs": {"daily.csv": {"path": "daily.csv", "sha256": release * 2}}})
+    )
 
 
 @pytest.fixture
@@ -115,8 +120,7 @@ def test_batch_publishes_every_set_and_an_index_with_status_key_figure_and_links
 def test_kernels_started_side_by_side_get_their_own_socket_paths():
     from analysis.publish.kernels import IPCKernelManager
 
-    first, second = IPCKernelManager(kernel_name="python3"), IPCKernelManager(
-        kernel_name="python3")
+    first, second = IPCKernelManager(kernel_name="python3"), IPCKernelManager(kernel_name="python3")
     assert first.transport == "ipc" and os.path.isabs(first.ip)
     assert first.ip != second.ip
 
@@ -140,30 +144,30 @@ def test_unchanged_sets_are_skipped_and_force_reruns_them(project):
 
 
 def test_changed_inputs_rerun_exactly_the_sets_that_read_them(project):
-    grid_text = ("sets:\n  - {name: newest, x: 1}\n"
-                 "  - {name: pinned, x: 1, release: 2026-01-01}\n")
+    grid_text = "sets:\n  - {name: newest, x: 1}\n  - {name: pinned, x: 1, release: 2026-01-01}\n"
     grid = _grid(project, grid_text)
     run_batch(project, grid, progress=False)
 
     _release(project, "2026-02-01")  # a new release: only the set without a release reads it
     result = run_batch(project, grid, progress=False)
     assert {p.spec.name: p.run for p in result.planned} == {"newest": True, "pinned": False}
-    assert read_state(project.reports / "trial", "newest")["parameters"]["release"] \
-        == "2026-02-01"
+    assert read_state(project.reports / "trial", "newest")["parameters"]["release"] == "2026-02-01"
 
     grid.write_text(grid.read_text().replace("{name: pinned, x: 1", "{name: pinned, x: 3"))
     result = run_batch(project, grid, progress=False)
     assert {p.spec.name: p.run for p in result.planned} == {"newest": False, "pinned": True}
 
     notebook = project.notebooks / "02_beta.ipynb"
-    notebook.write_text(notebook.read_text().replace("print(\\\"beta\\\"", "print(\\\"b\\\""))
+    notebook.write_text(notebook.read_text().replace('print(\\"beta\\"', 'print(\\"b\\"'))
     result = run_batch(project, grid, progress=False)
     assert all(p.reason == "inputs changed" for p in result.planned)
 
 
 def test_a_failing_set_does_not_stop_the_others_and_keeps_its_error(project, capsys):
-    grid = _grid(project, "sets:\n  - {name: good, x: 1}\n  - {name: broken, x: bad}\n"
-                          "  - {name: after, x: 5}\n")
+    grid = _grid(
+        project,
+        "sets:\n  - {name: good, x: 1}\n  - {name: broken, x: bad}\n  - {name: after, x: 5}\n",
+    )
     code = main(["--root", str(project.root), "batch", str(grid), "--jobs", "2", "--quiet"])
 
     assert code == 1
@@ -179,8 +183,7 @@ def test_a_failing_set_does_not_stop_the_others_and_keeps_its_error(project, cap
     assert state["status"] == "failed"
     failed_run = folder / RUNS / state["run"]
     executed = nbformat.read(failed_run / "01_alpha.ipynb", as_version=4)
-    errors = [o for c in executed.cells for o in c.get("outputs", [])
-              if o.output_type == "error"]
+    errors = [o for c in executed.cells for o in c.get("outputs", []) if o.output_type == "error"]
     assert [e.ename for e in errors] == ["ValueError"]
     page = (failed_run / "01_alpha.html").read_text(encoding="utf-8")
     assert "x must be a number" in page  # the reader sees the error in the HTML too
@@ -199,10 +202,25 @@ def test_a_failing_set_does_not_stop_the_others_and_keeps_its_error(project, cap
 
 def _start_batch(paths: ProjectPaths, grid: Path, *extra: str, delay: str = "0"):
     env = {**os.environ, "BATCH_TEST_DELAY": delay}
-    command = [sys.executable, "-m", "analysis", "--root", str(paths.root), "batch", str(grid),
-               "--quiet", *extra]
-    return subprocess.Popen(command, env=env, cwd=PROJECT_ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    command = [
+        sys.executable,
+        "-m",
+        "analysis",
+        "--root",
+        str(paths.root),
+        "batch",
+        str(grid),
+        "--quiet",
+        *extra,
+    ]
+    return subprocess.Popen(
+        command,
+        env=env,
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _wait_for(condition, timeout: float = 60) -> None:
@@ -257,8 +275,7 @@ def test_killing_a_forced_rerun_leaves_the_good_report_in_place(project):
 
 def test_the_same_grid_runs_on_a_dask_local_cluster(project):
     pytest.importorskip("distributed")
-    result = run_batch(project, _grid(project, TWO_SETS), jobs=2, dask="local",
-                       progress=False)
+    result = run_batch(project, _grid(project, TWO_SETS), jobs=2, dask="local", progress=False)
     assert sorted(result.outcomes) == ["one", "two"] and not result.failed
     assert (project.reports / "trial" / "two" / "01_alpha.results.json").is_file()
 
@@ -266,8 +283,13 @@ def test_the_same_grid_runs_on_a_dask_local_cluster(project):
 def test_a_second_batch_on_the_same_folder_is_refused_while_one_runs(project, capsys):
     grid = _grid(project, "sets:\n  - {name: slow, x: slow}\n")
     process = _start_batch(project, grid, "--jobs", "1", delay="30")
-    _wait_for(lambda: any((project.reports / "trial" / RUNS).glob("slow.*"))
-              if (project.reports / "trial" / RUNS).is_dir() else False)
+    _wait_for(
+        lambda: (
+            any((project.reports / "trial" / RUNS).glob("slow.*"))
+            if (project.reports / "trial" / RUNS).is_dir()
+            else False
+        )
+    )
     try:
         assert main(["--root", str(project.root), "batch", str(grid), "--quiet"]) == 1
         assert "another report run is writing into" in capsys.readouterr().err
@@ -293,13 +315,16 @@ def test_batch_index_opens_in_headless_chromium_with_every_link_resolving(projec
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
         page = browser.new_page(viewport={"width": 1200, "height": 700})
         console: list[str] = []
-        page.on("console", lambda m: console.append(f"{m.type}: {m.text}")
-                if m.type in ("error", "warning") else None)
+        page.on(
+            "console",
+            lambda m: (
+                console.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None
+            ),
+        )
         page.on("pageerror", lambda e: console.append(f"pageerror: {e}"))
         page.goto(index.as_uri())
         page.wait_for_load_state("load")
-        links = page.evaluate(
-            "Array.from(document.querySelectorAll('a[href]')).map(a => a.href)")
+        links = page.evaluate("Array.from(document.querySelectorAll('a[href]')).map(a => a.href)")
         page.screenshot(path=str(ARTIFACTS / "batch-index.png"), full_page=True)
         for target in links:  # through the set links (symlinks) and into the failed run
             page.goto(target)

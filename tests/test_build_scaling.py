@@ -51,8 +51,9 @@ def _copies(waves: pd.DataFrame, real_waves: pd.DataFrame) -> tuple[pd.DataFrame
     boundary = real_waves["start"].min()
     copy0 = waves["start"] >= boundary
     assert not (waves.loc[~copy0, "end"] > boundary).any()
-    return tuple(waves[rows].drop(columns="wave_id").reset_index(drop=True)
-                 for rows in (copy0, ~copy0))
+    return tuple(
+        waves[rows].drop(columns="wave_id").reset_index(drop=True) for rows in (copy0, ~copy0)
+    )
 
 
 def test_copy_offsets_spread_both_ways_and_keep_copy_zero():
@@ -87,9 +88,7 @@ def test_doubled_build_has_twice_the_rows(doubled, real_strikes):
     assert strikes["launched"].sum() == 2 * real_strikes["launched"].sum()
 
 
-def test_copy_zero_waves_equal_the_plain_build_and_no_wave_spans_two_copies(
-    doubled, real_waves
-):
+def test_copy_zero_waves_equal_the_plain_build_and_no_wave_spans_two_copies(doubled, real_waves):
     ours, _ = _copies(_waves(doubled[1]), real_waves)
     plain = real_waves.drop(columns="wave_id").reset_index(drop=True)
     assert ours["drones_launched"].tolist() == plain["drones_launched"].tolist()
@@ -97,16 +96,17 @@ def test_copy_zero_waves_equal_the_plain_build_and_no_wave_spans_two_copies(
     pd.testing.assert_frame_equal(ours, plain)
 
 
-def test_copy_shifted_by_the_calendar_cycle_doubles_the_waves_exactly(
-    doubled_by_cycle, real_waves
-):
+def test_copy_shifted_by_the_calendar_cycle_doubles_the_waves_exactly(doubled_by_cycle, real_waves):
     waves = _waves(doubled_by_cycle[1])
     assert len(waves) == 2 * len(real_waves)
     copy0, shifted = _copies(waves, real_waves)
     plain = real_waves.drop(columns="wave_id").reset_index(drop=True)
     pd.testing.assert_frame_equal(copy0, plain)
-    per_wave = [c for c in plain if c.startswith(("launched_", "destroyed_", "drones_",
-                                                  "missiles_", "n_", "rows_"))]
+    per_wave = [
+        c
+        for c in plain
+        if c.startswith(("launched_", "destroyed_", "drones_", "missiles_", "n_", "rows_"))
+    ]
     pd.testing.assert_frame_equal(shifted[per_wave], plain[per_wave])
     assert (shifted["end"] - shifted["start"]).equals(plain["end"] - plain["start"])
 

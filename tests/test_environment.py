@@ -35,8 +35,7 @@ def test_environment_yml_pins_every_dependency_of_pyproject_to_its_locked_versio
     assert sorted(conda) == sorted(direct_dependencies())
     for name, spec in conda.items():
         versions = sorted(locked[name])
-        expected = (f"=={versions[0]}" if len(versions) == 1
-                    else f">={versions[0]},<={versions[-1]}")
+        expected = f"=={versions[0]}" if len(versions) == 1 else f">={versions[0]},<={versions[-1]}"
         assert spec == expected, (name, spec, locked[name])
 
 
@@ -46,15 +45,22 @@ def test_the_lock_was_made_from_this_pyproject():
     requires = root["metadata"]["requires-dist"]
     locked = {(normal(r["name"]), r.get("specifier", "")) for r in requires}
     project = _project()
-    declared = {(normal(n), s.replace(" ", "")) for n, s in (
-        REQUIREMENT.match(r).groups()
-        for r in project["dependencies"] + project["optional-dependencies"]["test"])}
+    declared = {
+        (normal(n), s.replace(" ", ""))
+        for n, s in (
+            REQUIREMENT.match(r).groups()
+            for r in project["dependencies"] + project["optional-dependencies"]["test"]
+        )
+    }
     assert locked == declared, "uv.lock is out of date: run `make upgrade` (or `uv lock`)"
 
 
 def test_constraints_pin_every_locked_package_at_its_version():
-    lines = [ln for ln in (PROJECT_ROOT / "constraints.txt").read_text().splitlines()
-             if ln and not ln.startswith("#")]
+    lines = [
+        ln
+        for ln in (PROJECT_ROOT / "constraints.txt").read_text().splitlines()
+        if ln and not ln.startswith("#")
+    ]
     pinned: dict[str, set[str]] = {}
     for line in lines:
         name, version = line.split(";")[0].strip().split("==")

@@ -31,7 +31,7 @@ def planted(seed: int, ratio: float = 2.0, **kwargs) -> pd.DataFrame:
 
 
 def true_excess(sim: pd.DataFrame, start: int = SHIFT, weeks: int = 26) -> float:
-    return float((sim["mean"] - sim["baseline"]).iloc[start: start + weeks].sum())
+    return float((sim["mean"] - sim["baseline"]).iloc[start : start + weeks].sum())
 
 
 def strikes_from(weekly: dict[str, pd.Series]) -> pd.DataFrame:
@@ -40,12 +40,27 @@ def strikes_from(weekly: dict[str, pd.Series]) -> pd.DataFrame:
     for weapon_class, counts in weekly.items():
         origin = "iran" if weapon_class == "strike_drone" else "russia"
         for day, value in counts.items():
-            rows.append({"end_date": str(day.date()), "weapon_class": weapon_class,
-                         "origin": origin, "launched": int(value), "destroyed": 0,
-                         "not_reach_goal": 0})
+            rows.append(
+                {
+                    "end_date": str(day.date()),
+                    "weapon_class": weapon_class,
+                    "origin": origin,
+                    "launched": int(value),
+                    "destroyed": 0,
+                    "not_reach_goal": 0,
+                }
+            )
         last = counts.index[-1] + pd.Timedelta(days=6)
-        rows.append({"end_date": str(last.date()), "weapon_class": weapon_class,
-                     "origin": origin, "launched": 0, "destroyed": 0, "not_reach_goal": 0})
+        rows.append(
+            {
+                "end_date": str(last.date()),
+                "weapon_class": weapon_class,
+                "origin": origin,
+                "launched": 0,
+                "destroyed": 0,
+                "not_reach_goal": 0,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -76,8 +91,7 @@ def test_its_detects_a_planted_slope_change():
     t = np.arange(n)
     mean = 100 * np.exp(np.where(t >= SHIFT, 0.05 * (t - SHIFT), 0.0))
     rng = np.random.default_rng(5)
-    counts = pd.Series(rng.poisson(mean), index=pd.date_range("2023-01-02", periods=n,
-                                                              freq="7D"))
+    counts = pd.Series(rng.poisson(mean), index=pd.date_range("2023-01-02", periods=n, freq="7D"))
     s = event_study(counts, counts.index[SHIFT]).summary
     true_pct = 100 * np.expm1(0.05 * 365.25 / 12 / 7)
     assert s["slope_change_low"] < true_pct < s["slope_change_high"]
@@ -116,7 +130,7 @@ def test_counterfactual_interval_holds_the_true_excess():
     assert truth == pytest.approx(2600)
     assert s["excess_low"] < truth < s["excess_high"]
     assert s["excess"] > 0 and s["relative_pct"] > 0
-    assert s["observed_total"] == sim["count"].iloc[SHIFT: SHIFT + 26].sum()
+    assert s["observed_total"] == sim["count"].iloc[SHIFT : SHIFT + 26].sum()
 
 
 def test_counterfactual_coverage_and_no_shift():
@@ -187,24 +201,34 @@ def test_placebo_subset_is_seeded():
 # --- confounding and the summary ---------------------------------------------------------------
 
 
-EVENTS = pd.DataFrame({
-    "event_id": ["a", "b", "c", "d"],
-    "date": pd.to_datetime(["2024-01-10", "2024-03-01", "2024-06-20", "2025-09-01"]),
-    "date_precision": ["day"] * 4,
-    "partner": ["iran", "north_korea", "iran", "north_korea"],
-    "event_type": ["statement", "delivery", "agreement", "agreement"],
-    "weapon_class": ["", "", "strike_drone", ""],
-})
+EVENTS = pd.DataFrame(
+    {
+        "event_id": ["a", "b", "c", "d"],
+        "date": pd.to_datetime(["2024-01-10", "2024-03-01", "2024-06-20", "2025-09-01"]),
+        "date_precision": ["day"] * 4,
+        "partner": ["iran", "north_korea", "iran", "north_korea"],
+        "event_type": ["statement", "delivery", "agreement", "agreement"],
+        "weapon_class": ["", "", "strike_drone", ""],
+    }
+)
 
 
 def test_confounders_on_a_hand_made_timeline():
     table = confounders(EVENTS, window=26)
     pairs = {(r.event_id, r.other_event_id, r.side) for r in table.itertuples()}
-    assert pairs == {("a", "b", "after"), ("a", "c", "after"), ("b", "a", "before"),
-                     ("b", "c", "after"), ("c", "a", "before"), ("c", "b", "before")}
+    assert pairs == {
+        ("a", "b", "after"),
+        ("a", "c", "after"),
+        ("b", "a", "before"),
+        ("b", "c", "after"),
+        ("c", "a", "before"),
+        ("c", "b", "before"),
+    }
     narrow = confounders(EVENTS, window=8)
     assert set(zip(narrow["event_id"], narrow["other_event_id"], strict=True)) == {
-        ("a", "b"), ("b", "a")}
+        ("a", "b"),
+        ("b", "a"),
+    }
     assert narrow.loc[narrow["event_id"] == "a", "weeks_from_event"].item() == 7.3
 
 
@@ -212,11 +236,22 @@ def test_event_summary_on_planted_series():
     index = pd.date_range("2023-01-02", periods=156, freq="7D")
     drones = planted(seed=1, ratio=2.0)["count"]  # shift at 2024-07-01, near event c
     ballistic = pd.Series(np.random.default_rng(2).poisson(8, 156), index=index)
-    strikes = strikes_from({"strike_drone": drones.set_axis(index),
-                            "ballistic_missile": ballistic})
-    events = pd.concat([EVENTS, pd.DataFrame({
-        "event_id": ["early"], "date": [pd.Timestamp("2023-02-01")], "date_precision": ["day"],
-        "partner": ["iran"], "event_type": ["first_use"], "weapon_class": [""]})])
+    strikes = strikes_from({"strike_drone": drones.set_axis(index), "ballistic_missile": ballistic})
+    events = pd.concat(
+        [
+            EVENTS,
+            pd.DataFrame(
+                {
+                    "event_id": ["early"],
+                    "date": [pd.Timestamp("2023-02-01")],
+                    "date_precision": ["day"],
+                    "partner": ["iran"],
+                    "event_type": ["first_use"],
+                    "weapon_class": [""],
+                }
+            ),
+        ]
+    )
     result = event_summary(strikes, events, n_sims=300)
     table = result.table("events").set_index("event_id")
     assert list(table.index) == ["early", "a", "b", "c", "d"]
@@ -253,8 +288,10 @@ def test_a_window_past_the_series_start_gives_a_reason():
 
 
 def test_a_side_without_launches_gives_a_reason():
-    counts = pd.Series(np.r_[np.zeros(60), np.full(60, 10.0)],
-                       index=pd.date_range("2023-01-02", periods=120, freq="7D"))
+    counts = pd.Series(
+        np.r_[np.zeros(60), np.full(60, 10.0)],
+        index=pd.date_range("2023-01-02", periods=120, freq="7D"),
+    )
     s = event_study(counts, counts.index[60]).summary
     assert not s["estimated"] and s["reason"] == "no launches in the 26 weeks before the event"
 

@@ -37,8 +37,10 @@ def test_committed_timeline_is_valid_and_sourced():
     assert set(events["weapon_class"]) - {""} <= set(WEAPON_CLASSES)
     assert events["source_url"].str.startswith("http").all()
     assert events["date"].is_monotonic_increasing
-    for event_id, date in [("russia-iran-treaty-signed", "2025-01-17"),
-                           ("russia-dprk-treaty-signed", "2024-06-19")]:
+    for event_id, date in [
+        ("russia-iran-treaty-signed", "2025-01-17"),
+        ("russia-dprk-treaty-signed", "2024-06-19"),
+    ]:
         assert str(events.set_index("event_id").at[event_id, "date"].date()) == date
 
 
@@ -63,9 +65,14 @@ def test_good_rows_parse_with_dates_and_sorted(tmp_path):
 )
 def test_bad_value_names_file_column_row_and_reason(tmp_path, replace, column, why):
     bad_values = {
-        "day,iran,": "day,iraq,", "agreement": "alliance", "2025-01-17": "17.01.2025",
-        "https://example.org/a": "", ",AP,": ",,", "Russia and Iran sign treaty": "",
-        "checked": "maybe", "russia-iran-treaty-signed": "Russia Iran Treaty",
+        "day,iran,": "day,iraq,",
+        "agreement": "alliance",
+        "2025-01-17": "17.01.2025",
+        "https://example.org/a": "",
+        ",AP,": ",,",
+        "Russia and Iran sign treaty": "",
+        "checked": "maybe",
+        "russia-iran-treaty-signed": "Russia Iran Treaty",
     }
     path = _write(tmp_path, OTHER, GOOD.replace(replace, bad_values[replace], 1))
     with pytest.raises(DataValidationError) as error:
@@ -83,8 +90,10 @@ def test_duplicate_event_id_names_both_rows(tmp_path):
 
 
 def test_future_date_and_unknown_weapon_class_are_refused(tmp_path):
-    path = _write(tmp_path, GOOD.replace("2025-01-17", "2027-01-01").replace(
-        "agreement,,", "agreement,shahed,"))
+    path = _write(
+        tmp_path,
+        GOOD.replace("2025-01-17", "2027-01-01").replace("agreement,,", "agreement,shahed,"),
+    )
     with pytest.raises(DataValidationError) as error:
         read_events(path, today=TODAY)
     assert "date in the future" in str(error.value)

@@ -68,7 +68,8 @@ def state(folder: Path) -> dict[str, tuple[bytes, int, int]]:
         return {}
     return {
         str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns, p.stat().st_ino)
-        for p in sorted(folder.rglob("*")) if p.is_file()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
     }
 
 
@@ -187,9 +188,7 @@ def test_mirror_variable_with_several_folders_is_used_when_no_mirrors_are_given(
 
 
 @real_data
-def test_downloaded_folder_with_the_right_files_is_used_and_reported_as_kaggle(
-    project, tmp_path
-):
+def test_downloaded_folder_with_the_right_files_is_used_and_reported_as_kaggle(project, tmp_path):
     download = copy_release(NEW, tmp_path / "kaggle_cache")
     calls = []
 
@@ -215,8 +214,13 @@ def test_new_release_is_recorded_with_its_hashes_and_differences(tmp_path):
     assert not old.recorded
     old_files = state(paths.raw / DATASET / OLD)
 
-    result = fetch(NEW, paths=paths, mirrors=[SHARED_MIRROR], downloader=Offline(),
-                   today=dt.date.fromisoformat(TODAY))
+    result = fetch(
+        NEW,
+        paths=paths,
+        mirrors=[SHARED_MIRROR],
+        downloader=Offline(),
+        today=dt.date.fromisoformat(TODAY),
+    )
 
     assert result.recorded
     entry = registry_entry(paths, NEW)
@@ -228,8 +232,12 @@ def test_new_release_is_recorded_with_its_hashes_and_differences(tmp_path):
     for name in RAW_FILES:
         for key in ("sha256", "bytes", "rows"):
             assert entry["files"][name][key] == committed_new["files"][name][key]
-    assert entry["changes_vs_previous"] == {"previous": OLD, "added": 117, "changed": 7,
-                                            "removed": 0}
+    assert entry["changes_vs_previous"] == {
+        "previous": OLD,
+        "added": 117,
+        "changed": 7,
+        "removed": 0,
+    }
 
     diff = result.diff
     assert diff is not None and diff.previous == OLD and diff.current == NEW
@@ -285,8 +293,9 @@ def test_diff_of_a_release_with_itself_is_empty(tmp_path):
     old = tmp_path / "old.csv"
     old.write_text(HEADER + KEPT + TWIN_1 + TWIN_2, encoding="utf-8")
     diff = diff_releases("r1", old, "r1", old)
-    assert all(isinstance(f, pd.DataFrame) and f.empty
-               for f in (diff.added, diff.changed, diff.removed))
+    assert all(
+        isinstance(f, pd.DataFrame) and f.empty for f in (diff.added, diff.changed, diff.removed)
+    )
 
 
 @real_data
@@ -295,7 +304,12 @@ def test_new_release_named_after_another_date_is_refused_and_not_recorded(tmp_pa
     mirror = tmp_path / "mirror"
     copy_release(NEW, mirror / "2026-05-03")  # 2026-04-05 files under a later name
     with pytest.raises(FetchError, match=r"covers dates up to 2026-04-05.*--release 2026-04-05"):
-        fetch("2026-05-03", paths=paths, mirrors=[mirror], downloader=Offline(),
-              today=dt.date.fromisoformat(TODAY))
+        fetch(
+            "2026-05-03",
+            paths=paths,
+            mirrors=[mirror],
+            downloader=Offline(),
+            today=dt.date.fromisoformat(TODAY),
+        )
     assert registry_entry(paths, "2026-05-03") is None
     assert state(paths.raw_release("2026-05-03")) == {}

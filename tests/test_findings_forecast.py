@@ -65,61 +65,127 @@ def hand_forecast(
     for i, model in enumerate(MODELS):
         for k, week in enumerate(weeks, start=1):
             point = 100.0 * (i + 1) + k
-            rows.append({"series": group, "model": model, "step": k, "week": week,
-                         "point": point, "lo80": point * 0.6, "hi80": point * 1.7,
-                         "lo95": point * 0.4, "hi95": point * 2.5})
-    history = pd.DataFrame({"launched": np.linspace(50, 120, 30)},
-                           index=pd.date_range(end=LAST_WEEK, periods=30, freq="7D"))
-    result = ModelResult("forecast", {
-        "series": group, "h": h, "models": ",".join(MODELS), "window": 104,
-        "weeks_used": 104, "first_week": str(history.index[0].date()),
-        "last_observed_week": str(LAST_WEEK.date()), "last_observed": 1234.0,
-    }, {"forecast": pd.DataFrame(rows), "history": history},
-        assumptions=("An assumption.",), caveats=("A forecast caveat.",))
+            rows.append(
+                {
+                    "series": group,
+                    "model": model,
+                    "step": k,
+                    "week": week,
+                    "point": point,
+                    "lo80": point * 0.6,
+                    "hi80": point * 1.7,
+                    "lo95": point * 0.4,
+                    "hi95": point * 2.5,
+                }
+            )
+    history = pd.DataFrame(
+        {"launched": np.linspace(50, 120, 30)},
+        index=pd.date_range(end=LAST_WEEK, periods=30, freq="7D"),
+    )
+    result = ModelResult(
+        "forecast",
+        {
+            "series": group,
+            "h": h,
+            "models": ",".join(MODELS),
+            "window": 104,
+            "weeks_used": 104,
+            "first_week": str(history.index[0].date()),
+            "last_observed_week": str(LAST_WEEK.date()),
+            "last_observed": 1234.0,
+        },
+        {"forecast": pd.DataFrame(rows), "history": history},
+        assumptions=("An assumption.",),
+        caveats=("A forecast caveat.",),
+    )
     naive = mase["naive"]
-    summary = pd.DataFrame({
-        "model": list(mase), "mase": list(mase.values()),
-        "mase_h1": [v * 0.8 for v in mase.values()], "mae": [v * 100 for v in mase.values()],
-        "coverage80": coverage80, "coverage95": coverage95, "forecasts": origins * h,
-        "failed_origins": 0,
-    })
+    summary = pd.DataFrame(
+        {
+            "model": list(mase),
+            "mase": list(mase.values()),
+            "mase_h1": [v * 0.8 for v in mase.values()],
+            "mae": [v * 100 for v in mase.values()],
+            "coverage80": coverage80,
+            "coverage95": coverage95,
+            "forecasts": origins * h,
+            "failed_origins": 0,
+        }
+    )
     summary["vs_naive"] = summary["mase"] / naive - 1
     summary["beats_naive"] = summary["mase"] < naive
     summary = summary.sort_values("mase", ignore_index=True)
     summary["rank"] = np.arange(1, len(summary) + 1)
-    scores = pd.DataFrame([
-        {"model": m, "step": k, "n": origins - k + 1, "mase": v * (0.8 + 0.1 * k),
-         "mae": v * 100, "coverage80": coverage80, "coverage95": coverage95}
-        for m, v in mase.items() for k in range(1, h + 1)
-    ])
+    scores = pd.DataFrame(
+        [
+            {
+                "model": m,
+                "step": k,
+                "n": origins - k + 1,
+                "mase": v * (0.8 + 0.1 * k),
+                "mae": v * 100,
+                "coverage80": coverage80,
+                "coverage95": coverage95,
+            }
+            for m, v in mase.items()
+            for k in range(1, h + 1)
+        ]
+    )
     best = summary.iloc[0]
-    tested = ModelResult("forecast_backtest", {
-        "series": group, "h": h, "origins": origins, "window": 104,
-        "first_origin": "2025-12-29", "last_origin": "2026-03-23",
-        "best_model": str(best["model"]), "best_mase": float(best["mase"]),
-        "naive_mase": naive, "beats_naive": bool(summary["beats_naive"].any()),
-        "verdict": "hand-made",
-    }, {"summary": summary, "scores": scores, "forecasts": pd.DataFrame()},
-        caveats=("A backtest caveat.",))
+    tested = ModelResult(
+        "forecast_backtest",
+        {
+            "series": group,
+            "h": h,
+            "origins": origins,
+            "window": 104,
+            "first_origin": "2025-12-29",
+            "last_origin": "2026-03-23",
+            "best_model": str(best["model"]),
+            "best_mase": float(best["mase"]),
+            "naive_mase": naive,
+            "beats_naive": bool(summary["beats_naive"].any()),
+            "verdict": "hand-made",
+        },
+        {"summary": summary, "scores": scores, "forecasts": pd.DataFrame()},
+        caveats=("A backtest caveat.",),
+    )
     return GroupForecast(group, combine(result, tested), tested, requested or origins)
 
 
-def hand_scored(group: str = "drones", releases=("2026-03-01",),
-                models=("sarimax", "naive"), actual=(100.0, 200.0, 120.0, 60.0),
-                point: float = 100.0) -> pd.DataFrame:
+def hand_scored(
+    group: str = "drones",
+    releases=("2026-03-01",),
+    models=("sarimax", "naive"),
+    actual=(100.0, 200.0, 120.0, 60.0),
+    point: float = 100.0,
+) -> pd.DataFrame:
     """Scored snapshot rows: every model forecast ``point`` (80%: 80-150, 95%: 60-250)."""
     rows = []
     for release in releases:
         for model in models:
             for k, value in enumerate(actual, start=1):
-                rows.append({
-                    "release": release, "scored_on": "2026-04-05", "series": group,
-                    "model": model, "made_on": release, "last_observed_week": "2026-02-23",
-                    "week": pd.Timestamp("2026-02-23") + pd.Timedelta(weeks=k), "step": k,
-                    "point": point, "lo80": 80.0, "hi80": 150.0, "lo95": 60.0, "hi95": 250.0,
-                    "actual": value, "error": value - point, "abs_error": abs(value - point),
-                    "in80": 80 <= value <= 150, "in95": 60 <= value <= 250,
-                })
+                rows.append(
+                    {
+                        "release": release,
+                        "scored_on": "2026-04-05",
+                        "series": group,
+                        "model": model,
+                        "made_on": release,
+                        "last_observed_week": "2026-02-23",
+                        "week": pd.Timestamp("2026-02-23") + pd.Timedelta(weeks=k),
+                        "step": k,
+                        "point": point,
+                        "lo80": 80.0,
+                        "hi80": 150.0,
+                        "lo95": 60.0,
+                        "hi95": 250.0,
+                        "actual": value,
+                        "error": value - point,
+                        "abs_error": abs(value - point),
+                        "in80": 80 <= value <= 150,
+                        "in95": 60 <= value <= 250,
+                    }
+                )
     return pd.DataFrame(rows, columns=list(SCORE_COLUMNS))
 
 
@@ -176,13 +242,18 @@ def test_chosen_model_sentence_quotes_the_backtest(pub):
 
 
 def test_chosen_naive_and_clipped_origins_are_said_so():
-    fc = hand_forecast(mase={"naive": 1.0, "drift": 1.1, "sarimax": 1.2,
-                             "unobserved_components": 1.3}, origins=6, requested=52)
+    fc = hand_forecast(
+        mase={"naive": 1.0, "drift": 1.1, "sarimax": 1.2, "unobserved_components": 1.3},
+        origins=6,
+        requested=52,
+    )
     text = chosen_model_finding(fc)
     assert fc.chosen == "naive"
     assert "chooses the naive (last week) forecast itself" in text and "none beats" in text
-    assert "over 6 weekly forecast origins (29 December 2025 to 23 March 2026; fewer than the " \
-           "52 asked for, as the period is short) chooses" in text
+    assert (
+        "over 6 weekly forecast origins (29 December 2025 to 23 March 2026; fewer than the "
+        "52 asked for, as the period is short) chooses" in text
+    )
 
 
 def test_calibration_words():
@@ -212,14 +283,17 @@ def test_forecast_sentence_gives_the_last_week_median_and_intervals(pub):
 
 def test_beats_naive_statement_compares_with_both_baselines(pub):
     drones = hand_forecast()
-    missiles = hand_forecast("missiles", mase={"naive": 0.9, "drift": 0.8, "sarimax": 0.85,
-                                               "unobserved_components": 1.0})
+    missiles = hand_forecast(
+        "missiles", mase={"naive": 0.9, "drift": 0.8, "sarimax": 0.85, "unobserved_components": 1.0}
+    )
     assert list(beaten_baselines(drones).index) == ["sarimax", "unobserved_components"]
     # sarimax beats naive but not drift: it does not beat both baselines
     assert beaten_baselines(missiles).empty
     text = beats_naive_finding({"drones": drones, "missiles": missiles}, pub)
-    assert "for drones, the SARIMAX(1,1,1) with drift (2.50, 22% lower) and the local " \
-           "linear trend (2.72, 15% lower) beat both" in text
+    assert (
+        "for drones, the SARIMAX(1,1,1) with drift (2.50, 22% lower) and the local "
+        "linear trend (2.72, 15% lower) beat both" in text
+    )
     assert "last week's count, scored 3.20" in text
     assert "for missiles, no model beats the naive baselines" in text
     assert "the random walk with drift, scored 0.80" in text
@@ -238,13 +312,17 @@ def test_no_older_snapshot_gives_one_computed_sentence(pub):
 
 
 def test_snapshot_score_of_the_newest_older_release_and_the_chosen_model(pub):
-    scored = pd.concat([hand_scored(releases=("2026-02-01",), actual=(1000.0,) * 4),
-                        hand_scored()], ignore_index=True)
+    scored = pd.concat(
+        [hand_scored(releases=("2026-02-01",), actual=(1000.0,) * 4), hand_scored()],
+        ignore_index=True,
+    )
     texts = snapshot_findings(scored, {"drones": hand_forecast()}, "2026-04-05", pub)
     (text,) = texts
     # actual 100, 200, 120, 60 against 100: MAE (0 + 100 + 20 + 40) / 4, bias (100 + 20 - 40) / 4
-    assert "release 2026-03-01 by the SARIMAX(1,1,1) with drift model (the model this " \
-           "report's backtest chooses)" in text
+    assert (
+        "release 2026-03-01 by the SARIMAX(1,1,1) with drift model (the model this "
+        "report's backtest chooses)" in text
+    )
     assert "was 40 drones a week away" in text and "too low by 20 on average" in text
     assert "2 of 4 weeks fell inside its 80% interval and 4 of 4 inside" in text
     assert "So few weeks" in text
@@ -265,8 +343,9 @@ def test_snapshot_falls_back_to_a_saved_model():
 def test_tables_carry_the_results():
     fc = hand_forecast(h=3)
     table = backtest_table(fc)
-    assert list(table.index) == [label(m) for m in ("sarimax", "unobserved_components",
-                                                    "naive", "drift")]
+    assert list(table.index) == [
+        label(m) for m in ("sarimax", "unobserved_components", "naive", "drift")
+    ]
     assert table["chosen"].tolist() == [True, False, False, False]
     assert table.loc["naive (last week)", "vs naive"] == 0
     wide = forecast_table(fc)
@@ -313,8 +392,9 @@ def test_charts_draw_every_model_with_the_chosen_first_and_the_credit():
     fig = mase_by_horizon_chart({"drones": drones, "missiles": missiles}, release="2026-04-05")
     assert len(fig.axes) == 2
     assert len(fig.axes[0].get_lines()) == len(MODELS)
-    weekly = pd.DataFrame({"drones": 100.0}, index=pd.date_range("2025-11-03", "2026-03-23",
-                                                                 freq="7D"))
+    weekly = pd.DataFrame(
+        {"drones": 100.0}, index=pd.date_range("2025-11-03", "2026-03-23", freq="7D")
+    )
     fig = snapshot_chart(hand_scored(), weekly, {"drones": drones}, release="2026-04-05")
     assert "forecast made from release 2026-03-01" in _texts(fig)
     with pytest.raises(ValueError, match="no scored snapshot"):
@@ -331,8 +411,15 @@ def synthetic_strikes(weeks: int = 40, seed: int = 3) -> pd.DataFrame:
     for day in days:
         for weapon_class, mean in (("strike_drone", 60), ("cruise_missile", 5)):
             launched = int(rng.poisson(mean))
-            rows.append({"end_date": day.date(), "weapon_class": weapon_class,
-                         "launched": launched, "destroyed": launched, "not_reach_goal": 0})
+            rows.append(
+                {
+                    "end_date": day.date(),
+                    "weapon_class": weapon_class,
+                    "launched": launched,
+                    "destroyed": launched,
+                    "not_reach_goal": 0,
+                }
+            )
     frame = pd.DataFrame(rows)
     for column in ("launched", "destroyed", "not_reach_goal"):
         frame[column] = frame[column].astype("Int64")
@@ -347,8 +434,9 @@ def test_run_group_agrees_with_forecast_for():
     for key in ("forecast", "chosen", "backtest"):
         pd.testing.assert_frame_equal(fc.result.table(key), expected.table(key))
     assert set(fc.tested.table("scores")["step"]) == {1, 2}
-    assert list(fc.result.table("chosen").columns[-len(FORECAST_COLUMNS):]) == \
-        list(FORECAST_COLUMNS)
+    assert list(fc.result.table("chosen").columns[-len(FORECAST_COLUMNS) :]) == list(
+        FORECAST_COLUMNS
+    )
 
 
 # --- the notebook on the real snapshot --------------------------------------------------------
@@ -360,10 +448,18 @@ VALIDATION_CELL = 2  # after papermill's injected-parameters cell
 @pytest.mark.real_data
 def test_notebook_records_findings_files_and_its_parameters(real_build, tmp_path):
     papermill.execute_notebook(
-        str(NOTEBOOK), str(tmp_path / "05_forecast.ipynb"), kernel_name="python3",
-        parameters={"horizon": 4, "origins": 12, "groups": ["missiles"],
-                    "processed_dir": str(real_build.parent), "output_dir": str(tmp_path)},
-        cwd=str(NOTEBOOK.parent), progress_bar=False,
+        str(NOTEBOOK),
+        str(tmp_path / "05_forecast.ipynb"),
+        kernel_name="python3",
+        parameters={
+            "horizon": 4,
+            "origins": 12,
+            "groups": ["missiles"],
+            "processed_dir": str(real_build.parent),
+            "output_dir": str(tmp_path),
+        },
+        cwd=str(NOTEBOOK.parent),
+        progress_bar=False,
     )
     record = read_results(tmp_path)["05_forecast"]
     assert record["parameters"]["horizon"] == 4 and record["parameters"]["groups"] == ["missiles"]
@@ -379,8 +475,12 @@ def test_notebook_records_findings_files_and_its_parameters(real_build, tmp_path
     forecast = next(f for f in record["findings"] if f["key"] == "missiles_forecast")
     assert forecast["low"] <= forecast["value"] <= forecast["high"]
     assert f"{forecast['value']:,.0f} missiles" in forecast["text"]
-    for name in ("forecast_missiles.png", "forecast_missiles.csv", "backtest_missiles.csv",
-                 "mase_by_horizon.png"):
+    for name in (
+        "forecast_missiles.png",
+        "forecast_missiles.csv",
+        "backtest_missiles.csv",
+        "mase_by_horizon.png",
+    ):
         assert f"05_forecast__{name}" in record["files"]
         assert (tmp_path / f"05_forecast__{name}").stat().st_size > 0
     table = pd.read_csv(tmp_path / "05_forecast__forecast_missiles.csv")
@@ -391,10 +491,16 @@ def test_notebook_records_findings_files_and_its_parameters(real_build, tmp_path
 def test_a_bad_parameter_stops_the_notebook_in_the_validation_cell(real_build, tmp_path):
     with pytest.raises(PapermillExecutionError) as failure:
         papermill.execute_notebook(
-            str(NOTEBOOK), str(tmp_path / "bad.ipynb"), kernel_name="python3",
-            parameters={"groups": ["cruise_missile"], "processed_dir": str(real_build.parent),
-                        "output_dir": str(tmp_path)},
-            cwd=str(NOTEBOOK.parent), progress_bar=False,
+            str(NOTEBOOK),
+            str(tmp_path / "bad.ipynb"),
+            kernel_name="python3",
+            parameters={
+                "groups": ["cruise_missile"],
+                "processed_dir": str(real_build.parent),
+                "output_dir": str(tmp_path),
+            },
+            cwd=str(NOTEBOOK.parent),
+            progress_bar=False,
         )
     assert failure.value.cell_index == VALIDATION_CELL
     assert failure.value.ename == "ParameterError"

@@ -53,14 +53,18 @@ def recorded(pub: Publisher, key: str) -> dict:
 
 # --- launches by design origin -----------------------------------------------------------------
 
-def origin_monthly(months: int, iran: list[int], total: list[int],
-                   complete_last: bool = False) -> pd.DataFrame:
+
+def origin_monthly(
+    months: int, iran: list[int], total: list[int], complete_last: bool = False
+) -> pd.DataFrame:
     periods = pd.date_range("2024-01-01", periods=months, freq="MS")
-    frame = pd.DataFrame({"period": periods, "complete": True,
-                          "iranian_design": iran, "total": total})
+    frame = pd.DataFrame(
+        {"period": periods, "complete": True, "iranian_design": iran, "total": total}
+    )
     frame.loc[months - 1, "complete"] = complete_last
     frame["share_iranian_design"] = frame["iranian_design"] / frame["total"].where(
-        frame["total"] > 0)
+        frame["total"] > 0
+    )
     return frame
 
 
@@ -104,12 +108,19 @@ def test_iranian_share_with_few_months_says_so_and_survives_no_launches(pub):
 
 # --- North Korean band -------------------------------------------------------------------------
 
+
 def band_result(lower=3, upper=40, ballistic=100, first="2024-02-15") -> ModelResult:
-    return ModelResult("north_korean_band", summary={
-        "lower": lower, "upper": upper, "ballistic": ballistic,
-        "share_lower": lower / ballistic if ballistic else None,
-        "share_upper": upper / ballistic if ballistic else None,
-        "first_ambiguous_label": first})
+    return ModelResult(
+        "north_korean_band",
+        summary={
+            "lower": lower,
+            "upper": upper,
+            "ballistic": ballistic,
+            "share_lower": lower / ballistic if ballistic else None,
+            "share_upper": upper / ballistic if ballistic else None,
+            "first_ambiguous_label": first,
+        },
+    )
 
 
 def test_band_finding_gives_both_bounds_and_shares_not_an_interval(pub):
@@ -134,31 +145,38 @@ def test_band_finding_without_ballistic_launches(pub):
 
 # --- first appearances -------------------------------------------------------------------------
 
+
 def appearances_result() -> ModelResult:
-    lags = pd.DataFrame({
-        "label": ["Shahed-136/131", "Iskander-M/KN-23", "Iskander-M/KN-23"],
-        "event_id": ["first-drone", "nk-first", "nk-report"],
-        "event_date": pd.to_datetime(["2022-09-13", "2023-12-30", "2025-05-29"]),
-        "event_type": ["first_use", "first_use", "delivery"],
-        "description": ["a", "b", "c"],
-        "first_appearance": pd.to_datetime(["2022-09-29", "2024-02-15", "2024-02-15"]),
-        "lag_days": pd.array([16, 47, -469], dtype="Int64"),
-        "reference": [True, True, False],
-        "before_data": [True, False, False],
-    })
+    lags = pd.DataFrame(
+        {
+            "label": ["Shahed-136/131", "Iskander-M/KN-23", "Iskander-M/KN-23"],
+            "event_id": ["first-drone", "nk-first", "nk-report"],
+            "event_date": pd.to_datetime(["2022-09-13", "2023-12-30", "2025-05-29"]),
+            "event_type": ["first_use", "first_use", "delivery"],
+            "description": ["a", "b", "c"],
+            "first_appearance": pd.to_datetime(["2022-09-29", "2024-02-15", "2024-02-15"]),
+            "lag_days": pd.array([16, 47, -469], dtype="Int64"),
+            "reference": [True, True, False],
+            "before_data": [True, False, False],
+        }
+    )
     summary = {
         "first_appearance[Shahed-136/131]": "2022-09-29",
-        "reference_event[Shahed-136/131]": "first-drone", "lag_days[Shahed-136/131]": 16,
+        "reference_event[Shahed-136/131]": "first-drone",
+        "lag_days[Shahed-136/131]": 16,
         "first_appearance[Iskander-M/KN-23]": "2024-02-15",
-        "reference_event[Iskander-M/KN-23]": "nk-first", "lag_days[Iskander-M/KN-23]": 47,
+        "reference_event[Iskander-M/KN-23]": "nk-first",
+        "lag_days[Iskander-M/KN-23]": 47,
     }
     return ModelResult("model_appearances", summary=summary, tables={"lags": lags})
 
 
 def test_appearance_finding_reports_lags_as_reporting_choices(pub):
     text = appearance_finding(pub, appearances_result())
-    assert "'Iskander-M/KN-23' first appears on 2024-02-15, 47 days after nk-first " \
-           "(2023-12-30)" in text
+    assert (
+        "'Iskander-M/KN-23' first appears on 2024-02-15, 47 days after nk-first "
+        "(2023-12-30)" in text
+    )
     assert "16 days after first-drone (2022-09-13), an event that predates the data" in text
     assert "chose to name a weapon" in text
     assert pub.numbers["lag_days[Iskander-M/KN-23]"] == 47
@@ -171,15 +189,25 @@ def test_appearance_finding_reports_lags_as_reporting_choices(pub):
 
 # --- implied minimum supply --------------------------------------------------------------------
 
+
 def supply_result(over: str | None = "2024-09") -> ModelResult:
-    monthly = pd.DataFrame({"period": pd.date_range("2024-08-01", periods=3, freq="MS"),
-                            "launched": [800, 1334, 1500]})
-    yearly = pd.DataFrame({"year": [2024, 2025], "days": [366, 90],
-                           "complete": [True, False], "launched": [3634, 2000],
-                           "cumulative": [3634, 5634]})
-    return ModelResult("implied_minimum_supply",
-                       summary={"first_month_over_1000": over, "launched_total": 5634},
-                       tables={"monthly": monthly, "yearly": yearly})
+    monthly = pd.DataFrame(
+        {"period": pd.date_range("2024-08-01", periods=3, freq="MS"), "launched": [800, 1334, 1500]}
+    )
+    yearly = pd.DataFrame(
+        {
+            "year": [2024, 2025],
+            "days": [366, 90],
+            "complete": [True, False],
+            "launched": [3634, 2000],
+            "cumulative": [3634, 5634],
+        }
+    )
+    return ModelResult(
+        "implied_minimum_supply",
+        summary={"first_month_over_1000": over, "launched_total": 5634},
+        tables={"monthly": monthly, "yearly": yearly},
+    )
 
 
 def test_first_month_over_1000_takes_the_count_from_the_monthly_table(pub):
@@ -202,56 +230,69 @@ def test_supply_finding_lists_years_and_marks_part_years(pub):
 
 # --- event studies -----------------------------------------------------------------------------
 
+
 def timeline() -> pd.DataFrame:
-    return pd.DataFrame({
-        "event_id": ["early", "up", "down", "flat", "other"],
-        "date": pd.to_datetime(["2022-08-01", "2024-01-01", "2024-06-03", "2024-09-02",
-                                "2024-07-01"]),
-        "date_precision": ["month", "day", "day", "day", "day"],
-        "partner": ["iran", "north_korea", "north_korea", "iran", "iran"],
-        "event_type": ["delivery", "first_use", "agreement", "statement", "statement"],
-        "weapon_class": ["", "ballistic_missile", "", "strike_drone", ""],
-        "description": ["Drones <b>arrived</b> & more", "b", "c", "d", "e"],
-        "source_org": ["Org & Co", "B", "C", "D", "E"],
-        "source_url": ['https://example.org/a?x=1&y="2"', "https://b.org", "https://c.org",
-                       "https://d.org", "https://e.org"],
-        "verification": ["checked", "checked", "unverified", "checked", "checked"],
-    })
+    return pd.DataFrame(
+        {
+            "event_id": ["early", "up", "down", "flat", "other"],
+            "date": pd.to_datetime(
+                ["2022-08-01", "2024-01-01", "2024-06-03", "2024-09-02", "2024-07-01"]
+            ),
+            "date_precision": ["month", "day", "day", "day", "day"],
+            "partner": ["iran", "north_korea", "north_korea", "iran", "iran"],
+            "event_type": ["delivery", "first_use", "agreement", "statement", "statement"],
+            "weapon_class": ["", "ballistic_missile", "", "strike_drone", ""],
+            "description": ["Drones <b>arrived</b> & more", "b", "c", "d", "e"],
+            "source_org": ["Org & Co", "B", "C", "D", "E"],
+            "source_url": [
+                'https://example.org/a?x=1&y="2"',
+                "https://b.org",
+                "https://c.org",
+                "https://d.org",
+                "https://e.org",
+            ],
+            "verification": ["checked", "checked", "unverified", "checked", "checked"],
+        }
+    )
 
 
 def study_result(n_placebo: int = 10, window: int = 26) -> ModelResult:
     nan = math.nan
-    events = pd.DataFrame({
-        "event_id": ["early", "up", "down", "flat"],
-        "date": pd.to_datetime(["2022-08-01", "2024-01-01", "2024-06-03", "2024-09-02"]),
-        "partner": ["iran", "north_korea", "north_korea", "iran"],
-        "series": ["strike_drone", "ballistic_missile", "ballistic_missile", "strike_drone"],
-        "status": ["not estimated", "estimated", "estimated", "estimated"],
-        "reason": ["the windows need complete weeks before the data", None, None, None],
-        "ratio": [nan, 11.26, 0.48, 1.1],
-        "ratio_low": [nan, 1.98, 0.28, 0.7],
-        "ratio_high": [nan, 64.12, 0.82, 1.6],
-        "p_level": [nan, 0.006, 0.007, 0.6],
-        "placebo_p": [nan, 1 / (n_placebo + 1), 0.27, 0.8],
-        "n_placebo": [nan, n_placebo, n_placebo, n_placebo],
-        "placebo_p_all": [nan, 0.017, 0.34, 0.9],
-        "n_placebo_all": [nan, 116, 116, 116],
-        "excess": [nan, 133.0, -50.0, 10.0],
-        "excess_low": [nan, -4136.0, -90.0, -5.0],
-        "excess_high": [nan, 148.0, -10.0, 30.0],
-        "counterfactual_informative": [None, False, True, True],
-    })
-    confounding = pd.DataFrame({"event_id": ["up", "down"],
-                                "other_event_id": ["down", "up"]})
+    events = pd.DataFrame(
+        {
+            "event_id": ["early", "up", "down", "flat"],
+            "date": pd.to_datetime(["2022-08-01", "2024-01-01", "2024-06-03", "2024-09-02"]),
+            "partner": ["iran", "north_korea", "north_korea", "iran"],
+            "series": ["strike_drone", "ballistic_missile", "ballistic_missile", "strike_drone"],
+            "status": ["not estimated", "estimated", "estimated", "estimated"],
+            "reason": ["the windows need complete weeks before the data", None, None, None],
+            "ratio": [nan, 11.26, 0.48, 1.1],
+            "ratio_low": [nan, 1.98, 0.28, 0.7],
+            "ratio_high": [nan, 64.12, 0.82, 1.6],
+            "p_level": [nan, 0.006, 0.007, 0.6],
+            "placebo_p": [nan, 1 / (n_placebo + 1), 0.27, 0.8],
+            "n_placebo": [nan, n_placebo, n_placebo, n_placebo],
+            "placebo_p_all": [nan, 0.017, 0.34, 0.9],
+            "n_placebo_all": [nan, 116, 116, 116],
+            "excess": [nan, 133.0, -50.0, 10.0],
+            "excess_low": [nan, -4136.0, -90.0, -5.0],
+            "excess_high": [nan, 148.0, -10.0, 30.0],
+            "counterfactual_informative": [None, False, True, True],
+        }
+    )
+    confounding = pd.DataFrame({"event_id": ["up", "down"], "other_event_id": ["down", "up"]})
     summary = {"n_events": 4, "window_weeks": window, "lag_weeks": 0, "exclusion_weeks": 8}
-    return ModelResult("event studies", summary=summary,
-                       tables={"events": events, "confounding": confounding})
+    return ModelResult(
+        "event studies", summary=summary, tables={"events": events, "confounding": confounding}
+    )
 
 
 def test_event_study_finding_counts_from_the_table_and_states_association(pub):
     text = event_study_finding(pub, study_result())
-    assert text.startswith("Of the 4 partnership events chosen, 3 could be estimated (1 could "
-                           "not: their windows of 26 weeks on each side reach outside the data)")
+    assert text.startswith(
+        "Of the 4 partnership events chosen, 3 could be estimated (1 could "
+        "not: their windows of 26 weeks on each side reach outside the data)"
+    )
     assert "For 2 of them the 95% confidence interval" in text
     assert "up (11.3 times the pre-event trend, 95% CI 1.98–64.1)" in text
     assert "down (0.48 times the pre-event trend, 95% CI 0.28–0.82)" in text
@@ -304,8 +345,9 @@ def test_event_table_readings_and_other_events_from_the_timeline():
     assert by_id.loc["down", "reading"].startswith("Right after the event, launches were below")
     assert by_id.loc["flat", "reading"].startswith("No clear jump")
     assert "other" in by_id.loc["down", "other_event_ids"]
-    assert by_id.loc["down", "other_events"] == len(by_id.loc["down", "other_event_ids"]
-                                                    .split(", "))
+    assert by_id.loc["down", "other_events"] == len(
+        by_id.loc["down", "other_event_ids"].split(", ")
+    )
     assert by_id.loc["up", "counterfactual_excess_low"] == -4136.0
     html_text = event_table_style(table).to_html()
     assert "11.26" in html_text and "–" in html_text
@@ -324,12 +366,14 @@ def test_event_study_chart_draws_estimated_events_with_credit():
 
     nothing = study_result()
     nothing.tables["events"]["status"] = "not estimated"
-    text = "\n".join(t.get_text() for t in event_study_chart(
-        nothing, release="2026-04-05").findobj(Text))
+    text = "\n".join(
+        t.get_text() for t in event_study_chart(nothing, release="2026-04-05").findobj(Text)
+    )
     assert "no event could be estimated" in text and "Not shown: 4 events" in text
 
 
 # --- timeline and HTML safety ------------------------------------------------------------------
+
 
 def test_timeline_rows_mark_unverified_and_month_dates():
     rows = timeline_rows(timeline(), ["early", "down"])
@@ -345,8 +389,10 @@ def test_timeline_html_escapes_text_and_builds_a_safe_link():
     page = timeline_html(timeline_rows(timeline())).to_html()
     assert "<b>arrived</b>" not in page
     assert "Drones &lt;b&gt;arrived&lt;/b&gt; &amp; more" in page
-    assert ('<a href="https://example.org/a?x=1&amp;y=&quot;2&quot;" target="_blank" '
-            'rel="noopener noreferrer">Org &amp; Co</a>') in page
+    assert (
+        '<a href="https://example.org/a?x=1&amp;y=&quot;2&quot;" target="_blank" '
+        'rel="noopener noreferrer">Org &amp; Co</a>'
+    ) in page
     assert "background-color: #fff3cd" in page  # the unverified row is shaded
 
 
@@ -358,13 +404,23 @@ def test_source_link_refuses_non_http_addresses_and_safe_style_escapes():
 
 # --- the notebook ------------------------------------------------------------------------------
 
+
 def test_notebook_is_stripped_and_parameterized():
     nb = nbformat.read(NOTEBOOK, as_version=4)
     assert nb.metadata["kernelspec"]["name"] == "python3"
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert "parameters" in code[0].metadata.get("tags", [])
-    for name in ("release", "start", "end", "output_dir", "processed_dir", "events", "window",
-                 "lag", "n_placebo"):
+    for name in (
+        "release",
+        "start",
+        "end",
+        "output_dir",
+        "processed_dir",
+        "events",
+        "window",
+        "lag",
+        "n_placebo",
+    ):
         assert f"\n{name} = " in "\n" + code[0].source
     assert all(c.execution_count is None and not c.outputs for c in code)
     assert len({c.id for c in nb.cells}) == len(nb.cells)
@@ -381,17 +437,29 @@ def test_notebook_records_findings_and_files_for_non_default_parameters(tmp_path
     _need_processed()
     events = "nk-srbm-first-use,russia-dprk-treaty-signed"
     papermill.execute_notebook(
-        str(NOTEBOOK), str(tmp_path / "run.ipynb"), kernel_name="python3",
-        parameters={"events": events, "window": 20, "n_placebo": 30,
-                    "output_dir": str(tmp_path)},
-        cwd=str(NOTEBOOK.parent), progress_bar=False)
+        str(NOTEBOOK),
+        str(tmp_path / "run.ipynb"),
+        kernel_name="python3",
+        parameters={"events": events, "window": 20, "n_placebo": 30, "output_dir": str(tmp_path)},
+        cwd=str(NOTEBOOK.parent),
+        progress_bar=False,
+    )
 
     record = read_results(tmp_path)[STEM]
     keys = {f["key"]: f for f in record["findings"]}
-    assert {"iranian_design_share", "north_korean_band", "label_appearances",
-            "first_month_over_1000", "implied_minimum_supply", "event_studies"} <= set(keys)
+    assert {
+        "iranian_design_share",
+        "north_korean_band",
+        "label_appearances",
+        "first_month_over_1000",
+        "implied_minimum_supply",
+        "event_studies",
+    } <= set(keys)
     assert sorted(k for k, f in keys.items() if f["headline"]) == [
-        "event_studies", "iranian_design_share", "north_korean_band"]
+        "event_studies",
+        "iranian_design_share",
+        "north_korean_band",
+    ]
     assert "association, not proof of cause" in keys["event_studies"]["text"]
     # The non-default parameters changed what was studied and recorded.
     numbers = record["numbers"]
@@ -399,9 +467,16 @@ def test_notebook_records_findings_and_files_for_non_default_parameters(tmp_path
     assert numbers["events_chosen"] == 2 and numbers["window_weeks"] == 20
     assert numbers["placebo_dates_max"] <= 30
     assert "Of the 2 partnership events chosen" in keys["event_studies"]["text"]
-    for name in ("origin_weekly.png", "origin_share.png", "north_korean_band.png",
-                 "event_studies.png", "timeline.csv", "event_studies.csv",
-                 "origin_monthly.csv", "production_claims.csv"):
+    for name in (
+        "origin_weekly.png",
+        "origin_share.png",
+        "north_korean_band.png",
+        "event_studies.png",
+        "timeline.csv",
+        "event_studies.csv",
+        "origin_monthly.csv",
+        "production_claims.csv",
+    ):
         assert f"{STEM}__{name}" in record["files"]
         assert (tmp_path / f"{STEM}__{name}").stat().st_size > 0
     timeline_csv = pd.read_csv(tmp_path / f"{STEM}__timeline.csv")
@@ -417,12 +492,19 @@ def test_a_bad_parameter_stops_in_the_validation_cell(tmp_path: Path):
     out = tmp_path / "bad.ipynb"
     with pytest.raises(PapermillExecutionError) as error:
         papermill.execute_notebook(
-            str(NOTEBOOK), str(out), kernel_name="python3",
+            str(NOTEBOOK),
+            str(out),
+            kernel_name="python3",
             parameters={"window": 3, "output_dir": str(tmp_path)},
-            cwd=str(NOTEBOOK.parent), progress_bar=False)
+            cwd=str(NOTEBOOK.parent),
+            progress_bar=False,
+        )
     # Cell indices count the injected-parameters cell, not papermill's error banners.
-    executed = [c for c in nbformat.read(out, as_version=4).cells
-                if "papermill-error-cell-tag" not in c.metadata.get("tags", [])]
+    executed = [
+        c
+        for c in nbformat.read(out, as_version=4).cells
+        if "papermill-error-cell-tag" not in c.metadata.get("tags", [])
+    ]
     validation = next(i for i, c in enumerate(executed) if c.get("id") == "validate")
     assert error.value.cell_index == validation
     assert error.value.ename == "ParameterError"

@@ -64,6 +64,7 @@ def _found(pub: Publisher, key: str) -> dict:
 
 # ---- hand-made results -----------------------------------------------------------------------
 
+
 def _ts(text: str) -> pd.Timestamp:
     return pd.Timestamp(text)
 
@@ -72,10 +73,23 @@ def salvo_result(drone_slope=(23.46, 18.72, 28.21), missiles=True) -> ModelResul
     rows = []
 
     def add(measure, quantile, spec, segment, start, end, slope, low, high, n=123):
-        rows.append({"population": "timed", "measure": measure, "quantile": quantile,
-                     "spec": spec, "segment": segment, "start": _ts(start), "end": _ts(end),
-                     "n_waves": n, "slope": slope, "se": 1.0, "ci_low": low, "ci_high": high,
-                     "p_value": 0.0004})
+        rows.append(
+            {
+                "population": "timed",
+                "measure": measure,
+                "quantile": quantile,
+                "spec": spec,
+                "segment": segment,
+                "start": _ts(start),
+                "end": _ts(end),
+                "n_waves": n,
+                "slope": slope,
+                "se": 1.0,
+                "ci_low": low,
+                "ci_high": high,
+                "p_value": 0.0004,
+            }
+        )
 
     add("drones", 0.5, "linear", 0, "2023-01-02", "2025-06-30", *drone_slope)
     add("drones", 0.5, "piecewise", 0, "2023-01-02", "2025-01-01", 11.37, 6.42, 16.33)
@@ -86,37 +100,82 @@ def salvo_result(drone_slope=(23.46, 18.72, 28.21), missiles=True) -> ModelResul
     if missiles:
         add("missiles", 0.5, "linear", 0, "2023-01-05", "2025-06-20", -0.36, -1.24, 0.52, 77)
     slopes = pd.DataFrame(rows)
-    records = pd.DataFrame({
-        "by": ["drones", "drones", "missiles", "missiles"], "rank": [1, 2, 1, 2],
-        "wave_id": [40, 30, 10, 40], "date": [_ts("2025-05-17"), _ts("2025-03-02"),
-                                              _ts("2023-12-29"), _ts("2025-05-17")],
-        "time_known": [True, True, False, True], "drones": [1234, 987, 21, 1234],
-        "missiles": [17, 5, 143, 17]})
-    progression = pd.DataFrame({
-        "measure": ["drones"] * 3 + ["missiles"] * 2,
-        "date": [_ts("2023-01-02"), _ts("2025-03-02"), _ts("2025-05-17"), _ts("2023-01-05"),
-                 _ts("2023-12-29")],
-        "wave_id": [1, 30, 40, 2, 10], "time_known": [True, True, True, True, False],
-        "record": [6, 987, 1234, 4, 143], "previous_record": [0, 6, 987, 0, 4],
-        "previous_date": [pd.NaT, _ts("2023-01-02"), _ts("2025-03-02"), pd.NaT,
-                          _ts("2023-01-05")]})
-    progression["days_since_previous"] = (progression["date"] - progression["previous_date"]
-                                          ).dt.days.astype("Int64")
+    records = pd.DataFrame(
+        {
+            "by": ["drones", "drones", "missiles", "missiles"],
+            "rank": [1, 2, 1, 2],
+            "wave_id": [40, 30, 10, 40],
+            "date": [_ts("2025-05-17"), _ts("2025-03-02"), _ts("2023-12-29"), _ts("2025-05-17")],
+            "time_known": [True, True, False, True],
+            "drones": [1234, 987, 21, 1234],
+            "missiles": [17, 5, 143, 17],
+        }
+    )
+    progression = pd.DataFrame(
+        {
+            "measure": ["drones"] * 3 + ["missiles"] * 2,
+            "date": [
+                _ts("2023-01-02"),
+                _ts("2025-03-02"),
+                _ts("2025-05-17"),
+                _ts("2023-01-05"),
+                _ts("2023-12-29"),
+            ],
+            "wave_id": [1, 30, 40, 2, 10],
+            "time_known": [True, True, True, True, False],
+            "record": [6, 987, 1234, 4, 143],
+            "previous_record": [0, 6, 987, 0, 4],
+            "previous_date": [
+                pd.NaT,
+                _ts("2023-01-02"),
+                _ts("2025-03-02"),
+                pd.NaT,
+                _ts("2023-01-05"),
+            ],
+        }
+    )
+    progression["days_since_previous"] = (
+        progression["date"] - progression["previous_date"]
+    ).dt.days.astype("Int64")
     grid = pd.date_range("2023-01-01", "2025-06-01", freq="MS")
-    fitted = pd.concat([
-        pd.DataFrame({"measure": m, "quantile": q, "spec": s, "date": grid,
-                      "years": np.arange(len(grid)) / 12,
-                      "fitted": base + slope * np.arange(len(grid)) / 12,
-                      "ci_low": base - 3 + slope * np.arange(len(grid)) / 12,
-                      "ci_high": base + 3 + slope * np.arange(len(grid)) / 12})
-        for m, base in (("drones", 20.0), ("missiles", 5.0))
-        for q, slope in ((0.5, 10.0), (0.9, 40.0)) for s in ("linear", "piecewise")],
-        ignore_index=True)
-    summary = {"origin": "2023-01-02", "knots": "2025-01-01", "waves": 321,
-               "timed_drone_waves": 123, "timed_missile_waves": 77}
-    return ModelResult("salvo", summary, {"slopes": slopes, "records": records,
-                                          "record_progression": progression, "fitted": fitted,
-                                          "quarterly": pd.DataFrame()})
+    fitted = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "measure": m,
+                    "quantile": q,
+                    "spec": s,
+                    "date": grid,
+                    "years": np.arange(len(grid)) / 12,
+                    "fitted": base + slope * np.arange(len(grid)) / 12,
+                    "ci_low": base - 3 + slope * np.arange(len(grid)) / 12,
+                    "ci_high": base + 3 + slope * np.arange(len(grid)) / 12,
+                }
+            )
+            for m, base in (("drones", 20.0), ("missiles", 5.0))
+            for q, slope in ((0.5, 10.0), (0.9, 40.0))
+            for s in ("linear", "piecewise")
+        ],
+        ignore_index=True,
+    )
+    summary = {
+        "origin": "2023-01-02",
+        "knots": "2025-01-01",
+        "waves": 321,
+        "timed_drone_waves": 123,
+        "timed_missile_waves": 77,
+    }
+    return ModelResult(
+        "salvo",
+        summary,
+        {
+            "slopes": slopes,
+            "records": records,
+            "record_progression": progression,
+            "fitted": fitted,
+            "quarterly": pd.DataFrame(),
+        },
+    )
 
 
 _EFFECTS = {  # class: salvo, change, low, high, rate, rate doubled, n waves
@@ -134,50 +193,107 @@ def interception_result(classes=tuple(_EFFECTS), kinetic=(0.31, -1.77, 2.39)) ->
         if c == "strike_drone" and kinetic is not None:
             measures.append(("kinetic", *kinetic))
         for measure, ch, lo, hi in measures:
-            effect_rows.append({
-                "weapon_class": c, "measure": measure, "salvo": salvo,
-                "salvo_doubled": 2 * salvo, "reference_date": _ts("2024-11-20"), "rate": rate,
-                "rate_ci_low": rate - 0.03, "rate_ci_high": rate + 0.03,
-                "rate_doubled": rate2, "rate_doubled_ci_low": rate2 - 0.03,
-                "rate_doubled_ci_high": rate2 + 0.03, "change_points": ch,
-                "change_ci_low": lo, "change_ci_high": hi})
-            fit_rows.append({"weapon_class": c, "measure": measure,
-                             "n_waves": n if measure == "defeat" else 97, "fitted": True})
+            effect_rows.append(
+                {
+                    "weapon_class": c,
+                    "measure": measure,
+                    "salvo": salvo,
+                    "salvo_doubled": 2 * salvo,
+                    "reference_date": _ts("2024-11-20"),
+                    "rate": rate,
+                    "rate_ci_low": rate - 0.03,
+                    "rate_ci_high": rate + 0.03,
+                    "rate_doubled": rate2,
+                    "rate_doubled_ci_low": rate2 - 0.03,
+                    "rate_doubled_ci_high": rate2 + 0.03,
+                    "change_points": ch,
+                    "change_ci_low": lo,
+                    "change_ci_high": hi,
+                }
+            )
+            fit_rows.append(
+                {
+                    "weapon_class": c,
+                    "measure": measure,
+                    "n_waves": n if measure == "defeat" else 97,
+                    "fitted": True,
+                }
+            )
             for term, est in (("const", 1.0), ("log2_salvo", 0.2), ("years", -0.1)):
-                coef_rows.append({"weapon_class": c, "measure": measure,
-                                  "model": "beta_binomial", "term": term, "estimate": est,
-                                  "se": 0.1, "ci_low": est - 0.2, "ci_high": est + 0.2,
-                                  "p_value": 0.01, "n_waves": n})
-        bins.append(pd.DataFrame({"weapon_class": c, "measure": "defeat",
-                                  "salvo": ["1-1", "2-9", "10+"], "waves": [5, 10, 4],
-                                  "launched": [5, 50, 80], "successes": [3, 35, 70]}))
-        years.append(pd.DataFrame({"weapon_class": c, "measure": "defeat", "year": [2024, 2025],
-                                   "waves": [9, 10], "timed_waves": [9, 10],
-                                   "launched": [90, 100], "successes": [80, 70]}))
+                coef_rows.append(
+                    {
+                        "weapon_class": c,
+                        "measure": measure,
+                        "model": "beta_binomial",
+                        "term": term,
+                        "estimate": est,
+                        "se": 0.1,
+                        "ci_low": est - 0.2,
+                        "ci_high": est + 0.2,
+                        "p_value": 0.01,
+                        "n_waves": n,
+                    }
+                )
+        bins.append(
+            pd.DataFrame(
+                {
+                    "weapon_class": c,
+                    "measure": "defeat",
+                    "salvo": ["1-1", "2-9", "10+"],
+                    "waves": [5, 10, 4],
+                    "launched": [5, 50, 80],
+                    "successes": [3, 35, 70],
+                }
+            )
+        )
+        years.append(
+            pd.DataFrame(
+                {
+                    "weapon_class": c,
+                    "measure": "defeat",
+                    "year": [2024, 2025],
+                    "waves": [9, 10],
+                    "timed_waves": [9, 10],
+                    "launched": [90, 100],
+                    "successes": [80, 70],
+                }
+            )
+        )
     by_salvo = pd.concat(bins, ignore_index=True)
     by_year = pd.concat(years, ignore_index=True)
     for frame in (by_salvo, by_year):
         frame["rate"] = frame["successes"] / frame["launched"]
         frame["ci_low"], frame["ci_high"] = frame["rate"] - 0.05, frame["rate"] + 0.05
-    tables = {"effects": pd.DataFrame(effect_rows), "fits": pd.DataFrame(fit_rows),
-              "coefficients": pd.DataFrame(coef_rows), "by_salvo": by_salvo,
-              "by_year": by_year, "sensitivity": pd.DataFrame(), "exclusions": pd.DataFrame()}
+    tables = {
+        "effects": pd.DataFrame(effect_rows),
+        "fits": pd.DataFrame(fit_rows),
+        "coefficients": pd.DataFrame(coef_rows),
+        "by_salvo": by_salvo,
+        "by_year": by_year,
+        "sensitivity": pd.DataFrame(),
+        "exclusions": pd.DataFrame(),
+    }
     return ModelResult("interception", {"origin": "2023-01-02"}, tables)
 
 
 # ---- parameters -----------------------------------------------------------------------------
 
+
 def test_interception_classes_are_checked():
     assert findings.check_interception_classes("strike_drone, ballistic_missile") == [
-        "strike_drone", "ballistic_missile"]
+        "strike_drone",
+        "ballistic_missile",
+    ]
     assert findings.check_interception_classes(["cruise_missile", "cruise_missile"]) == [
-        "cruise_missile"]
+        "cruise_missile"
+    ]
     for bad in (["strike_drone", "recon_drone"], ["drones"], ["shahed"], []):
         with pytest.raises(ParameterError, match="^classes"):
             findings.check_interception_classes(bad)
 
 
 # ---- salvo findings ---------------------------------------------------------------------------
+
 
 def test_drone_record_sentence_and_numbers(pub):
     salvo = salvo_result()
@@ -244,8 +360,9 @@ def test_median_growth_without_a_clear_trend_and_without_waves(pub):
 def test_q90_growth_per_segment(pub):
     text = findings.q90_growth(salvo_result(), pub)
     assert "from 2023-01-02 to 2025-01-01 they grew by 32 drones a year (95% CI 21 to 42)" in text
-    assert "from 2025-01-01 to 2025-06-30 they grew by 213 drones a year (95% CI 150 to 275)" \
-        in text
+    assert (
+        "from 2025-01-01 to 2025-06-30 they grew by 213 drones a year (95% CI 150 to 275)" in text
+    )
     assert "set by the calendar" in text
     found = _found(pub, "q90_growth_drones")
     assert found["value"] == 213 and found["headline"] is False
@@ -253,12 +370,19 @@ def test_q90_growth_per_segment(pub):
 
 # ---- interception findings --------------------------------------------------------------------
 
-@pytest.mark.parametrize("weapon_class, wording", [
-    ("strike_drone", "4.4 percentage points higher (95% CI 1.9 to 6.8)"),
-    ("cruise_missile", "5.6 percentage points lower, the pattern saturation"),
-    ("ballistic_missile", "no clear change in the defeat rate, 1.2 percentage points (95% CI "
-                          "-2.5 to 4.9, an interval that includes zero)"),
-])
+
+@pytest.mark.parametrize(
+    "weapon_class, wording",
+    [
+        ("strike_drone", "4.4 percentage points higher (95% CI 1.9 to 6.8)"),
+        ("cruise_missile", "5.6 percentage points lower, the pattern saturation"),
+        (
+            "ballistic_missile",
+            "no clear change in the defeat rate, 1.2 percentage points (95% CI "
+            "-2.5 to 4.9, an interval that includes zero)",
+        ),
+    ],
+)
 def test_doubling_effect_in_plain_words(pub, weapon_class, wording):
     interception = interception_result()
     text = findings.doubling_effect(interception, weapon_class, pub)
@@ -266,12 +390,17 @@ def test_doubling_effect_in_plain_words(pub, weapon_class, wording):
     assert "association" in text and "not evidence that salvo size causes" in text
     salvo, change, low, high, rate, rate2, n = _EFFECTS[weapon_class]
     allowed = _allowed(change, low, high, salvo, 2 * salvo, n) | {
-        f"{100 * rate:.0f}", f"{100 * rate2:.0f}"}
+        f"{100 * rate:.0f}",
+        f"{100 * rate2:.0f}",
+    }
     assert numbers_in(text) <= allowed
     assert dates_in(text) == {"2024-11-20"}
     found = _found(pub, f"doubling_{weapon_class}")
     assert (found["value"], found["low"], found["high"]) == (
-        round(change, 1), round(low, 1), round(high, 1))
+        round(change, 1),
+        round(low, 1),
+        round(high, 1),
+    )
     assert found["unit"] == "percentage points"
     assert pub.numbers[f"doubling_{weapon_class}_points"] == round(change, 2)
 
@@ -301,20 +430,30 @@ def test_kinetic_drone_doubling(pub):
 
 # ---- reporting practice ----------------------------------------------------------------------
 
+
 def _example_tables(days=("2025-09-07", "2025-07-09", "2025-07-10")):
     rows = [  # raw_row, wave_id, launched, destroyed, not_reach_goal
-        (0, 0, 500, 450, None), (1, 1, 400, 100, 250), (2, 2, 30, 20, 3)]
-    strikes = pd.DataFrame(rows, columns=["raw_row", "wave_id", "launched", "destroyed",
-                                          "not_reach_goal"])
+        (0, 0, 500, 450, None),
+        (1, 1, 400, 100, 250),
+        (2, 2, 30, 20, 3),
+    ]
+    strikes = pd.DataFrame(
+        rows, columns=["raw_row", "wave_id", "launched", "destroyed", "not_reach_goal"]
+    )
     for column in ("launched", "destroyed", "not_reach_goal"):
         strikes[column] = strikes[column].astype("Int64")
     strikes["weapon_class"] = "strike_drone"
     strikes["model"] = "Shahed-136/131"
     strikes["destroyed_allocated"] = False
-    waves = pd.DataFrame({"wave_id": [0, 1, 2], "time_known": True,
-                          "date": [dt.date.fromisoformat(d) for d in days],
-                          "launched_strike_drone": [500, 400, 30],
-                          "destroyed_strike_drone": [450, 100, 20]})
+    waves = pd.DataFrame(
+        {
+            "wave_id": [0, 1, 2],
+            "time_known": True,
+            "date": [dt.date.fromisoformat(d) for d in days],
+            "launched_strike_drone": [500, 400, 30],
+            "destroyed_strike_drone": [450, 100, 20],
+        }
+    )
     for c in ("cruise_missile", "ballistic_missile"):
         waves[f"launched_{c}"] = 0
         waves[f"destroyed_{c}"] = 0
@@ -351,6 +490,7 @@ def test_split_reporting_counts_waves(pub):
 
 # ---- charts and tables on the hand-made results -----------------------------------------------
 
+
 def _texts(fig: Figure) -> str:
     parts = [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text"))]
     return "\n".join(parts)
@@ -358,15 +498,22 @@ def _texts(fig: Figure) -> str:
 
 def test_charts_build_with_the_source_credit():
     salvo, interception = salvo_result(), interception_result()
-    waves = pd.DataFrame({"wave_id": [1, 2, 3], "time_known": [True, False, True],
-                          "date": [dt.date(2023, 1, 2), dt.date(2024, 3, 1),
-                                   dt.date(2025, 5, 17)],
-                          "drones_launched": [6, 50, 1234], "missiles_launched": [4, 0, 17]})
+    waves = pd.DataFrame(
+        {
+            "wave_id": [1, 2, 3],
+            "time_known": [True, False, True],
+            "date": [dt.date(2023, 1, 2), dt.date(2024, 3, 1), dt.date(2025, 5, 17)],
+            "drones_launched": [6, 50, 1234],
+            "missiles_launched": [4, 0, 17],
+        }
+    )
     classes = list(_EFFECTS)
-    figures = [charts.salvo_size_chart(salvo, waves, release="2099-01-01"),
-               charts.record_progression_chart(salvo, waves, release="2099-01-01"),
-               charts.defeat_rate_by_year_chart(interception, classes, release="2099-01-01"),
-               charts.defeat_by_salvo_chart(interception, classes, release="2099-01-01")]
+    figures = [
+        charts.salvo_size_chart(salvo, waves, release="2099-01-01"),
+        charts.record_progression_chart(salvo, waves, release="2099-01-01"),
+        charts.defeat_rate_by_year_chart(interception, classes, release="2099-01-01"),
+        charts.defeat_by_salvo_chart(interception, classes, release="2099-01-01"),
+    ]
     for fig in figures:
         assert isinstance(fig, Figure)
         assert SOURCE_CREDIT.format(release="2099-01-01") in _texts(fig)
@@ -379,11 +526,15 @@ def test_display_tables():
     assert charts.slopes_table(salvo)["per year"].iloc[0] == 23.5
     assert charts.effects_table(interception)["change, points"].tolist()[0] == 4.4
     assert charts.by_salvo_table(interception)["launched in the wave"].tolist()[:3] == [
-        "1", "2-9", "10+"]
+        "1",
+        "2-9",
+        "10+",
+    ]
     assert charts.bullets(["a", "b"]) == "- a\n- b"
 
 
 # ---- the notebook -----------------------------------------------------------------------------
+
 
 def test_notebook_markdown_types_no_numbers():
     notebook = nbformat.read(NOTEBOOK, as_version=4)
@@ -406,16 +557,30 @@ def test_notebook_records_findings_and_files_for_its_parameters(tmp_path):
     _real_processed()
     classes = ["strike_drone", "ballistic_missile"]
     papermill.execute_notebook(
-        str(NOTEBOOK), str(tmp_path / f"{STEM}.ipynb"), kernel_name="python3",
-        parameters={"release": "2026-04-05", "start": "2025-01-01", "classes": classes,
-                    "top_n": 4, "output_dir": str(tmp_path)},
-        cwd=str(NOTEBOOK.parent), progress_bar=False)
+        str(NOTEBOOK),
+        str(tmp_path / f"{STEM}.ipynb"),
+        kernel_name="python3",
+        parameters={
+            "release": "2026-04-05",
+            "start": "2025-01-01",
+            "classes": classes,
+            "top_n": 4,
+            "output_dir": str(tmp_path),
+        },
+        cwd=str(NOTEBOOK.parent),
+        progress_bar=False,
+    )
     record = read_results(tmp_path)[STEM]
     assert record["parameters"]["classes"] == classes and record["parameters"]["top_n"] == 4
     assert record["parameters"]["start"] == "2025-01-01"
     keys = {f["key"]: f for f in record["findings"]}
-    assert {"record_drones_wave", "median_growth_drones", "doubling_strike_drone",
-            "doubling_ballistic_missile", "reporting_practice"} <= set(keys)
+    assert {
+        "record_drones_wave",
+        "median_growth_drones",
+        "doubling_strike_drone",
+        "doubling_ballistic_missile",
+        "reporting_practice",
+    } <= set(keys)
     assert "doubling_cruise_missile" not in keys  # not among the chosen classes
     assert 1 <= sum(f["headline"] for f in record["findings"]) <= 3
     numbers = record["numbers"]
@@ -428,8 +593,7 @@ def test_notebook_records_findings_and_files_for_its_parameters(tmp_path):
     assert f"{drone['value']:.1f}" in drone["text"]
     records = pd.read_csv(tmp_path / f"{STEM}__records_drones.csv")
     assert len(records) == 4
-    for name in ("salvo_size", "record_progression", "defeat_rate_by_year",
-                 "defeat_rate_by_salvo"):
+    for name in ("salvo_size", "record_progression", "defeat_rate_by_year", "defeat_rate_by_salvo"):
         assert (tmp_path / f"{STEM}__{name}.png").stat().st_size > 10_000
         assert f"{STEM}__{name}.png" in record["files"]
     assert all((tmp_path / f).is_file() for f in record["files"])
@@ -442,15 +606,19 @@ def test_a_bad_parameter_stops_the_notebook_in_its_validation_cell(tmp_path):
     out = tmp_path / f"{STEM}.ipynb"
     with pytest.raises(papermill.PapermillExecutionError) as caught:
         papermill.execute_notebook(
-            str(NOTEBOOK), str(out), kernel_name="python3",
-            parameters={"classes": ["strike_drone", "recon_drone"],
-                        "output_dir": str(tmp_path)},
-            cwd=str(NOTEBOOK.parent), progress_bar=False)
+            str(NOTEBOOK),
+            str(out),
+            kernel_name="python3",
+            parameters={"classes": ["strike_drone", "recon_drone"], "output_dir": str(tmp_path)},
+            cwd=str(NOTEBOOK.parent),
+            progress_bar=False,
+        )
     error = caught.value
     assert error.ename == "ParameterError"
     assert "classes" in error.evalue and "recon_drone" in error.evalue
     executed = nbformat.read(out, as_version=4)  # with papermill's error banners added
-    cells = [c for c in executed.cells
-             if "papermill-error-cell-tag" not in c.metadata.get("tags", [])]
+    cells = [
+        c for c in executed.cells if "papermill-error-cell-tag" not in c.metadata.get("tags", [])
+    ]
     assert cells[error.cell_index].id == VALIDATION_CELL_ID  # after the injected parameters
     assert not read_results(tmp_path)  # nothing published

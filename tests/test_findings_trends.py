@@ -37,42 +37,104 @@ NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 # --- hand-made results -------------------------------------------------------------------------
 
 
-def growth_row(window, months, growth, low, high, *, start="2025-10-06", end="2026-04-05",
-               doubling=(math.nan, math.nan, math.nan), acf=0.2, note=""):
+def growth_row(
+    window,
+    months,
+    growth,
+    low,
+    high,
+    *,
+    start="2025-10-06",
+    end="2026-04-05",
+    doubling=(math.nan, math.nan, math.nan),
+    acf=0.2,
+    note="",
+):
     b = math.log1p(growth / 100) if np.isfinite(growth) else math.nan
-    return {"window": window, "months": months, "start": pd.Timestamp(start),
-            "end": pd.Timestamp(end), "n_periods": 26, "slope_per_month": b,
-            "slope_se": 0.03, "growth_pct_per_month": growth, "growth_pct_low": low,
-            "growth_pct_high": high, "doubling_months": doubling[0], "doubling_low": doubling[1],
-            "doubling_high": doubling[2], "doubling": "", "alpha": 0.1, "resid_acf1": acf,
-            "note": note}
+    return {
+        "window": window,
+        "months": months,
+        "start": pd.Timestamp(start),
+        "end": pd.Timestamp(end),
+        "n_periods": 26,
+        "slope_per_month": b,
+        "slope_se": 0.03,
+        "growth_pct_per_month": growth,
+        "growth_pct_low": low,
+        "growth_pct_high": high,
+        "doubling_months": doubling[0],
+        "doubling_low": doubling[1],
+        "doubling_high": doubling[2],
+        "doubling": "",
+        "alpha": 0.1,
+        "resid_acf1": acf,
+        "note": note,
+    }
 
 
-def trend_result(rows, *, alpha=0.31, alpha_ci=(0.24, 0.39), lr=8277.16, p=0.0, acf=0.25,
-                 aic=(2252.4, 10527.6)) -> ModelResult:
+def trend_result(
+    rows, *, alpha=0.31, alpha_ci=(0.24, 0.39), lr=8277.16, p=0.0, acf=0.25, aic=(2252.4, 10527.6)
+) -> ModelResult:
     periods = pd.date_range("2025-01-06", periods=20, freq="W-MON")
     observed = np.arange(20) * 10 + 5
-    fitted = pd.DataFrame({
-        "period": periods, "observed": observed, "fitted": observed * 1.0,
-        "fitted_low": observed * 0.8, "fitted_high": observed * 1.2,
-        "predict_low": observed * 0.4, "predict_high": observed * 1.8,
-        "pearson_residual": 0.0,
-    })
-    summary = {"start": "2025-01-06", "end": "2025-05-25", "n_periods": 20,
-               "total": int(observed.sum()), "spline_df": 5, "alpha": alpha,
-               "alpha_low": alpha_ci[0], "alpha_high": alpha_ci[1], "lr_statistic": lr,
-               "lr_pvalue": p, "aic": aic[0], "aic_poisson": aic[1], "resid_acf1": acf}
-    return ModelResult("trend", summary, {"fitted": fitted, "growth": pd.DataFrame(rows)},
-                       caveats=("Counts are launches reported by the Air Force.",
-                                f"Lag-1 autocorrelation of the Pearson residuals is {acf:.2f}."))
+    fitted = pd.DataFrame(
+        {
+            "period": periods,
+            "observed": observed,
+            "fitted": observed * 1.0,
+            "fitted_low": observed * 0.8,
+            "fitted_high": observed * 1.2,
+            "predict_low": observed * 0.4,
+            "predict_high": observed * 1.8,
+            "pearson_residual": 0.0,
+        }
+    )
+    summary = {
+        "start": "2025-01-06",
+        "end": "2025-05-25",
+        "n_periods": 20,
+        "total": int(observed.sum()),
+        "spline_df": 5,
+        "alpha": alpha,
+        "alpha_low": alpha_ci[0],
+        "alpha_high": alpha_ci[1],
+        "lr_statistic": lr,
+        "lr_pvalue": p,
+        "aic": aic[0],
+        "aic_poisson": aic[1],
+        "resid_acf1": acf,
+    }
+    return ModelResult(
+        "trend",
+        summary,
+        {"fitted": fitted, "growth": pd.DataFrame(rows)},
+        caveats=(
+            "Counts are launches reported by the Air Force.",
+            f"Lag-1 autocorrelation of the Pearson residuals is {acf:.2f}.",
+        ),
+    )
 
 
 DRONE_ROWS = [
     growth_row("last 6 months", 6.0, 6.0089, -0.3081, 12.7264),
-    growth_row("last 12 months", 12.0, 3.7358, 1.0699, 6.4721, start="2025-04-07",
-               doubling=(18.8984, 11.0528, 65.1293)),
-    growth_row("whole span", 42.1, 12.1616, 11.2150, 13.1162, start="2022-10-03",
-               doubling=(6.0394, 5.6241, 6.5210)),
+    growth_row(
+        "last 12 months",
+        12.0,
+        3.7358,
+        1.0699,
+        6.4721,
+        start="2025-04-07",
+        doubling=(18.8984, 11.0528, 65.1293),
+    ),
+    growth_row(
+        "whole span",
+        42.1,
+        12.1616,
+        11.2150,
+        13.1162,
+        start="2022-10-03",
+        doubling=(6.0394, 5.6241, 6.5210),
+    ),
 ]
 DRONE_HAC_ROWS = [
     growth_row("last 6 months", 6.0, 6.0089, -0.5904, 13.0465),
@@ -85,37 +147,69 @@ def drone_fit(group="drones") -> tf.TrendFit:
     return tf.TrendFit(group, "W", trend_result(DRONE_ROWS), trend_result(DRONE_HAC_ROWS), 4)
 
 
-def regime_result(levels=((72.86, 61.47, 86.32), (445.11, 388.47, 509.98),
-                          (1074.28, 967.39, 1192.97)),
-                  breaks=("2024-08-26", "2025-02-03"), n_ar1=None) -> ModelResult:
+def regime_result(
+    levels=((72.86, 61.47, 86.32), (445.11, 388.47, 509.98), (1074.28, 967.39, 1192.97)),
+    breaks=("2024-08-26", "2025-02-03"),
+    n_ar1=None,
+) -> ModelResult:
     n = len(levels)
     starts = [pd.Timestamp("2023-05-01"), *map(pd.Timestamp, breaks)]
     ends = [s - pd.Timedelta(days=1) for s in starts[1:]] + [pd.Timestamp("2026-04-05")]
-    regimes = pd.DataFrame({
-        "regime": range(1, len(levels) + 1), "start": starts, "end": ends,
-        "weeks": [(e - s).days // 7 + 1 for s, e in zip(starts, ends, strict=True)],
-        "level": [lv[0] for lv in levels], "level_low": [lv[1] for lv in levels],
-        "level_high": [lv[2] for lv in levels], "sd_log": 0.3,
-        "mean_launches": [86.1, 462.09, 1143.41][-n:],
-        "total_launches": [5941.0, 10628.0, 69748.0][-n:],
-        "growth_pct_month": [3.4172, 12.3901, 3.6912][-n:],
-        "growth_low": [-0.2089, 4.8275, 1.2458][-n:], "growth_high": [7.1751, 20.4984, 6.1957][-n:],
-    })
+    regimes = pd.DataFrame(
+        {
+            "regime": range(1, len(levels) + 1),
+            "start": starts,
+            "end": ends,
+            "weeks": [(e - s).days // 7 + 1 for s, e in zip(starts, ends, strict=True)],
+            "level": [lv[0] for lv in levels],
+            "level_low": [lv[1] for lv in levels],
+            "level_high": [lv[2] for lv in levels],
+            "sd_log": 0.3,
+            "mean_launches": [86.1, 462.09, 1143.41][-n:],
+            "total_launches": [5941.0, 10628.0, 69748.0][-n:],
+            "growth_pct_month": [3.4172, 12.3901, 3.6912][-n:],
+            "growth_low": [-0.2089, 4.8275, 1.2458][-n:],
+            "growth_high": [7.1751, 20.4984, 6.1957][-n:],
+        }
+    )
     rows = []
     for i, day in enumerate(breaks):
-        rows.append({"break": pd.Timestamp(day), "low": pd.Timestamp(day) - pd.Timedelta(weeks=1),
-                     "high": pd.Timestamp(day) + pd.Timedelta(weeks=6), "week_index": 10 * i,
-                     "level_before": levels[i][0], "level_after": levels[i + 1][0],
-                     "ratio": levels[i + 1][0] / levels[i][0], "refound": 1.0,
-                     "within_2w": 0.9})
-    summary = {"group": "drones", "n_weeks": 153, "first_week": "2023-05-01",
-               "last_week": "2026-03-30", "n_breaks": len(breaks), "n_breaks_bic": len(breaks),
-               "n_breaks_bic_ar1": len(breaks) if n_ar1 is None else n_ar1, "max_breaks": 8,
-               "min_size": 8, "n_boot": 500, "block_weeks": 6, "resid_lag1_acf": 0.1}
-    return ModelResult("regimes: drones", summary,
-                       {"regimes": regimes, "breaks": pd.DataFrame(rows)},
-                       caveats=("A break date is where the level shifts, not a cause.",
-                                "Counts are reported launches (Air Force reports)."))
+        rows.append(
+            {
+                "break": pd.Timestamp(day),
+                "low": pd.Timestamp(day) - pd.Timedelta(weeks=1),
+                "high": pd.Timestamp(day) + pd.Timedelta(weeks=6),
+                "week_index": 10 * i,
+                "level_before": levels[i][0],
+                "level_after": levels[i + 1][0],
+                "ratio": levels[i + 1][0] / levels[i][0],
+                "refound": 1.0,
+                "within_2w": 0.9,
+            }
+        )
+    summary = {
+        "group": "drones",
+        "n_weeks": 153,
+        "first_week": "2023-05-01",
+        "last_week": "2026-03-30",
+        "n_breaks": len(breaks),
+        "n_breaks_bic": len(breaks),
+        "n_breaks_bic_ar1": len(breaks) if n_ar1 is None else n_ar1,
+        "max_breaks": 8,
+        "min_size": 8,
+        "n_boot": 500,
+        "block_weeks": 6,
+        "resid_lag1_acf": 0.1,
+    }
+    return ModelResult(
+        "regimes: drones",
+        summary,
+        {"regimes": regimes, "breaks": pd.DataFrame(rows)},
+        caveats=(
+            "A break date is where the level shifts, not a cause.",
+            "Counts are reported launches (Air Force reports).",
+        ),
+    )
 
 
 def weekly_series() -> pd.Series:
@@ -157,8 +251,11 @@ def assert_numbers_from(text: str, *results: ModelResult, extra=()) -> None:
         text = text.replace(label, "")
     dates = DATE.findall(text)
     assert set(dates) <= result_dates(*results), dates
-    stray = [n for n in NUMBER.findall(DATE.sub("", text))
-             if n not in allowed_numbers(*results, extra=extra)]
+    stray = [
+        n
+        for n in NUMBER.findall(DATE.sub("", text))
+        if n not in allowed_numbers(*results, extra=extra)
+    ]
     assert stray == [], f"numbers not in the results: {stray}\n{text}"
 
 
@@ -190,10 +287,14 @@ def test_growth_finding_quotes_windows_and_the_newey_west_intervals(tmp_path):
 
 
 def test_growth_finding_reads_a_fall_and_an_unchanged_hac_reading():
-    rows = [growth_row("last 6 months", 6.0, -10.0, -15.0, -4.5, acf=-0.1),
-            growth_row("whole span", 40.0, 1.0, -0.5, 2.5)]
-    hac = [growth_row("last 6 months", 6.0, -10.0, -14.0, -5.0),
-           growth_row("whole span", 40.0, 1.0, -0.4, 2.4)]
+    rows = [
+        growth_row("last 6 months", 6.0, -10.0, -15.0, -4.5, acf=-0.1),
+        growth_row("whole span", 40.0, 1.0, -0.5, 2.5),
+    ]
+    hac = [
+        growth_row("last 6 months", 6.0, -10.0, -14.0, -5.0),
+        growth_row("whole span", 40.0, 1.0, -0.4, 2.4),
+    ]
     result = trend_result(rows, acf=-0.11)
     fit = tf.TrendFit("missiles", "W", result, trend_result(hac, acf=-0.11), 4)
     text = tf.growth_finding(fit)
@@ -207,10 +308,13 @@ def test_growth_finding_reads_a_fall_and_an_unchanged_hac_reading():
 
 
 def test_growth_finding_uses_the_shortest_estimated_window(tmp_path):
-    rows = [growth_row("last 3 months", 3.0, math.nan, math.nan, math.nan,
-                       note="only 3 periods in the window"),
-            growth_row("last 12 months", 12.0, 2.4, -3.8, 8.9),
-            growth_row("whole span", 40.0, 0.7, -0.6, 1.9)]
+    rows = [
+        growth_row(
+            "last 3 months", 3.0, math.nan, math.nan, math.nan, note="only 3 periods in the window"
+        ),
+        growth_row("last 12 months", 12.0, 2.4, -3.8, 8.9),
+        growth_row("whole span", 40.0, 0.7, -0.6, 1.9),
+    ]
     pub = Publisher(tmp_path, "nb")
     fit = tf.TrendFit("cruise_missile", "M", trend_result(rows), None, None)
     text = tf.growth_finding(fit, pub)
@@ -224,7 +328,8 @@ def test_a_group_without_a_fit_is_reported_not_hidden(tmp_path):
     pub = Publisher(tmp_path, "nb")
     fit = tf.TrendFit("guided_bomb", "W", None, error="launches in only 6 of 183 weeks")
     assert "No trend could be fitted: launches in only 6 of 183 weeks" in tf.growth_finding(
-        fit, pub, headline=True)
+        fit, pub, headline=True
+    )
     assert "No trend could be fitted" in tf.dispersion_finding(fit, pub)
     assert [f["key"] for f in pub.findings] == ["growth_guided_bomb"]
     assert pub.findings[0]["headline"] is False
@@ -233,13 +338,20 @@ def test_a_group_without_a_fit_is_reported_not_hidden(tmp_path):
 
 def test_trend_findings_mark_the_first_two_fitted_groups_as_headline(tmp_path):
     pub = Publisher(tmp_path, "nb")
-    fits = {"guided_bomb": tf.TrendFit("guided_bomb", "W", None, error="too sparse"),
-            "drones": drone_fit("drones"), "missiles": drone_fit("missiles"),
-            "iran": drone_fit("iran")}
+    fits = {
+        "guided_bomb": tf.TrendFit("guided_bomb", "W", None, error="too sparse"),
+        "drones": drone_fit("drones"),
+        "missiles": drone_fit("missiles"),
+        "iran": drone_fit("iran"),
+    }
     tf.trend_findings(fits, pub)
     headline = {f["key"]: f["headline"] for f in pub.findings}
-    assert headline == {"growth_guided_bomb": False, "growth_drones": True,
-                        "growth_missiles": True, "growth_iran": False}
+    assert headline == {
+        "growth_guided_bomb": False,
+        "growth_drones": True,
+        "growth_missiles": True,
+        "growth_iran": False,
+    }
 
 
 def test_growth_table_keeps_numbers_and_adds_the_hac_interval():
@@ -270,8 +382,9 @@ def test_dispersion_finding_rejects_poisson_with_the_numbers_of_the_result(tmp_p
 
 
 def test_dispersion_finding_near_poisson():
-    result = trend_result(DRONE_ROWS, alpha=0.0, alpha_ci=(0.0, 0.05), lr=0.0, p=1.0,
-                          aic=(500.2, 498.2))
+    result = trend_result(
+        DRONE_ROWS, alpha=0.0, alpha_ci=(0.0, 0.05), lr=0.0, p=1.0, aic=(500.2, 498.2)
+    )
     text = tf.dispersion_finding(tf.TrendFit("x", "M", result))
     assert "not clearly more variable than a Poisson model" in text
     assert "does not reject Poisson" in text and "p = 1.000" in text
@@ -283,8 +396,7 @@ def test_dispersion_finding_near_poisson():
 def test_regime_finding_names_breaks_and_the_latest_level(tmp_path):
     pub = Publisher(tmp_path, "nb")
     result = regime_result()
-    text = tf.regime_finding(tf.RegimeFit("drones", result, weekly_series()), pub,
-                             headline=True)
+    text = tf.regime_finding(tf.RegimeFit("drones", result, weekly_series()), pub, headline=True)
     assert "The weekly level has 2 breaks, in the weeks of 2024-08-26 and 2025-02-03." in text
     assert "began in the week of 2025-02-03 (95% interval 2025-01-27 to 2025-03-17)" in text
     assert "typical week of 1,074 launches (95% CI 967 to 1,193; the average week 1,143)" in text
@@ -303,8 +415,9 @@ def test_regime_finding_names_breaks_and_the_latest_level(tmp_path):
 def test_regime_finding_without_breaks_and_with_a_disagreeing_criterion():
     result = regime_result(levels=((25.8, 21.9, 30.4),), breaks=(), n_ar1=1)
     text = tf.regime_finding(tf.RegimeFit("missiles", result))
-    assert ("No break in the weekly level from the week of 2023-05-01 to the week of "
-            "2026-03-30") in text
+    assert (
+        "No break in the weekly level from the week of 2023-05-01 to the week of 2026-03-30"
+    ) in text
     assert "one regime at a typical week of 26 launches (95% CI 22 to 30" in text
     assert "gives 1 break instead of 0" in text
 
@@ -339,16 +452,24 @@ def test_caveats_drop_group_specific_and_repeated_notes():
     regimes = {"drones": tf.RegimeFit("drones", regime_result())}
     text = tf.caveats(trends, regimes)
     lines = text.splitlines()
-    assert lines == ["- Counts are launches reported by the Air Force.",
-                     "- A break date is where the level shifts, not a cause."]
+    assert lines == [
+        "- Counts are launches reported by the Air Force.",
+        "- A break date is where the level shifts, not a cause.",
+    ]
 
 
 # --- parameters --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("value, expected", [
-    ([12, 6, 6], [6, 12]), (6, [6]), ("6, 12", [6, 12]), ((1, 48), [1, 48]),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ([12, 6, 6], [6, 12]),
+        (6, [6]),
+        ("6, 12", [6, 12]),
+        ((1, 48), [1, 48]),
+    ],
+)
 def test_growth_windows_accepted(value, expected):
     assert tf.check_growth_windows(value) == expected
 
@@ -360,15 +481,28 @@ def test_growth_windows_refused_with_the_parameter_named(value):
 
 
 def test_period_too_short_names_start_and_end():
-    short = Period("2026-04-05", dt.date(2025, 1, 1), dt.date(2025, 3, 1),
-                   dt.date(2022, 9, 28), dt.date(2026, 4, 5))
-    with pytest.raises(ParameterError, match=r"start 2025-01-01 / end 2025-03-01.*needs at "
-                                             r"least 16"):
+    short = Period(
+        "2026-04-05",
+        dt.date(2025, 1, 1),
+        dt.date(2025, 3, 1),
+        dt.date(2022, 9, 28),
+        dt.date(2026, 4, 5),
+    )
+    with pytest.raises(
+        ParameterError,
+        match=r"start 2025-01-01 / end 2025-03-01.*needs at "
+        r"least 16",
+    ):
         tf.check_period_length(short, "W")
     whole = Period("2026-04-05", None, None, dt.date(2022, 9, 28), dt.date(2026, 4, 5))
     assert tf.check_period_length(whole, "M") is whole
-    months = Period("2026-04-05", dt.date(2025, 1, 1), dt.date(2025, 6, 30),
-                    dt.date(2022, 9, 28), dt.date(2026, 4, 5))
+    months = Period(
+        "2026-04-05",
+        dt.date(2025, 1, 1),
+        dt.date(2025, 6, 30),
+        dt.date(2022, 9, 28),
+        dt.date(2026, 4, 5),
+    )
     with pytest.raises(ParameterError, match="6 complete months; the trend needs at least 8"):
         tf.check_period_length(months, "M")
 
@@ -413,8 +547,12 @@ def test_regimes_chart_marks_every_break():
 # --- the notebook on the real snapshot ----------------------------------------------------------
 # Both runs start together (each in its own kernel), so that the file stays well under 40 s.
 
-GOOD_PARAMETERS = {"release": RELEASE, "start": "2024-01-01",
-                   "classes": ["strike_drone", "missiles"], "growth_windows": [3, 9]}
+GOOD_PARAMETERS = {
+    "release": RELEASE,
+    "start": "2024-01-01",
+    "classes": ["strike_drone", "missiles"],
+    "growth_windows": [3, 9],
+}
 BAD_PARAMETERS = {"growth_windows": [6, 60]}
 
 
@@ -425,10 +563,16 @@ def _execute(folder: Path, parameters: dict):
     folder.mkdir(parents=True, exist_ok=True)
     try:
         papermill.execute_notebook(
-            str(NOTEBOOK), str(folder / f"{STEM}.ipynb"), kernel_name="python3",
-            cwd=str(NOTEBOOKS), progress_bar=False,
-            parameters={**parameters, "processed_dir": str(REAL_PROCESSED),
-                        "output_dir": str(folder)},
+            str(NOTEBOOK),
+            str(folder / f"{STEM}.ipynb"),
+            kernel_name="python3",
+            cwd=str(NOTEBOOKS),
+            progress_bar=False,
+            parameters={
+                **parameters,
+                "processed_dir": str(REAL_PROCESSED),
+                "output_dir": str(folder),
+            },
         )
     except Exception as error:  # noqa: BLE001 - handed to the test that expects it
         return error
@@ -444,8 +588,10 @@ def notebook_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[P
     root = tmp_path_factory.mktemp("trends_notebook")
     runs = {"good": (root / "good", GOOD_PARAMETERS), "bad": (root / "bad", BAD_PARAMETERS)}
     with ThreadPoolExecutor(max_workers=2) as pool:
-        futures = {name: pool.submit(_execute, folder, parameters)
-                   for name, (folder, parameters) in runs.items()}
+        futures = {
+            name: pool.submit(_execute, folder, parameters)
+            for name, (folder, parameters) in runs.items()
+        }
         return {name: (runs[name][0], future.result()) for name, future in futures.items()}
 
 
@@ -459,8 +605,13 @@ def test_notebook_publishes_what_its_parameters_ask_for(notebook_runs):
     assert record["parameters"]["classes"] == ["strike_drone", "missiles"]
 
     findings = {f["key"]: f for f in record["findings"]}
-    assert set(findings) == {"growth_strike_drone", "growth_missiles", "dispersion_strike_drone",
-                             "dispersion_missiles", "regimes_missiles"}
+    assert set(findings) == {
+        "growth_strike_drone",
+        "growth_missiles",
+        "dispersion_strike_drone",
+        "dispersion_missiles",
+        "regimes_missiles",
+    }
     assert 1 <= sum(f["headline"] for f in findings.values()) <= 3
     growth = findings["growth_strike_drone"]
     assert "Over the last 3 months" in growth["text"] and "last 6 months" not in growth["text"]
@@ -468,16 +619,23 @@ def test_notebook_publishes_what_its_parameters_ask_for(notebook_runs):
     assert "not proof of cause" in findings["regimes_missiles"]["text"]
 
     numbers = record["numbers"]
-    assert {"growth_strike_drone_3m_pct", "growth_strike_drone_9m_pct",
-            "growth_missiles_3m_pct"} <= set(numbers)
+    assert {
+        "growth_strike_drone_3m_pct",
+        "growth_strike_drone_9m_pct",
+        "growth_missiles_3m_pct",
+    } <= set(numbers)
     assert "growth_strike_drone_6m_pct" not in numbers
     assert numbers["n_breaks_missiles"] >= 0 and numbers["latest_level_missiles"] > 0
     assert findings["regimes_missiles"]["value"] == numbers["latest_level_missiles"]
 
     files = record["files"]
-    expected = [f"{STEM}__trend_strike_drone.png", f"{STEM}__regimes_missiles.png",
-                f"{STEM}__growth_strike_drone.csv", f"{STEM}__dispersion.csv",
-                f"{STEM}__regimes_missiles.csv"]
+    expected = [
+        f"{STEM}__trend_strike_drone.png",
+        f"{STEM}__regimes_missiles.png",
+        f"{STEM}__growth_strike_drone.csv",
+        f"{STEM}__dispersion.csv",
+        f"{STEM}__regimes_missiles.csv",
+    ]
     if numbers["n_breaks_missiles"]:
         expected.append(f"{STEM}__breaks_missiles.csv")
     for name in expected:
@@ -488,8 +646,7 @@ def test_notebook_publishes_what_its_parameters_ask_for(notebook_runs):
     assert growth_csv["first_day"].min() >= "2024-01-01"
 
     executed = nbformat.read(folder / f"{STEM}.ipynb", as_version=4)
-    errors = [o for c in executed.cells for o in c.get("outputs", [])
-              if o.output_type == "error"]
+    errors = [o for c in executed.cells for o in c.get("outputs", []) if o.output_type == "error"]
     assert errors == []
     json.dumps(record)  # the record is plain JSON
 
@@ -503,8 +660,11 @@ def test_a_bad_parameter_stops_in_the_validation_cell(notebook_runs):
     assert error.ename == "ParameterError"
     assert "growth_windows 60 must be a whole number from 1 to 48" in error.evalue
     executed = nbformat.read(folder / f"{STEM}.ipynb", as_version=4)
-    cells = [c for c in executed.cells  # papermill adds error banners to the output copy
-             if "papermill-error-cell-tag" not in c.metadata.get("tags", [])]
+    cells = [
+        c
+        for c in executed.cells  # papermill adds error banners to the output copy
+        if "papermill-error-cell-tag" not in c.metadata.get("tags", [])
+    ]
     checks = [i for i, c in enumerate(cells) if "validate_parameters(" in c.source]
     assert error.cell_index == checks[0]
     assert not list(folder.glob(f"{STEM}__*"))  # nothing published

@@ -38,8 +38,15 @@ def weeks(n: int, start: pd.Timestamp = START) -> pd.DatetimeIndex:
     return pd.date_range(start, periods=n, freq="7D")
 
 
-def log_trend(n: int, seed: int, drift: float = 0.02, level: float = 5.0,
-              sd_level: float = 0.05, sd_obs: float = 0.15, name: str = "drones") -> pd.Series:
+def log_trend(
+    n: int,
+    seed: int,
+    drift: float = 0.02,
+    level: float = 5.0,
+    sd_level: float = 0.05,
+    sd_obs: float = 0.15,
+    name: str = "drones",
+) -> pd.Series:
     """Counts whose log1p is a random walk with a known drift plus observation noise."""
     rng = np.random.default_rng(seed)
     path = level + np.cumsum(drift + rng.normal(0, sd_level, n))
@@ -112,14 +119,16 @@ def test_bad_input_is_refused():
 
 
 def test_weekly_counts_keep_complete_weeks_only():
-    strikes = pd.DataFrame({
-        "end_date": ["2025-01-01", "2025-01-07", "2025-01-15", "2025-01-22"],
-        "weapon_class": ["strike_drone", "strike_drone", "cruise_missile", "strike_drone"],
-        "origin": ["iran", "iran", "russia", "iran"],
-        "launched": [10, 20, 4, 7],
-        "destroyed": [8, 15, 3, 6],
-        "not_reach_goal": [None, None, None, None],
-    }).astype({"launched": "Int64", "destroyed": "Int64", "not_reach_goal": "Int64"})
+    strikes = pd.DataFrame(
+        {
+            "end_date": ["2025-01-01", "2025-01-07", "2025-01-15", "2025-01-22"],
+            "weapon_class": ["strike_drone", "strike_drone", "cruise_missile", "strike_drone"],
+            "origin": ["iran", "iran", "russia", "iran"],
+            "launched": [10, 20, 4, 7],
+            "destroyed": [8, 15, 3, 6],
+            "not_reach_goal": [None, None, None, None],
+        }
+    ).astype({"launched": "Int64", "destroyed": "Int64", "not_reach_goal": "Int64"})
     drones = weekly_counts(strikes, "drones")
     # Wed 2025-01-01 .. Wed 2025-01-22: the first and last weeks are partial
     assert [str(w.date()) for w in drones.index] == ["2025-01-06", "2025-01-13"]
@@ -174,7 +183,8 @@ def test_backtest_scores_only_the_last_weeks_and_counts_forecasts_per_horizon():
     summary = result.table("summary").set_index("model")
     pooled = forecasts[forecasts["model"] == "drift"]
     assert summary.loc["drift", "coverage80"] == pytest.approx(
-        coverage(pooled["actual"], pooled["lo80"], pooled["hi80"]))
+        coverage(pooled["actual"], pooled["lo80"], pooled["hi80"])
+    )
     by_step = result.table("scores").query("model == 'drift'")["mase"].mean()
     assert summary.loc["drift", "mase"] == pytest.approx(by_step)
     assert result.summary["best_model"] == summary.index[0]
@@ -216,13 +226,19 @@ def test_trend_models_beat_naive_on_a_strong_drift():
 
 
 def hand_forecast() -> ModelResult:
-    table = pd.DataFrame({
-        "series": "drones", "model": "sarimax", "step": [1, 2, 3, 4],
-        "week": weeks(4, pd.Timestamp("2026-01-05")),
-        "point": [100.0, 100, 100, 100], "lo80": [80.0, 80, 80, 80],
-        "hi80": [120.0, 120, 120, 120], "lo95": [60.0, 60, 60, 60],
-        "hi95": [150.0, 150, 150, 150],
-    })
+    table = pd.DataFrame(
+        {
+            "series": "drones",
+            "model": "sarimax",
+            "step": [1, 2, 3, 4],
+            "week": weeks(4, pd.Timestamp("2026-01-05")),
+            "point": [100.0, 100, 100, 100],
+            "lo80": [80.0, 80, 80, 80],
+            "hi80": [120.0, 120, 120, 120],
+            "lo95": [60.0, 60, 60, 60],
+            "hi95": [150.0, 150, 150, 150],
+        }
+    )
     summary = {"series": "drones", "last_observed_week": "2025-12-29"}
     return ModelResult("forecast", summary, {"forecast": table})
 
@@ -253,8 +269,10 @@ def test_snapshot_round_trip_counts_hits_inside_and_outside_the_intervals(tmp_pa
 def test_scoring_ignores_incomplete_weeks_and_other_files(tmp_path):
     save_snapshot(hand_forecast(), "2026-01-04", None, tmp_path)
     (tmp_path / "notes.json").write_text('{"kind": "something else"}')
-    actual = pd.DataFrame({"drones": [100, 999], "complete": [True, False]},
-                          index=pd.DatetimeIndex(["2026-01-05", "2026-01-12"]))
+    actual = pd.DataFrame(
+        {"drones": [100, 999], "complete": [True, False]},
+        index=pd.DatetimeIndex(["2026-01-05", "2026-01-12"]),
+    )
     scored = score_snapshots(tmp_path, actual, "2026-02-01")
     assert scored["actual"].tolist() == [100]
 
@@ -304,7 +322,12 @@ def test_real_forecast_from_2026_03_01_is_scored_on_the_five_new_weeks(real_stri
     assert len(summary) == 2 * len(MODELS)
     assert (summary["weeks"] == 5).all()
     assert sorted({str(w.date()) for w in scored["week"]}) == [
-        "2026-03-02", "2026-03-09", "2026-03-16", "2026-03-23", "2026-03-30"]
+        "2026-03-02",
+        "2026-03-09",
+        "2026-03-16",
+        "2026-03-23",
+        "2026-03-30",
+    ]
     assert summary[["hit80", "hit95"]].stack().between(0, 1).all()
 
 

@@ -12,8 +12,7 @@ from analysis.publish.notebooks import declared_by_notebook
 
 DECLARED = {
     "01_overview": {"release", "start", "end", "processed_dir", "output_dir"},
-    "04_partners": {"release", "start", "end", "processed_dir", "output_dir", "events",
-                    "window"},
+    "04_partners": {"release", "start", "end", "processed_dir", "output_dir", "events", "window"},
 }
 
 
@@ -24,23 +23,32 @@ def _grid(tmp_path: Path, text: str, name: str = "g.yaml"):
 
 
 def test_product_names_sets_by_values_and_labels_and_merges_mappings(tmp_path):
-    grid = _grid(tmp_path, """
+    grid = _grid(
+        tmp_path,
+        """
 product:
   release: [2026-03-01, 2026-04-05]
   period:
     - {label: all}
     - {label: since-2025, start: 2025-01-01}
-""")
+""",
+    )
     assert grid.name == "g"
     assert [s.name for s in grid.sets] == [
-        "2026-03-01_all", "2026-03-01_since-2025", "2026-04-05_all", "2026-04-05_since-2025"]
+        "2026-03-01_all",
+        "2026-03-01_since-2025",
+        "2026-04-05_all",
+        "2026-04-05_since-2025",
+    ]
     # YAML reads bare dates as dates; notebooks get ISO text
     assert grid.sets[1].parameters == {"release": "2026-03-01", "start": "2025-01-01"}
     assert grid.sets[2].parameters == {"release": "2026-04-05"}
 
 
 def test_explicit_sets_come_first_and_defaults_reach_every_set(tmp_path):
-    grid = _grid(tmp_path, """
+    grid = _grid(
+        tmp_path,
+        """
 name: partners
 notebooks: [04_partners]
 key_figure: event_studies
@@ -51,7 +59,8 @@ sets:
     events: [nk-treaty-signed]
 product:
   release: [2026-04-05]
-""")
+""",
+    )
     assert grid.name == "partners" and grid.notebooks == ("04_partners",)
     assert grid.key_figure == "event_studies"
     assert [(s.name, s.parameters) for s in grid.sets] == [
@@ -62,11 +71,14 @@ product:
 
 def test_unknown_parameter_names_the_line_column_and_the_known_ones(tmp_path):
     with pytest.raises(GridError) as caught:
-        _grid(tmp_path, """
+        _grid(
+            tmp_path,
+            """
 sets:
   - name: a
     strat: 2025-01-01
-""")
+""",
+        )
     message = str(caught.value)
     assert "g.yaml, line 4, column 5" in message
     assert "unknown parameter 'strat'" in message and "start" in message
@@ -92,17 +104,20 @@ def test_broken_yaml_names_the_line(tmp_path):
         _grid(tmp_path, "sets:\n  - name: a\n   start: [\n")
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("{}", "names no parameter sets"),
-    ("sets: {a: 1}", "`sets` must be a list"),
-    ("product: {release: []}", "must be a non-empty list"),
-    ("product: {strat: [2025-01-01]}", "product: unknown parameter 'strat'"),
-    ("notebooks: [09_missing]\nsets: [{name: a}]", "no report notebook named '09_missing'"),
-    ("sets: [{name: ../up}]", "not usable as a folder"),
-    ("name: latest\nsets: [{name: a}]", "not usable as a folder"),
-    ("colour: red\nsets: [{name: a}]", "unknown key 'colour'"),
-    ("- a\n- b", "a grid is a mapping"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("{}", "names no parameter sets"),
+        ("sets: {a: 1}", "`sets` must be a list"),
+        ("product: {release: []}", "must be a non-empty list"),
+        ("product: {strat: [2025-01-01]}", "product: unknown parameter 'strat'"),
+        ("notebooks: [09_missing]\nsets: [{name: a}]", "no report notebook named '09_missing'"),
+        ("sets: [{name: ../up}]", "not usable as a folder"),
+        ("name: latest\nsets: [{name: a}]", "not usable as a folder"),
+        ("colour: red\nsets: [{name: a}]", "unknown key 'colour'"),
+        ("- a\n- b", "a grid is a mapping"),
+    ],
+)
 def test_malformed_grids_get_a_clear_error(tmp_path, text, message):
     with pytest.raises(GridError, match=message):
         _grid(tmp_path, text)

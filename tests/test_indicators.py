@@ -43,24 +43,28 @@ def strikes_frame(rows: list[tuple]) -> pd.DataFrame:
     for row in rows:
         date, model, launched, *rest = row
         weapon = classify(model)[0]
-        records.append({
-            "end_date": dt.date.fromisoformat(date),
-            "model": model,
-            "weapon_class": rest[0] if rest else weapon.weapon_class,
-            "origin": rest[1] if len(rest) > 1 else weapon.origin,
-            "launched": launched,
-            "wave_id": rest[2] if len(rest) > 2 else len(records),
-        })
+        records.append(
+            {
+                "end_date": dt.date.fromisoformat(date),
+                "model": model,
+                "weapon_class": rest[0] if rest else weapon.weapon_class,
+                "origin": rest[1] if len(rest) > 1 else weapon.origin,
+                "launched": launched,
+                "wave_id": rest[2] if len(rest) > 2 else len(records),
+            }
+        )
     frame = pd.DataFrame.from_records(
-        records, columns=["end_date", "model", "weapon_class", "origin", "launched", "wave_id"])
+        records, columns=["end_date", "model", "weapon_class", "origin", "launched", "wave_id"]
+    )
     frame["launched"] = frame["launched"].astype("Int64")
     return frame
 
 
 def events_frame(rows: list[tuple[str, str, str, str, str, str]]) -> pd.DataFrame:
     """Events from ``(event_id, date, partner, event_type, weapon_class, description)``."""
-    frame = pd.DataFrame(rows, columns=["event_id", "date", "partner", "event_type",
-                                        "weapon_class", "description"])
+    frame = pd.DataFrame(
+        rows, columns=["event_id", "date", "partner", "event_type", "weapon_class", "description"]
+    )
     frame["date"] = pd.to_datetime(frame["date"])
     frame["source_org"] = "test"
     frame["verification"] = "checked"
@@ -73,20 +77,22 @@ def texts(fig: Figure) -> str:
 
 # origin_series --------------------------------------------------------------------------------
 
+
 def test_origin_series_counts_shares_and_guards_empty_months():
-    strikes = strikes_frame([
-        ("2024-01-05", "Shahed-136/131", 30),
-        ("2024-01-20", "Iskander-M/KN-23", 5),
-        ("2024-01-21", "KN-23", 2),
-        ("2024-01-21", "X-101/X-555", 3),
-        ("2024-01-22", "Unknown Missile", None),  # missing count adds nothing
-        ("2024-03-02", "X-47 Kinzhal", 4),
-        ("2024-03-03", "Orlan-10", 50),  # reconnaissance drone: not a headline class
-    ])
+    strikes = strikes_frame(
+        [
+            ("2024-01-05", "Shahed-136/131", 30),
+            ("2024-01-20", "Iskander-M/KN-23", 5),
+            ("2024-01-21", "KN-23", 2),
+            ("2024-01-21", "X-101/X-555", 3),
+            ("2024-01-22", "Unknown Missile", None),  # missing count adds nothing
+            ("2024-03-02", "X-47 Kinzhal", 4),
+            ("2024-03-03", "Orlan-10", 50),  # reconnaissance drone: not a headline class
+        ]
+    )
     out = origin_series(strikes, freq="M")
 
-    assert list(out["period"]) == list(pd.to_datetime(["2024-01-01", "2024-02-01",
-                                                       "2024-03-01"]))
+    assert list(out["period"]) == list(pd.to_datetime(["2024-01-01", "2024-02-01", "2024-03-01"]))
     jan, feb, mar = (out.iloc[i] for i in range(3))
     assert [jan[g] for g in ORIGIN_GROUPS] == [30, 2, 5, 3, 0]
     assert jan["total"] == 40
@@ -115,19 +121,22 @@ def test_origin_series_weekly_runs_over_the_requested_calendar():
 
 # north_korean_band ---------------------------------------------------------------------------
 
+
 def band_strikes() -> pd.DataFrame:
-    return strikes_frame([
-        ("2024-08-02", "KN-23", 3),
-        ("2024-08-03", "Iskander-M/KN-23", 5),
-        ("2024-08-04", "X-47 Kinzhal and Iskander-M/KN-23", 2),  # unsplit, ballistic class
-        # the ballistic component of a split combined row
-        ("2024-08-05", "Iskander-M/KN-23", 4, "ballistic_missile", "russia_or_north_korea"),
-        ("2024-08-05", "Kalibr", 6),  # ... and its cruise component: not in the band
-        ("2024-08-06", "X-101/X-555 and Kalibr and Iskander-M/KN-23", 14),  # unsplit mixed
-        ("2024-08-07", "Iskander-M", 10),
-        ("2024-08-08", "C-400 and Iskander-M", 6),  # Russian origin: in neither bound
-        ("2024-09-01", "Shahed-136/131", 100),  # September: no ballistic missiles
-    ])
+    return strikes_frame(
+        [
+            ("2024-08-02", "KN-23", 3),
+            ("2024-08-03", "Iskander-M/KN-23", 5),
+            ("2024-08-04", "X-47 Kinzhal and Iskander-M/KN-23", 2),  # unsplit, ballistic class
+            # the ballistic component of a split combined row
+            ("2024-08-05", "Iskander-M/KN-23", 4, "ballistic_missile", "russia_or_north_korea"),
+            ("2024-08-05", "Kalibr", 6),  # ... and its cruise component: not in the band
+            ("2024-08-06", "X-101/X-555 and Kalibr and Iskander-M/KN-23", 14),  # unsplit mixed
+            ("2024-08-07", "Iskander-M", 10),
+            ("2024-08-08", "C-400 and Iskander-M", 6),  # Russian origin: in neither bound
+            ("2024-09-01", "Shahed-136/131", 100),  # September: no ballistic missiles
+        ]
+    )
 
 
 def test_north_korean_band_bounds_and_shares():
@@ -157,29 +166,40 @@ def test_north_korean_band_bounds_and_shares():
 
 # model_appearances ----------------------------------------------------------------------------
 
-APPEARANCE_EVENTS = events_frame([
-    ("warning", "2022-07-01", "iran", "statement", "strike_drone", "UAVs coming"),
-    ("first-drone", "2022-09-13", "iran", "first_use", "strike_drone", "first drone downed"),
-    ("nk-first", "2023-12-30", "north_korea", "first_use", "ballistic_missile", "first use"),
-    ("nk-shells", "2024-02-26", "north_korea", "delivery", "", "shells"),
-    ("nk-treaty", "2024-06-19", "north_korea", "agreement", "", "treaty"),
-    ("nk-missiles", "2025-05-29", "north_korea", "delivery", "ballistic_missile", "100 missiles"),
-])
+APPEARANCE_EVENTS = events_frame(
+    [
+        ("warning", "2022-07-01", "iran", "statement", "strike_drone", "UAVs coming"),
+        ("first-drone", "2022-09-13", "iran", "first_use", "strike_drone", "first drone downed"),
+        ("nk-first", "2023-12-30", "north_korea", "first_use", "ballistic_missile", "first use"),
+        ("nk-shells", "2024-02-26", "north_korea", "delivery", "", "shells"),
+        ("nk-treaty", "2024-06-19", "north_korea", "agreement", "", "treaty"),
+        (
+            "nk-missiles",
+            "2025-05-29",
+            "north_korea",
+            "delivery",
+            "ballistic_missile",
+            "100 missiles",
+        ),
+    ]
+)
 
 
 def appearance_strikes() -> pd.DataFrame:
-    return strikes_frame([
-        ("2022-09-28", "X-59", 2),
-        ("2022-09-29", "Shahed-136/131", 7),
-        ("2023-12-29", "C-300/C-400 and Iskander-M", 14),
-        ("2024-01-02", "C-300/C-400 and Iskander-M", 12),
-        ("2024-01-15", "X-101/X-555", 20),  # a cruise missile near the event: not listed
-        ("2024-02-15", "Iskander-M/KN-23", 6),
-        ("2024-03-21", "X-47 Kinzhal and Iskander-M/KN-23", 2),
-        ("2024-08-11", "KN-23", 6),
-        ("2024-12-25", "KN-23", 2),
-        ("2025-03-01", "Shahed-136/131", 300),
-    ])
+    return strikes_frame(
+        [
+            ("2022-09-28", "X-59", 2),
+            ("2022-09-29", "Shahed-136/131", 7),
+            ("2023-12-29", "C-300/C-400 and Iskander-M", 14),
+            ("2024-01-02", "C-300/C-400 and Iskander-M", 12),
+            ("2024-01-15", "X-101/X-555", 20),  # a cruise missile near the event: not listed
+            ("2024-02-15", "Iskander-M/KN-23", 6),
+            ("2024-03-21", "X-47 Kinzhal and Iskander-M/KN-23", 2),
+            ("2024-08-11", "KN-23", 6),
+            ("2024-12-25", "KN-23", 2),
+            ("2025-03-01", "Shahed-136/131", 300),
+        ]
+    )
 
 
 def test_model_appearances_first_and_last_dates():
@@ -203,7 +223,9 @@ def test_model_appearances_lags_from_linked_events():
 
     # Only linked events: Iran strike-drone events; NK first-use/delivery of ballistic missiles.
     assert set(lags.loc[lags["label"] == "Shahed-136/131", "event_id"]) == {
-        "warning", "first-drone"}
+        "warning",
+        "first-drone",
+    }
     assert set(lags.loc[lags["label"] == "KN-23", "event_id"]) == {"nk-first", "nk-missiles"}
     assert by.loc[("Iskander-M/KN-23", "nk-first"), "lag_days"] == 47
     assert by.loc[("KN-23", "nk-first"), "lag_days"] == 225
@@ -212,7 +234,10 @@ def test_model_appearances_lags_from_linked_events():
     assert bool(by.loc[("Shahed-136/131", "first-drone"), "before_data"])
     assert not bool(by.loc[("KN-23", "nk-first"), "before_data"])
     assert lags.loc[lags["reference"], "event_id"].tolist() == [
-        "first-drone", "nk-first", "nk-first"]
+        "first-drone",
+        "nk-first",
+        "nk-first",
+    ]
 
     summary = result.summary
     assert summary["lag_days[Iskander-M/KN-23]"] == 47
@@ -221,22 +246,29 @@ def test_model_appearances_lags_from_linked_events():
     # The first-use days show in the data as rows labelled Russian Iskander-M.
     near = result.table("near_reference")
     assert near.loc[near["reference_event"] == "nk-first", "model"].tolist() == [
-        "C-300/C-400 and Iskander-M", "C-300/C-400 and Iskander-M"]
+        "C-300/C-400 and Iskander-M",
+        "C-300/C-400 and Iskander-M",
+    ]
 
 
 def test_a_label_inside_a_combined_name_counts_as_an_appearance():
-    strikes = strikes_frame([
-        ("2024-03-21", "X-47 Kinzhal and Iskander-M/KN-23", 2),
-        ("2024-04-01", "Iskander-M/KN-23", 3),
-    ])
+    strikes = strikes_frame(
+        [
+            ("2024-03-21", "X-47 Kinzhal and Iskander-M/KN-23", 2),
+            ("2024-04-01", "Iskander-M/KN-23", 3),
+        ]
+    )
     result = model_appearances(strikes, APPEARANCE_EVENTS)
     assert result.summary["first_appearance[Iskander-M/KN-23]"] == "2024-03-21"
     assert result.summary["first_appearance[KN-23]"] is None
-    assert result.table("lags").set_index(["label", "event_id"]).loc[
-        ("KN-23", "nk-first"), "lag_days"] is pd.NA
+    assert (
+        result.table("lags").set_index(["label", "event_id"]).loc[("KN-23", "nk-first"), "lag_days"]
+        is pd.NA
+    )
 
 
 # implied_minimum_supply -----------------------------------------------------------------------
+
 
 def test_text_numbers_are_read_only_when_unambiguous():
     assert number_in_text("plant to build at least 6,000 Iranian-designed drones") == 6000
@@ -251,22 +283,38 @@ def test_text_numbers_are_read_only_when_unambiguous():
 
 
 def test_implied_minimum_supply_months_years_and_production_claims():
-    strikes = strikes_frame([
-        ("2023-12-31", "Shahed-136/131", 500, "strike_drone", "iran", 1),
-        ("2024-01-10", "Shahed-136/131", 400, "strike_drone", "iran", 2),
-        ("2024-01-10", "Shahed-136/131", 200, "strike_drone", "iran", 2),  # same wave
-        ("2024-03-05", "Shahed-136/131", 1200, "strike_drone", "iran", 3),
-        ("2024-03-06", "Mohajer-6", 1),  # Iranian design, but a reconnaissance drone
-        ("2024-03-07", "Shahed-136/131 and Lancet", 16),  # mixed origin, unsplit
-        ("2024-03-08", "X-101/X-555", 30),
-    ])
-    events = events_frame([
-        ("plan", "2024-01-31", "iran", "production", "strike_drone",
-         "a plant to build at least 6,000 drones"),
-        ("built", "2024-03-31", "iran", "production", "strike_drone",
-         "over 1,500 built in 2024"),
-        ("other", "2024-02-01", "iran", "first_use", "strike_drone", "first use of 1,000"),
-    ])
+    strikes = strikes_frame(
+        [
+            ("2023-12-31", "Shahed-136/131", 500, "strike_drone", "iran", 1),
+            ("2024-01-10", "Shahed-136/131", 400, "strike_drone", "iran", 2),
+            ("2024-01-10", "Shahed-136/131", 200, "strike_drone", "iran", 2),  # same wave
+            ("2024-03-05", "Shahed-136/131", 1200, "strike_drone", "iran", 3),
+            ("2024-03-06", "Mohajer-6", 1),  # Iranian design, but a reconnaissance drone
+            ("2024-03-07", "Shahed-136/131 and Lancet", 16),  # mixed origin, unsplit
+            ("2024-03-08", "X-101/X-555", 30),
+        ]
+    )
+    events = events_frame(
+        [
+            (
+                "plan",
+                "2024-01-31",
+                "iran",
+                "production",
+                "strike_drone",
+                "a plant to build at least 6,000 drones",
+            ),
+            (
+                "built",
+                "2024-03-31",
+                "iran",
+                "production",
+                "strike_drone",
+                "over 1,500 built in 2024",
+            ),
+            ("other", "2024-02-01", "iran", "first_use", "strike_drone", "first use of 1,000"),
+        ]
+    )
     result = implied_minimum_supply(strikes, events)
 
     monthly = result.table("monthly")
@@ -305,30 +353,35 @@ def test_implied_minimum_supply_without_events_has_an_empty_production_table():
 
 # figures --------------------------------------------------------------------------------------
 
-FIGURE_EVENTS = events_frame([
-    ("before-data", "2023-11-01", "iran", "statement", "strike_drone", "before"),
-    ("nk-first", "2023-12-30", "north_korea", "first_use", "ballistic_missile", "first use"),
-    ("nk-treaty", "2024-01-10", "north_korea", "agreement", "", "treaty"),
-    ("iran-plant", "2024-01-11", "iran", "production", "strike_drone", "a plant"),
-    ("nk-delivery", "2024-02-20", "north_korea", "delivery", "ballistic_missile", "missiles"),
-    ("after-data", "2025-01-01", "iran", "statement", "strike_drone", "after"),
-])
+FIGURE_EVENTS = events_frame(
+    [
+        ("before-data", "2023-11-01", "iran", "statement", "strike_drone", "before"),
+        ("nk-first", "2023-12-30", "north_korea", "first_use", "ballistic_missile", "first use"),
+        ("nk-treaty", "2024-01-10", "north_korea", "agreement", "", "treaty"),
+        ("iran-plant", "2024-01-11", "iran", "production", "strike_drone", "a plant"),
+        ("nk-delivery", "2024-02-20", "north_korea", "delivery", "ballistic_missile", "missiles"),
+        ("after-data", "2025-01-01", "iran", "statement", "strike_drone", "after"),
+    ]
+)
 
 
 def figure_strikes() -> pd.DataFrame:
-    return strikes_frame([
-        ("2023-12-04", "Shahed-136/131", 40),
-        ("2023-12-20", "Iskander-M", 4),
-        ("2024-01-09", "Shahed-136/131", 1200),
-        ("2024-02-15", "Iskander-M/KN-23", 6),
-        ("2024-02-16", "KN-23", 2),
-        ("2024-03-10", "X-101/X-555", 30),
-    ])
+    return strikes_frame(
+        [
+            ("2023-12-04", "Shahed-136/131", 40),
+            ("2023-12-20", "Iskander-M", 4),
+            ("2024-01-09", "Shahed-136/131", 1200),
+            ("2024-02-15", "Iskander-M/KN-23", 6),
+            ("2024-02-16", "KN-23", 2),
+            ("2024-03-10", "X-101/X-555", 30),
+        ]
+    )
 
 
 def test_origin_weekly_chart_draws_every_event_in_range_with_the_credit():
-    fig = origin_weekly_chart(origin_series(figure_strikes(), freq="W"), FIGURE_EVENTS,
-                              release=RELEASE)
+    fig = origin_weekly_chart(
+        origin_series(figure_strikes(), freq="W"), FIGURE_EVENTS, release=RELEASE
+    )
     assert isinstance(fig, Figure)
     assert SOURCE_CREDIT.format(release=RELEASE) in texts(fig)
     assert event_ids(fig) == ["nk-first", "nk-treaty", "iran-plant", "nk-delivery"]
@@ -360,6 +413,7 @@ def test_labels_that_would_overlap_go_on_separate_rows():
 
 
 # real data ------------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def events() -> pd.DataFrame:
@@ -394,15 +448,20 @@ def test_real_share_of_ballistic_launches_with_the_ambiguous_label(real_strikes)
 @pytest.mark.real_data
 def test_real_first_appearances_and_lags(real_strikes, events):
     result = model_appearances(real_strikes, events)
-    first = {"Iskander-M/KN-23": "2024-02-15", "KN-23": "2024-08-11",
-             "Shahed-136/131": "2022-09-29"}
+    first = {
+        "Iskander-M/KN-23": "2024-02-15",
+        "KN-23": "2024-08-11",
+        "Shahed-136/131": "2022-09-29",
+    }
     for label, date in first.items():
         assert result.summary[f"first_appearance[{label}]"] == date
     by_id = events.set_index("event_id")["date"]
     lags = result.table("lags").set_index(["label", "event_id"])["lag_days"]
-    for label, event_id in (("Iskander-M/KN-23", "nk-srbm-first-use"),
-                            ("KN-23", "nk-srbm-first-use"),
-                            ("Shahed-136/131", "first-shahed-downed-kupiansk")):
+    for label, event_id in (
+        ("Iskander-M/KN-23", "nk-srbm-first-use"),
+        ("KN-23", "nk-srbm-first-use"),
+        ("Shahed-136/131", "first-shahed-downed-kupiansk"),
+    ):
         expected = (pd.Timestamp(first[label]) - by_id[event_id]).days
         assert lags[(label, event_id)] == expected
     assert lags[("Iskander-M/KN-23", "nk-srbm-first-use")] > 0  # the label came later
@@ -415,17 +474,19 @@ def test_real_figures_draw_the_events_in_range(real_strikes, events):
     in_range = events[(events["date"] >= first) & (events["date"] <= last)]
     fig = origin_weekly_chart(weekly, events, release=RELEASE)
     assert set(event_ids(fig)) == set(in_range["event_id"])
-    for stable in ("nk-srbm-first-use", "russia-dprk-treaty-signed",
-                   "russia-iran-treaty-signed"):
+    for stable in ("nk-srbm-first-use", "russia-dprk-treaty-signed", "russia-iran-treaty-signed"):
         assert stable in event_ids(fig)
     # The first downed Shahed (2022-09-13) predates the data (from 2022-09-28): not drawn.
     assert "first-shahed-downed-kupiansk" not in event_ids(fig)
 
-    band_fig = north_korean_band_chart(north_korean_band(real_strikes, start="2023-09-01"),
-                                       events, release=RELEASE)
-    marked = in_range[(in_range["partner"] == "north_korea")
-                      & in_range["event_type"].isin(BAND_EVENT_TYPES)
-                      & (in_range["date"] >= pd.Timestamp("2023-09-01"))]
+    band_fig = north_korean_band_chart(
+        north_korean_band(real_strikes, start="2023-09-01"), events, release=RELEASE
+    )
+    marked = in_range[
+        (in_range["partner"] == "north_korea")
+        & in_range["event_type"].isin(BAND_EVENT_TYPES)
+        & (in_range["date"] >= pd.Timestamp("2023-09-01"))
+    ]
     assert set(event_ids(band_fig)) == set(marked["event_id"])
     assert "nk-srbm-first-use" in event_ids(band_fig)
     assert "russia-dprk-treaty-signed" not in event_ids(band_fig)

@@ -68,8 +68,9 @@ def test_doubling_effect_is_the_difference_of_the_two_fitted_rates():
     eta = fit.params @ np.array([1.0, np.log2(100.0), 1.5])
     assert effect["rate"] == pytest.approx(1 / (1 + np.exp(-eta)))
     eta2 = eta + fit.params[1]
-    assert effect["change_points"] == pytest.approx(100 * (1 / (1 + np.exp(-eta2))
-                                                           - effect["rate"]))
+    assert effect["change_points"] == pytest.approx(
+        100 * (1 / (1 + np.exp(-eta2)) - effect["rate"])
+    )
     assert effect["change_ci_low"] < effect["change_points"] < effect["change_ci_high"] < 0
 
 
@@ -81,10 +82,10 @@ def test_wilson_interval_known_value():
 # ---- hand-written waves and strikes -------------------------------------------------------
 
 _STRIKES = [  # raw_row, wave_id, weapon_class, model, launched, destroyed, nrg, allocated
-    (0, 0, "strike_drone", "Shahed-136/131", 16, 15, 11, False),        # capped: 26 > 16
-    (1, 1, "strike_drone", "Shahed-136/131", 810, 747, None, False),    # combined reporting
-    (2, 2, "strike_drone", "Shahed-136/131", 728, 296, 415, False),     # split reported
-    (3, 2, "cruise_missile", "Kalibr", 10, None, None, False),          # destroyed missing
+    (0, 0, "strike_drone", "Shahed-136/131", 16, 15, 11, False),  # capped: 26 > 16
+    (1, 1, "strike_drone", "Shahed-136/131", 810, 747, None, False),  # combined reporting
+    (2, 2, "strike_drone", "Shahed-136/131", 728, 296, 415, False),  # split reported
+    (3, 2, "cruise_missile", "Kalibr", 10, None, None, False),  # destroyed missing
     (4, 3, "ballistic_missile", "Iskander-M/KN-23", 12, 8, None, True),  # allocated across
     (4, 3, "cruise_missile", "Iskander-K", 8, 5, None, True),
     (5, 4, "ballistic_missile", "Iskander-M", 3, 1, None, False),
@@ -96,19 +97,37 @@ _STRIKES = [  # raw_row, wave_id, weapon_class, model, launched, destroyed, nrg,
 
 
 def _hand_tables():
-    strikes = pd.DataFrame(_STRIKES, columns=["raw_row", "wave_id", "weapon_class", "model",
-                                              "launched", "destroyed", "not_reach_goal",
-                                              "destroyed_allocated"])
+    strikes = pd.DataFrame(
+        _STRIKES,
+        columns=[
+            "raw_row",
+            "wave_id",
+            "weapon_class",
+            "model",
+            "launched",
+            "destroyed",
+            "not_reach_goal",
+            "destroyed_allocated",
+        ],
+    )
     for column in ("launched", "destroyed", "not_reach_goal"):
         strikes[column] = strikes[column].astype("Int64")
-    waves = pd.DataFrame({"wave_id": range(6),
-                          "date": [dt.date(2025, 1, d) for d in range(1, 7)],
-                          "time_known": [True, True, True, True, True, False]})
+    waves = pd.DataFrame(
+        {
+            "wave_id": range(6),
+            "date": [dt.date(2025, 1, d) for d in range(1, 7)],
+            "time_known": [True, True, True, True, True, False],
+        }
+    )
     for weapon_class in (*CLASSES, "mixed_missile", "recon_drone"):
         rows = strikes[strikes["weapon_class"] == weapon_class]
         for value in ("launched", "destroyed"):
-            waves[f"{value}_{weapon_class}"] = rows.groupby("wave_id")[value].sum().reindex(
-                waves["wave_id"], fill_value=0).to_numpy()
+            waves[f"{value}_{weapon_class}"] = (
+                rows.groupby("wave_id")[value]
+                .sum()
+                .reindex(waves["wave_id"], fill_value=0)
+                .to_numpy()
+            )
     return waves, strikes
 
 
@@ -140,21 +159,27 @@ def test_kinetic_sample_needs_a_reported_split_for_drones_only():
     cruise = class_waves(waves, strikes, "cruise_missile")
     assert measure_sample(cruise, "cruise_missile", "kinetic")["wave_id"].tolist() == [4]
     assert measure_sample(cruise, "cruise_missile", "defeat", timed_only=False)[
-        "wave_id"].tolist() == [4, 5]
+        "wave_id"
+    ].tolist() == [4, 5]
 
 
 def _tables_from_simulation(frame):
     """A simulated class table as waves + strikes of strike drones (one row per wave)."""
-    strikes = pd.DataFrame({
-        "raw_row": frame["wave_id"], "wave_id": frame["wave_id"],
-        "weapon_class": "strike_drone", "model": "Shahed-136/131",
-        "launched": frame["launched"].astype("Int64"),
-        "destroyed": frame["destroyed"].astype("Int64"),
-        "not_reach_goal": frame["not_reach_goal"].astype("Int64"),
-        "destroyed_allocated": False,
-    })
-    waves = pd.DataFrame({"wave_id": frame["wave_id"], "date": frame["date"].dt.date,
-                          "time_known": True})
+    strikes = pd.DataFrame(
+        {
+            "raw_row": frame["wave_id"],
+            "wave_id": frame["wave_id"],
+            "weapon_class": "strike_drone",
+            "model": "Shahed-136/131",
+            "launched": frame["launched"].astype("Int64"),
+            "destroyed": frame["destroyed"].astype("Int64"),
+            "not_reach_goal": frame["not_reach_goal"].astype("Int64"),
+            "destroyed_allocated": False,
+        }
+    )
+    waves = pd.DataFrame(
+        {"wave_id": frame["wave_id"], "date": frame["date"].dt.date, "time_known": True}
+    )
     for weapon_class in CLASSES:
         own = weapon_class == "strike_drone"
         waves[f"launched_{weapon_class}"] = frame["launched"] if own else 0
@@ -167,21 +192,24 @@ def test_model_end_to_end_recovers_the_slope_and_reports_both_measures():
     waves, strikes = _tables_from_simulation(frame)
     result = interception_model(waves, strikes, classes=["strike_drone"])
     s = result.summary
-    assert s["strike_drone_defeat_log2_salvo_ci_low"] <= -0.4 <= (
-        s["strike_drone_defeat_log2_salvo_ci_high"])
+    assert (
+        s["strike_drone_defeat_log2_salvo_ci_low"]
+        <= -0.4
+        <= (s["strike_drone_defeat_log2_salvo_ci_high"])
+    )
     assert s["strike_drone_defeat_doubling_points"] < 0
     assert s["strike_drone_kinetic_n_waves"] == int((frame["not_reach_goal"] > 0).sum())
     coefficients = result.table("coefficients")
     assert set(coefficients["measure"]) == {"defeat", "kinetic"}
     assert {"const", "log2_salvo", "years", "rho", "dispersion"} <= set(coefficients["term"])
-    assert set(result.table("sensitivity")["variant"]) == {"main", "quasi_binomial",
-                                                          "year_effects"}
+    assert set(result.table("sensitivity")["variant"]) == {"main", "quasi_binomial", "year_effects"}
     effects = result.table("effects")
     assert effects.loc[0, "salvo_doubled"] == 2 * effects.loc[0, "salvo"]
     assert "points" in s["headline"]
 
 
 # ---- real data ---------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def real_interception(real_waves, real_strikes):
@@ -193,10 +221,16 @@ def test_real_reporting_practice_nights(real_waves, real_strikes):
     drones = class_waves(real_waves, real_strikes, "strike_drone")
     by_date = drones.set_index(drones["date"].dt.strftime("%Y-%m-%d"))
     assert by_date.loc["2025-09-07", ["launched", "defeated", "kinetic"]].tolist() == [
-        810, 747, 747]
+        810,
+        747,
+        747,
+    ]
     assert not by_date.loc["2025-09-07", "split_reported"]
     assert by_date.loc["2025-07-09", ["launched", "defeated", "kinetic"]].tolist() == [
-        728, 711, 296]
+        728,
+        711,
+        296,
+    ]
     assert int(drones["capped"].sum()) == 1  # 2024-12-28: 15 destroyed + 11 lost of 16
 
 
@@ -216,11 +250,17 @@ def test_real_salvo_coefficients(real_interception):
     assert s["strike_drone_defeat_log2_salvo_ci_low"] > 0
     assert 2 < s["strike_drone_defeat_doubling_points"] < 4.5
     # ... which comes from drones lost (not_reach_goal), not from those shot down.
-    assert s["strike_drone_kinetic_log2_salvo_ci_low"] < 0 < (
-        s["strike_drone_kinetic_log2_salvo_ci_high"])
+    assert (
+        s["strike_drone_kinetic_log2_salvo_ci_low"]
+        < 0
+        < (s["strike_drone_kinetic_log2_salvo_ci_high"])
+    )
     assert s["ballistic_missile_defeat_log2_salvo_ci_low"] > 0
-    assert s["cruise_missile_defeat_log2_salvo_ci_low"] < 0 < (
-        s["cruise_missile_defeat_log2_salvo_ci_high"])
+    assert (
+        s["cruise_missile_defeat_log2_salvo_ci_low"]
+        < 0
+        < (s["cruise_missile_defeat_log2_salvo_ci_high"])
+    )
     sens = real_interception.table("sensitivity")
     drones = sens[sens["weapon_class"] == "strike_drone"]
     assert (drones["ci_low"] > 0).all()  # every variant agrees on the sign

@@ -39,22 +39,31 @@ RELEASES = ["2026-03-01", "2026-04-05"]
 
 def strikes_frame(rows: list[tuple[str, str, float | None]]) -> pd.DataFrame:
     """A minimal strikes table from ``(end_date, weapon_class, launched)``."""
-    return pd.DataFrame({
-        "end_date": [dt.date.fromisoformat(d) for d, _, _ in rows],
-        "weapon_class": [c for _, c, _ in rows],
-        "launched": pd.array([n for _, _, n in rows], dtype="Int64"),
-    })
+    return pd.DataFrame(
+        {
+            "end_date": [dt.date.fromisoformat(d) for d, _, _ in rows],
+            "weapon_class": [c for _, c, _ in rows],
+            "launched": pd.array([n for _, _, n in rows], dtype="Int64"),
+        }
+    )
 
 
 # monthly_by_class ---------------------------------------------------------------------------
 
+
 def test_monthly_by_class_fills_missing_months_and_classes_with_zeros():
-    strikes = strikes_frame([
-        ("2025-01-03", "strike_drone", 100),
-        ("2025-01-31", "strike_drone", 50),
-        ("2025-01-20", "cruise_missile", 7),
-        ("2025-03-01", "cruise_missile", None),  # launched missing: counted as a row, 0 launched
-    ])
+    strikes = strikes_frame(
+        [
+            ("2025-01-03", "strike_drone", 100),
+            ("2025-01-31", "strike_drone", 50),
+            ("2025-01-20", "cruise_missile", 7),
+            (
+                "2025-03-01",
+                "cruise_missile",
+                None,
+            ),  # launched missing: counted as a row, 0 launched
+        ]
+    )
     monthly = monthly_by_class(strikes)
 
     assert list(monthly.columns) == ["month", "weapon_class", "rows", "launched"]
@@ -78,12 +87,16 @@ def test_monthly_by_class_of_no_rows_is_empty():
 
 
 def test_class_totals_and_pivot_keep_only_classes_present():
-    monthly = monthly_by_class(strikes_frame([
-        ("2025-01-03", "strike_drone", 1000),
-        ("2025-02-03", "strike_drone", 2000),
-        ("2025-02-04", "ballistic_missile", 3),
-        ("2025-02-05", "recon_drone", None),
-    ]))
+    monthly = monthly_by_class(
+        strikes_frame(
+            [
+                ("2025-01-03", "strike_drone", 1000),
+                ("2025-02-03", "strike_drone", 2000),
+                ("2025-02-04", "ballistic_missile", 3),
+                ("2025-02-05", "recon_drone", None),
+            ]
+        )
+    )
     totals = class_totals(monthly)
     assert totals.index.tolist() == ["strike_drone", "recon_drone", "ballistic_missile"]
     assert totals.loc["strike_drone", ["rows", "launched"]].tolist() == [2, 3000]
@@ -94,6 +107,7 @@ def test_class_totals_and_pivot_keep_only_classes_present():
 
 
 # filter_period ------------------------------------------------------------------------------
+
 
 def test_filter_period_bounds_are_inclusive_kyiv_dates():
     frame = pd.DataFrame({"end_date": [dt.date(2025, 1, d) for d in (1, 2, 30, 31)]})
@@ -124,8 +138,13 @@ FIRST, LAST = dt.date(2022, 9, 28), dt.date(2026, 4, 5)
         (None, None, "31/12/2025", r"^end '31/12/2025' is not a date"),
         (None, "2025-02-30", None, r"^start '2025-02-30' is not a date"),
         (None, "2025-06-01", "2025-05-31", r"^end 2025-05-31 is before start 2025-06-01"),
-        (None, "2021-01-01", None, r"^start 2021-01-01 is outside the data of release "
-                                   r"2026-04-05 \(2022-09-28 to 2026-04-05\)"),
+        (
+            None,
+            "2021-01-01",
+            None,
+            r"^start 2021-01-01 is outside the data of release "
+            r"2026-04-05 \(2022-09-28 to 2026-04-05\)",
+        ),
         (None, None, "2026-04-06", r"^end 2026-04-06 is outside the data"),
     ],
 )
@@ -140,10 +159,10 @@ def test_validate_parameters_without_any_release_says_to_build():
 
 
 def test_validate_parameters_returns_the_resolved_period():
-    period = validate_parameters(None, "2025-01-01", "2025-12-31", RELEASES, "2022-09-28",
-                                 "2026-04-05")
-    assert period == Period("2026-04-05", dt.date(2025, 1, 1), dt.date(2025, 12, 31),
-                            FIRST, LAST)
+    period = validate_parameters(
+        None, "2025-01-01", "2025-12-31", RELEASES, "2022-09-28", "2026-04-05"
+    )
+    assert period == Period("2026-04-05", dt.date(2025, 1, 1), dt.date(2025, 12, 31), FIRST, LAST)
     assert "2025-01-01 to 2025-12-31" in period.describe()
     whole = validate_parameters("2026-03-01", None, None, RELEASES, FIRST, LAST)
     assert whole.release == "2026-03-01" and whole.start is None and whole.end is None
@@ -154,29 +173,38 @@ def test_validate_parameters_returns_the_resolved_period():
 
 # biggest_waves ------------------------------------------------------------------------------
 
+
 def waves_frame() -> pd.DataFrame:
     start = pd.to_datetime(
         ["2025-01-01 20:00", "2025-01-02 20:00", "2025-01-03 20:00", "2025-01-04 20:00"]
     ).tz_localize("Europe/Kyiv")
-    return pd.DataFrame({
-        "wave_id": [0, 1, 2, 3],
-        "start": start,
-        "end": start + pd.Timedelta(hours=12),
-        "date": [dt.date(2025, 1, d) for d in (2, 3, 4, 5)],
-        "time_known": True,
-        "drones_launched": [50, 300, 50, 0],
-        "drones_destroyed": [40, 280, 45, 0],
-        "missiles_launched": [10, 0, 70, 5],
-        "missiles_destroyed": [8, 0, 60, 5],
-        "n_rows": 1,
-    })
+    return pd.DataFrame(
+        {
+            "wave_id": [0, 1, 2, 3],
+            "start": start,
+            "end": start + pd.Timedelta(hours=12),
+            "date": [dt.date(2025, 1, d) for d in (2, 3, 4, 5)],
+            "time_known": True,
+            "drones_launched": [50, 300, 50, 0],
+            "drones_destroyed": [40, 280, 45, 0],
+            "missiles_launched": [10, 0, 70, 5],
+            "missiles_destroyed": [8, 0, 60, 5],
+            "n_rows": 1,
+        }
+    )
 
 
 def test_biggest_waves_are_ordered_biggest_first_ties_by_time():
     top = biggest_waves(waves_frame(), n=10, by="drones_launched")
     assert top.columns.tolist() == [
-        "date", "start", "end", "time_known", "drones_launched", "drones_destroyed",
-        "missiles_launched", "missiles_destroyed",
+        "date",
+        "start",
+        "end",
+        "time_known",
+        "drones_launched",
+        "drones_destroyed",
+        "missiles_launched",
+        "missiles_destroyed",
     ]
     assert top["drones_launched"].tolist() == [300, 50, 50]  # the wave with none is left out
     assert top["date"].tolist() == [dt.date(2025, 1, d) for d in (3, 2, 4)]
@@ -194,9 +222,14 @@ def test_biggest_waves_rejects_an_unknown_column():
 
 # quality_table ------------------------------------------------------------------------------
 
+
 def test_quality_table_explains_every_known_flag():
-    quality = {"flags": {"launched_missing": {"count": 3, "rows": []},
-                         "something_new": {"count": 1, "rows": []}}}
+    quality = {
+        "flags": {
+            "launched_missing": {"count": 3, "rows": []},
+            "something_new": {"count": 1, "rows": []},
+        }
+    }
     table = quality_table(quality).set_index("flag")
     assert table.loc["launched_missing", "count"] == 3
     assert table.loc["unmapped_model", "count"] == 0
@@ -216,6 +249,7 @@ def test_every_flag_the_build_writes_has_a_meaning():
 
 
 # load_processed -----------------------------------------------------------------------------
+
 
 def write_release(folder: Path, first: str = "2025-01-01", last: str = "2025-01-31") -> None:
     folder.mkdir(parents=True)
@@ -268,13 +302,23 @@ def test_processed_folder_is_the_given_one_else_that_of_the_given_project_root(t
 
 # monthly_chart ------------------------------------------------------------------------------
 
+
 def test_monthly_chart_has_one_panel_per_class_and_the_source_credit():
-    monthly = monthly_by_class(strikes_frame([
-        ("2025-01-03", "strike_drone", 6000), ("2025-02-03", "cruise_missile", 40),
-    ]))
+    monthly = monthly_by_class(
+        strikes_frame(
+            [
+                ("2025-01-03", "strike_drone", 6000),
+                ("2025-02-03", "cruise_missile", 40),
+            ]
+        )
+    )
     period = Period("2026-04-05", dt.date(2025, 1, 3), None, FIRST, dt.date(2025, 2, 28))
-    fig = monthly_chart(monthly, ["strike_drone", "cruise_missile", "ballistic_missile"],
-                        release="2026-04-05", period=period)
+    fig = monthly_chart(
+        monthly,
+        ["strike_drone", "cruise_missile", "ballistic_missile"],
+        release="2026-04-05",
+        period=period,
+    )
     assert isinstance(fig, Figure)
     assert len(fig.axes) == 3
     texts = [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text"))]
@@ -287,11 +331,13 @@ def test_monthly_chart_has_one_panel_per_class_and_the_source_credit():
 
 # The real release ---------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def real():
     if not (REAL / "strikes.parquet").is_file():
-        pytest.skip(f"{REAL}/strikes.parquet missing: run `python -m analysis build "
-                    "--release 2026-04-05`")
+        pytest.skip(
+            f"{REAL}/strikes.parquet missing: run `python -m analysis build --release 2026-04-05`"
+        )
     return load_processed("2026-04-05", REAL.parent)
 
 

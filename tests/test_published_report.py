@@ -20,8 +20,13 @@ from analysis.results import Publisher
 REAL_PROCESSED = PROJECT_ROOT / "data" / "processed"
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 CHROMIUM_FLAGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -37,7 +42,8 @@ def test_landing_page_escapes_text_from_data(tmp_path):
     pub = Publisher(tmp_path, "01_demo", title="Demo <b>title</b>")
     pub.finding("evil", "**Event** <script>alert(1)</script> & 'quotes'", value=1, low=0, high=2)
     index = write_landing_page(
-        tmp_path, [("01_demo", "01_demo.html", {})],
+        tmp_path,
+        [("01_demo", "01_demo.html", {})],
         {"release": "2026-04-05", "parameters": {"start": "<x>"}, "inputs": {}},
     )
     page = index.read_text()
@@ -96,17 +102,21 @@ def test_report_opens_in_headless_chromium_without_errors(report):
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
         page = browser.new_page(viewport={"width": 1200, "height": 900})
         console, failed = [], []
-        page.on("console", lambda m: console.append(f"{m.type}: {m.text}")
-                if m.type in ("error", "warning") else None)
+        page.on(
+            "console",
+            lambda m: (
+                console.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None
+            ),
+        )
         page.on("pageerror", lambda e: console.append(f"pageerror: {e}"))
         page.on("requestfailed", lambda r: failed.append(r.url))
         page.goto(report.as_uri())
         page.wait_for_load_state("load")
         images = page.evaluate(
             "Array.from(document.images).map(i => [i.getAttribute('src'), i.complete,"
-            " i.naturalWidth])")
-        links = page.evaluate(
-            "Array.from(document.querySelectorAll('a[href]')).map(a => a.href)")
+            " i.naturalWidth])"
+        )
+        links = page.evaluate("Array.from(document.querySelectorAll('a[href]')).map(a => a.href)")
         page.screenshot(path=str(ARTIFACTS / "report-index.png"), full_page=True)
         for target in sorted({u for u in links if u.endswith(".html")}):
             page.goto(target)

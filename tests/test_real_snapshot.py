@@ -24,8 +24,9 @@ def test_no_launched_count_is_lost_between_raw_and_processed(real_strikes, real_
     raw_total = pd.to_numeric(raw["launched"]).sum()
     assert raw_total == 99570
     assert real_strikes["launched"].sum() == raw_total
-    per_class = real_waves.filter(like="launched_").drop(columns="rows_launched_missing",
-                                                         errors="ignore")
+    per_class = real_waves.filter(like="launched_").drop(
+        columns="rows_launched_missing", errors="ignore"
+    )
     assert per_class.to_numpy().sum() == raw_total
 
 
@@ -35,7 +36,8 @@ def test_split_rows_reproduce_their_source_totals(real_strikes):
     assert len(split) == 16
     x101 = split[(split["end_date"].astype(str) == "2024-12-25")]
     assert dict(zip(x101["model"], x101["launched"], strict=True)) == {
-        "X-101/X-555": 50, "Kalibr": 12
+        "X-101/X-555": 50,
+        "Kalibr": 12,
     }
     assert x101["destroyed"].sum() == 55
 
@@ -84,5 +86,8 @@ def test_wave_and_class_counts_are_pinned(real_build, real_waves):
     assert quality["launched_per_class"]["strike_drone"] == 87041
     assert quality["unmapped_models"] == []
     assert set(quality["models_missing_from_reference"]) >= {
-        "Фенікс", "Картограф", "Привет-82", "Aerial Bomb"
+        "Фенікс",
+        "Картограф",
+        "Привет-82",
+        "Aerial Bomb",
     }

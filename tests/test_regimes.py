@@ -64,9 +64,7 @@ def test_two_planted_breaks_are_both_found():
     for (_, row), truth in zip(breaks.iterrows(), (30, 60), strict=True):
         assert abs(row["week_index"] - truth) <= 2
         assert row["low"] <= week(truth) <= row["high"]
-    assert result.summary["break_dates"] == ", ".join(
-        str(d.date()) for d in breaks["break"]
-    )
+    assert result.summary["break_dates"] == ", ".join(str(d.date()) for d in breaks["break"])
 
 
 def test_regime_levels_recover_the_planted_levels_within_their_interval():
@@ -236,7 +234,6 @@ def test_real_weekly_series_drops_incomplete_weeks(real_strikes):
     assert weekly.index[0] == pd.Timestamp("2022-10-03")
     assert weekly.index[-1] == pd.Timestamp("2026-03-30")
     assert (weekly.index.to_series().diff().dropna() == pd.Timedelta(weeks=1)).all()
-    short = regimes_for(real_strikes, "missiles", start="2024-01-01", end="2024-12-31",
-                        n_boot=0)
+    short = regimes_for(real_strikes, "missiles", start="2024-01-01", end="2024-12-31", n_boot=0)
     assert short.summary["first_week"] == "2024-01-01"
     assert short.summary["last_week"] == "2024-12-23"

@@ -27,8 +27,10 @@ def _body(html: str) -> str:
 def project(tmp_path: Path) -> ProjectPaths:
     """A project root in tmp_path that links the real notebooks and processed tables."""
     if not (REAL_PROCESSED / "2026-04-05" / "strikes.parquet").is_file():
-        pytest.skip("data/processed/2026-04-05/strikes.parquet missing: run "
-                    "`python -m analysis build --release 2026-04-05`")
+        pytest.skip(
+            "data/processed/2026-04-05/strikes.parquet missing: run "
+            "`python -m analysis build --release 2026-04-05`"
+        )
     (tmp_path / "data").mkdir()
     (tmp_path / "notebooks").symlink_to(PROJECT_ROOT / "notebooks", target_is_directory=True)
     (tmp_path / "data" / "processed").symlink_to(REAL_PROCESSED, target_is_directory=True)
@@ -61,8 +63,9 @@ def test_point_latest_replaces_the_link(tmp_path):
 
 @pytest.mark.real_data
 def test_report_for_a_period(project):
-    index = run_report(project, start="2025-01-01", end="2025-12-31",
-                       notebooks=["01_data_overview"])
+    index = run_report(
+        project, start="2025-01-01", end="2025-12-31", notebooks=["01_data_overview"]
+    )
 
     folder = project.reports / "2026-04-05_2025-01-01_2025-12-31"
     assert index == folder / "index.html"
@@ -84,8 +87,7 @@ def test_report_for_a_period(project):
     assert "Kaggle piterfm/massive-missile-attacks-on-ukraine" in html
 
     executed = nbformat.read(folder / "01_data_overview.ipynb", as_version=4)
-    injected = [c for c in executed.cells
-                if "injected-parameters" in c.metadata.get("tags", [])]
+    injected = [c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert len(injected) == 1
     source = injected[0].source
     assert 'release = "2026-04-05"' in source
@@ -98,21 +100,22 @@ def test_report_for_a_period(project):
     record = next(f for f in results["findings"] if f["key"] == "record_wave")
     assert "2025-09-07" in record["text"] and record["value"] == 810
     assert (folder / "01_data_overview__monthly_launches.png").stat().st_size > 10_000
-    errors = [o for c in executed.cells for o in c.get("outputs", [])
-              if o.output_type == "error"]
+    errors = [o for c in executed.cells for o in c.get("outputs", []) if o.output_type == "error"]
     assert errors == []
 
     run = current_run(project.reports, folder.name)
-    again = run_report(project, start="2025-01-01", end="2025-12-31",
-                       notebooks=["01_data_overview"])
+    again = run_report(
+        project, start="2025-01-01", end="2025-12-31", notebooks=["01_data_overview"]
+    )
     assert again == index and current_run(project.reports, folder.name) == run  # not redone
 
 
 @pytest.mark.real_data
 def test_failing_notebook_keeps_the_error_and_names_the_cell(project):
     with pytest.raises(ReportError) as caught:
-        run_report(project, release="2026-04-05", start="2020-01-01",
-                   notebooks=["01_data_overview"])
+        run_report(
+            project, release="2026-04-05", start="2020-01-01", notebooks=["01_data_overview"]
+        )
 
     message = str(caught.value)
     assert "01_data_overview.ipynb failed in cell" in message
@@ -125,8 +128,11 @@ def test_failing_notebook_keeps_the_error_and_names_the_cell(project):
     executed_path = project.reports / RUNS / state["run"] / "01_data_overview.ipynb"
     assert str(executed_path) in message
     executed = nbformat.read(executed_path, as_version=4)
-    failed = [(i, c) for i, c in enumerate(executed.cells)
-              if any(o.output_type == "error" for o in c.get("outputs", []))]
+    failed = [
+        (i, c)
+        for i, c in enumerate(executed.cells)
+        if any(o.output_type == "error" for o in c.get("outputs", []))
+    ]
     assert len(failed) == 1
     _, cell = failed[0]
     assert "validate_parameters(" in cell.source

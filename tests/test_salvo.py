@@ -53,8 +53,11 @@ def test_salvo_model_on_simulated_waves_reports_slopes_holding_the_truth():
     for q, key in ((0.5, "q50"), (0.9, "q90")):
         row = main[(main["quantile"] == q) & (main["spec"] == "linear")].iloc[0]
         assert row["ci_low"] <= truth[key] <= row["ci_high"]
-    assert result.summary["drones_q50_linear_ci_low"] <= 60 <= (
-        result.summary["drones_q50_linear_ci_high"])
+    assert (
+        result.summary["drones_q50_linear_ci_low"]
+        <= 60
+        <= (result.summary["drones_q50_linear_ci_high"])
+    )
     assert slopes["measure"].eq("drones").all()  # no missile sample: no missile rows
 
 
@@ -62,15 +65,23 @@ def test_piecewise_trend_recovers_both_segment_slopes():
     # Median grows 40/yr, then 120/yr from 2.25 years on.
     hits = []
     for seed in range(3):
-        waves, truth = simulate_salvos(600, slope=40.0, knot=2.25, slope_after=120.0,
-                                       seed=100 + seed)
+        waves, truth = simulate_salvos(
+            600, slope=40.0, knot=2.25, slope_after=120.0, seed=100 + seed
+        )
         sample = salvo_sample(waves, "drones")
-        shift = years_since(pd.DatetimeIndex([sample["date"].min()]),
-                            pd.Timestamp("2022-10-01"))[0]
+        shift = years_since(pd.DatetimeIndex([sample["date"].min()]), pd.Timestamp("2022-10-01"))[0]
         slopes = _fit_sample(waves, 0.5, [2.25 - shift]).segment_slopes()
-        hits.append([lo <= x <= hi for lo, hi, x in zip(
-            slopes["ci_low"], slopes["ci_high"], [truth["q50"], truth["q50_after"]],
-            strict=True)])
+        hits.append(
+            [
+                lo <= x <= hi
+                for lo, hi, x in zip(
+                    slopes["ci_low"],
+                    slopes["ci_high"],
+                    [truth["q50"], truth["q50_after"]],
+                    strict=True,
+                )
+            ]
+        )
     assert np.mean(hits) >= 0.8
     # A straight line through the same data misses the late growth.
     linear = _fit_sample(waves, 0.5).segment_slopes().iloc[0]
@@ -87,15 +98,15 @@ def _hand_waves():
     rows = [  # wave_id, date, time_known, drones, missiles
         (0, "2024-01-01", True, 0, 5),
         (1, "2024-01-02", True, 10, 0),
-        (2, "2024-01-02", False, 10, 8),   # ties the drone record: not a break
-        (3, "2024-01-05", False, 30, 2),   # untimed record
-        (4, "2024-01-09", True, 25, 8),    # ties the missile record: not a break
+        (2, "2024-01-02", False, 10, 8),  # ties the drone record: not a break
+        (3, "2024-01-05", False, 30, 2),  # untimed record
+        (4, "2024-01-09", True, 25, 8),  # ties the missile record: not a break
         (5, "2024-01-10", True, 31, 9),
         (6, "2024-01-12", True, 3, 0),
     ]
-    return pd.DataFrame(rows, columns=["wave_id", "date", "time_known", "drones_launched",
-                                       "missiles_launched"]).assign(
-        date=lambda d: [dt.date.fromisoformat(x) for x in d["date"]])
+    return pd.DataFrame(
+        rows, columns=["wave_id", "date", "time_known", "drones_launched", "missiles_launched"]
+    ).assign(date=lambda d: [dt.date.fromisoformat(x) for x in d["date"]])
 
 
 def test_record_progression_on_a_hand_written_table():
@@ -124,7 +135,13 @@ def test_sample_keeps_timed_waves_that_used_the_weapon():
     sample = salvo_sample(_hand_waves(), "drones")
     assert sample["wave_id"].tolist() == [1, 4, 5, 6]
     assert salvo_sample(_hand_waves(), "drones", timed_only=False)["wave_id"].tolist() == [
-        1, 2, 3, 4, 5, 6]
+        1,
+        2,
+        3,
+        4,
+        5,
+        6,
+    ]
     with pytest.raises(ValueError, match="measure"):
         salvo_sample(_hand_waves(), "tanks")
 
@@ -153,16 +170,30 @@ def test_real_record_progression(real_salvo):
     prog = real_salvo.table("record_progression")
     drones = prog[prog["measure"] == "drones"]
     assert [str(d.date()) for d in drones["date"].tail(6)] == [
-        "2025-05-26", "2025-06-01", "2025-06-09", "2025-07-04", "2025-07-09", "2025-09-07"]
+        "2025-05-26",
+        "2025-06-01",
+        "2025-06-09",
+        "2025-07-04",
+        "2025-07-09",
+        "2025-09-07",
+    ]
     assert drones["record"].tail(3).tolist() == [539, 728, 810]
     assert len(drones) == 24
     # Untimed record nights stay in the progression (e.g. 75 drones on 2023-11-25).
-    assert drones.set_index(drones["date"].dt.strftime("%Y-%m-%d")).loc[
-        "2023-11-25", "record"] == 75
+    assert (
+        drones.set_index(drones["date"].dt.strftime("%Y-%m-%d")).loc["2023-11-25", "record"] == 75
+    )
     missiles = prog[prog["measure"] == "missiles"]
     assert [str(d.date()) for d in missiles["date"]] == [
-        "2022-09-28", "2022-10-09", "2022-10-10", "2022-11-15", "2022-12-16", "2023-02-10",
-        "2023-12-29", "2024-08-26"]
+        "2022-09-28",
+        "2022-10-09",
+        "2022-10-10",
+        "2022-11-15",
+        "2022-12-16",
+        "2023-02-10",
+        "2023-12-29",
+        "2024-08-26",
+    ]
     assert missiles["record"].tolist() == [5, 22, 84, 98, 103, 106, 122, 127]
 
 

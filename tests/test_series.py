@@ -5,17 +5,20 @@ from analysis.data.series import calendar, series, wave_series, wide
 
 
 def _strikes(rows):
-    return pd.DataFrame(rows, columns=["end_date", "weapon_class", "origin", "launched",
-                                       "destroyed", "not_reach_goal"]).astype(
-        {"launched": "Int64", "destroyed": "Int64", "not_reach_goal": "Int64"})
+    return pd.DataFrame(
+        rows,
+        columns=["end_date", "weapon_class", "origin", "launched", "destroyed", "not_reach_goal"],
+    ).astype({"launched": "Int64", "destroyed": "Int64", "not_reach_goal": "Int64"})
 
 
-STRIKES = _strikes([
-    ("2025-01-01", "strike_drone", "iran", 10, 8, 1),
-    ("2025-01-03", "strike_drone", "iran", 5, 5, None),
-    ("2025-01-03", "ballistic_missile", "russia_or_north_korea", 2, 0, None),
-    ("2025-01-09", "cruise_missile", "russia", 4, None, None),
-])
+STRIKES = _strikes(
+    [
+        ("2025-01-01", "strike_drone", "iran", 10, 8, 1),
+        ("2025-01-03", "strike_drone", "iran", 5, 5, None),
+        ("2025-01-03", "ballistic_missile", "russia_or_north_korea", 2, 0, None),
+        ("2025-01-09", "cruise_missile", "russia", 4, None, None),
+    ]
+)
 
 
 def test_days_without_attacks_are_zero_not_gaps():
@@ -50,8 +53,12 @@ def test_start_end_and_group_parameters_restrict_the_series():
 
 @pytest.mark.parametrize(
     ("kwargs", "message"),
-    [({"freq": "Q"}, "freq"), ({"groups": ["shahed"]}, "unknown weapon_class"),
-     ({"by": "colour"}, "by"), ({"start": "2025-02-01", "end": "2025-01-01"}, "before start")],
+    [
+        ({"freq": "Q"}, "freq"),
+        ({"groups": ["shahed"]}, "unknown weapon_class"),
+        ({"by": "colour"}, "by"),
+        ({"start": "2025-02-01", "end": "2025-01-01"}, "before start"),
+    ],
 )
 def test_bad_parameters_are_named(kwargs, message):
     with pytest.raises(ValueError, match=message):
@@ -64,12 +71,16 @@ def test_calendar_marks_complete_months():
 
 
 def test_wave_series_sums_wave_totals_by_end_date():
-    waves = pd.DataFrame({
-        "date": ["2025-01-01", "2025-01-01", "2025-01-04"],
-        "drones_launched": [10, 3, 7], "drones_destroyed": [9, 3, 7],
-        "drones_not_reach_goal": [0, 0, 0], "missiles_launched": [1, 0, 2],
-        "missiles_destroyed": [0, 0, 1],
-    })
+    waves = pd.DataFrame(
+        {
+            "date": ["2025-01-01", "2025-01-01", "2025-01-04"],
+            "drones_launched": [10, 3, 7],
+            "drones_destroyed": [9, 3, 7],
+            "drones_not_reach_goal": [0, 0, 0],
+            "missiles_launched": [1, 0, 2],
+            "missiles_destroyed": [0, 0, 1],
+        }
+    )
     daily = wave_series(waves).set_index("period")
     assert daily["drones_launched"].tolist() == [13, 0, 0, 7]
     assert daily["waves"].tolist() == [2, 0, 0, 1]

@@ -21,8 +21,11 @@ def test_allocate_keeps_the_total_and_follows_the_shares():
 def test_combined_row_with_details_splits_into_components():
     raw = raw_rows(
         {
-            "time_start": "2024-12-25 05:00", "time_end": "2024-12-25 10:00",
-            "model": "X-101/X-555 and Kalibr", "launched": "62.0", "destroyed": "55.0",
+            "time_start": "2024-12-25 05:00",
+            "time_end": "2024-12-25 10:00",
+            "model": "X-101/X-555 and Kalibr",
+            "launched": "62.0",
+            "destroyed": "55.0",
             "launched_details": "{'X-101/X-555': 50, 'Kalibr': 12}",
         }
     )
@@ -37,8 +40,13 @@ def test_combined_row_with_details_splits_into_components():
 
 def test_combined_row_without_details_keeps_its_total_under_a_mixed_class():
     raw = raw_rows(
-        {"time_start": "2023-05-16 3:30", "time_end": "2023-05-16 07:00",
-         "model": "C-400 and Iskander-M", "launched": "6.0", "destroyed": "6.0"}
+        {
+            "time_start": "2023-05-16 3:30",
+            "time_end": "2023-05-16 07:00",
+            "model": "C-400 and Iskander-M",
+            "launched": "6.0",
+            "destroyed": "6.0",
+        }
     )
     strikes, log = make_strikes(raw)
     assert len(strikes) == 1
@@ -50,8 +58,13 @@ def test_combined_row_without_details_keeps_its_total_under_a_mixed_class():
 
 def test_details_that_do_not_add_up_leave_the_row_whole_and_flagged():
     raw = raw_rows(
-        {"time_start": "2024-12-25", "time_end": "2024-12-25", "model": "X-101/X-555 and Kalibr",
-         "launched": "60.0", "launched_details": "{'X-101/X-555': 50, 'Kalibr': 12}"}
+        {
+            "time_start": "2024-12-25",
+            "time_end": "2024-12-25",
+            "model": "X-101/X-555 and Kalibr",
+            "launched": "60.0",
+            "launched_details": "{'X-101/X-555': 50, 'Kalibr': 12}",
+        }
     )
     strikes, log = make_strikes(raw)
     assert len(strikes) == 1 and strikes.at[0, "launched"] == 60
@@ -59,8 +72,9 @@ def test_details_that_do_not_add_up_leave_the_row_whole_and_flagged():
 
 
 def test_unmapped_model_is_kept_as_unknown_and_logged():
-    raw = raw_rows({"time_start": "2025-01-01", "time_end": "2025-01-01", "model": "Geran-5",
-                    "launched": "3"})
+    raw = raw_rows(
+        {"time_start": "2025-01-01", "time_end": "2025-01-01", "model": "Geran-5", "launched": "3"}
+    )
     strikes, log = make_strikes(raw)
     assert strikes.at[0, "weapon_class"] == "unknown"
     assert strikes.at[0, "launched"] == 3
@@ -76,10 +90,20 @@ def test_missing_counts_stay_missing_and_are_logged():
 
 def test_row_ids_are_stable_and_distinguish_rows_sharing_a_report_identity():
     raw = raw_rows(
-        {"time_start": "2025-03-08", "time_end": "2025-03-08", "model": "Iskander-M",
-         "source": "s", "target": "Mykolaiv oblast"},
-        {"time_start": "2025-03-08", "time_end": "2025-03-08", "model": "Iskander-M",
-         "source": "s", "target": "Kherson oblast"},
+        {
+            "time_start": "2025-03-08",
+            "time_end": "2025-03-08",
+            "model": "Iskander-M",
+            "source": "s",
+            "target": "Mykolaiv oblast",
+        },
+        {
+            "time_start": "2025-03-08",
+            "time_end": "2025-03-08",
+            "model": "Iskander-M",
+            "source": "s",
+            "target": "Kherson oblast",
+        },
     )
     ids = row_ids(raw)
     assert ids[0] != ids[1] and ids[0] == ids[1] + "-1"  # counted from the oldest (last) row
@@ -91,14 +115,22 @@ def test_add_rows_logs_the_same_entries_as_add_row_by_row():
     for row, model in [(3, "Kalibr"), (7, "Shahed-136/131")]:
         one.add("launched_missing", row, model=model)
         one.add("start_time_unknown", row)
-    many.add_rows("launched_missing", pd.Index([3, 7]), model=pd.Series(["Kalibr",
-                                                                         "Shahed-136/131"]))
+    many.add_rows(
+        "launched_missing", pd.Index([3, 7]), model=pd.Series(["Kalibr", "Shahed-136/131"])
+    )
     many.add_rows("start_time_unknown", [3, 7])
     many.add_rows("never_seen", [])
     assert many.flags == one.flags
 
 
-@pytest.mark.parametrize("text", ["{'Kalibr': 1e999}", "{'Kalibr': 99999999999}",
-                                  "(" * 5000 + ")" * 5000, "{'a': __import__('os')}"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{'Kalibr': 1e999}",
+        "{'Kalibr': 99999999999}",
+        "(" * 5000 + ")" * 5000,
+        "{'a': __import__('os')}",
+    ],
+)
 def test_details_that_overflow_nest_deeply_or_hold_code_are_ignored_not_run(text):
     assert parse_details(text) is None

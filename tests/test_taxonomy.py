@@ -41,7 +41,9 @@ def test_single_models_map_to_class_and_origin(model, weapon_class, origin):
 
 def test_combined_name_splits_on_and_only():
     assert split_model("X-101/X-555 and Kalibr and X-59/X-69") == [
-        "X-101/X-555", "Kalibr", "X-59/X-69"
+        "X-101/X-555",
+        "Kalibr",
+        "X-59/X-69",
     ]
     assert split_model("Shahed-136/131") == ["Shahed-136/131"]
 

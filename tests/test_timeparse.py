@@ -38,8 +38,16 @@ def test_kyiv_offset_follows_summer_and_winter_time():
 
 
 @pytest.mark.parametrize(
-    "raw", ["yesterday", "2025-13-01", "2025-02-30", "2025-07-09 25:00", "2025-07-09 08:61", "",
-            "09.07.2025"]
+    "raw",
+    [
+        "yesterday",
+        "2025-13-01",
+        "2025-02-30",
+        "2025-07-09 25:00",
+        "2025-07-09 08:61",
+        "",
+        "09.07.2025",
+    ],
 )
 def test_unparsable_timestamps_are_marked_not_ok(raw):
     parsed = parse_timestamps(pd.Series([raw]))
@@ -69,10 +77,21 @@ def test_fast_path_reads_every_value_as_the_python_regex_does():
     # times) fall back to the Python regex on the text with spaces stripped: the parts must
     # agree.
     values = pd.Series(
-        ["2025-07-09", "2025-07-09 8:30  ", " 2025-07-09 08:30", "2025-07-09\t",
-         "2025-07-09T08:30", "２０２５-07-09", "2025-07-09 25:00", "2025-07-09  08:30", None, "",
-         "x"],
-        index=range(100, 111), dtype=object,
+        [
+            "2025-07-09",
+            "2025-07-09 8:30  ",
+            " 2025-07-09 08:30",
+            "2025-07-09\t",
+            "2025-07-09T08:30",
+            "２０２５-07-09",
+            "2025-07-09 25:00",
+            "2025-07-09  08:30",
+            None,
+            "",
+            "x",
+        ],
+        index=range(100, 111),
+        dtype=object,
     )
     parts = split_timestamps(values)
     expected = values.astype("string").str.strip(" ").str.extract(TIMESTAMP_PATTERN)
@@ -84,8 +103,15 @@ def test_fast_path_reads_every_value_as_the_python_regex_does():
 
 
 @pytest.mark.parametrize(
-    "raw", ["2025-01-01\n", "2025-01-01 08:00\n", "\n2025-01-01", "2025-01-01\r",
-            "2025-01-01\t", "2025-01-01 08:00\r\n"]
+    "raw",
+    [
+        "2025-01-01\n",
+        "2025-01-01 08:00\n",
+        "\n2025-01-01",
+        "2025-01-01\r",
+        "2025-01-01\t",
+        "2025-01-01 08:00\r\n",
+    ],
 )
 def test_line_breaks_and_tabs_around_a_timestamp_make_it_unparsable(raw):
     # Only spaces are a known quirk of the data; "$" once let a final newline through.

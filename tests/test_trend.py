@@ -113,8 +113,13 @@ def test_dispersion_ci_holds_the_true_alpha(daily_fit: ModelResult) -> None:
     assert summary["alpha_low"] < ALPHA < summary["alpha_high"]
     assert summary["alpha_low"] < summary["alpha"] < summary["alpha_high"]
     hits = sum(
-        (s := fit_trend(simulate_counts(365, 0.03, 0.5, 10, seed=seed)["count"], "D",
-                        growth_windows=()).summary)["alpha_low"] <= 0.5 <= s["alpha_high"]
+        (
+            s := fit_trend(
+                simulate_counts(365, 0.03, 0.5, 10, seed=seed)["count"], "D", growth_windows=()
+            ).summary
+        )["alpha_low"]
+        <= 0.5
+        <= s["alpha_high"]
         for seed in range(10)
     )
     assert hits >= 8
@@ -129,7 +134,8 @@ def test_alpha_is_the_statsmodels_nb2_estimate(simulated: pd.DataFrame) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         nb = NegativeBinomial(counts.to_numpy(), X, loglike_method="nb2").fit(
-            method="newton", maxiter=200, disp=0)
+            method="newton", maxiter=200, disp=0
+        )
     assert row["alpha"] == pytest.approx(nb.params[-1], rel=1e-3)
     assert row["slope_per_month"] == pytest.approx(nb.params[1], rel=1e-3)
     # expected (X'WX) against statsmodels' observed information: close, not equal
@@ -154,12 +160,20 @@ def test_lr_test_keeps_poisson_for_poisson_data() -> None:
 # --- fitted table ------------------------------------------------------------------------------
 
 
-def test_fitted_band_contains_the_true_mean(simulated: pd.DataFrame,
-                                            daily_fit: ModelResult) -> None:
+def test_fitted_band_contains_the_true_mean(
+    simulated: pd.DataFrame, daily_fit: ModelResult
+) -> None:
     fitted = daily_fit.table("fitted")
-    assert list(fitted.columns) == ["period", "observed", "fitted", "fitted_low",
-                                    "fitted_high", "predict_low", "predict_high",
-                                    "pearson_residual"]
+    assert list(fitted.columns) == [
+        "period",
+        "observed",
+        "fitted",
+        "fitted_low",
+        "fitted_high",
+        "predict_low",
+        "predict_high",
+        "pearson_residual",
+    ]
     assert len(fitted) == len(simulated)
     truth = simulated["mean"].to_numpy()
     inside = (fitted["fitted_low"] <= truth) & (truth <= fitted["fitted_high"])
@@ -198,7 +212,8 @@ def test_weekly_and_monthly(freq: str) -> None:
     for seed in range(10):
         daily = simulate_counts(1096, GROWTH, ALPHA, 20, seed=200 + seed)
         fitted = fit_trend(to_periods(daily["count"], freq), freq, growth_windows=()).table(
-            "fitted")
+            "fitted"
+        )
         truth = to_periods(daily["mean"], freq).to_numpy()
         shares.append(((fitted["fitted_low"] <= truth) & (truth <= fitted["fitted_high"])).mean())
     assert np.mean(shares) >= 0.8
@@ -261,14 +276,16 @@ def test_bad_model_options_raise() -> None:
 
 def test_strike_counts_drop_incomplete_periods() -> None:
     days = pd.date_range("2024-01-03", "2024-04-10", freq="D")  # Wednesday to Wednesday
-    strikes = pd.DataFrame({
-        "end_date": days.strftime("%Y-%m-%d"),
-        "weapon_class": "strike_drone",
-        "origin": "iran",
-        "launched": 10,
-        "destroyed": 8,
-        "not_reach_goal": 1,
-    })
+    strikes = pd.DataFrame(
+        {
+            "end_date": days.strftime("%Y-%m-%d"),
+            "weapon_class": "strike_drone",
+            "origin": "iran",
+            "launched": 10,
+            "destroyed": 8,
+            "not_reach_goal": 1,
+        }
+    )
     weekly = strike_counts(strikes, "strike_drone", freq="W")
     assert weekly.index[0] == pd.Timestamp("2024-01-08")
     assert weekly.index[-1] == pd.Timestamp("2024-04-01")

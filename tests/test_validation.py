@@ -84,7 +84,7 @@ def rewritten(transform: Callable[[list[str]], list[str]], delimiter: str = ",")
 
 def without_column(name: str) -> bytes:
     index = header().index(name)
-    return rewritten(lambda fields: fields[:index] + fields[index + 1:])
+    return rewritten(lambda fields: fields[:index] + fields[index + 1 :])
 
 
 def renamed_column(old: str, new: str) -> bytes:
@@ -122,36 +122,48 @@ CASES = {
     "empty_file": (lambda: b"", ["file is empty"]),
     "header_only": (lambda: real_lines()[0].encode("utf-8"), ["header but no data rows"]),
     "unparsable_timestamp": (
-        lambda: with_fields({(BAD_ROW, "time_start"): "02/04/2026 18:00",
-                             (7, "time_start"): "2026-04-31 25:00"}),
-        ["column 'time_start'", "unparsable timestamp", "in 2 row(s)",
-         f"{AT_BAD_ROW}: time_start='02/04/2026 18:00'",
-         "row 7 (line 9): time_start='2026-04-31 25:00'"],
+        lambda: with_fields(
+            {(BAD_ROW, "time_start"): "02/04/2026 18:00", (7, "time_start"): "2026-04-31 25:00"}
+        ),
+        [
+            "column 'time_start'",
+            "unparsable timestamp",
+            "in 2 row(s)",
+            f"{AT_BAD_ROW}: time_start='02/04/2026 18:00'",
+            "row 7 (line 9): time_start='2026-04-31 25:00'",
+        ],
     ),
     "window_ends_before_it_starts": (
         lambda: with_fields({(BAD_ROW, "time_end"): "2026-04-02 08:00"}),
-        ["column 'time_start', 'time_end'", "window ends before it starts",
-         f"{AT_BAD_ROW}: time_start='2026-04-02 18:00', time_end='2026-04-02 08:00'"],
+        [
+            "column 'time_start', 'time_end'",
+            "window ends before it starts",
+            f"{AT_BAD_ROW}: time_start='2026-04-02 18:00', time_end='2026-04-02 08:00'",
+        ],
     ),
     "negative_count": (
         lambda: with_fields({(BAD_ROW, "destroyed"): "-3.0"}),
-        ["column 'destroyed'", "negative or non-integer count",
-         f"{AT_BAD_ROW}: destroyed='-3.0'"],
+        ["column 'destroyed'", "negative or non-integer count", f"{AT_BAD_ROW}: destroyed='-3.0'"],
     ),
     "non_integer_count": (
         lambda: with_fields({(BAD_ROW, "launched"): "542.5"}),
-        ["column 'launched'", "negative or non-integer count",
-         f"{AT_BAD_ROW}: launched='542.5'"],
+        ["column 'launched'", "negative or non-integer count", f"{AT_BAD_ROW}: launched='542.5'"],
     ),
     "destroyed_greater_than_launched": (
         lambda: with_fields({(BAD_ROW, "destroyed"): "600.0"}),
-        ["column 'launched', 'destroyed'", "destroyed greater than launched",
-         f"{AT_BAD_ROW}: launched='542.0', destroyed='600.0'"],
+        [
+            "column 'launched', 'destroyed'",
+            "destroyed greater than launched",
+            f"{AT_BAD_ROW}: launched='542.0', destroyed='600.0'",
+        ],
     ),
     "date_in_the_future": (
         lambda: with_fields({(BAD_ROW, "time_end"): "2027-01-02 08:00"}),
-        ["column 'time_end'", f"date in the future (after {TODAY})",
-         f"{AT_BAD_ROW}: time_end='2027-01-02 08:00'"],
+        [
+            "column 'time_end'",
+            f"date in the future (after {TODAY})",
+            f"{AT_BAD_ROW}: time_end='2027-01-02 08:00'",
+        ],
     ),
     "non_utf8_byte_in_target": (
         latin1_in_target,
@@ -231,9 +243,7 @@ def test_failed_build_writes_nothing_to_a_fresh_out_dir(corrupted, tmp_path):
     assert not out.exists()
 
 
-def test_failed_build_leaves_an_existing_good_output_byte_identical(
-    corrupted, good_output
-):
+def test_failed_build_leaves_an_existing_good_output_byte_identical(corrupted, good_output):
     raw_dir, _ = corrupted
     before = snapshot(good_output)
     with pytest.raises(DataValidationError):
@@ -267,7 +277,10 @@ def test_cli_build_on_a_corrupted_file_exits_non_zero_with_the_message_and_no_tr
     out = tmp_path / "out"
     proc = subprocess.run(
         [sys.executable, "-m", "analysis", "build", "--raw", str(raw_dir), "--out", str(out)],
-        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
     assert proc.returncode != 0

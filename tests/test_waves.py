@@ -14,8 +14,13 @@ def _waves(*rows: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _row(start, end, model="Shahed-136/131", launched=10, destroyed=None):
-    return {"time_start": start, "time_end": end, "model": model, "launched": launched,
-            "destroyed": destroyed}
+    return {
+        "time_start": start,
+        "time_end": end,
+        "model": model,
+        "launched": launched,
+        "destroyed": destroyed,
+    }
 
 
 def test_nested_window_joins_the_longer_one():
@@ -56,7 +61,8 @@ def test_date_only_rows_are_not_merged_into_a_timed_wave_but_group_by_day():
     assert timed["drones_launched"].tolist() == [728]
     untimed = waves[~waves["time_known"]].set_index("date")
     assert untimed["launched_recon_drone"].to_dict() == {
-        pd.Timestamp("2025-07-09").date(): 3, pd.Timestamp("2025-07-10").date(): 0
+        pd.Timestamp("2025-07-09").date(): 3,
+        pd.Timestamp("2025-07-10").date(): 0,
     }
     assert untimed["launched_unidentified_drone"].sum() == 3
 
@@ -105,8 +111,10 @@ def _frame(spec) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "window_start": start,
-            "window_end": [s + pd.Timedelta(hours=d, minutes=1) for s, (_, d, _, _) in
-                           zip(start, spec, strict=True)],
+            "window_end": [
+                s + pd.Timedelta(hours=d, minutes=1)
+                for s, (_, d, _, _) in zip(start, spec, strict=True)
+            ],
             "time_known": [k for _, _, k, _ in spec],
             "launched": [n for _, _, _, n in spec],
         }

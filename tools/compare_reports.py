@@ -49,8 +49,10 @@ def main(argv: list[str]) -> int:
     old, new = (Path(a) for a in argv)
     problems, charts = compare(old, new)
     counts = {p: len(list(new.glob(p))) for p in ("*.results.json", "*.csv", "*.png")}
-    print(f"compared {counts['*.results.json']} results files, {counts['*.csv']} tables and "
-          f"{counts['*.png']} charts")
+    print(
+        f"compared {counts['*.results.json']} results files, {counts['*.csv']} tables and "
+        f"{counts['*.png']} charts"
+    )
     for line in problems:
         print(f"DIFFERENT {line}")
     for name in charts:

@@ -67,8 +67,12 @@ def duplicate_report(raw: pd.DataFrame, duplicates: pd.Series) -> dict:
         "count": len(duplicates),
         "launched_dropped": int(launched.fillna(0).sum()),
         "rows": [
-            {"raw_row": int(row), "line": int(row) + 2, "same_as_row": int(first),
-             "same_as_line": int(first) + 2}
+            {
+                "raw_row": int(row),
+                "line": int(row) + 2,
+                "same_as_row": int(first),
+                "same_as_line": int(first) + 2,
+            }
             for row, first in duplicates.iloc[:FLAG_SAMPLE].items()
         ],
     }
@@ -79,12 +83,17 @@ def duplicate_warning(daily: str, report: dict) -> str | None:
     count = report.get("count", 0)
     if not count:
         return None
-    rows = [f"row {r['raw_row']} (line {r['line']}) repeats row {r['same_as_row']} "
-            f"(line {r['same_as_line']})" for r in report.get("rows", [])[:MAX_LISTED]]
+    rows = [
+        f"row {r['raw_row']} (line {r['line']}) repeats row {r['same_as_row']} "
+        f"(line {r['same_as_line']})"
+        for r in report.get("rows", [])[:MAX_LISTED]
+    ]
     more = f" ... and {count - len(rows)} more" if count > len(rows) else ""
-    return (f"{daily}: dropped {count} exact duplicate row(s), every column equal to an earlier "
-            f"row, so that {report.get('launched_dropped', 0):,} launched are not counted "
-            f"twice: {'; '.join(rows)}{more} (see duplicate_rows in quality.json)")
+    return (
+        f"{daily}: dropped {count} exact duplicate row(s), every column equal to an earlier "
+        f"row, so that {report.get('launched_dropped', 0):,} launched are not counted "
+        f"twice: {'; '.join(rows)}{more} (see duplicate_rows in quality.json)"
+    )
 
 
 def quality_report(
@@ -140,19 +149,25 @@ def quality_report(
 def _display_path(path: Path) -> str:
     """Project-relative path when inside the project, so outputs do not embed a machine path."""
     resolved = path.resolve()
-    return str(resolved.relative_to(PROJECT_ROOT) if resolved.is_relative_to(PROJECT_ROOT)
-               else resolved)
+    return str(
+        resolved.relative_to(PROJECT_ROOT) if resolved.is_relative_to(PROJECT_ROOT) else resolved
+    )
 
 
 def check_raw_dir(raw_dir: Path, what: str = "raw folder") -> None:
     """``raw_dir`` must be an existing folder; one under ``<dataset>/`` is a release folder,
     so its name must be a release name."""
     if not raw_dir.exists():
-        raise FetchError(f"{what} {raw_dir} does not exist; run `python -m analysis fetch` "
-                         "first, or give the folder that holds the raw CSV files")
+        raise FetchError(
+            f"{what} {raw_dir} does not exist; run `python -m analysis fetch` "
+            "first, or give the folder that holds the raw CSV files"
+        )
     if not raw_dir.is_dir():
-        hint = (f"; give the folder that holds it, {raw_dir.parent}"
-                if raw_dir.name in (DAILY_FILE, REFERENCE_FILE) else "")
+        hint = (
+            f"; give the folder that holds it, {raw_dir.parent}"
+            if raw_dir.name in (DAILY_FILE, REFERENCE_FILE)
+            else ""
+        )
         raise FetchError(f"{what} {raw_dir} is a file, not a folder{hint}")
     if raw_dir.parent.name == DATASET:
         check_release(raw_dir.name, f"{what} {raw_dir}")
@@ -186,12 +201,15 @@ def check_out_dir(out_dir: Path) -> None:
         if not out_dir.exists():
             blocking = next((p for p in out_dir.parents if p.exists()), None)
             if blocking is not None and not blocking.is_dir():
-                raise WriteError(f"output folder {out_dir} cannot be created: {blocking} is a "
-                                 "file, not a folder")
+                raise WriteError(
+                    f"output folder {out_dir} cannot be created: {blocking} is a file, not a folder"
+                )
             return
         if not out_dir.is_dir():
-            raise WriteError(f"output folder {out_dir} is a file, not a folder; give a new or "
-                             "empty folder, or one that holds an earlier build")
+            raise WriteError(
+                f"output folder {out_dir} is a file, not a folder; give a new or "
+                "empty folder, or one that holds an earlier build"
+            )
         names = sorted(p.name for p in out_dir.iterdir())
     except OSError as exc:
         raise WriteError(f"output folder {out_dir}: {reason(exc, out_dir)}") from None
@@ -213,8 +231,9 @@ def _skipped(out_dir: Path, daily_path: Path) -> BuildResult | None:
     return BuildResult(out_dir, *counts, skipped=True, warnings=(warning,) if warning else ())
 
 
-def _write_outputs(out_dir: Path, strikes: pd.DataFrame, waves: pd.DataFrame,
-                   quality: dict, inputs: dict[str, str]) -> None:
+def _write_outputs(
+    out_dir: Path, strikes: pd.DataFrame, waves: pd.DataFrame, quality: dict, inputs: dict[str, str]
+) -> None:
     """Write the tables and ``quality.json`` to temporary files, then rename them into place,
     then write the manifest. The old manifest goes just before the renames: a folder whose
     outputs are half replaced (a crash between two renames) is never taken as up to date."""
@@ -235,8 +254,10 @@ def _write_outputs(out_dir: Path, strikes: pd.DataFrame, waves: pd.DataFrame,
         except OSError as exc:
             raise WriteError(f"cannot replace {out_dir / MANIFEST}: {reason(exc)}") from None
     write_json(
-        {**build_manifest(inputs),
-         "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")},
+        {
+            **build_manifest(inputs),
+            "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        },
         out_dir / MANIFEST,
     )
 
@@ -280,10 +301,17 @@ def build(
     quality = quality_report(
         daily.raw, strikes, waves, log, models_missing_from_reference(raw, reference), duplicates
     )
-    quality["inputs"] = {name: {"path": _display_path(p), "sha256": inputs[name]}
-                         for name, p in ((DAILY_FILE, daily_path),
-                                         (REFERENCE_FILE, reference_path))}
+    quality["inputs"] = {
+        name: {"path": _display_path(p), "sha256": inputs[name]}
+        for name, p in ((DAILY_FILE, daily_path), (REFERENCE_FILE, reference_path))
+    }
     _write_outputs(out_dir, strikes, waves, quality, inputs)
     warning = duplicate_warning(str(daily_path), quality["duplicate_rows"])
-    return BuildResult(out_dir, len(daily.raw), len(strikes), len(waves), skipped=False,
-                       warnings=(warning,) if warning else ())
+    return BuildResult(
+        out_dir,
+        len(daily.raw),
+        len(strikes),
+        len(waves),
+        skipped=False,
+        warnings=(warning,) if warning else (),
+    )

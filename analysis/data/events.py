@@ -26,8 +26,18 @@ PRECISIONS = ("day", "month")
 #: could not be read when the row was written (kept, and flagged in every output).
 VERIFICATION = ("checked", "unverified")
 EVENT_COLUMNS = (
-    "event_id", "date", "date_precision", "partner", "event_type", "weapon_class",
-    "description", "source_org", "source_title", "source_url", "verification", "note",
+    "event_id",
+    "date",
+    "date_precision",
+    "partner",
+    "event_type",
+    "weapon_class",
+    "description",
+    "source_org",
+    "source_title",
+    "source_url",
+    "verification",
+    "note",
 )
 _REQUIRED_TEXT = ("description", "source_org", "source_title", "source_url")
 # Both matched in full (``fullmatch``): ``^...$`` would also accept a trailing newline.
@@ -50,6 +60,7 @@ def _iso_date(values: pd.Series) -> pd.Series:
 
 def events_schema(today: dt.date) -> pa.DataFrameSchema:
     """Declared schema of the event timeline, read as text."""
+
     def not_future(values: pd.Series) -> pd.Series:
         days = pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
         return days.isna() | (days.dt.date <= today)
@@ -57,33 +68,51 @@ def events_schema(today: dt.date) -> pa.DataFrameSchema:
     def month_on_first(df: pd.DataFrame) -> pd.Series:
         return (df["date_precision"] != "month") | df["date"].astype("string").str.endswith("-01")
 
-    text = {c: pa.Column(str, pa.Check(_filled, error="missing (every row needs a source)"))
-            for c in _REQUIRED_TEXT}
+    text = {
+        c: pa.Column(str, pa.Check(_filled, error="missing (every row needs a source)"))
+        for c in _REQUIRED_TEXT
+    }
     text["description"] = pa.Column(str, pa.Check(_filled, error="missing description"))
     return pa.DataFrameSchema(
         {
-            "event_id": pa.Column(str, [
-                pa.Check(_filled, error="missing event_id"),
-                pa.Check(lambda s: (s == "") | s.str.fullmatch(_SLUG),
-                         error="event_id is not a lower-case slug (a-z, 0-9, -)"),
-                pa.Check(lambda s: ~s.duplicated(keep=False), error="duplicate event_id"),
-            ]),
-            "date": pa.Column(str, [
-                pa.Check(_iso_date, error="bad date (expected YYYY-MM-DD)"),
-                pa.Check(not_future, error=f"date in the future (after {today})"),
-            ]),
+            "event_id": pa.Column(
+                str,
+                [
+                    pa.Check(_filled, error="missing event_id"),
+                    pa.Check(
+                        lambda s: (s == "") | s.str.fullmatch(_SLUG),
+                        error="event_id is not a lower-case slug (a-z, 0-9, -)",
+                    ),
+                    pa.Check(lambda s: ~s.duplicated(keep=False), error="duplicate event_id"),
+                ],
+            ),
+            "date": pa.Column(
+                str,
+                [
+                    pa.Check(_iso_date, error="bad date (expected YYYY-MM-DD)"),
+                    pa.Check(not_future, error=f"date in the future (after {today})"),
+                ],
+            ),
             "date_precision": pa.Column(str, _one_of(PRECISIONS, "date_precision")),
             "partner": pa.Column(str, _one_of(PARTNERS, "partner")),
             "event_type": pa.Column(str, _one_of(EVENT_TYPES, "event_type")),
-            "weapon_class": pa.Column(str, pa.Check(
-                lambda s: (s == "") | s.isin(WEAPON_CLASSES),
-                error="unknown weapon_class (a class from the taxonomy, or empty)"),
+            "weapon_class": pa.Column(
+                str,
+                pa.Check(
+                    lambda s: (s == "") | s.isin(WEAPON_CLASSES),
+                    error="unknown weapon_class (a class from the taxonomy, or empty)",
                 ),
-            "source_url": pa.Column(str, [
-                pa.Check(_filled, error="missing source_url (every row needs a source)"),
-                pa.Check(lambda s: (s == "") | s.str.fullmatch(_URL),
-                         error="source_url is not an http(s) address"),
-            ]),
+            ),
+            "source_url": pa.Column(
+                str,
+                [
+                    pa.Check(_filled, error="missing source_url (every row needs a source)"),
+                    pa.Check(
+                        lambda s: (s == "") | s.str.fullmatch(_URL),
+                        error="source_url is not an http(s) address",
+                    ),
+                ],
+            ),
             **{c: v for c, v in text.items() if c != "source_url"},
             "verification": pa.Column(str, _one_of(VERIFICATION, "verification")),
         },

@@ -179,7 +179,10 @@ def _freeze(path: Path) -> None:
 
 
 def _find_sources(
-    release: str, registry: Registry, target_dir: Path, mirrors: list[Path],
+    release: str,
+    registry: Registry,
+    target_dir: Path,
+    mirrors: list[Path],
     downloader: Downloader,
 ) -> tuple[dict[str, Path], dict[str, str], dict[str, str]]:
     """Per raw file: the verified bytes to use (the copy in ``target_dir``, else a mirror's,
@@ -196,8 +199,7 @@ def _find_sources(
             hashes[name] = _check(target, expected, "raw file")
             sources[name], origins[name] = target, "data/raw"
             continue
-        source = next((m / release / name for m in mirrors if (m / release / name).is_file()),
-                      None)
+        source = next((m / release / name for m in mirrors if (m / release / name).is_file()), None)
         if source is not None:
             origins[name] = f"mirror {source.parent.parent}"
         else:
@@ -230,8 +232,10 @@ def _stage(sources: dict[str, Path], pending: list[str], parent: Path, release: 
         parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{release}.", suffix=".staging", dir=parent))
     except OSError as exc:
-        raise FetchError(f"cannot write into {parent}: {reason(exc, parent)}; the raw data "
-                         "folder must be writable to fetch (nothing was fetched)") from None
+        raise FetchError(
+            f"cannot write into {parent}: {reason(exc, parent)}; the raw data "
+            "folder must be writable to fetch (nothing was fetched)"
+        ) from None
     try:
         for name in pending:
             write_bytes_from(sources[name], staging / name)
@@ -255,9 +259,10 @@ def _compare(
     try:
         return diff_releases(previous, old, release, daily), ""
     except (ValueError, UnicodeDecodeError) as exc:  # pandas' ParserError is a ValueError
-        raise FetchError(f"cannot compare {shown} with release {previous} ({old}): "
-                         f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
-                         ) from None
+        raise FetchError(
+            f"cannot compare {shown} with release {previous} ({old}): "
+            f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
+        ) from None
 
 
 def _rows(path: Path, shown: Path) -> int:
@@ -267,16 +272,26 @@ def _rows(path: Path, shown: Path) -> int:
         raise FetchError(f"{shown}: cannot count its rows ({exc})") from None
 
 
-def _entry(release: str, files: dict[str, Path], shown: dict[str, Path], origins: dict,
-           hashes: dict, diff: ReleaseDiff | None, today: dt.date) -> dict:
+def _entry(
+    release: str,
+    files: dict[str, Path],
+    shown: dict[str, Path],
+    origins: dict,
+    hashes: dict,
+    diff: ReleaseDiff | None,
+    today: dt.date,
+) -> dict:
     """The registry entry of a new release, from the files about to be put in place."""
     entry = {
         "release": release,
         "date_accessed": today.isoformat(),
         "obtained_from": origins[DAILY_FILE],
         "files": {
-            name: {"sha256": hashes[name], "bytes": files[name].stat().st_size,
-                   "rows": _rows(files[name], shown[name])}
+            name: {
+                "sha256": hashes[name],
+                "bytes": files[name].stat().st_size,
+                "rows": _rows(files[name], shown[name]),
+            }
             for name in RAW_FILES
         },
     }
@@ -296,14 +311,16 @@ def _move_into_place(staging: Path, target_dir: Path, pending: list[str]) -> lis
         for name in pending:
             target = target_dir / name
             if target.exists():
-                raise FetchError(f"{target} appeared while fetching (another fetch?); run the "
-                                 "fetch again")
+                raise FetchError(
+                    f"{target} appeared while fetching (another fetch?); run the fetch again"
+                )
             os.rename(staging / name, target)
             moved.append(target)
     except OSError as exc:
         _remove(moved)
-        raise FetchError(f"cannot move the fetched files into {target_dir}: {reason(exc)}; "
-                         "nothing was fetched") from None
+        raise FetchError(
+            f"cannot move the fetched files into {target_dir}: {reason(exc)}; nothing was fetched"
+        ) from None
     return moved
 
 
@@ -357,8 +374,11 @@ def fetch(
         if recorded:
             _check_release_name(release, files[DAILY_FILE], sources[DAILY_FILE])
         diff, note = _compare(registry, paths, release, files[DAILY_FILE], sources[DAILY_FILE])
-        entry = (_entry(release, files, sources, origins, hashes, diff,
-                        today or dt.date.today()) if recorded else None)
+        entry = (
+            _entry(release, files, sources, origins, hashes, diff, today or dt.date.today())
+            if recorded
+            else None
+        )
         if staging is not None:
             moved = _move_into_place(staging, target_dir, pending)
         if entry is not None:

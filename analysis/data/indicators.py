@@ -64,9 +64,7 @@ ORIGIN_LABELS: dict[str, str] = {
     "other_unknown": "Other or unidentified",
 }
 #: The Air Force's headline classes: long-range strike drones and every missile class.
-HEADLINE_CLASSES: tuple[str, ...] = tuple(
-    sorted(set().union(*HEADLINE_GROUPS.values()))
-)
+HEADLINE_CLASSES: tuple[str, ...] = tuple(sorted(set().union(*HEADLINE_GROUPS.values())))
 #: The label the Air Force uses for ballistic missiles it does not attribute to one country.
 AMBIGUOUS_LABEL = "Iskander-M/KN-23"
 NORTH_KOREAN_LABEL = "KN-23"
@@ -91,10 +89,12 @@ class PartnershipLink:
 
 PARTNERSHIP_LINKS: tuple[PartnershipLink, ...] = (
     PartnershipLink(SHAHED_LABEL, "iran", (STRIKE_DRONE,)),
-    PartnershipLink(NORTH_KOREAN_LABEL, "north_korea", (BALLISTIC_MISSILE,),
-                    ("first_use", "delivery")),
-    PartnershipLink(AMBIGUOUS_LABEL, "north_korea", (BALLISTIC_MISSILE,),
-                    ("first_use", "delivery")),
+    PartnershipLink(
+        NORTH_KOREAN_LABEL, "north_korea", (BALLISTIC_MISSILE,), ("first_use", "delivery")
+    ),
+    PartnershipLink(
+        AMBIGUOUS_LABEL, "north_korea", (BALLISTIC_MISSILE,), ("first_use", "delivery")
+    ),
 )
 
 DESIGN_ORIGIN_NOTE = (
@@ -105,6 +105,7 @@ DESIGN_ORIGIN_NOTE = (
 
 
 # Shared helpers ------------------------------------------------------------------------------
+
 
 def _launched(strikes: pd.DataFrame) -> pd.Series:
     return strikes["launched"].astype("Float64").fillna(0).astype("float64")
@@ -152,13 +153,17 @@ def _ratio(numerator: float, denominator: float) -> float | None:
 def _has_component(models: pd.Series, label: str) -> pd.Series:
     """Whether each ``model`` names ``label`` alone or as a part of a combined name."""
     folded = label.casefold()
-    return models.astype("string").fillna("").map(
-        lambda m: any(p.casefold() == folded for p in split_model(m))
-    ).astype(bool)
+    return (
+        models.astype("string")
+        .fillna("")
+        .map(lambda m: any(p.casefold() == folded for p in split_model(m)))
+        .astype(bool)
+    )
 
 
 def _has_class(models: pd.Series, classes: frozenset[str]) -> pd.Series:
     """Whether each ``model`` names a weapon of one of ``classes`` (alone or combined)."""
+
     def holds(model: str) -> bool:
         weapons = (lookup(p) for p in split_model(model))
         return any(w is not None and w.weapon_class in classes for w in weapons)
@@ -167,6 +172,7 @@ def _has_class(models: pd.Series, classes: frozenset[str]) -> pd.Series:
 
 
 # 1. Launches by design origin ----------------------------------------------------------------
+
 
 def origin_series(
     strikes: pd.DataFrame,
@@ -199,15 +205,12 @@ def origin_series(
     days = as_timestamps(strikes["end_date"])
     start = start if start is not None else days.min()
     end = end if end is not None else days.max()
-    parts = {group: chosen["origin"].isin(origins)
-             for group, origins in ORIGIN_GROUPS.items()}
+    parts = {group: chosen["origin"].isin(origins) for group, origins in ORIGIN_GROUPS.items()}
     out = _period_sums(chosen, parts, freq=freq, start=start, end=end)
     out["total"] = out[list(ORIGIN_GROUPS)].sum(axis=1).astype("int64")
     for group in ORIGIN_GROUPS:
         out[f"share_{group}"] = _share(out[group], out["total"])
-    out.attrs["weapon_classes"] = (
-        tuple(weapon_classes) if weapon_classes is not None else None
-    )
+    out.attrs["weapon_classes"] = tuple(weapon_classes) if weapon_classes is not None else None
     out.attrs["note"] = DESIGN_ORIGIN_NOTE
     return out
 
@@ -268,16 +271,31 @@ def north_korean_band(
     band["share_lower"] = _share(band["lower"], band["ballistic"])
     band["share_upper"] = _share(band["upper"], wider)
     band["share_ambiguous"] = _share(band["ambiguous_ballistic"] + band["ambiguous_mixed"], wider)
-    band = band[["period", "days", "complete", "kn23", "ambiguous_ballistic", "ambiguous_mixed",
-                 "lower", "upper", "ballistic", "share_lower", "share_upper",
-                 "share_ambiguous"]]
+    band = band[
+        [
+            "period",
+            "days",
+            "complete",
+            "kn23",
+            "ambiguous_ballistic",
+            "ambiguous_mixed",
+            "lower",
+            "upper",
+            "ballistic",
+            "share_lower",
+            "share_upper",
+            "share_ambiguous",
+        ]
+    ]
 
     def first_date(mask: pd.Series) -> str | None:
         dates = strikes.loc[mask, "end_date"]
         return str(min(dates)) if len(dates) else None
 
-    totals = {c: int(band[c].sum()) for c in ("kn23", "ambiguous_ballistic", "ambiguous_mixed",
-                                             "lower", "upper", "ballistic")}
+    totals = {
+        c: int(band[c].sum())
+        for c in ("kn23", "ambiguous_ballistic", "ambiguous_mixed", "lower", "upper", "ballistic")
+    }
     all_wider = totals["ballistic"] + totals["ambiguous_mixed"]
     summary: dict[str, float | int | str | None] = {
         "start": str(band["period"].min().date()),
@@ -285,8 +303,9 @@ def north_korean_band(
         **totals,
         "share_lower": _ratio(totals["lower"], totals["ballistic"]),
         "share_upper": _ratio(totals["upper"], all_wider),
-        "share_ambiguous": _ratio(totals["ambiguous_ballistic"] + totals["ambiguous_mixed"],
-                                  all_wider),
+        "share_ambiguous": _ratio(
+            totals["ambiguous_ballistic"] + totals["ambiguous_mixed"], all_wider
+        ),
         "first_ambiguous_label": first_date(ambiguous),
         "first_kn23_alone": first_date(origin == NORTH_KOREA),
     }
@@ -301,12 +320,16 @@ def north_korean_band(
 
 # 3. First and last appearance of each label ----------------------------------------------------
 
+
 def _appearances(strikes: pd.DataFrame, key: pd.Series, name: str) -> pd.DataFrame:
     dates = pd.to_datetime(as_timestamps(strikes["end_date"]).to_numpy())
-    frame = pd.DataFrame({name: key.to_numpy(), "date": dates,
-                          "launched": _launched(strikes).to_numpy()})
+    frame = pd.DataFrame(
+        {name: key.to_numpy(), "date": dates, "launched": _launched(strikes).to_numpy()}
+    )
     out = frame.groupby(name, sort=False).agg(
-        first_date=("date", "min"), last_date=("date", "max"), rows=("date", "size"),
+        first_date=("date", "min"),
+        last_date=("date", "max"),
+        rows=("date", "size"),
         launched=("launched", "sum"),
     )
     out["first_month"] = out["first_date"].dt.to_period("M").dt.start_time
@@ -365,8 +388,9 @@ def model_appearances(
     """
     models = _appearances(strikes, strikes["model"], "model")
     origins = _appearances(strikes, strikes["origin"], "origin")
-    days = pd.Series(pd.to_datetime(as_timestamps(strikes["end_date"]).to_numpy()),
-                     index=strikes.index)
+    days = pd.Series(
+        pd.to_datetime(as_timestamps(strikes["end_date"]).to_numpy()), index=strikes.index
+    )
     data_first = days.min()
     lag_rows: list[dict] = []
     near: dict[str, pd.DataFrame] = {}
@@ -376,21 +400,25 @@ def model_appearances(
     for link in links:
         has = _has_component(strikes["model"], link.label)
         first = days[has].min() if has.any() else pd.NaT
-        summary[f"first_appearance[{link.label}]"] = (
-            str(first.date()) if pd.notna(first) else None
-        )
+        summary[f"first_appearance[{link.label}]"] = str(first.date()) if pd.notna(first) else None
         linked = linked_events(events, link)
         reference = _reference_event(linked)
         for _, event in linked.iterrows():
             lag = (first - event["date"]).days if pd.notna(first) else None
-            lag_rows.append({
-                "label": link.label, "event_id": event["event_id"],
-                "event_date": event["date"], "event_type": event["event_type"],
-                "description": event["description"], "first_appearance": first,
-                "lag_days": lag,
-                "reference": reference is not None and event["event_id"] == reference["event_id"],
-                "before_data": bool(pd.notna(data_first) and event["date"] < data_first),
-            })
+            lag_rows.append(
+                {
+                    "label": link.label,
+                    "event_id": event["event_id"],
+                    "event_date": event["date"],
+                    "event_type": event["event_type"],
+                    "description": event["description"],
+                    "first_appearance": first,
+                    "lag_days": lag,
+                    "reference": reference is not None
+                    and event["event_id"] == reference["event_id"],
+                    "before_data": bool(pd.notna(data_first) and event["date"] < data_first),
+                }
+            )
         if reference is None:
             summary[f"reference_event[{link.label}]"] = None
             summary[f"lag_days[{link.label}]"] = None
@@ -404,19 +432,33 @@ def model_appearances(
             of_class = _has_class(strikes["model"], frozenset(link.weapon_classes))
             rows = strikes.loc[close & of_class, ["end_date", "model", "origin", "launched"]]
             near[reference["event_id"]] = rows.assign(
-                reference_event=reference["event_id"], event_date=reference["date"])
-    lags = pd.DataFrame(lag_rows, columns=[
-        "label", "event_id", "event_date", "event_type", "description", "first_appearance",
-        "lag_days", "reference", "before_data"])
+                reference_event=reference["event_id"], event_date=reference["date"]
+            )
+    lags = pd.DataFrame(
+        lag_rows,
+        columns=[
+            "label",
+            "event_id",
+            "event_date",
+            "event_type",
+            "description",
+            "first_appearance",
+            "lag_days",
+            "reference",
+            "before_data",
+        ],
+    )
     lags["lag_days"] = lags["lag_days"].astype("Int64")
     near_columns = ["reference_event", "event_date", "end_date", "model", "origin", "launched"]
-    near_table = (pd.concat(near.values(), ignore_index=True)[near_columns] if near
-                  else pd.DataFrame(columns=near_columns))
+    near_table = (
+        pd.concat(near.values(), ignore_index=True)[near_columns]
+        if near
+        else pd.DataFrame(columns=near_columns)
+    )
     return ModelResult(
         name="model_appearances",
         summary=summary,
-        tables={"models": models, "origins": origins, "lags": lags,
-                "near_reference": near_table},
+        tables={"models": models, "origins": origins, "lags": lags, "near_reference": near_table},
         assumptions=(
             "A label appears on the Kyiv end date of the first report row that names it, "
             "alone or in a combined name.",
@@ -540,30 +582,49 @@ def implied_minimum_supply(
 def _production_table(
     events: pd.DataFrame | None, strikes: pd.DataFrame, drones: pd.Series, yearly: pd.DataFrame
 ) -> pd.DataFrame:
-    columns = ["event_id", "date", "partner", "description", "source_org", "verification",
-               "claimed_number", "claimed_year", "launched_in_year", "year_complete",
-               "launched_to_date", "launched_in_year_per_claimed"]
+    columns = [
+        "event_id",
+        "date",
+        "partner",
+        "description",
+        "source_org",
+        "verification",
+        "claimed_number",
+        "claimed_year",
+        "launched_in_year",
+        "year_complete",
+        "launched_to_date",
+        "launched_in_year_per_claimed",
+    ]
     if events is None or events.empty:
         return pd.DataFrame(columns=columns)
     chosen = events[events["event_type"] == PRODUCTION]
     out = chosen[[c for c in columns[:6] if c in chosen.columns]].copy().reset_index(drop=True)
-    out["claimed_number"] = pd.array([number_in_text(t) for t in out["description"]],
-                                     dtype="Int64")
+    out["claimed_number"] = pd.array([number_in_text(t) for t in out["description"]], dtype="Int64")
     out["claimed_year"] = pd.array([year_in_text(t) for t in out["description"]], dtype="Int64")
     by_year = yearly.set_index("year")
     out["launched_in_year"] = pd.array(
-        [int(by_year.loc[y, "launched"]) if pd.notna(y) and y in by_year.index else None
-         for y in out["claimed_year"]], dtype="Int64")
+        [
+            int(by_year.loc[y, "launched"]) if pd.notna(y) and y in by_year.index else None
+            for y in out["claimed_year"]
+        ],
+        dtype="Int64",
+    )
     out["year_complete"] = pd.array(
-        [bool(by_year.loc[y, "complete"]) if pd.notna(y) and y in by_year.index else None
-         for y in out["claimed_year"]], dtype="boolean")
+        [
+            bool(by_year.loc[y, "complete"]) if pd.notna(y) and y in by_year.index else None
+            for y in out["claimed_year"]
+        ],
+        dtype="boolean",
+    )
     days = pd.to_datetime(as_timestamps(strikes["end_date"]).to_numpy())
     launched = _launched(strikes).to_numpy() * np.asarray(drones, dtype=bool)
     out["launched_to_date"] = pd.array(
-        [int(launched[days <= d].sum()) for d in pd.to_datetime(out["date"])], dtype="Int64")
-    out["launched_in_year_per_claimed"] = (
-        out["launched_in_year"].astype("Float64") / out["claimed_number"].astype("Float64")
+        [int(launched[days <= d].sum()) for d in pd.to_datetime(out["date"])], dtype="Int64"
     )
+    out["launched_in_year_per_claimed"] = out["launched_in_year"].astype("Float64") / out[
+        "claimed_number"
+    ].astype("Float64")
     return out[columns]
 
 

@@ -37,7 +37,9 @@ GROUP_LABELS: dict[str, str] = {
 
 #: The period a frequency code stands for, and its adjective.
 PERIOD_WORDS: dict[str, tuple[str, str]] = {
-    "D": ("day", "daily"), "W": ("week", "weekly"), "M": ("month", "monthly"),
+    "D": ("day", "daily"),
+    "W": ("week", "weekly"),
+    "M": ("month", "monthly"),
 }
 
 

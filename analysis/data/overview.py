@@ -39,31 +39,37 @@ WINDOW_FLAG = f"window_over_{MAX_WINDOW_HOURS:g}h_clipped_for_grouping"
 #: One-line explanation of every flag the build writes to ``quality.json``.
 FLAG_MEANINGS: dict[str, str] = {
     "start_time_unknown": "The report gives only a date for the start of the attack, no time "
-                          "of day; its window starts at midnight Kyiv time.",
+    "of day; its window starts at midnight Kyiv time.",
     "end_time_unknown": "The report gives only a date for the end of the attack; its window "
-                        "runs to the end of that day.",
+    "runs to the end of that day.",
     "combined_without_split": "One row lumps several weapon types (e.g. 'C-400 and "
-                              "Iskander-M') with no per-type counts; kept as one row of a "
-                              "combined class.",
+    "Iskander-M') with no per-type counts; kept as one row of a "
+    "combined class.",
     "split_by_launched_details": "A combined row was split into one row per weapon type using "
-                                 "the counts in its launched_details.",
+    "the counts in its launched_details.",
     "destroyed_allocated_by_share": "For a split row the destroyed count was shared out in "
-                                    "proportion to launches, so per-type destroyed figures "
-                                    "are estimates.",
+    "proportion to launches, so per-type destroyed figures "
+    "are estimates.",
     "launched_missing": "The report gives no launched count; the row adds nothing to launch "
-                        "totals.",
+    "totals.",
     "destroyed_missing": "The report gives no destroyed count; the row adds nothing to "
-                         "destroyed totals.",
+    "destroyed totals.",
     "unmapped_model": "A weapon name the taxonomy does not know; the row is classed "
-                      "'unknown' (should never happen).",
+    "'unknown' (should never happen).",
     "launched_details_do_not_match": "launched_details disagrees with the model or launched "
-                                     "columns, so the combined row was not split.",
+    "columns, so the combined row was not split.",
     WINDOW_FLAG: f"A timed report window longer than {MAX_WINDOW_HOURS:g} h; only its last "
-                 f"{MAX_WINDOW_HOURS:g} h were used to group rows into waves.",
+    f"{MAX_WINDOW_HOURS:g} h were used to group rows into waves.",
 }
 WAVE_TABLE_COLUMNS = (
-    "date", "start", "end", "time_known", "drones_launched", "drones_destroyed",
-    "missiles_launched", "missiles_destroyed",
+    "date",
+    "start",
+    "end",
+    "time_known",
+    "drones_launched",
+    "drones_destroyed",
+    "missiles_launched",
+    "missiles_destroyed",
 )
 
 DateLike = str | dt.date | None
@@ -113,8 +119,9 @@ class Period:
         return f"Release {self.release}; {scope} (Kyiv dates, inclusive)."
 
 
-def processed_folder(processed_dir: str | Path | None = None,
-                     root: str | Path | None = None) -> Path:
+def processed_folder(
+    processed_dir: str | Path | None = None, root: str | Path | None = None
+) -> Path:
     """The folder of processed releases: ``processed_dir`` when given, else ``data/processed``
     of the project in ``root`` (None: this checkout), so that ``--root`` reaches notebooks."""
     if processed_dir is not None:
@@ -128,8 +135,10 @@ def available_releases(processed_dir: Path | None = None) -> list[str]:
     if not root.is_dir():
         return []
     return sorted(
-        p.name for p in root.iterdir()
-        if p.is_dir() and RELEASE_PATTERN.fullmatch(p.name)
+        p.name
+        for p in root.iterdir()
+        if p.is_dir()
+        and RELEASE_PATTERN.fullmatch(p.name)
         and all((p / f).is_file() for f in OUTPUT_FILES)
     )
 
@@ -147,8 +156,10 @@ def data_span(
     if chosen not in releases:
         return None, None
     quality = _read_quality(processed_folder(processed_dir) / chosen)
-    return (dt.date.fromisoformat(quality["first_date"]),
-            dt.date.fromisoformat(quality["last_date"]))
+    return (
+        dt.date.fromisoformat(quality["first_date"]),
+        dt.date.fromisoformat(quality["last_date"]),
+    )
 
 
 def load_processed(release: str | None, processed_dir: Path | None = None) -> Processed:
@@ -257,14 +268,22 @@ def monthly_by_class(strikes: pd.DataFrame) -> pd.DataFrame:
     classes = list(WEAPON_CLASSES) + extra
     columns = ["month", "weapon_class", "rows", "launched"]
     if strikes.empty:
-        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(
-            columns, ("datetime64[ns]", "object", "int64", "int64"), strict=True)})
+        return pd.DataFrame(
+            {
+                c: pd.Series(dtype=t)
+                for c, t in zip(
+                    columns, ("datetime64[ns]", "object", "int64", "int64"), strict=True
+                )
+            }
+        )
     month = pd.to_datetime(kyiv_dates(strikes["end_date"])).dt.to_period("M")
-    frame = pd.DataFrame({
-        "month": month,
-        "weapon_class": strikes["weapon_class"].to_numpy(),
-        "launched": strikes["launched"].astype("Float64").fillna(0).to_numpy(),
-    })
+    frame = pd.DataFrame(
+        {
+            "month": month,
+            "weapon_class": strikes["weapon_class"].to_numpy(),
+            "launched": strikes["launched"].astype("Float64").fillna(0).to_numpy(),
+        }
+    )
     counts = frame.groupby(["month", "weapon_class"]).agg(
         rows=("launched", "size"), launched=("launched", "sum")
     )
@@ -321,11 +340,13 @@ def quality_table(quality: dict) -> pd.DataFrame:
     """``flag, count, meaning`` for every known flag (count 0 when absent) and any other flag."""
     flags = quality.get("flags", {})
     names = list(FLAG_MEANINGS) + sorted(set(flags) - set(FLAG_MEANINGS))
-    return pd.DataFrame({
-        "flag": names,
-        "count": [int(flags.get(name, {}).get("count", 0)) for name in names],
-        "meaning": [FLAG_MEANINGS.get(name, "(no description yet)") for name in names],
-    })
+    return pd.DataFrame(
+        {
+            "flag": names,
+            "count": [int(flags.get(name, {}).get("count", 0)) for name in names],
+            "meaning": [FLAG_MEANINGS.get(name, "(no description yet)") for name in names],
+        }
+    )
 
 
 def provenance_table(data: Processed) -> pd.DataFrame:
@@ -340,8 +361,10 @@ def provenance_table(data: Processed) -> pd.DataFrame:
         ("raw rows read", f"{q['rows_read']:,}"),
         ("strike rows written", f"{q['strike_rows']:,}"),
         ("waves", f"{q['waves']:,} ({q['timed_waves']:,} with known times)"),
-        ("launches, raw = processed", f"{q['launched_total_raw']:,} = "
-                                      f"{q['launched_total_processed']:,}"),
+        (
+            "launches, raw = processed",
+            f"{q['launched_total_raw']:,} = {q['launched_total_processed']:,}",
+        ),
         ("dates covered (Kyiv)", f"{q['first_date']} to {q['last_date']}"),
     ]
     return pd.DataFrame(items, columns=["item", "value"]).set_index("item")
@@ -349,8 +372,12 @@ def provenance_table(data: Processed) -> pd.DataFrame:
 
 def unmapped_models(data: Processed) -> list[str]:
     """Weapon names with no class: from the build log and re-checked on the strikes table."""
-    in_table = {p for m in data.strikes["model"].dropna().unique()
-                for p in split_model(m) if lookup_weapon(p) is None}
+    in_table = {
+        p
+        for m in data.strikes["model"].dropna().unique()
+        for p in split_model(m)
+        if lookup_weapon(p) is None
+    }
     return sorted(set(data.quality.get("unmapped_models", [])) | in_table)
 
 
@@ -359,11 +386,3 @@ def describe_unmapped(models: Sequence[str]) -> str:
     if not models:
         return "None: every weapon name in this release maps to a weapon class."
     return f"{len(models)} unmapped: " + ", ".join(models)
-
-
-
-
-
-
-
-

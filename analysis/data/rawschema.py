@@ -27,8 +27,18 @@ from analysis.errors import DataValidationError
 
 COUNT_COLUMNS = ("launched", "destroyed", "not_reach_goal", "still_attacking")
 DAILY_COLUMNS = (
-    "time_start", "time_end", "model", "launch_place", "target", "launched", "destroyed",
-    "not_reach_goal", "still_attacking", "launched_details", "destroyed_details", "source",
+    "time_start",
+    "time_end",
+    "model",
+    "launch_place",
+    "target",
+    "launched",
+    "destroyed",
+    "not_reach_goal",
+    "still_attacking",
+    "launched_details",
+    "destroyed_details",
+    "source",
 )
 TIME_COLUMNS = ("time_start", "time_end")
 REFERENCE_COLUMNS = ("model", "category", "national_origin", "type")
@@ -246,7 +256,7 @@ def _refuse_lone_cr(path: Path, data: bytes) -> None:
     row = _rows_before(data[:line_start].decode("utf-8"), line)
     first_line = data.split(b"\n", 1)[0].split(b"\r", 1)[0]
     header = next(csv.reader([first_line.decode("utf-8").lstrip("\ufeff")]), [])
-    prefix = data[line_start:found.start()].decode("utf-8")
+    prefix = data[line_start : found.start()].decode("utf-8")
     column = len(next(csv.reader([prefix]), [""])) - 1 if prefix else 0
     raise DataValidationError(
         f"{path}: {_at(row, line)}, column {_column_name(header, column)}: lone carriage "
@@ -258,7 +268,7 @@ def _refuse_lone_cr(path: Path, data: bytes) -> None:
 def _without_bom(data: bytes) -> bytes:
     """The bytes without leading UTF-8 byte-order marks (as ``text.lstrip("\\ufeff")``)."""
     while data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
+        data = data[len(codecs.BOM_UTF8) :]
     return data
 
 
@@ -286,11 +296,15 @@ def _refuse_ragged_rows(path: Path, data: bytes) -> None:
     row, line, fields = ragged[0]
     more = f" (and {len(ragged) - 1} more row(s) of the wrong width)" if len(ragged) > 1 else ""
     if len(fields) < len(header):
-        why = (f"has {len(fields)} of {len(header)} fields: the file may be cut off; first "
-               f"missing column {_column_name(header, len(fields))}")
+        why = (
+            f"has {len(fields)} of {len(header)} fields: the file may be cut off; first "
+            f"missing column {_column_name(header, len(fields))}"
+        )
     else:
-        why = (f"has {len(fields)} fields, the header {len(header)}: a field may hold an "
-               "unquoted comma")
+        why = (
+            f"has {len(fields)} fields, the header {len(header)}: a field may hold an "
+            "unquoted comma"
+        )
     raise DataValidationError(f"{path}: {_at(row, line)} {why}{more}")
 
 

@@ -92,8 +92,9 @@ def local_releases(raw: Path) -> list[str]:
     folder put there, is never taken for a release.
     """
     base = Path(raw) / DATASET
-    return sorted(p.name for p in base.glob("*")
-                  if is_release(p.name) and (p / DAILY_FILE).is_file())
+    return sorted(
+        p.name for p in base.glob("*") if is_release(p.name) and (p / DAILY_FILE).is_file()
+    )
 
 
 def is_release(name: str) -> bool:

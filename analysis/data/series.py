@@ -45,8 +45,12 @@ def calendar(start, end, freq: str = "D") -> pd.DataFrame:
     first, last = pd.Timestamp(start).normalize(), pd.Timestamp(end).normalize()
     days = pd.date_range(first, last, freq="D")
     periods = days.to_period(FREQUENCIES[freq])
-    frame = pd.DataFrame({"period": periods.start_time, "length": periods.end_time.normalize()
-                          - periods.start_time + pd.Timedelta(days=1)})
+    frame = pd.DataFrame(
+        {
+            "period": periods.start_time,
+            "length": periods.end_time.normalize() - periods.start_time + pd.Timedelta(days=1),
+        }
+    )
     out = frame.groupby("period").agg(days=("length", "size"), length=("length", "first"))
     out["complete"] = out["days"] == out["length"].dt.days
     return out.drop(columns="length").reset_index()
@@ -102,16 +106,20 @@ def series(
 
 def wide(long: pd.DataFrame, value: str = "launched", by: str | None = None) -> pd.DataFrame:
     """One column per group, indexed by period (a model-ready matrix)."""
-    by = by or next(c for c in long.columns if c not in {"period", *VALUES, "rows", "days",
-                                                        "complete"})
+    by = by or next(
+        c for c in long.columns if c not in {"period", *VALUES, "rows", "days", "complete"}
+    )
     table = long.pivot(index="period", columns=by, values=value)
     table.columns.name = None
     return table
 
 
 WAVE_VALUES = (
-    "drones_launched", "drones_destroyed", "drones_not_reach_goal",
-    "missiles_launched", "missiles_destroyed",
+    "drones_launched",
+    "drones_destroyed",
+    "drones_not_reach_goal",
+    "missiles_launched",
+    "missiles_destroyed",
 )
 
 
@@ -139,8 +147,11 @@ def wave_series(
 
 def infer_grouping(groups: Sequence[str]) -> str:
     """The ``by`` that knows every name in ``groups``: headline, weapon_class or origin."""
-    for by, known in (("headline", tuple(HEADLINE_GROUPS)), ("weapon_class", WEAPON_CLASSES),
-                      ("origin", ORIGINS)):
+    for by, known in (
+        ("headline", tuple(HEADLINE_GROUPS)),
+        ("weapon_class", WEAPON_CLASSES),
+        ("origin", ORIGINS),
+    ):
         if set(groups) <= set(known):
             return by
     raise ValueError(

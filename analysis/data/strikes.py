@@ -19,9 +19,26 @@ from analysis.data.taxonomy import classify, lookup, split_model
 from analysis.data.timeparse import parse_timestamps, window_bounds
 
 STRIKE_COLUMNS = (
-    "row_id", "raw_row", "component", "n_components", "window_start", "window_end", "end_date",
-    "time_known", "model", "source_model", "weapon_class", "origin", "launched", "destroyed",
-    "not_reach_goal", "still_attacking", "split", "destroyed_allocated", "launch_place", "target",
+    "row_id",
+    "raw_row",
+    "component",
+    "n_components",
+    "window_start",
+    "window_end",
+    "end_date",
+    "time_known",
+    "model",
+    "source_model",
+    "weapon_class",
+    "origin",
+    "launched",
+    "destroyed",
+    "not_reach_goal",
+    "still_attacking",
+    "split",
+    "destroyed_allocated",
+    "launch_place",
+    "target",
     "source",
 )
 _NAN_TOKEN = re.compile(r"\bnan\b", re.IGNORECASE)
@@ -75,8 +92,12 @@ def parse_details(text: object) -> dict[str, int] | None:
         return None
     out = {}
     for key, number in value.items():
-        if isinstance(number, bool) or not isinstance(number, int | float) \
-                or not math.isfinite(number) or abs(number) > MAX_DETAIL:
+        if (
+            isinstance(number, bool)
+            or not isinstance(number, int | float)
+            or not math.isfinite(number)
+            or abs(number) > MAX_DETAIL
+        ):
             return None
         out[str(key).strip()] = int(number)
     return out
@@ -89,8 +110,13 @@ def row_ids(raw: pd.DataFrame) -> pd.Series:
     :func:`occurrence`).
     """
     key = (
-        raw["time_start"].str.strip() + "|" + raw["time_end"].str.strip() + "|"
-        + raw["model"].str.strip() + "|" + raw["source"].fillna("").str.strip()
+        raw["time_start"].str.strip()
+        + "|"
+        + raw["time_end"].str.strip()
+        + "|"
+        + raw["model"].str.strip()
+        + "|"
+        + raw["source"].fillna("").str.strip()
     )
     sha1 = hashlib.sha1
     hashed = [sha1(k.encode("utf-8")).hexdigest()[:12] for k in key.tolist()]
@@ -188,8 +214,9 @@ def spread_text(texts: list[str], codes: np.ndarray) -> pd.api.extensions.Extens
     return pd.array(texts, dtype=text_dtype()).take(codes, allow_fill=True)
 
 
-def _expand(raw: pd.DataFrame, model: pd.Series, counts: pd.DataFrame,
-            log: QualityLog) -> pd.DataFrame:
+def _expand(
+    raw: pd.DataFrame, model: pd.Series, counts: pd.DataFrame, log: QualityLog
+) -> pd.DataFrame:
     """One row per weapon component: a row naming one weapon stays one row; a combined row is
     split by its ``launched_details`` when they add up (see :func:`_components`).
 
@@ -204,8 +231,13 @@ def _expand(raw: pd.DataFrame, model: pd.Series, counts: pd.DataFrame,
     details = functools.cache(parse_details)  # identical strings parsed once
     count_values = {c: counts[c].to_numpy() for c in COUNT_COLUMNS}
     split_rows = {
-        pos: _components(index[pos], names[codes[pos]], details(text),
-                         {c: count_values[c][pos] for c in COUNT_COLUMNS}, log)
+        pos: _components(
+            index[pos],
+            names[codes[pos]],
+            details(text),
+            {c: count_values[c][pos] for c in COUNT_COLUMNS},
+            log,
+        )
         for pos, text in zip(positions, texts, strict=True)
     }
     sizes = np.ones(len(raw), dtype=np.int64)
@@ -222,8 +254,12 @@ def _expand(raw: pd.DataFrame, model: pd.Series, counts: pd.DataFrame,
         "split": np.zeros(len(take), dtype=bool),
         "destroyed_allocated": np.zeros(len(take), dtype=bool),
     }
-    split_at = [(first[pos] + i, part) for pos, parts in split_rows.items() if len(parts) > 1
-                for i, part in enumerate(parts)]
+    split_at = [
+        (first[pos] + i, part)
+        for pos, parts in split_rows.items()
+        if len(parts) > 1
+        for i, part in enumerate(parts)
+    ]
     if split_at:
         rows = np.array([row for row, _ in split_at])
         columns["model"][rows] = [part["model"] for _, part in split_at]
@@ -241,14 +277,16 @@ def _classify(out: pd.DataFrame, log: QualityLog) -> pd.DataFrame:
     out["origin"] = spread_text([w.origin for w, _ in found], codes)
     has_unmapped = np.array([bool(u) for _, u in found] + [False])[codes]
     raw_rows = out["raw_row"].to_numpy()
-    rows = [(raw_rows[p], name) for p in np.flatnonzero(has_unmapped)
-            for name in found[codes[p]][1]]
+    rows = [
+        (raw_rows[p], name) for p in np.flatnonzero(has_unmapped) for name in found[codes[p]][1]
+    ]
     log.add_rows("unmapped_model", [r for r, _ in rows], model=[n for _, n in rows])
     return out
 
 
-def _log_missing(raw: pd.DataFrame, counts: pd.DataFrame, start: pd.DataFrame,
-                 end: pd.DataFrame, log: QualityLog) -> None:
+def _log_missing(
+    raw: pd.DataFrame, counts: pd.DataFrame, start: pd.DataFrame, end: pd.DataFrame, log: QualityLog
+) -> None:
     """Flag rows with a missing count or an unknown time of day."""
     for column in ("launched", "destroyed"):
         missing = counts[column].isna().to_numpy()
@@ -275,8 +313,10 @@ def make_strikes(
     log = QualityLog()
     times = times or {}
     counts = pd.DataFrame({c: numbers(raw[c]) for c in COUNT_COLUMNS}, index=raw.index)
-    start, end = (_rows_of(times[c], raw.index) if c in times else parse_timestamps(raw[c])
-                  for c in ("time_start", "time_end"))
+    start, end = (
+        _rows_of(times[c], raw.index) if c in times else parse_timestamps(raw[c])
+        for c in ("time_start", "time_end")
+    )
     windows = window_bounds(start, end)
     codes, names = distinct(raw["model"])
     model = pd.Series(spread_text([n.strip() for n in names], codes), index=raw.index)

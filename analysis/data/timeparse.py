@@ -46,8 +46,9 @@ def split_timestamps(values: pd.Series) -> pd.DataFrame:
         {
             "date": _matched_group(found, matched, "date").to_pandas(),
             **{
-                name: pc.cast(_matched_group(found, matched, name), pa.float64())
-                .to_numpy(zero_copy_only=False)
+                name: pc.cast(_matched_group(found, matched, name), pa.float64()).to_numpy(
+                    zero_copy_only=False
+                )
                 for name in ("hour", "minute")
             },
         }
@@ -82,9 +83,7 @@ def parse_timestamps(values: pd.Series) -> pd.DataFrame:
         KYIV, ambiguous=np.ones(len(index), dtype=bool), nonexistent="shift_forward"
     )
     ok = day.notna().to_numpy() & clock_ok
-    return pd.DataFrame(
-        {"ts": ts, "time_known": time_known & ok, "ok": ok}, index=values.index
-    )
+    return pd.DataFrame({"ts": ts, "time_known": time_known & ok, "ok": ok}, index=values.index)
 
 
 def window_bounds(start: pd.DataFrame, end: pd.DataFrame) -> pd.DataFrame:

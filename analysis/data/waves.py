@@ -18,9 +18,19 @@ import pandas as pd
 from analysis.vocabulary import DRONE_CLASSES, MISSILE_CLASSES, WEAPON_CLASSES
 
 WAVE_COLUMNS = (
-    "wave_id", "start", "end", "date", "time_known", "n_rows", "n_sources",
-    "drones_launched", "drones_destroyed", "drones_not_reach_goal",
-    "missiles_launched", "missiles_destroyed", "rows_launched_missing",
+    "wave_id",
+    "start",
+    "end",
+    "date",
+    "time_known",
+    "n_rows",
+    "n_sources",
+    "drones_launched",
+    "drones_destroyed",
+    "drones_not_reach_goal",
+    "missiles_launched",
+    "missiles_destroyed",
+    "rows_launched_missing",
 )
 MAX_WINDOW_HOURS = 20.0
 
@@ -48,8 +58,10 @@ def assign_waves(windows: pd.DataFrame, max_window_hours: float = MAX_WINDOW_HOU
     previous = reach.groupby(frame["pool"]).shift()
     new_wave = previous.isna() | (frame["s"] >= previous)
     local = new_wave.cumsum() - 1
-    spans = frame.assign(local=local).groupby("local").agg(
-        s=("s", "min"), e=("e", "max"), pool=("pool", "first")
+    spans = (
+        frame.assign(local=local)
+        .groupby("local")
+        .agg(s=("s", "min"), e=("e", "max"), pool=("pool", "first"))
     )
     rank = spans.sort_values(["s", "e", "pool"], kind="stable").index
     renumber = pd.Series(np.arange(len(rank)), index=rank)

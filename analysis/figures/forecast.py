@@ -52,8 +52,17 @@ def _week_axis(ax: Axes, first: pd.Timestamp, last: pd.Timestamp) -> None:
     ax.set_xlim(first - pd.Timedelta(days=4), last + pd.Timedelta(days=4))
 
 
-def _fan(ax: Axes, x, rows: pd.DataFrame, colour, start_value: float | None, *,
-         strong: bool, bands: bool = True, median_label: str | None = None) -> None:
+def _fan(
+    ax: Axes,
+    x,
+    rows: pd.DataFrame,
+    colour,
+    start_value: float | None,
+    *,
+    strong: bool,
+    bands: bool = True,
+    median_label: str | None = None,
+) -> None:
     """Median line and 80%/95% bands of forecast ``rows`` at ``x``; with ``start_value`` the
     fan opens from the last observed week."""
     x = list(x)
@@ -61,18 +70,25 @@ def _fan(ax: Axes, x, rows: pd.DataFrame, colour, start_value: float | None, *,
     lo80, hi80 = rows["lo80"].to_numpy(dtype=float), rows["hi80"].to_numpy(dtype=float)
     lo95, hi95 = rows["lo95"].to_numpy(dtype=float), rows["hi95"].to_numpy(dtype=float)
     if start_value is not None:
-        point, lo80, hi80, lo95, hi95 = (np.insert(a, 0, start_value)
-                                         for a in (point, lo80, hi80, lo95, hi95))
+        point, lo80, hi80, lo95, hi95 = (
+            np.insert(a, 0, start_value) for a in (point, lo80, hi80, lo95, hi95)
+        )
     if bands:
-        ax.fill_between(x, lo95, hi95, color=colour, alpha=0.2 if strong else 0.13,
-                        linewidth=0)
-        ax.fill_between(x, lo80, hi80, color=colour, alpha=0.42 if strong else 0.28,
-                        linewidth=0)
-    ax.plot(x, point, color=colour, linewidth=2.4 if strong else 1.5,
-            linestyle="-" if bands else "--", label=median_label, zorder=3)
+        ax.fill_between(x, lo95, hi95, color=colour, alpha=0.2 if strong else 0.13, linewidth=0)
+        ax.fill_between(x, lo80, hi80, color=colour, alpha=0.42 if strong else 0.28, linewidth=0)
+    ax.plot(
+        x,
+        point,
+        color=colour,
+        linewidth=2.4 if strong else 1.5,
+        linestyle="-" if bands else "--",
+        label=median_label,
+        zorder=3,
+    )
 
 
 # Forecast fan per model --------------------------------------------------------------------------
+
 
 def forecast_chart(fc: GroupForecast, *, release: str, history_weeks: int = 26) -> Figure:
     """The group's last ``history_weeks`` complete weeks and every model's forecast of the
@@ -99,29 +115,49 @@ def forecast_chart(fc: GroupForecast, *, release: str, history_weeks: int = 26) 
             rows = table[table["model"] == model].sort_values("step")
             strong = model == fc.chosen
             colour = _colour(model)
-            ax.plot(history.index, history.to_numpy(), color=ACTUAL_COLOUR, linewidth=1.1,
-                    marker="o", markersize=2.2, zorder=4)
+            ax.plot(
+                history.index,
+                history.to_numpy(),
+                color=ACTUAL_COLOUR,
+                linewidth=1.1,
+                marker="o",
+                markersize=2.2,
+                zorder=4,
+            )
             _fan(ax, [last_week, *rows["week"]], rows, colour, last_value, strong=strong)
             ax.axvline(last_week, color="0.5", linewidth=0.8, linestyle=":", zorder=1)
             mase = ranks.loc[model, "mase"] if model in ranks.index else float("nan")
             name = label(model)
             name = name[:1].upper() + name[1:]
             if strong:
-                ax.set_title(f"{name}: chosen (backtest MASE {mase:.2f})", loc="left",
-                             fontsize="medium", fontweight="bold", color=colour)
+                ax.set_title(
+                    f"{name}: chosen (backtest MASE {mase:.2f})",
+                    loc="left",
+                    fontsize="medium",
+                    fontweight="bold",
+                    color=colour,
+                )
                 ax.set_facecolor((*colour, 0.05))
             else:
-                ax.set_title(f"{name} (backtest MASE {mase:.2f})", loc="left",
-                             fontsize="medium")
+                ax.set_title(f"{name} (backtest MASE {mase:.2f})", loc="left", fontsize="medium")
             peak = float(rows["hi95"].max())
             if peak > top:
-                ax.text(0.99, 0.97, f"bands cut off at the top; the 95% band reaches "
-                        f"{peak:,.0f}",
-                        transform=ax.transAxes, ha="right", va="top", fontsize="x-small",
-                        color="0.3")
-            count_axis(ax, ylabel=f"{group} launched per week" if ax in axes[::ncols] else "",
-                       from_zero=False)
-        for ax in axes[len(models):]:
+                ax.text(
+                    0.99,
+                    0.97,
+                    f"bands cut off at the top; the 95% band reaches {peak:,.0f}",
+                    transform=ax.transAxes,
+                    ha="right",
+                    va="top",
+                    fontsize="x-small",
+                    color="0.3",
+                )
+            count_axis(
+                ax,
+                ylabel=f"{group} launched per week" if ax in axes[::ncols] else "",
+                from_zero=False,
+            )
+        for ax in axes[len(models) :]:
             ax.set_visible(False)
         axes[0].set_ylim(0, top)
         _week_axis(axes[0], history.index[0], table["week"].max())
@@ -133,19 +169,29 @@ def forecast_chart(fc: GroupForecast, *, release: str, history_weeks: int = 26) 
             Patch(color="0.35", alpha=0.42, linewidth=0),
             Patch(color="0.35", alpha=0.2, linewidth=0),
         ]
-        axes[0].legend(handles, ["actual weekly launches", "median forecast",
-                                 "80% interval", "95% interval"], loc="upper left",
-                       fontsize="x-small", frameon=True, framealpha=0.9)
-        _title(fig, f"{group.capitalize()}: weekly launches and the next {fc.horizon} weeks "
-               "forecast by each model", [
-                   f"Complete Monday-to-Sunday weeks (Kyiv): {len(history)} observed, then the "
-                   "forecast after the dotted line; shared scale",
-               ])
+        axes[0].legend(
+            handles,
+            ["actual weekly launches", "median forecast", "80% interval", "95% interval"],
+            loc="upper left",
+            fontsize="x-small",
+            frameon=True,
+            framealpha=0.9,
+        )
+        _title(
+            fig,
+            f"{group.capitalize()}: weekly launches and the next {fc.horizon} weeks "
+            "forecast by each model",
+            [
+                f"Complete Monday-to-Sunday weeks (Kyiv): {len(history)} observed, then the "
+                "forecast after the dotted line; shared scale",
+            ],
+        )
         _credit(fig, release)
     return fig
 
 
 # Backtest error by horizon -----------------------------------------------------------------------
+
 
 def mase_by_horizon_chart(forecasts: Mapping[str, GroupForecast], *, release: str) -> Figure:
     """MASE of every model at each horizon of the backtest, one panel per group, the chosen
@@ -160,15 +206,21 @@ def mase_by_horizon_chart(forecasts: Mapping[str, GroupForecast], *, release: st
             for model in fc.tested.table("summary")["model"]:
                 rows = scores[scores["model"] == model].sort_values("step")
                 strong = model == fc.chosen
-                ax.plot(rows["step"], rows["mase"], color=_colour(model),
-                        linewidth=2.6 if strong else 1.3, marker="o",
-                        markersize=5 if strong else 3.5,
-                        linestyle="--" if model in BASELINES else "-",
-                        label=label(model) + (" (chosen)" if strong else ""),
-                        zorder=3 if strong else 2)
+                ax.plot(
+                    rows["step"],
+                    rows["mase"],
+                    color=_colour(model),
+                    linewidth=2.6 if strong else 1.3,
+                    marker="o",
+                    markersize=5 if strong else 3.5,
+                    linestyle="--" if model in BASELINES else "-",
+                    label=label(model) + (" (chosen)" if strong else ""),
+                    zorder=3 if strong else 2,
+                )
             origins = int(fc.tested.summary["origins"])
-            ax.set_title(f"{group.capitalize()}: {origins:,} forecast origins", loc="left",
-                         fontsize="medium")
+            ax.set_title(
+                f"{group.capitalize()}: {origins:,} forecast origins", loc="left", fontsize="medium"
+            )
             ax.set_xlabel("weeks ahead")
             ax.set_ylabel("MASE (lower is better)")
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -176,19 +228,29 @@ def mase_by_horizon_chart(forecasts: Mapping[str, GroupForecast], *, release: st
             ax.grid(axis="x", visible=False)
             sns.despine(ax=ax, left=True)
             ax.legend(loc="lower right", fontsize="x-small", frameon=True, framealpha=0.9)
-        _title(fig, "Backtest: forecast error by how far ahead", [
-            "MASE: error of the median over the mean week-to-week change in the weeks fitted",
-            "Naive baselines dashed; the chosen model drawn heavier",
-        ])
+        _title(
+            fig,
+            "Backtest: forecast error by how far ahead",
+            [
+                "MASE: error of the median over the mean week-to-week change in the weeks fitted",
+                "Naive baselines dashed; the chosen model drawn heavier",
+            ],
+        )
         _credit(fig, release)
     return fig
 
 
 # Earlier forecasts against what happened -----------------------------------------------------
 
-def snapshot_chart(scored: pd.DataFrame, weekly: pd.DataFrame,
-                   forecasts: Mapping[str, GroupForecast | str], *, release: str,
-                   lead_weeks: int = 12) -> Figure:
+
+def snapshot_chart(
+    scored: pd.DataFrame,
+    weekly: pd.DataFrame,
+    forecasts: Mapping[str, GroupForecast | str],
+    *,
+    release: str,
+    lead_weeks: int = 12,
+) -> Figure:
     """Forecasts saved from older releases against the weeks that followed, one panel per
     group: the actual weekly launches from ``lead_weeks`` before the forecast on, the saved
     forecast of the model chosen now (median, 80% and 95% intervals, one colour per older
@@ -210,8 +272,7 @@ def snapshot_chart(scored: pd.DataFrame, weekly: pd.DataFrame,
         axes = fig.subplots(len(groups), 1, squeeze=False)[:, 0]
         for ax, group in zip(axes, groups, strict=True):
             rows = scored[scored["series"] == group]
-            first = pd.Timestamp(rows["last_observed_week"].min()) - pd.Timedelta(
-                weeks=lead_weeks)
+            first = pd.Timestamp(rows["last_observed_week"].min()) - pd.Timedelta(weeks=lead_weeks)
             last = pd.Timestamp(rows["week"].max())
             actual = weekly[group]
             actual = actual[(actual.index >= first) & (actual.index <= last)]
@@ -226,27 +287,66 @@ def snapshot_chart(scored: pd.DataFrame, weekly: pd.DataFrame,
                     if other == model:
                         continue
                     o = snap[snap["model"] == other].sort_values("week")
-                    ax.plot(o["week"], o["point"], color=colour, linewidth=0.9, alpha=0.55,
-                            linestyle=":", zorder=2)
+                    ax.plot(
+                        o["week"],
+                        o["point"],
+                        color=colour,
+                        linewidth=0.9,
+                        alpha=0.55,
+                        linestyle=":",
+                        zorder=2,
+                    )
                 mine = snap[snap["model"] == model].sort_values("week")
                 start = pd.Timestamp(mine["last_observed_week"].iloc[0])
                 if start in weekly.index:
                     x, opening = [start, *mine["week"]], float(weekly.loc[start, group])
                 else:
                     x, opening = list(mine["week"]), None
-                _fan(ax, x, mine, colour, opening, strong=True,
-                     median_label=f"release {older}: {label(model)} median")
+                _fan(
+                    ax,
+                    x,
+                    mine,
+                    colour,
+                    opening,
+                    strong=True,
+                    median_label=f"release {older}: {label(model)} median",
+                )
                 ax.axvline(start, color=colour, linewidth=0.9, linestyle=":", zorder=1)
-                ax.text(start, 1.0, f" forecast made from release {older}", color=colour,
-                        transform=ax.get_xaxis_transform(), fontsize="x-small", va="top")
+                ax.text(
+                    start,
+                    1.0,
+                    f" forecast made from release {older}",
+                    color=colour,
+                    transform=ax.get_xaxis_transform(),
+                    fontsize="x-small",
+                    va="top",
+                )
                 missed = mine[~mine["in80"].astype(bool)]
-                ax.scatter(missed["week"], missed["actual"], s=90, facecolors="none",
-                           edgecolors=MISS_COLOUR, linewidths=1.5, zorder=5, clip_on=False)
+                ax.scatter(
+                    missed["week"],
+                    missed["actual"],
+                    s=90,
+                    facecolors="none",
+                    edgecolors=MISS_COLOUR,
+                    linewidths=1.5,
+                    zorder=5,
+                    clip_on=False,
+                )
                 names.append(older)
-            ax.plot(actual.index, actual.to_numpy(), color=ACTUAL_COLOUR, linewidth=1.2,
-                    marker="o", markersize=3, zorder=4)
-            ax.set_title(f"{group.capitalize()}: what the earlier forecast said and what "
-                         "happened", loc="left", fontsize="medium")
+            ax.plot(
+                actual.index,
+                actual.to_numpy(),
+                color=ACTUAL_COLOUR,
+                linewidth=1.2,
+                marker="o",
+                markersize=3,
+                zorder=4,
+            )
+            ax.set_title(
+                f"{group.capitalize()}: what the earlier forecast said and what happened",
+                loc="left",
+                fontsize="medium",
+            )
             ax.set_ylim(bottom=0)
             count_axis(ax, ylabel=f"{group} launched per week", from_zero=False)
             _week_axis(ax, actual.index.min() if len(actual) else first, last)
@@ -256,16 +356,33 @@ def snapshot_chart(scored: pd.DataFrame, weekly: pd.DataFrame,
                 Line2D([], [], color="0.4", linestyle=":", linewidth=0.9),
                 Patch(color="0.35", alpha=0.42, linewidth=0),
                 Patch(color="0.35", alpha=0.2, linewidth=0),
-                Line2D([], [], linestyle="none", marker="o", markersize=9,
-                       markerfacecolor="none", markeredgecolor=MISS_COLOUR),
+                Line2D(
+                    [],
+                    [],
+                    linestyle="none",
+                    marker="o",
+                    markersize=9,
+                    markerfacecolor="none",
+                    markeredgecolor=MISS_COLOUR,
+                ),
             ]
-            labels_ += ["actual weekly launches", "other models' medians", "80% interval",
-                        "95% interval", "outside the 80% interval"]
-            ax.legend(handles, labels_, loc="upper left", fontsize="x-small", frameon=True,
-                      framealpha=0.9)
-        _title(fig, "Earlier forecasts against what happened", [
-            "Saved from older releases, scored on the weeks this release now observes; model "
-            "shown: the one chosen now",
-        ])
+            labels_ += [
+                "actual weekly launches",
+                "other models' medians",
+                "80% interval",
+                "95% interval",
+                "outside the 80% interval",
+            ]
+            ax.legend(
+                handles, labels_, loc="upper left", fontsize="x-small", frameon=True, framealpha=0.9
+            )
+        _title(
+            fig,
+            "Earlier forecasts against what happened",
+            [
+                "Saved from older releases, scored on the weeks this release now observes; model "
+                "shown: the one chosen now",
+            ],
+        )
         _credit(fig, release)
     return fig

@@ -80,8 +80,12 @@ def _stagger(x: Sequence[float], widths: Sequence[float], gap: float) -> list[in
     return rows
 
 
-def _events_in(events: pd.DataFrame | None, first: pd.Timestamp, last: pd.Timestamp,
-               event_types: Sequence[str] | None = None) -> pd.DataFrame:
+def _events_in(
+    events: pd.DataFrame | None,
+    first: pd.Timestamp,
+    last: pd.Timestamp,
+    event_types: Sequence[str] | None = None,
+) -> pd.DataFrame:
     if events is None or events.empty:
         return pd.DataFrame(columns=["event_id", "date", "partner", "event_type"])
     chosen = events[(events["date"] >= first) & (events["date"] <= last)]
@@ -90,8 +94,13 @@ def _events_in(events: pd.DataFrame | None, first: pd.Timestamp, last: pd.Timest
     return chosen.sort_values(["date", "event_id"], kind="stable")
 
 
-def _label_rows(events: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp,
-                axis_inches: float, labels: Mapping[str, str]) -> list[int]:
+def _label_rows(
+    events: pd.DataFrame,
+    first: pd.Timestamp,
+    last: pd.Timestamp,
+    axis_inches: float,
+    labels: Mapping[str, str],
+) -> list[int]:
     """Rows of the event labels, from an estimate of their printed width in days."""
     span_days = max((last - first).days, 1)
     days_per_inch = span_days / axis_inches
@@ -101,8 +110,13 @@ def _label_rows(events: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp,
     return _stagger(x, widths, gap=0.05 * days_per_inch)
 
 
-def _draw_events(strip: Axes, panels: Sequence[Axes], events: pd.DataFrame, rows: list[int],
-                 labels: Mapping[str, str]) -> None:
+def _draw_events(
+    strip: Axes,
+    panels: Sequence[Axes],
+    events: pd.DataFrame,
+    rows: list[int],
+    labels: Mapping[str, str],
+) -> None:
     """Event lines through every panel and their labels in ``strip`` (rows from the top)."""
     n_rows = max(rows, default=0) + 1
     strip.set_ylim(0, n_rows + 0.2)
@@ -113,15 +127,36 @@ def _draw_events(strip: Axes, panels: Sequence[Axes], events: pd.DataFrame, rows
     for (_, event), row in zip(events.iterrows(), rows, strict=True):
         colour = PARTNER_COLOURS.get(event["partner"], "0.3")
         top = n_rows - row - 0.5
-        strip.plot([event["date"], event["date"]], [0, top], color=colour, linewidth=0.9,
-                   gid=f"event:{event['event_id']}", zorder=2)
+        strip.plot(
+            [event["date"], event["date"]],
+            [0, top],
+            color=colour,
+            linewidth=0.9,
+            gid=f"event:{event['event_id']}",
+            zorder=2,
+        )
         # A white box behind each label hides the lines of later events that pass under it.
-        strip.text(event["date"], top, " " + labels[event["event_id"]], fontsize=_LABEL_FONT_PT,
-                   color=colour, va="center", ha="left", zorder=3,
-                   bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6, "alpha": 0.9})
+        strip.text(
+            event["date"],
+            top,
+            " " + labels[event["event_id"]],
+            fontsize=_LABEL_FONT_PT,
+            color=colour,
+            va="center",
+            ha="left",
+            zorder=3,
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6, "alpha": 0.9},
+        )
         for ax in panels:
-            ax.axvline(event["date"], color=colour, linewidth=0.8, alpha=0.45, linestyle="--",
-                       gid=f"event-guide:{event['event_id']}", zorder=0.5)
+            ax.axvline(
+                event["date"],
+                color=colour,
+                linewidth=0.8,
+                alpha=0.45,
+                linestyle="--",
+                gid=f"event-guide:{event['event_id']}",
+                zorder=0.5,
+            )
 
 
 def _colour_note(events: pd.DataFrame) -> str:
@@ -141,18 +176,30 @@ def _classes_note(frame: pd.DataFrame) -> str:
     return "classes counted: " + ", ".join(classes)
 
 
-def _figure_layout(n_panels: int, n_rows: int, panel_height: float) -> tuple[Figure, Axes,
-                                                                                list[Axes]]:
+def _figure_layout(
+    n_panels: int, n_rows: int, panel_height: float
+) -> tuple[Figure, Axes, list[Axes]]:
     strip_height = 0.22 * n_rows + 0.25
-    fig = Figure(figsize=(11, 1.4 + strip_height + panel_height * n_panels),
-                 layout="constrained")
-    axes = fig.subplots(n_panels + 1, 1, sharex=True, squeeze=False,
-                        height_ratios=[strip_height] + [panel_height] * n_panels)[:, 0]
+    fig = Figure(figsize=(11, 1.4 + strip_height + panel_height * n_panels), layout="constrained")
+    axes = fig.subplots(
+        n_panels + 1,
+        1,
+        sharex=True,
+        squeeze=False,
+        height_ratios=[strip_height] + [panel_height] * n_panels,
+    )[:, 0]
     return fig, axes[0], list(axes[1:])
 
 
-def _bars(ax: Axes, periods: pd.Series, values: pd.Series, complete: pd.Series, colour,
-          width_days: float, bottom: np.ndarray | None = None):
+def _bars(
+    ax: Axes,
+    periods: pd.Series,
+    values: pd.Series,
+    complete: pd.Series,
+    colour,
+    width_days: float,
+    bottom: np.ndarray | None = None,
+):
     middle = periods + pd.Timedelta(days=width_days / 2)
     bars = ax.bar(middle, values, width=width_days, color=colour, linewidth=0, bottom=bottom)
     for bar, whole in zip(bars, complete, strict=True):
@@ -162,6 +209,7 @@ def _bars(ax: Axes, periods: pd.Series, values: pd.Series, complete: pd.Series, 
 
 
 # Weekly launches by origin ---------------------------------------------------------------------
+
 
 def origin_weekly_chart(
     origin_weekly: pd.DataFrame,
@@ -188,38 +236,68 @@ def origin_weekly_chart(
     headline = tuple(frame.attrs.get("weapon_classes") or ()) == HEADLINE_CLASSES
     missiles = " (missiles)" if headline else ""
     panels = (
-        ("Iranian-design drones (Shahed/Geran, Russian-built and, from 2025, decoys included)",
-         ["iranian_design"]),
-        (f"Russian design{missiles}; other or unidentified origin stacked on top",
-         ["russian", "other_unknown"]),
-        ("North Korean: KN-23 named alone; Iskander-M/KN-23 (Russian or North Korean) on top",
-         ["north_korean", "russia_or_north_korea"]),
+        (
+            "Iranian-design drones (Shahed/Geran, Russian-built and, from 2025, decoys included)",
+            ["iranian_design"],
+        ),
+        (
+            f"Russian design{missiles}; other or unidentified origin stacked on top",
+            ["russian", "other_unknown"],
+        ),
+        (
+            "North Korean: KN-23 named alone; Iskander-M/KN-23 (Russian or North Korean) on top",
+            ["north_korean", "russia_or_north_korea"],
+        ),
     )
     with sns.axes_style("whitegrid"), sns.plotting_context("notebook", font_scale=0.9):
         fig, strip, axes = _figure_layout(len(panels), max(rows, default=0) + 1, 2.2)
         for ax, (title, groups) in zip(axes, panels, strict=True):
             bottom = np.zeros(len(frame))
             for group in groups:
-                _bars(ax, frame["period"], frame[group], frame["complete"],
-                      ORIGIN_COLOURS[group], 7, bottom=bottom)
+                _bars(
+                    ax,
+                    frame["period"],
+                    frame[group],
+                    frame["complete"],
+                    ORIGIN_COLOURS[group],
+                    7,
+                    bottom=bottom,
+                )
                 bottom = bottom + frame[group].to_numpy()
             count_axis(ax, title, nbins=4)
             ax.set_ylabel("launched per week")
             handles = [Patch(color=ORIGIN_COLOURS[g]) for g in groups]
-            ax.legend(handles, [f"{ORIGIN_LABELS[g]}: {int(frame[g].sum()):,}" for g in groups],
-                      loc="upper left", fontsize="x-small", frameon=True, framealpha=0.9,
-                      title="total in period", title_fontsize="x-small")
+            ax.legend(
+                handles,
+                [f"{ORIGIN_LABELS[g]}: {int(frame[g].sum()):,}" for g in groups],
+                loc="upper left",
+                fontsize="x-small",
+                frameon=True,
+                framealpha=0.9,
+                title="total in period",
+                title_fontsize="x-small",
+            )
         _draw_events(strip, axes, shown, rows, names)
         _date_axis(axes[-1], first, last)
-        notes = [_classes_note(frame), "Kyiv weeks from Monday; each panel has its own scale; "
-                 "lighter bars: weeks only partly covered", _colour_note(shown)]
+        notes = [
+            _classes_note(frame),
+            "Kyiv weeks from Monday; each panel has its own scale; "
+            "lighter bars: weeks only partly covered",
+            _colour_note(shown),
+        ]
         _title(fig, "Weekly launches by design origin, with partnership events", notes)
-        fig.supxlabel(credit(release, events=not shown.empty), x=0.01, ha="left",
-                      fontsize="x-small", color="0.35")
+        fig.supxlabel(
+            credit(release, events=not shown.empty),
+            x=0.01,
+            ha="left",
+            fontsize="x-small",
+            color="0.35",
+        )
     return fig
 
 
 # Monthly origin shares --------------------------------------------------------------------------
+
 
 def origin_share_chart(origin_monthly: pd.DataFrame, *, release: str) -> Figure:
     """Share of launches by design origin per month as stacked areas, in two panels: all
@@ -257,9 +335,15 @@ def origin_share_chart(origin_monthly: pd.DataFrame, *, release: str) -> Figure:
             stack[:, empty] = np.nan
             # Step areas: each month's share held from its first day to the next month's.
             y = np.hstack([stack, stack[:, -1:]])
-            ax.stackplot(edges, y, colors=[ORIGIN_COLOURS[g] for g in order],
-                         labels=[ORIGIN_LABELS[g] for g in order], step="post",
-                         linewidth=0, alpha=0.9)
+            ax.stackplot(
+                edges,
+                y,
+                colors=[ORIGIN_COLOURS[g] for g in order],
+                labels=[ORIGIN_LABELS[g] for g in order],
+                step="post",
+                linewidth=0,
+                alpha=0.9,
+            )
             ax.set_title(title, loc="left", fontsize="medium")
             ax.set_ylim(0, 1)
             ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
@@ -268,19 +352,32 @@ def origin_share_chart(origin_monthly: pd.DataFrame, *, release: str) -> Figure:
             sns.despine(ax=ax, left=True)
         handles, names = top.get_legend_handles_labels()
         names = [textwrap.fill(n, 26) for n in names]
-        fig.legend(handles[::-1], names[::-1], loc="outside right center", fontsize="small",
-                   frameon=False, title="Design origin", title_fontsize="small",
-                   labelspacing=1.0)
+        fig.legend(
+            handles[::-1],
+            names[::-1],
+            loc="outside right center",
+            fontsize="small",
+            frameon=False,
+            title="Design origin",
+            title_fontsize="small",
+            labelspacing=1.0,
+        )
         _date_axis(bottom, first, last)
-        _title(fig, "Share of launches by design origin, per month", [
-            _classes_note(frame) + "; months without launches are left empty",
-            "'Iranian design' is design lineage, not place of manufacture: Russian-built Geran "
-            "copies (Alabuga) and, from 2025, decoys are included"])
+        _title(
+            fig,
+            "Share of launches by design origin, per month",
+            [
+                _classes_note(frame) + "; months without launches are left empty",
+                "'Iranian design' is design lineage, not place of manufacture: Russian-built Geran "
+                "copies (Alabuga) and, from 2025, decoys are included",
+            ],
+        )
         fig.supxlabel(credit(release), x=0.01, ha="left", fontsize="x-small", color="0.35")
     return fig
 
 
 # North Korean missile band -------------------------------------------------------------------
+
 
 def north_korean_band_chart(
     band: pd.DataFrame | ModelResult,
@@ -318,30 +415,83 @@ def north_korean_band_chart(
     with sns.axes_style("whitegrid"), sns.plotting_context("notebook", font_scale=0.9):
         fig, strip, (count_ax, share_ax) = _figure_layout(2, max(rows, default=0) + 1, 2.6)
         nk, amb = ORIGIN_COLOURS["north_korean"], ORIGIN_COLOURS["russia_or_north_korea"]
-        count_ax.step(edges, held(frame["ballistic"]), where="post", color="0.55",
-                      linewidth=1.0, label=f"All ballistic missiles: {frame['ballistic'].sum():,}")
-        count_ax.fill_between(edges, held(frame["lower"]), held(frame["upper"]), step="post",
-                              color=amb, alpha=0.35, linewidth=0,
-                              label="Band: possibly North Korean (Iskander-M/KN-23): "
-                                    f"{int((frame['upper'] - frame['lower']).sum()):,}")
-        count_ax.step(edges, held(frame["upper"]), where="post", color=amb, linewidth=1.4,
-                      label=f"Upper bound: {frame['upper'].sum():,}")
-        count_ax.step(edges, held(frame["lower"]), where="post", color=nk, linewidth=1.8,
-                      label=f"Lower bound, KN-23 named alone: {frame['lower'].sum():,}")
+        count_ax.step(
+            edges,
+            held(frame["ballistic"]),
+            where="post",
+            color="0.55",
+            linewidth=1.0,
+            label=f"All ballistic missiles: {frame['ballistic'].sum():,}",
+        )
+        count_ax.fill_between(
+            edges,
+            held(frame["lower"]),
+            held(frame["upper"]),
+            step="post",
+            color=amb,
+            alpha=0.35,
+            linewidth=0,
+            label="Band: possibly North Korean (Iskander-M/KN-23): "
+            f"{int((frame['upper'] - frame['lower']).sum()):,}",
+        )
+        count_ax.step(
+            edges,
+            held(frame["upper"]),
+            where="post",
+            color=amb,
+            linewidth=1.4,
+            label=f"Upper bound: {frame['upper'].sum():,}",
+        )
+        count_ax.step(
+            edges,
+            held(frame["lower"]),
+            where="post",
+            color=nk,
+            linewidth=1.8,
+            label=f"Lower bound, KN-23 named alone: {frame['lower'].sum():,}",
+        )
         count_axis(count_ax, f"North Korean ballistic missiles launched per {per}", nbins=4)
         count_ax.set_ylabel(f"launched per {per}")
-        count_ax.legend(loc="upper left", fontsize="x-small", frameon=True, framealpha=0.9,
-                        title="total in period", title_fontsize="x-small")
+        count_ax.legend(
+            loc="upper left",
+            fontsize="x-small",
+            frameon=True,
+            framealpha=0.9,
+            title="total in period",
+            title_fontsize="x-small",
+        )
 
-        share_ax.fill_between(edges, held(frame["share_lower"]), held(frame["share_upper"]),
-                              step="post", color=amb, alpha=0.35, linewidth=0,
-                              label="Between the bounds")
-        share_ax.step(edges, held(frame["share_upper"]), where="post", color=amb,
-                      linewidth=1.4, label="Upper bound")
-        share_ax.step(edges, held(frame["share_lower"]), where="post", color=nk, linewidth=1.8,
-                      label="Lower bound")
-        share_ax.set_title("Share of ballistic missile launches (empty: no ballistic launches)",
-                           loc="left", fontsize="medium")
+        share_ax.fill_between(
+            edges,
+            held(frame["share_lower"]),
+            held(frame["share_upper"]),
+            step="post",
+            color=amb,
+            alpha=0.35,
+            linewidth=0,
+            label="Between the bounds",
+        )
+        share_ax.step(
+            edges,
+            held(frame["share_upper"]),
+            where="post",
+            color=amb,
+            linewidth=1.4,
+            label="Upper bound",
+        )
+        share_ax.step(
+            edges,
+            held(frame["share_lower"]),
+            where="post",
+            color=nk,
+            linewidth=1.8,
+            label="Lower bound",
+        )
+        share_ax.set_title(
+            "Share of ballistic missile launches (empty: no ballistic launches)",
+            loc="left",
+            fontsize="medium",
+        )
         share_ax.set_ylim(0, 1)
         share_ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         share_ax.set_ylabel("share")
@@ -355,17 +505,38 @@ def north_korean_band_chart(
                 ax.axvspan(edges[i], edges[i + 1], color="0.92", zorder=0, linewidth=0)
         _draw_events(strip, [count_ax, share_ax], shown, rows, names)
         _date_axis(share_ax, first, last)
-        notes = ["Lower bound: rows naming KN-23 alone. Upper bound: plus every row labelled "
-                 "Iskander-M/KN-23, a label that also covers Russian Iskander-M.",
-                 "; ".join(n for n in (f"Kyiv {per}s", "grey background: only partly covered"
-                                       if len(partial) else "", _colour_note(shown)) if n)]
+        notes = [
+            "Lower bound: rows naming KN-23 alone. Upper bound: plus every row labelled "
+            "Iskander-M/KN-23, a label that also covers Russian Iskander-M.",
+            "; ".join(
+                n
+                for n in (
+                    f"Kyiv {per}s",
+                    "grey background: only partly covered" if len(partial) else "",
+                    _colour_note(shown),
+                )
+                if n
+            ),
+        ]
         _title(fig, "North Korean ballistic missiles: a band, not a number", notes)
-        fig.supxlabel(credit(release, events=not shown.empty), x=0.01, ha="left",
-                      fontsize="x-small", color="0.35")
+        fig.supxlabel(
+            credit(release, events=not shown.empty),
+            x=0.01,
+            ha="left",
+            fontsize="x-small",
+            color="0.35",
+        )
     return fig
 
 
 __all__ = [
-    "BAND_EVENT_TYPES", "ORIGIN_COLOURS", "PARTNER_COLOURS", "credit", "event_ids",
-    "north_korean_band_chart", "origin_share_chart", "origin_weekly_chart", "short_label",
+    "BAND_EVENT_TYPES",
+    "ORIGIN_COLOURS",
+    "PARTNER_COLOURS",
+    "credit",
+    "event_ids",
+    "north_korean_band_chart",
+    "origin_share_chart",
+    "origin_weekly_chart",
+    "short_label",
 ]

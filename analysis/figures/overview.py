@@ -17,7 +17,10 @@ from analysis.vocabulary import BALLISTIC_MISSILE, CRUISE_MISSILE, SAM_GROUND_AT
 
 #: Classes drawn by default: the long-range campaign (drones on their own scale).
 CHART_CLASSES: tuple[str, ...] = (
-    STRIKE_DRONE, CRUISE_MISSILE, BALLISTIC_MISSILE, SAM_GROUND_ATTACK
+    STRIKE_DRONE,
+    CRUISE_MISSILE,
+    BALLISTIC_MISSILE,
+    SAM_GROUND_ATTACK,
 )
 
 
@@ -78,8 +81,9 @@ def monthly_chart(
             for bar, month in zip(bars, data["month"], strict=True):
                 if month in partial:
                     bar.set_alpha(0.45)
-            ax.set_title(CLASS_LABELS.get(weapon_class, weapon_class), loc="left",
-                         fontsize="medium")
+            ax.set_title(
+                CLASS_LABELS.get(weapon_class, weapon_class), loc="left", fontsize="medium"
+            )
             ax.set_ylabel("launched")
             ax.yaxis.set_major_formatter(FuncFormatter(_thousands))
             ax.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
@@ -87,8 +91,15 @@ def monthly_chart(
             if not data["launched"].any():
                 ax.set_ylim(0, 1)
                 ax.set_yticks([0])
-                ax.text(0.5, 0.5, "none launched in this period", transform=ax.transAxes,
-                        ha="center", va="center", color="0.4")
+                ax.text(
+                    0.5,
+                    0.5,
+                    "none launched in this period",
+                    transform=ax.transAxes,
+                    ha="center",
+                    va="center",
+                    color="0.4",
+                )
             ax.grid(axis="x", visible=False)
             sns.despine(ax=ax, left=True)
         last_ax = axes[-1]
@@ -104,10 +115,15 @@ def monthly_chart(
             last_ax.xaxis.set_major_locator(MonthLocator(interval=step, bymonthday=15))
             last_ax.xaxis.set_major_formatter(DateFormatter("%b\n%Y"))
         if months:
-            last_ax.set_xlim(first_month - pd.Timedelta(days=5),
-                             last_month + pd.Timedelta(days=33))
-        fig.suptitle(f"Launches per month by weapon class\n{subtitle}", x=0.01, ha="left",
-                     fontsize="large")
-        fig.supxlabel(SOURCE_CREDIT.format(release=release), x=0.01, ha="left",
-                      fontsize="x-small", color="0.35")
+            last_ax.set_xlim(first_month - pd.Timedelta(days=5), last_month + pd.Timedelta(days=33))
+        fig.suptitle(
+            f"Launches per month by weapon class\n{subtitle}", x=0.01, ha="left", fontsize="large"
+        )
+        fig.supxlabel(
+            SOURCE_CREDIT.format(release=release),
+            x=0.01,
+            ha="left",
+            fontsize="x-small",
+            color="0.35",
+        )
     return fig

@@ -31,12 +31,17 @@ from analysis.modelresult import ModelResult
 #: Shown for a missing value in display tables.
 MISSING = "–"
 _TYPE_NAMES = {
-    "statement": "statement", "agreement": "agreement", "delivery": "delivery",
-    "first_use": "first use", "production": "production", "deployment": "deployment",
+    "statement": "statement",
+    "agreement": "agreement",
+    "delivery": "delivery",
+    "first_use": "first use",
+    "production": "production",
+    "deployment": "deployment",
 }
 
 
 # --- HTML-safe display ---------------------------------------------------------------------------
+
 
 def source_link(org: str, url: str) -> str:
     """An HTML link to ``url`` with ``org`` as its text, both escaped; plain escaped text when
@@ -45,8 +50,10 @@ def source_link(org: str, url: str) -> str:
     address = str(url or "").strip()
     if not address.lower().startswith(("http://", "https://")):
         return text
-    return (f'<a href="{html.escape(address, quote=True)}" target="_blank" '
-            f'rel="noopener noreferrer">{text}</a>')
+    return (
+        f'<a href="{html.escape(address, quote=True)}" target="_blank" '
+        f'rel="noopener noreferrer">{text}</a>'
+    )
 
 
 def safe_style(
@@ -62,8 +69,11 @@ def safe_style(
     """
     raw = [c for c in raw_html if c in table.columns]
     others = [c for c in table.columns if c not in raw]
-    ints = [c for c in others if pd.api.types.is_integer_dtype(table[c])
-            and not pd.api.types.is_bool_dtype(table[c])]
+    ints = [
+        c
+        for c in others
+        if pd.api.types.is_integer_dtype(table[c]) and not pd.api.types.is_bool_dtype(table[c])
+    ]
     pct = [c for c in percent if c in table.columns]
     rounded = {c: d for c, d in (decimals or {}).items() if c in table.columns}
     plain = [c for c in others if c not in ints and c not in pct and c not in rounded]
@@ -79,16 +89,22 @@ def safe_style(
     if raw:
         style = style.format(lambda v: v if isinstance(v, str) else MISSING, subset=raw)
     return style.set_table_styles(
-        [{"selector": "td", "props": "text-align: left; vertical-align: top;"},
-         {"selector": "th", "props": "text-align: left;"}], overwrite=False)
+        [
+            {"selector": "td", "props": "text-align: left; vertical-align: top;"},
+            {"selector": "th", "props": "text-align: left;"},
+        ],
+        overwrite=False,
+    )
 
 
 # --- the timeline --------------------------------------------------------------------------------
 
+
 def _event_date(row: pd.Series) -> str:
     day = pd.Timestamp(row["date"])
-    return day.strftime("%Y-%m") if row.get("date_precision") == "month" else day.strftime(
-        "%Y-%m-%d")
+    return (
+        day.strftime("%Y-%m") if row.get("date_precision") == "month" else day.strftime("%Y-%m-%d")
+    )
 
 
 def timeline_rows(events: pd.DataFrame, ids: Sequence[str] | None = None) -> pd.DataFrame:
@@ -98,25 +114,27 @@ def timeline_rows(events: pd.DataFrame, ids: Sequence[str] | None = None) -> pd.
     ``unverified`` mark). ``ids`` keeps only those events (None: all), in date order."""
     chosen = events if ids is None else events[events["event_id"].isin(list(ids))]
     chosen = chosen.sort_values(["date", "event_id"], kind="stable")
-    return pd.DataFrame({
-        "date": [_event_date(r) for _, r in chosen.iterrows()],
-        "event_id": chosen["event_id"].to_numpy(),
-        "partner": [PARTNER_NAMES.get(p, p) for p in chosen["partner"]],
-        "type": [_TYPE_NAMES.get(t, t) for t in chosen["event_type"]],
-        "description": chosen["description"].to_numpy(),
-        "source": chosen["source_org"].to_numpy(),
-        "url": chosen["source_url"].to_numpy(),
-        "verification": [UNVERIFIED_MARK if v == "unverified" else v
-                         for v in chosen["verification"]],
-    })
+    return pd.DataFrame(
+        {
+            "date": [_event_date(r) for _, r in chosen.iterrows()],
+            "event_id": chosen["event_id"].to_numpy(),
+            "partner": [PARTNER_NAMES.get(p, p) for p in chosen["partner"]],
+            "type": [_TYPE_NAMES.get(t, t) for t in chosen["event_type"]],
+            "description": chosen["description"].to_numpy(),
+            "source": chosen["source_org"].to_numpy(),
+            "url": chosen["source_url"].to_numpy(),
+            "verification": [
+                UNVERIFIED_MARK if v == "unverified" else v for v in chosen["verification"]
+            ],
+        }
+    )
 
 
 def timeline_html(rows: pd.DataFrame) -> Styler:
     """:func:`timeline_rows` for display: the source organisation as a link to its URL (built
     from escaped parts), every other cell escaped, unverified rows shaded."""
     shown = rows.drop(columns=["url"]).copy()
-    shown["source"] = [source_link(o, u) for o, u in zip(rows["source"], rows["url"],
-                                                           strict=True)]
+    shown["source"] = [source_link(o, u) for o, u in zip(rows["source"], rows["url"], strict=True)]
     style = safe_style(shown, raw_html=["source"])
 
     def shade(row: pd.Series) -> list[str]:
@@ -127,6 +145,7 @@ def timeline_html(rows: pd.DataFrame) -> Styler:
 
 
 # --- origins and supply --------------------------------------------------------------------------
+
 
 def origin_month_table(origin_monthly: pd.DataFrame) -> pd.DataFrame:
     """:func:`analysis.data.indicators.origin_series` (monthly) for display: ``month`` (``YYYY-MM``,
@@ -146,30 +165,37 @@ def origin_month_table(origin_monthly: pd.DataFrame) -> pd.DataFrame:
 def supply_years_table(supply: ModelResult) -> pd.DataFrame:
     """The yearly launches of Iranian-design drones with their running total."""
     yearly = supply.table("yearly")
-    return pd.DataFrame({
-        "year": yearly["year"].astype(str).where(yearly["complete"],
-                                                 yearly["year"].astype(str) + " (part)"),
-        "days observed": yearly["days"].astype("int64"),
-        "launched": yearly["launched"].astype("int64"),
-        "cumulative launched": yearly["cumulative"].astype("int64"),
-    })
+    return pd.DataFrame(
+        {
+            "year": yearly["year"]
+            .astype(str)
+            .where(yearly["complete"], yearly["year"].astype(str) + " (part)"),
+            "days observed": yearly["days"].astype("int64"),
+            "launched": yearly["launched"].astype("int64"),
+            "cumulative launched": yearly["cumulative"].astype("int64"),
+        }
+    )
 
 
 def production_claims_table(supply: ModelResult) -> pd.DataFrame:
     """The timeline's production claims beside the Iranian-design drone launches counted up
     to each claim's date (a lower bound on cumulative supply to that date)."""
     claims = supply.table("production")
-    return pd.DataFrame({
-        "date": pd.to_datetime(claims["date"]).dt.strftime("%Y-%m-%d"),
-        "claim (timeline)": claims["description"],
-        "source": claims["source_org"],
-        "verification": [UNVERIFIED_MARK if v == "unverified" else v
-                         for v in claims["verification"]],
-        "launched up to that date": claims["launched_to_date"].astype("Int64"),
-    })
+    return pd.DataFrame(
+        {
+            "date": pd.to_datetime(claims["date"]).dt.strftime("%Y-%m-%d"),
+            "claim (timeline)": claims["description"],
+            "source": claims["source_org"],
+            "verification": [
+                UNVERIFIED_MARK if v == "unverified" else v for v in claims["verification"]
+            ],
+            "launched up to that date": claims["launched_to_date"].astype("Int64"),
+        }
+    )
 
 
 # --- first appearances ---------------------------------------------------------------------------
+
 
 def _day(values: pd.Series) -> pd.Series:
     return pd.to_datetime(values).dt.strftime("%Y-%m-%d")
@@ -178,67 +204,84 @@ def _day(values: pd.Series) -> pd.Series:
 def label_lags_table(appearances: ModelResult) -> pd.DataFrame:
     """The ``lags`` table of :func:`analysis.data.indicators.model_appearances` for display."""
     lags = appearances.table("lags")
-    return pd.DataFrame({
-        "label in the reports": lags["label"],
-        "first named": _day(lags["first_appearance"]),
-        "linked event": lags["event_id"],
-        "event date": _day(lags["event_date"]),
-        "event type": [_TYPE_NAMES.get(t, t) for t in lags["event_type"]],
-        "days from event to first named": lags["lag_days"].astype("Int64"),
-        "reference event": ["yes" if r else "" for r in lags["reference"]],
-        "event before the data": ["yes" if b else "" for b in lags["before_data"]],
-    })
+    return pd.DataFrame(
+        {
+            "label in the reports": lags["label"],
+            "first named": _day(lags["first_appearance"]),
+            "linked event": lags["event_id"],
+            "event date": _day(lags["event_date"]),
+            "event type": [_TYPE_NAMES.get(t, t) for t in lags["event_type"]],
+            "days from event to first named": lags["lag_days"].astype("Int64"),
+            "reference event": ["yes" if r else "" for r in lags["reference"]],
+            "event before the data": ["yes" if b else "" for b in lags["before_data"]],
+        }
+    )
 
 
 def near_reference_table(appearances: ModelResult) -> pd.DataFrame:
     """Reports of the reference event's weapon class within a few days of it, for display."""
     near = appearances.table("near_reference")
-    return pd.DataFrame({
-        "reference event": near["reference_event"],
-        "event date": _day(near["event_date"]),
-        "report ends": _day(near["end_date"].astype(str)),
-        "weapon label in the report": near["model"],
-        "design origin (taxonomy)": near["origin"],
-        "launched": near["launched"].astype("Int64"),
-    })
+    return pd.DataFrame(
+        {
+            "reference event": near["reference_event"],
+            "event date": _day(near["event_date"]),
+            "report ends": _day(near["end_date"].astype(str)),
+            "weapon label in the report": near["model"],
+            "design origin (taxonomy)": near["origin"],
+            "launched": near["launched"].astype("Int64"),
+        }
+    )
 
 
 # --- event studies -------------------------------------------------------------------------------
 
 
-
-
-
-
-
-
-
-
-
-
-
 def event_table_style(events: pd.DataFrame) -> Styler:
     """:func:`event_table` for display (the list of other events left to the saved CSV)."""
     hidden = ["other_event_ids"] + [c for c in events.columns if c.startswith("counterfactual")]
-    shown = events.drop(columns=hidden).rename(columns={
-        "ratio": "level ratio", "ratio_low": "CI low", "ratio_high": "CI high",
-        "p_level": "p", "placebo_p": "placebo p (away from all events)",
-        "n_placebo": "placebo dates", "placebo_p_all": "placebo p (all weeks)",
-        "n_placebo_all": "all-week dates", "other_events": "other events in window"})
-    return safe_style(shown, decimals={"level ratio": 2, "CI low": 2, "CI high": 2, "p": 3,
-                                       "placebo p (away from all events)": 2,
-                                       "placebo p (all weeks)": 2})
+    shown = events.drop(columns=hidden).rename(
+        columns={
+            "ratio": "level ratio",
+            "ratio_low": "CI low",
+            "ratio_high": "CI high",
+            "p_level": "p",
+            "placebo_p": "placebo p (away from all events)",
+            "n_placebo": "placebo dates",
+            "placebo_p_all": "placebo p (all weeks)",
+            "n_placebo_all": "all-week dates",
+            "other_events": "other events in window",
+        }
+    )
+    return safe_style(
+        shown,
+        decimals={
+            "level ratio": 2,
+            "CI low": 2,
+            "CI high": 2,
+            "p": 3,
+            "placebo p (away from all events)": 2,
+            "placebo p (all weeks)": 2,
+        },
+    )
 
 
-def event_study_chart(result: ModelResult, timeline: pd.DataFrame | None = None, *,
-                      release: str, labels: dict[str, str] | None = None) -> Figure:
+def event_study_chart(
+    result: ModelResult,
+    timeline: pd.DataFrame | None = None,
+    *,
+    release: str,
+    labels: dict[str, str] | None = None,
+) -> Figure:
     """The level change at each estimated event (ratio to the pre-event trend, 95% CI) on a
     log scale, one row per event in date order, coloured by partner; a filled marker when the
     event stands out against its placebo dates (either p below 0.05), hollow otherwise.
     Events marked unverified in ``timeline`` get "(unverified)" after their label."""
     table = result.table("events")
-    unverified = set() if timeline is None else set(
-        timeline.loc[timeline["verification"] == "unverified", "event_id"])
+    unverified = (
+        set()
+        if timeline is None
+        else set(timeline.loc[timeline["verification"] == "unverified", "event_id"])
+    )
     done = table[table["status"] == "estimated"].sort_values("date", kind="stable")
     skipped = int((table["status"] != "estimated").sum())
     summary = result.summary
@@ -247,43 +290,67 @@ def event_study_chart(result: ModelResult, timeline: pd.DataFrame | None = None,
         fig = Figure(figsize=(10, 2.4 + 0.32 * max(n, 1)), layout="constrained")
         ax = fig.subplots()
         if n == 0:
-            ax.text(0.5, 0.5, "no event could be estimated with these windows",
-                    transform=ax.transAxes, ha="center", va="center", color="0.4")
+            ax.text(
+                0.5,
+                0.5,
+                "no event could be estimated with these windows",
+                transform=ax.transAxes,
+                ha="center",
+                va="center",
+                color="0.4",
+            )
             ax.set_yticks([])
             ax.set_xticks([])
         else:
             y = np.arange(n)[::-1]
             for yi, (_, row) in zip(y, done.iterrows(), strict=True):
                 colour = PARTNER_COLOURS.get(row["partner"], "0.3")
-                ax.plot([row["ratio_low"], row["ratio_high"]], [yi, yi], color=colour,
-                        linewidth=2, solid_capstyle="butt")
+                ax.plot(
+                    [row["ratio_low"], row["ratio_high"]],
+                    [yi, yi],
+                    color=colour,
+                    linewidth=2,
+                    solid_capstyle="butt",
+                )
                 filled = stands_out(row, "placebo_p") or stands_out(row, "placebo_p_all")
-                ax.plot(row["ratio"], yi, marker="o", markersize=7, color=colour,
-                        markerfacecolor=colour if filled else "white", markeredgewidth=1.6)
+                ax.plot(
+                    row["ratio"],
+                    yi,
+                    marker="o",
+                    markersize=7,
+                    color=colour,
+                    markerfacecolor=colour if filled else "white",
+                    markeredgewidth=1.6,
+                )
             ax.axvline(1, color="0.25", linewidth=1)
             ax.set_xscale("log")
             values = pd.concat([done["ratio_low"], done["ratio_high"]]).astype(float)
             low = min(values.min(), 0.5) / 1.3
             high = max(values.max(), 2.0) * 1.3
             ax.set_xlim(low, high)
-            ticks = [t for t in (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100,
-                                 200) if low <= t <= high]
+            ticks = [
+                t
+                for t in (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200)
+                if low <= t <= high
+            ]
             ax.xaxis.set_major_locator(FixedLocator(ticks))
             ax.xaxis.set_minor_locator(NullLocator())
             ax.set_xticklabels([f"{t:g}" for t in ticks])
-            names = [f"{pd.Timestamp(d):%Y-%m-%d}  {(labels or {}).get(e, short_label(e))}"
-                     + (" (unverified)" if e in unverified else "")
-                     for d, e in zip(done["date"], done["event_id"], strict=True)]
+            names = [
+                f"{pd.Timestamp(d):%Y-%m-%d}  {(labels or {}).get(e, short_label(e))}"
+                + (" (unverified)" if e in unverified else "")
+                for d, e in zip(done["date"], done["event_id"], strict=True)
+            ]
             ax.set_yticks(y, names, fontsize="small")
             ax.set_ylim(-0.7, n - 0.3)
             ax.grid(axis="y", visible=False)
-        ax.set_xlabel("weekly launches right after the event ÷ pre-event trend "
-                      "(1 = no change; log scale)")
+        ax.set_xlabel(
+            "weekly launches right after the event ÷ pre-event trend (1 = no change; log scale)"
+        )
         sns.despine(ax=ax, left=True)
         window, lag = summary.get("window_weeks"), summary.get("lag_weeks")
         lines = [
-            "Change in weekly launches at each partnership event, with 95% confidence "
-            "intervals",
+            "Change in weekly launches at each partnership event, with 95% confidence intervals",
             f"{window} weeks before and after each event, lag {lag} weeks; Iran: strike "
             "drones, North Korea: all ballistic missiles (unless the event names a class)",
             "Timing is association, not proof of cause: most windows hold several other events",
@@ -291,23 +358,33 @@ def event_study_chart(result: ModelResult, timeline: pd.DataFrame | None = None,
         partners = [p for p in PARTNER_NAMES if n and p in set(done["partner"])]
         if partners:
             colours = {"iran": "green", "north_korea": "red"}
-            lines.append(", ".join(f"{colours[p]}: {PARTNER_NAMES[p]}" for p in partners)
-                         + f"; filled dot: stands out against placebo dates (p < "
-                         f"{PLACEBO_ALPHA:g}), hollow: does not")
+            lines.append(
+                ", ".join(f"{colours[p]}: {PARTNER_NAMES[p]}" for p in partners)
+                + f"; filled dot: stands out against placebo dates (p < "
+                f"{PLACEBO_ALPHA:g}), hollow: does not"
+            )
         if skipped:
-            lines.append(f"Not shown: {skipped} event{'s' if skipped > 1 else ''} that could "
-                         "not be estimated (see the table)")
+            lines.append(
+                f"Not shown: {skipped} event{'s' if skipped > 1 else ''} that could "
+                "not be estimated (see the table)"
+            )
         fig.suptitle("\n".join(lines), x=0.01, ha="left", fontsize="medium")
-        fig.supxlabel(credit(release, events=True), x=0.01, ha="left", fontsize="x-small",
-                      color="0.35")
+        fig.supxlabel(
+            credit(release, events=True), x=0.01, ha="left", fontsize="x-small", color="0.35"
+        )
     return fig
 
 
-
-
 __all__ = [
-    "event_study_chart", "event_table_style", "label_lags_table",
-    "near_reference_table", "origin_month_table",
-    "production_claims_table", "safe_style", "source_link",
-    "supply_years_table", "timeline_html", "timeline_rows",
+    "event_study_chart",
+    "event_table_style",
+    "label_lags_table",
+    "near_reference_table",
+    "origin_month_table",
+    "production_claims_table",
+    "safe_style",
+    "source_link",
+    "supply_years_table",
+    "timeline_html",
+    "timeline_rows",
 ]

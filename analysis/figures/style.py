@@ -37,8 +37,7 @@ def thousands(value: float, _pos: int | None = None) -> str:
 
 def set_title(fig: Figure, main: str, notes: Sequence[str]) -> None:
     """Title and subtitle lines, each note wrapped so that it fits the figure's width."""
-    lines = [main] + [line for note in notes if note
-                      for line in textwrap.wrap(note, TITLE_CHARS)]
+    lines = [main] + [line for note in notes if note for line in textwrap.wrap(note, TITLE_CHARS)]
     fig.suptitle("\n".join(lines), x=0.01, ha="left", fontsize="large")
 
 
@@ -65,8 +64,14 @@ def date_axis(ax: Axes, first: pd.Timestamp, last: pd.Timestamp, pad: bool = Fal
     ax.set_xlim(first - margin, last + margin)
 
 
-def count_axis(ax: Axes, title: str | None = None, ylabel: str | None = None, *,
-               nbins: int = 5, from_zero: bool = True) -> None:
+def count_axis(
+    ax: Axes,
+    title: str | None = None,
+    ylabel: str | None = None,
+    *,
+    nbins: int = 5,
+    from_zero: bool = True,
+) -> None:
     """A count axis: panel title on the left, whole-number ticks with thousands separators,
     no vertical grid, no left spine."""
     if title is not None:

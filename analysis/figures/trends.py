@@ -58,9 +58,6 @@ _LEGEND_ORDER = ("Observed", "Trend (f", "95% conf", "95% pred")
 _LOG_TICKS = (0, 1, 3, 10, 30, 100, 300, 1_000, 3_000, 10_000, 30_000, 100_000)
 
 
-
-
-
 def _log_axis(ax: Axes, title: str, ylabel: str, top: float) -> None:
     """``log(1 + y)`` scale: zero stays at the bottom, equal ratios are equal distances."""
     ax.set_yscale("function", functions=(np.log1p, np.expm1))
@@ -82,24 +79,35 @@ def _period_length(periods: pd.Series, freq: str) -> pd.Series:
     return pd.Series(7 if freq == "W" else 1, index=periods.index)
 
 
-def _observed(ax: Axes, periods: pd.Series, values: pd.Series, freq: str, label: str,
-              points: bool = False):
+def _observed(
+    ax: Axes, periods: pd.Series, values: pd.Series, freq: str, label: str, points: bool = False
+):
     """Observed counts: bars, or dots with ``points`` (on a log scale a bar's length means
     nothing); a thin line for daily data, where bars one day wide do not read."""
     length = _period_length(periods, freq)
     middle = periods + pd.to_timedelta(length / 2, unit="D")
     if freq == "D":
-        return ax.plot(middle, values, color=OBSERVED_COLOUR, linewidth=0.5, alpha=0.8,
-                       label=label)[0]
+        return ax.plot(
+            middle, values, color=OBSERVED_COLOUR, linewidth=0.5, alpha=0.8, label=label
+        )[0]
     if points:
-        return ax.plot(middle, values, "o", color=OBSERVED_COLOUR, markersize=2.8,
-                       alpha=0.85, label=label)[0]
-    bars = ax.bar(middle, values, width=length * 0.92, color=OBSERVED_COLOUR, alpha=0.45,
-                  linewidth=0, label=label)
+        return ax.plot(
+            middle, values, "o", color=OBSERVED_COLOUR, markersize=2.8, alpha=0.85, label=label
+        )[0]
+    bars = ax.bar(
+        middle,
+        values,
+        width=length * 0.92,
+        color=OBSERVED_COLOUR,
+        alpha=0.45,
+        linewidth=0,
+        label=label,
+    )
     return bars
 
 
 # Trend ------------------------------------------------------------------------------------------
+
 
 def trend_chart(result: ModelResult, *, release: str, group: str, freq: str = "W") -> Figure:
     """Observed counts, the fitted negative binomial mean with its 95% confidence band and the
@@ -117,37 +125,77 @@ def trend_chart(result: ModelResult, *, release: str, group: str, freq: str = "W
     middle = periods + pd.to_timedelta(length / 2, unit="D")
     first, last = periods.iloc[0], periods.iloc[-1] + pd.Timedelta(days=float(length.iloc[-1]))
     windows = growth[growth["window"] != "whole span"].dropna(subset=["start"])
-    top = float(max(frame["observed"].max(), frame["predict_high"].max(),
-                    frame["fitted_high"].max()))
+    top = float(
+        max(frame["observed"].max(), frame["predict_high"].max(), frame["fitted_high"].max())
+    )
     with sns.axes_style("whitegrid"), sns.plotting_context("notebook", font_scale=0.9):
         fig = Figure(figsize=(11, 8.2), layout="constrained")
         linear, log = fig.subplots(2, 1, sharex=True, height_ratios=[1.25, 1])
         for ax in (linear, log):
-            ax.fill_between(middle, frame["predict_low"], frame["predict_high"],
-                            color=TREND_COLOUR, alpha=0.07, linewidth=0,
-                            label=f"95% prediction interval for a single {unit}")
-            _observed(ax, periods, frame["observed"], freq, f"Observed launches per {unit}",
-                      points=ax is log)
-            ax.fill_between(middle, frame["fitted_low"], frame["fitted_high"],
-                            color=TREND_COLOUR, alpha=0.3, linewidth=0,
-                            label="95% confidence band of the trend")
-            ax.plot(middle, frame["fitted"], color=TREND_COLOUR, linewidth=2,
-                    label="Trend (fitted mean)")
+            ax.fill_between(
+                middle,
+                frame["predict_low"],
+                frame["predict_high"],
+                color=TREND_COLOUR,
+                alpha=0.07,
+                linewidth=0,
+                label=f"95% prediction interval for a single {unit}",
+            )
+            _observed(
+                ax,
+                periods,
+                frame["observed"],
+                freq,
+                f"Observed launches per {unit}",
+                points=ax is log,
+            )
+            ax.fill_between(
+                middle,
+                frame["fitted_low"],
+                frame["fitted_high"],
+                color=TREND_COLOUR,
+                alpha=0.3,
+                linewidth=0,
+                label="95% confidence band of the trend",
+            )
+            ax.plot(
+                middle,
+                frame["fitted"],
+                color=TREND_COLOUR,
+                linewidth=2,
+                label="Trend (fitted mean)",
+            )
             for _, row in windows.iterrows():
                 ax.axvline(row["start"], color="0.3", linestyle=":", linewidth=1.1, zorder=0.5)
         count_axis(linear, f"Launches per {unit}", f"launched per {unit}")
         ymax = max(float(frame["observed"].max()), float(frame["fitted_high"].max()))
         linear.set_ylim(0, ymax * 1.08 if ymax > 0 else 1)
-        _log_axis(log, "Same on a log scale: constant growth is a straight line",
-                  f"launched per {unit} (log)", top)
+        _log_axis(
+            log,
+            "Same on a log scale: constant growth is a straight line",
+            f"launched per {unit} (log)",
+            top,
+        )
         for _, row in windows.iterrows():
-            log.annotate(f"{row['window']} ", (row["start"], 1.0),
-                         xycoords=("data", "axes fraction"), va="top", ha="right",
-                         fontsize="x-small", color="0.3")
+            log.annotate(
+                f"{row['window']} ",
+                (row["start"], 1.0),
+                xycoords=("data", "axes fraction"),
+                va="top",
+                ha="right",
+                fontsize="x-small",
+                color="0.3",
+            )
         handles, labels = linear.get_legend_handles_labels()
         order = sorted(range(len(labels)), key=lambda i: _LEGEND_ORDER.index(labels[i][:8]))
-        linear.legend([handles[i] for i in order], [labels[i] for i in order],
-                      loc="upper left", fontsize="x-small", frameon=True, framealpha=0.9)
+        linear.legend(
+            [handles[i] for i in order],
+            [labels[i] for i in order],
+            loc="upper left",
+            fontsize="x-small",
+            frameon=True,
+            framealpha=0.9,
+        )
         _date_axis(log, first, last)
         summary = result.summary
         notes = [
@@ -163,6 +211,7 @@ def trend_chart(result: ModelResult, *, release: str, group: str, freq: str = "W
 
 # Regimes ----------------------------------------------------------------------------------------
 
+
 def _regime_steps(regimes: pd.DataFrame, column: str) -> tuple[list, list]:
     """x and y of a step line through the regimes (each level held from start to end)."""
     x, y = [], []
@@ -172,8 +221,7 @@ def _regime_steps(regimes: pd.DataFrame, column: str) -> tuple[list, list]:
     return x, y
 
 
-def regimes_chart(result: ModelResult, weekly: pd.Series, *, release: str,
-                  group: str) -> Figure:
+def regimes_chart(result: ModelResult, weekly: pd.Series, *, release: str, group: str) -> Figure:
     """Weekly launches (``weekly``, as given to the model) with the regime levels as steps and
     their 95% intervals, and each break as a dashed line with its bootstrap 95% interval
     shaded, on an ordinary and a log scale.
@@ -192,38 +240,81 @@ def regimes_chart(result: ModelResult, weekly: pd.Series, *, release: str,
         for ax in (linear, log):
             for _, row in breaks.iterrows():
                 if pd.notna(row["low"]) and pd.notna(row["high"]):
-                    ax.axvspan(row["low"], row["high"] + pd.Timedelta(days=7),
-                               color=BREAK_COLOUR, alpha=0.13, linewidth=0, zorder=0.2)
-                ax.axvline(row["break"], color=BREAK_COLOUR, linestyle="--", linewidth=1.0,
-                           zorder=0.6)
+                    ax.axvspan(
+                        row["low"],
+                        row["high"] + pd.Timedelta(days=7),
+                        color=BREAK_COLOUR,
+                        alpha=0.13,
+                        linewidth=0,
+                        zorder=0.2,
+                    )
+                ax.axvline(
+                    row["break"], color=BREAK_COLOUR, linestyle="--", linewidth=1.0, zorder=0.6
+                )
             if ax is log:
-                ax.plot(middle, weekly.to_numpy(), "o", color=OBSERVED_COLOUR, markersize=2.8,
-                        alpha=0.85, label="Launches per week")
+                ax.plot(
+                    middle,
+                    weekly.to_numpy(),
+                    "o",
+                    color=OBSERVED_COLOUR,
+                    markersize=2.8,
+                    alpha=0.85,
+                    label="Launches per week",
+                )
             else:
-                ax.bar(middle, weekly.to_numpy(), width=7 * 0.92, color=OBSERVED_COLOUR,
-                       alpha=0.45, linewidth=0, label="Launches per week")
+                ax.bar(
+                    middle,
+                    weekly.to_numpy(),
+                    width=7 * 0.92,
+                    color=OBSERVED_COLOUR,
+                    alpha=0.45,
+                    linewidth=0,
+                    label="Launches per week",
+                )
             for _, row in regimes.iterrows():
-                ax.fill_between([row["start"], row["end"] + pd.Timedelta(days=1)],
-                                row["level_low"], row["level_high"], color=REGIME_COLOUR,
-                                alpha=0.25, linewidth=0)
+                ax.fill_between(
+                    [row["start"], row["end"] + pd.Timedelta(days=1)],
+                    row["level_low"],
+                    row["level_high"],
+                    color=REGIME_COLOUR,
+                    alpha=0.25,
+                    linewidth=0,
+                )
             x, y = _regime_steps(regimes, "level")
             ax.plot(x, y, color=REGIME_COLOUR, linewidth=2.2, label="Regime level")
         count_axis(linear, "Launches per week", "launched per week")
         linear.set_ylim(0, max(float(weekly.max()), float(regimes["level_high"].max()), 1) * 1.1)
-        _log_axis(log, "Same on a log scale: each step is a multiple of the level before",
-                  "launched per week (log)", top)
+        _log_axis(
+            log,
+            "Same on a log scale: each step is a multiple of the level before",
+            "launched per week (log)",
+            top,
+        )
         for _, row in breaks.iterrows():
-            linear.annotate(f"{row['break']:%Y-%m-%d}", (row["break"], 0.97),
-                            xycoords=("data", "axes fraction"), va="top", ha="right",
-                            fontsize="x-small", color=BREAK_COLOUR, rotation=90)
+            linear.annotate(
+                f"{row['break']:%Y-%m-%d}",
+                (row["break"], 0.97),
+                xycoords=("data", "axes fraction"),
+                va="top",
+                ha="right",
+                fontsize="x-small",
+                color=BREAK_COLOUR,
+                rotation=90,
+            )
         handles, labels = linear.get_legend_handles_labels()
-        handles += [Patch(color=REGIME_COLOUR, alpha=0.25),
-                    Patch(color=BREAK_COLOUR, alpha=0.13)]
+        handles += [Patch(color=REGIME_COLOUR, alpha=0.25), Patch(color=BREAK_COLOUR, alpha=0.13)]
         labels += ["95% interval of the regime level", "95% interval of the break date"]
         # Break labels run down the left of their lines; the legend sits clear of the
         # early breaks, where the level is low.
-        linear.legend(handles, labels, loc="upper left", bbox_to_anchor=(0.24, 1.0),
-                      fontsize="x-small", frameon=True, framealpha=0.9)
+        linear.legend(
+            handles,
+            labels,
+            loc="upper left",
+            bbox_to_anchor=(0.24, 1.0),
+            fontsize="x-small",
+            frameon=True,
+            framealpha=0.9,
+        )
         _date_axis(log, first, last)
         summary = result.summary
         n_breaks = int(summary["n_breaks"])
@@ -239,8 +330,6 @@ def regimes_chart(result: ModelResult, weekly: pd.Series, *, release: str,
     return fig
 
 
-
-
 def trend_section(fit: TrendFit, pub: Publisher, *, release: str) -> list:
     """What the notebook shows for one group: a heading, the trend chart and the growth
     table (both saved by ``pub``), and the dispersion finding."""
@@ -248,9 +337,12 @@ def trend_section(fit: TrendFit, pub: Publisher, *, release: str) -> list:
     if fit.result is not None:
         chart = trend_chart(fit.result, release=release, group=fit.group, freq=fit.freq)
         items.append(pub.figure(chart, f"trend_{fit.group}", trend_caption(fit)))
-        table = pub.table(growth_table(fit), f"growth_{fit.group}",
-                          f"{group_label(fit.group)}: growth per month and doubling time by "
-                          "window, 95% CIs (model-based and Newey-West)")
+        table = pub.table(
+            growth_table(fit),
+            f"growth_{fit.group}",
+            f"{group_label(fit.group)}: growth per month and doubling time by "
+            "window, 95% CIs (model-based and Newey-West)",
+        )
         items.append(growth_display(table, fit.freq))
     items.append(Markdown(dispersion_finding(fit, pub)))
     return items
@@ -265,20 +357,45 @@ def regime_section(fit: RegimeFit, pub: Publisher, *, release: str) -> list:
     chart = regimes_chart(fit.result, fit.weekly, release=release, group=fit.group)
     items.append(pub.figure(chart, f"regimes_{fit.group}", regimes_caption(fit)))
     name = group_label(fit.group)
-    items.append(Markdown("Regimes (level: a typical week, with its 95% CI; growth: the drift "
-                          "inside the regime, % per month, with its 95% CI):"))
-    items.append(regime_display(pub.table(regime_table(fit), f"regimes_{fit.group}",
-                                          f"{name}: regimes of the weekly level with 95% CIs")))
+    items.append(
+        Markdown(
+            "Regimes (level: a typical week, with its 95% CI; growth: the drift "
+            "inside the regime, % per month, with its 95% CI):"
+        )
+    )
+    items.append(
+        regime_display(
+            pub.table(
+                regime_table(fit),
+                f"regimes_{fit.group}",
+                f"{name}: regimes of the weekly level with 95% CIs",
+            )
+        )
+    )
     breaks = breaks_table(fit)
     if len(breaks):
-        items.append(Markdown("Breaks (week of the break with its bootstrap 95% interval, "
-                              "levels before and after, their ratio, and the share of "
-                              "bootstrap re-fits that found the break again):"))
-        items.append(breaks_display(pub.table(
-            breaks, f"breaks_{fit.group}", f"{name}: break weeks with bootstrap 95% intervals")))
+        items.append(
+            Markdown(
+                "Breaks (week of the break with its bootstrap 95% interval, "
+                "levels before and after, their ratio, and the share of "
+                "bootstrap re-fits that found the break again):"
+            )
+        )
+        items.append(
+            breaks_display(
+                pub.table(
+                    breaks,
+                    f"breaks_{fit.group}",
+                    f"{name}: break weeks with bootstrap 95% intervals",
+                )
+            )
+        )
     return items
 
 
 __all__ = [
-    "regime_section", "regimes_chart", "trend_chart", "trend_section",
+    "regime_section",
+    "regimes_chart",
+    "trend_chart",
+    "trend_section",
 ]

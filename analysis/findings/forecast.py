@@ -46,17 +46,19 @@ MODEL_LABELS: dict[str, str] = {
 #: What each model assumes, in plain words, for the report's methods paragraph.
 MODEL_PLAIN: dict[str, str] = {
     "sarimax": "a time-series model of the week-to-week changes that carries on the average "
-               "recent trend and lets each change echo the previous one",
+    "recent trend and lets each change echo the previous one",
     "unobserved_components": "a level and a slope that are both allowed to wander, updated "
-                             "week by week, so recent weeks count most",
+    "week by week, so recent weeks count most",
     "naive": "every coming week equals the last observed week",
     "drift": "the last observed week, changed each week by the average weekly change of the "
-             "weeks fitted",
+    "weeks fitted",
 }
 #: The naive baselines a model has to beat, and their names in prose.
 BASELINES: tuple[str, ...] = ("naive", "drift")
-BASELINE_PROSE: dict[str, str] = {"naive": "last week's count",
-                                  "drift": "the random walk with drift"}
+BASELINE_PROSE: dict[str, str] = {
+    "naive": "last week's count",
+    "drift": "the random walk with drift",
+}
 #: Fewest complete weeks the period must hold: the backtest trains on at least MIN_WEEKS.
 MIN_PERIOD_WEEKS = MIN_WEEKS + 1
 #: Below this many scored weeks, a snapshot's hit rates are called too few to judge.
@@ -140,17 +142,29 @@ def combine(forecast_result: ModelResult, tested: ModelResult) -> ModelResult:
     """A forecast with its backtest's choice, as ``forecast_for(..., origins=...)`` returns."""
     chosen = tested.summary["best_model"]
     table = forecast_result.table("forecast")
-    summary = {**forecast_result.summary, "chosen_model": chosen,
-               "backtest_verdict": tested.summary["verdict"]}
-    tables = {**forecast_result.tables,
-              "chosen": table[table["model"] == chosen].reset_index(drop=True),
-              "backtest": tested.table("summary")}
-    return ModelResult(forecast_result.name, summary, tables, forecast_result.assumptions,
-                       forecast_result.caveats)
+    summary = {
+        **forecast_result.summary,
+        "chosen_model": chosen,
+        "backtest_verdict": tested.summary["verdict"],
+    }
+    tables = {
+        **forecast_result.tables,
+        "chosen": table[table["model"] == chosen].reset_index(drop=True),
+        "backtest": tested.table("summary"),
+    }
+    return ModelResult(
+        forecast_result.name, summary, tables, forecast_result.assumptions, forecast_result.caveats
+    )
 
 
-def run_group(strikes: pd.DataFrame, group: str, horizon: int = 8, origins: int = 52,
-              models: Sequence[str] = MODELS, window: int | None = WINDOW) -> GroupForecast:
+def run_group(
+    strikes: pd.DataFrame,
+    group: str,
+    horizon: int = 8,
+    origins: int = 52,
+    models: Sequence[str] = MODELS,
+    window: int | None = WINDOW,
+) -> GroupForecast:
     """Forecast one headline group ``horizon`` weeks ahead with every model and backtest them
     over ``origins`` weekly origins, once each.
 
@@ -197,27 +211,36 @@ def backtest_table(fc: GroupForecast) -> pd.DataFrame:
     """Per model, best first: mean MASE over horizons, MASE one week ahead, change against
     naive, coverage of the 80% and 95% intervals, and which model the backtest chose."""
     summary = fc.tested.table("summary")
-    out = pd.DataFrame({
-        "model": [label(m) for m in summary["model"]],
-        "mean MASE": summary["mase"].to_numpy(),
-        "MASE 1 week ahead": summary["mase_h1"].to_numpy(),
-        "vs naive": summary["vs_naive"].to_numpy(),
-        "80% interval coverage": summary["coverage80"].to_numpy(),
-        "95% interval coverage": summary["coverage95"].to_numpy(),
-        "forecasts scored": summary["forecasts"].astype("int64").to_numpy(),
-        "beats naive": summary["beats_naive"].astype(bool).to_numpy(),
-        "chosen": (summary["model"] == fc.chosen).to_numpy(),
-    })
+    out = pd.DataFrame(
+        {
+            "model": [label(m) for m in summary["model"]],
+            "mean MASE": summary["mase"].to_numpy(),
+            "MASE 1 week ahead": summary["mase_h1"].to_numpy(),
+            "vs naive": summary["vs_naive"].to_numpy(),
+            "80% interval coverage": summary["coverage80"].to_numpy(),
+            "95% interval coverage": summary["coverage95"].to_numpy(),
+            "forecasts scored": summary["forecasts"].astype("int64").to_numpy(),
+            "beats naive": summary["beats_naive"].astype(bool).to_numpy(),
+            "chosen": (summary["model"] == fc.chosen).to_numpy(),
+        }
+    )
     return out.set_index("model")
 
 
 def style_backtest(table: pd.DataFrame) -> Styler:
     """The backtest table for display: MASE to two decimals, shares as percentages."""
-    return table.style.format({
-        "mean MASE": "{:.2f}", "MASE 1 week ahead": "{:.2f}", "vs naive": "{:+.1%}",
-        "80% interval coverage": "{:.0%}", "95% interval coverage": "{:.0%}",
-        "forecasts scored": "{:,}", "beats naive": _yes_no, "chosen": _yes_no,
-    })
+    return table.style.format(
+        {
+            "mean MASE": "{:.2f}",
+            "MASE 1 week ahead": "{:.2f}",
+            "vs naive": "{:+.1%}",
+            "80% interval coverage": "{:.0%}",
+            "95% interval coverage": "{:.0%}",
+            "forecasts scored": "{:,}",
+            "beats naive": _yes_no,
+            "chosen": _yes_no,
+        }
+    )
 
 
 def _yes_no(value) -> str:
@@ -230,8 +253,9 @@ def style_counts(table: pd.DataFrame) -> Styler:
     return table.style.format("{:,}", subset=ints)
 
 
-def scored_snapshots(folder: Path, weekly: pd.DataFrame, release: str,
-                     groups: Sequence[str]) -> pd.DataFrame:
+def scored_snapshots(
+    folder: Path, weekly: pd.DataFrame, release: str, groups: Sequence[str]
+) -> pd.DataFrame:
     """Every snapshot of a release older than ``release`` saved in ``folder``, scored week by
     week on ``weekly`` (:func:`~analysis.models.forecast.weekly_table`), for ``groups``."""
     scored = score_snapshots(folder, weekly, release)
@@ -251,28 +275,35 @@ def snapshot_table(scored: pd.DataFrame) -> pd.DataFrame:
     """Per saved forecast: weeks now observed, MAE, mean error and 80/95% hit rates."""
     summary = summarise_scores(scored)
     rank = summary["model"].map({m: i for i, m in enumerate(MODELS)}).fillna(len(MODELS))
-    summary = (summary.assign(rank=rank).sort_values(["release", "series", "rank"])
-               .reset_index(drop=True))
-    out = pd.DataFrame({
-        "forecast from release": summary["release"],
-        "scored on release": summary["scored_on"],
-        "series": summary["series"],
-        "model": [label(m) for m in summary["model"]],
-        "weeks observed": summary["weeks"].astype("int64"),
-        "MAE": summary["mae"].astype("float64"),
-        # + 0.0 turns a rounded -0 into 0
-        "mean error (actual - median)": summary["mean_error"].astype("float64").round() + 0.0,
-        "inside 80%": summary["hit80"].astype("float64"),
-        "inside 95%": summary["hit95"].astype("float64"),
-    })
+    summary = (
+        summary.assign(rank=rank).sort_values(["release", "series", "rank"]).reset_index(drop=True)
+    )
+    out = pd.DataFrame(
+        {
+            "forecast from release": summary["release"],
+            "scored on release": summary["scored_on"],
+            "series": summary["series"],
+            "model": [label(m) for m in summary["model"]],
+            "weeks observed": summary["weeks"].astype("int64"),
+            "MAE": summary["mae"].astype("float64"),
+            # + 0.0 turns a rounded -0 into 0
+            "mean error (actual - median)": summary["mean_error"].astype("float64").round() + 0.0,
+            "inside 80%": summary["hit80"].astype("float64"),
+            "inside 95%": summary["hit95"].astype("float64"),
+        }
+    )
     return out
 
 
 def style_snapshots(table: pd.DataFrame) -> Styler:
-    return table.style.hide(axis="index").format({
-        "MAE": "{:,.0f}", "mean error (actual - median)": "{:+,.0f}",
-        "inside 80%": "{:.0%}", "inside 95%": "{:.0%}",
-    })
+    return table.style.hide(axis="index").format(
+        {
+            "MAE": "{:,.0f}",
+            "mean error (actual - median)": "{:+,.0f}",
+            "inside 80%": "{:.0%}",
+            "inside 95%": "{:.0%}",
+        }
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -294,12 +325,13 @@ def methods_text(forecasts: GroupForecast | Mapping[str, GroupForecast]) -> str:
     if s["window"] is None:
         window = f"every complete week of the period ({used:,})"
     elif used < s["window"]:
-        window = (f"all {used:,} complete weeks of the period (the window is "
-                  f"{s['window']:,} weeks)")
+        window = f"all {used:,} complete weeks of the period (the window is {s['window']:,} weeks)"
     else:
         window = f"the last {s['window']:,} complete weeks"
-    models = "; ".join(f"*{label(m)}*, {MODEL_PLAIN.get(m, DESCRIPTIONS.get(m, m))}"
-                       for m in str(s["models"]).split(","))
+    models = "; ".join(
+        f"*{label(m)}*, {MODEL_PLAIN.get(m, DESCRIPTIONS.get(m, m))}"
+        for m in str(s["models"]).split(",")
+    )
     levels = " and ".join(f"{level}%" for level in LEVELS)
     return (
         f"Only complete Monday-to-Sunday weeks count (a report is dated by the Kyiv date on "
@@ -357,8 +389,9 @@ def _models_row(fc: GroupForecast, model: str) -> pd.Series:
     return summary.set_index("model").loc[model]
 
 
-def chosen_model_finding(fc: GroupForecast, pub: Publisher | None = None,
-                         headline: bool = False) -> str:
+def chosen_model_finding(
+    fc: GroupForecast, pub: Publisher | None = None, headline: bool = False
+) -> str:
     """Which model the backtest chose for the group, its MASE against naive and its interval
     coverage."""
     s = fc.tested.summary
@@ -371,8 +404,10 @@ def chosen_model_finding(fc: GroupForecast, pub: Publisher | None = None,
     scope = f"over {origins:,} weekly forecast origins ({span})"
     naive = s["naive_mase"]
     if chosen == BASELINE:
-        verdict = (f"the backtest {scope} chooses the {label(chosen)} forecast itself: no model "
-                   f"has a lower mean MASE than its {row['mase']:.2f}, so none beats naive")
+        verdict = (
+            f"the backtest {scope} chooses the {label(chosen)} forecast itself: no model "
+            f"has a lower mean MASE than its {row['mase']:.2f}, so none beats naive"
+        )
     else:
         beats = bool(row["beats_naive"])
         verdict = (
@@ -391,12 +426,14 @@ def chosen_model_finding(fc: GroupForecast, pub: Publisher | None = None,
     _number(pub, f"{group}_chosen_mase", float(row["mase"]))
     _number(pub, f"{group}_naive_mase", None if naive is None else float(naive))
     _number(pub, f"{group}_origins", origins)
-    return _record(pub, f"{group}_chosen_model", text, value=float(row["mase"]), unit="MASE",
-                   headline=headline)
+    return _record(
+        pub, f"{group}_chosen_model", text, value=float(row["mase"]), unit="MASE", headline=headline
+    )
 
 
-def forecast_finding(fc: GroupForecast, pub: Publisher | None = None,
-                     headline: bool | None = None) -> str:
+def forecast_finding(
+    fc: GroupForecast, pub: Publisher | None = None, headline: bool | None = None
+) -> str:
     """The chosen model's median and 80% (and 95%) interval for the last forecast week.
 
     ``headline`` None makes the drone forecast a headline finding.
@@ -417,10 +454,16 @@ def forecast_finding(fc: GroupForecast, pub: Publisher | None = None,
     )
     _number(pub, f"{group}_forecast_week", str(pd.Timestamp(last["week"]).date()))
     _number(pub, f"{group}_forecast_median", float(last["point"]))
-    return _record(pub, f"{group}_forecast", text, value=float(last["point"]),
-                   low=float(last["lo80"]), high=float(last["hi80"]),
-                   unit=f"{group} launched per week (median, 80% interval)",
-                   headline=group == "drones" if headline is None else headline)
+    return _record(
+        pub,
+        f"{group}_forecast",
+        text,
+        value=float(last["point"]),
+        low=float(last["lo80"]),
+        high=float(last["hi80"]),
+        unit=f"{group} launched per week (median, 80% interval)",
+        headline=group == "drones" if headline is None else headline,
+    )
 
 
 def beaten_baselines(fc: GroupForecast) -> pd.DataFrame:
@@ -433,12 +476,18 @@ def beaten_baselines(fc: GroupForecast) -> pd.DataFrame:
     best = baselines["mase"].idxmin()
     rivals = summary.loc[~summary.index.isin(BASELINES)]
     winners = rivals[rivals["mase"] < baselines.loc[best, "mase"]]
-    return pd.DataFrame({"mase": winners["mase"], "best_baseline": best,
-                         "baseline_mase": float(baselines.loc[best, "mase"])})
+    return pd.DataFrame(
+        {
+            "mase": winners["mase"],
+            "best_baseline": best,
+            "baseline_mase": float(baselines.loc[best, "mase"]),
+        }
+    )
 
 
-def beats_naive_finding(forecasts: Mapping[str, GroupForecast], pub: Publisher | None = None,
-                        headline: bool = True) -> str:
+def beats_naive_finding(
+    forecasts: Mapping[str, GroupForecast], pub: Publisher | None = None, headline: bool = True
+) -> str:
     """Whether any model beats both naive baselines (last week, random walk with drift) in the
     backtest, group by group."""
     parts, beaten = [], 0
@@ -450,8 +499,10 @@ def beats_naive_finding(forecasts: Mapping[str, GroupForecast], pub: Publisher |
         if best is None:
             parts.append(f"for {group}, no baseline was run")
             continue
-        baseline = (f"the better baseline, {BASELINE_PROSE.get(best, label(best))}, scored "
-                    f"{summary.loc[best, 'mase']:.2f}")
+        baseline = (
+            f"the better baseline, {BASELINE_PROSE.get(best, label(best))}, scored "
+            f"{summary.loc[best, 'mase']:.2f}"
+        )
         if winners.empty:
             parts.append(f"for {group}, no model beats the naive baselines ({baseline})")
             continue
@@ -460,8 +511,9 @@ def beats_naive_finding(forecasts: Mapping[str, GroupForecast], pub: Publisher |
             f"the {label(m)} ({r.mase:.2f}, {_pct(r.mase / r.baseline_mase - 1)})"
             for m, r in winners.sort_values("mase").iterrows()
         )
-        parts.append(f"for {group}, {names} beat{'s' if len(winners) == 1 else ''} both "
-                     f"({baseline})")
+        parts.append(
+            f"for {group}, {names} beat{'s' if len(winners) == 1 else ''} both ({baseline})"
+        )
     text = (
         "**Against the naive baselines** (last week's count, and a random walk with drift), "
         "by mean MASE in the backtest: " + "; ".join(parts) + ". These margins come from one "
@@ -469,13 +521,22 @@ def beats_naive_finding(forecasts: Mapping[str, GroupForecast], pub: Publisher |
         "few percent could reverse with a few more weeks."
     )
     _number(pub, "groups_beating_baselines", beaten)
-    return _record(pub, "beats_naive", text, value=beaten,
-                   unit=f"of {len(forecasts)} groups with a model better than both baselines",
-                   headline=headline)
+    return _record(
+        pub,
+        "beats_naive",
+        text,
+        value=beaten,
+        unit=f"of {len(forecasts)} groups with a model better than both baselines",
+        headline=headline,
+    )
 
 
-def snapshot_findings(scored: pd.DataFrame, forecasts: Mapping[str, GroupForecast],
-                      release: str, pub: Publisher | None = None) -> list[str]:
+def snapshot_findings(
+    scored: pd.DataFrame,
+    forecasts: Mapping[str, GroupForecast],
+    release: str,
+    pub: Publisher | None = None,
+) -> list[str]:
     """Per group, how the forecast saved from the newest older release fared on the weeks
     this release observes (the model this report's backtest chooses, or else the first saved
     one); one sentence saying so when nothing older is saved."""
@@ -487,8 +548,7 @@ def snapshot_findings(scored: pd.DataFrame, forecasts: Mapping[str, GroupForecas
             "release yet (`python -m analysis forecast` saves one per release)."
         )
         _number(pub, "snapshot_weeks_scored", 0)
-        return [_record(pub, "snapshot_scores", text, value=0, unit="weeks scored",
-                        headline=False)]
+        return [_record(pub, "snapshot_scores", text, value=0, unit="weeks scored", headline=False)]
     sentences = []
     _number(pub, "snapshot_weeks_scored", int(scored["week"].nunique()))
     for group in groups:
@@ -503,10 +563,16 @@ def snapshot_findings(scored: pd.DataFrame, forecasts: Mapping[str, GroupForecas
         mae = float(picked["abs_error"].mean())
         bias = float(picked["error"].mean())
         n80, n95 = int(picked["in80"].sum()), int(picked["in95"].sum())
-        why = ("the model this report's backtest chooses" if model == chosen
-               else f"this report's backtest chooses {label(chosen)}, which was not saved")
-        direction = ("without a net bias" if round(bias) == 0 else
-                     f"{'too low' if bias > 0 else 'too high'} by {abs(bias):,.0f} on average")
+        why = (
+            "the model this report's backtest chooses"
+            if model == chosen
+            else f"this report's backtest chooses {label(chosen)}, which was not saved"
+        )
+        direction = (
+            "without a net bias"
+            if round(bias) == 0
+            else f"{'too low' if bias > 0 else 'too high'} by {abs(bias):,.0f} on average"
+        )
         text = (
             f"**{group.capitalize()}:** the forecast saved from release "
             f"{picked['release'].iloc[0]} by the {label(model)} model ({why}) now has "
@@ -518,6 +584,14 @@ def snapshot_findings(scored: pd.DataFrame, forecasts: Mapping[str, GroupForecas
         if weeks < FEW_WEEKS:
             text += " So few weeks say little about whether the intervals are calibrated."
         _number(pub, f"{group}_snapshot_mae", mae)
-        sentences.append(_record(pub, f"{group}_snapshot_score", text, value=mae,
-                                 unit=f"{group} per week (MAE)", headline=False))
+        sentences.append(
+            _record(
+                pub,
+                f"{group}_snapshot_score",
+                text,
+                value=mae,
+                unit=f"{group} per week (MAE)",
+                headline=False,
+            )
+        )
     return sentences

@@ -26,8 +26,9 @@ def coverage_finding(pub: Publisher, data: Processed, strikes: pd.DataFrame) -> 
 def record_wave_finding(pub: Publisher, waves: pd.DataFrame) -> str:
     """The largest drone wave in the period, with its missiles."""
     if waves.empty or waves["drones_launched"].max() == 0:
-        return pub.finding("record_wave", "No drone wave falls in the period shown.",
-                           headline=False)
+        return pub.finding(
+            "record_wave", "No drone wave falls in the period shown.", headline=False
+        )
     top = waves.sort_values(["drones_launched", "start"], ascending=[False, True]).iloc[0]
     text = (
         f"The largest wave in the period ended on {top['date']}: {int(top['drones_launched']):,} "
@@ -36,5 +37,6 @@ def record_wave_finding(pub: Publisher, waves: pd.DataFrame) -> str:
     )
     pub.number("record_wave_date", str(top["date"]))
     pub.number("record_wave_drones", int(top["drones_launched"]))
-    return pub.finding("record_wave", text, value=int(top["drones_launched"]), unit="drones",
-                       headline=False)
+    return pub.finding(
+        "record_wave", text, value=int(top["drones_launched"]), unit="drones", headline=False
+    )

@@ -54,8 +54,10 @@ def _why_not(table: pd.DataFrame, window: int) -> str:
         return f"their windows of {window} weeks on each side reach outside the data"
     if outside == 0:
         return "the table gives each reason"
-    return (f"{outside} have windows of {window} weeks that reach outside the data, the "
-            "table gives the reason for the others")
+    return (
+        f"{outside} have windows of {window} weeks that reach outside the data, the "
+        "table gives the reason for the others"
+    )
 
 
 def bullets(lines: Iterable[str]) -> str:
@@ -65,6 +67,7 @@ def bullets(lines: Iterable[str]) -> str:
 
 # --- timeline ------------------------------------------------------------------------------------
 
+
 def describe_timeline(rows: pd.DataFrame, n_timeline: int) -> str:
     """How many events are shown, per partner, and which are unverified."""
     partners = rows["partner"].value_counts()
@@ -72,9 +75,11 @@ def describe_timeline(rows: pd.DataFrame, n_timeline: int) -> str:
     text = f"{len(rows):,} of the timeline's {n_timeline:,} events are shown ({parts})."
     flagged = rows.loc[rows["verification"] == UNVERIFIED_MARK, "event_id"].tolist()
     if flagged:
-        text += (f" {len(flagged):,} {'is' if len(flagged) == 1 else 'are'} marked unverified "
-                 f"(shaded): the source could not be read when the row was written, and the "
-                 f"row is kept because the claim was widely reported: {', '.join(flagged)}.")
+        text += (
+            f" {len(flagged):,} {'is' if len(flagged) == 1 else 'are'} marked unverified "
+            f"(shaded): the source could not be read when the row was written, and the "
+            f"row is kept because the claim was widely reported: {', '.join(flagged)}."
+        )
     else:
         text += " Every event shown was checked against its source."
     return text
@@ -82,8 +87,10 @@ def describe_timeline(rows: pd.DataFrame, n_timeline: int) -> str:
 
 # --- launches by design origin ------------------------------------------------------------------
 
-def iranian_share_finding(pub: Publisher, origin_monthly: pd.DataFrame,
-                          months: int = LATEST_MONTHS) -> str:
+
+def iranian_share_finding(
+    pub: Publisher, origin_monthly: pd.DataFrame, months: int = LATEST_MONTHS
+) -> str:
     """The Iranian-design share of launches in the latest ``months`` complete months (all
     months when none is complete), with the range of the monthly shares."""
     frame = origin_monthly.sort_values("period")
@@ -109,10 +116,13 @@ def iranian_share_finding(pub: Publisher, origin_monthly: pd.DataFrame,
     share = iran / total
     monthly = latest["share_iranian_design"].dropna()
     low, high = float(monthly.min()), float(monthly.max())
-    spread = (f"; month by month the share ranged from {low:.1%} to {high:.1%}. These are "
-              "reported counts, not a sample, so the range across months is the only interval "
-              "given" if len(monthly) > 1 else
-              ". This is a reported count, not a sample, so no interval is given")
+    spread = (
+        f"; month by month the share ranged from {low:.1%} to {high:.1%}. These are "
+        "reported counts, not a sample, so the range across months is the only interval "
+        "given"
+        if len(monthly) > 1
+        else ". This is a reported count, not a sample, so no interval is given"
+    )
     text = (
         f"{scope}, {share:.1%} of the long-range drones and missiles counted were of Iranian "
         f"design ({iran:,} of {total:,}){spread}. 'Iranian design' is design lineage, not place of "
@@ -122,11 +132,19 @@ def iranian_share_finding(pub: Publisher, origin_monthly: pd.DataFrame,
     pub.number("iranian_design_share", share)
     pub.number("iranian_design_launches_latest_months", iran)
     pub.number("latest_months", n)
-    return pub.finding("iranian_design_share", text, value=share, low=low, high=high,
-                       unit="share of launches", headline=True)
+    return pub.finding(
+        "iranian_design_share",
+        text,
+        value=share,
+        low=low,
+        high=high,
+        unit="share of launches",
+        headline=True,
+    )
 
 
 # --- North Korean band ---------------------------------------------------------------------------
+
 
 def north_korean_band_finding(pub: Publisher, band: ModelResult) -> str:
     """The North Korean ballistic missiles as a band: lower and upper bound and their shares."""
@@ -135,20 +153,31 @@ def north_korean_band_finding(pub: Publisher, band: ModelResult) -> str:
     pub.number("nk_band_lower", lower)
     pub.number("nk_band_upper", upper)
     if ballistic == 0 and upper == 0:
-        text = ("No ballistic missile launches fall in the period, so there is no North "
-                "Korean band to give.")
+        text = (
+            "No ballistic missile launches fall in the period, so there is no North "
+            "Korean band to give."
+        )
         return pub.finding("north_korean_band", text, headline=True)
     if upper == 0:
-        text = (f"None of the {ballistic:,} ballistic missiles launched in the period was "
-                "reported under a label that could mean North Korean (KN-23 or "
-                "Iskander-M/KN-23), so both bounds are 0. North Korean missiles reported as "
-                "Iskander-M would not show.")
-        return pub.finding("north_korean_band", text, value=None, low=0, high=0,
-                           unit="ballistic missiles", headline=True)
+        text = (
+            f"None of the {ballistic:,} ballistic missiles launched in the period was "
+            "reported under a label that could mean North Korean (KN-23 or "
+            "Iskander-M/KN-23), so both bounds are 0. North Korean missiles reported as "
+            "Iskander-M would not show."
+        )
+        return pub.finding(
+            "north_korean_band",
+            text,
+            value=None,
+            low=0,
+            high=0,
+            unit="ballistic missiles",
+            headline=True,
+        )
     share_lower, share_upper = s["share_lower"], s["share_upper"]
     shares = ""
     if finite(share_lower) and finite(share_upper):
-        shares = (f" ({share_lower:.1%} to {share_upper:.1%} of ballistic missile launches)")
+        shares = f" ({share_lower:.1%} to {share_upper:.1%} of ballistic missile launches)"
     first = s.get("first_ambiguous_label")
     text = (
         f"Between {lower:,} and {upper:,} of the {ballistic:,} ballistic missiles launched in "
@@ -158,15 +187,25 @@ def north_korean_band_finding(pub: Publisher, band: ModelResult) -> str:
         "launch labelled Iskander-M/KN-23, a label that also covers Russian Iskander-M."
     )
     if first:
-        text += (f" That label first appears on {first}; North Korean missiles fired before "
-                 "then were reported as Iskander-M and are in neither bound.")
+        text += (
+            f" That label first appears on {first}; North Korean missiles fired before "
+            "then were reported as Iskander-M and are in neither bound."
+        )
     pub.number("nk_band_share_lower", share_lower)
     pub.number("nk_band_share_upper", share_upper)
-    return pub.finding("north_korean_band", text, value=None, low=lower, high=upper,
-                       unit="ballistic missiles", headline=True)
+    return pub.finding(
+        "north_korean_band",
+        text,
+        value=None,
+        low=lower,
+        high=upper,
+        unit="ballistic missiles",
+        headline=True,
+    )
 
 
 # --- first appearances ---------------------------------------------------------------------------
+
 
 def appearance_finding(pub: Publisher, appearances: ModelResult) -> str:
     """When each partnership label first appears in the reports, and the lag from its
@@ -179,8 +218,7 @@ def appearance_finding(pub: Publisher, appearances: ModelResult) -> str:
         event = s.get(f"reference_event[{label}]")
         lag = s.get(f"lag_days[{label}]")
         if first is None:
-            parts.append(f"'{label}' does not appear in the reports up to the end of the "
-                         "period")
+            parts.append(f"'{label}' does not appear in the reports up to the end of the period")
             continue
         if event is None or lag is None:
             parts.append(f"'{label}' first appears on {first}")
@@ -203,13 +241,16 @@ def appearance_finding(pub: Publisher, appearances: ModelResult) -> str:
 
 # --- implied minimum supply ----------------------------------------------------------------------
 
+
 def first_month_over_1000_finding(pub: Publisher, supply: ModelResult) -> str:
     """The first month with more than 1,000 Iranian-design drone launches."""
     s = supply.summary
     month = s.get("first_month_over_1000")
     if month is None:
-        text = ("No month in the data up to the end of the period had more than 1,000 "
-                "launches of Iranian-design drones.")
+        text = (
+            "No month in the data up to the end of the period had more than 1,000 "
+            "launches of Iranian-design drones."
+        )
         pub.number("first_month_over_1000", None)
         return pub.finding("first_month_over_1000", text, headline=False)
     monthly = supply.table("monthly").set_index("period")["launched"]
@@ -221,8 +262,9 @@ def first_month_over_1000_finding(pub: Publisher, supply: ModelResult) -> str:
     )
     pub.number("first_month_over_1000", month)
     pub.number("first_month_over_1000_launched", count)
-    return pub.finding("first_month_over_1000", text, value=count, unit="drones launched",
-                       headline=False)
+    return pub.finding(
+        "first_month_over_1000", text, value=count, unit="drones launched", headline=False
+    )
 
 
 def supply_finding(pub: Publisher, supply: ModelResult) -> str:
@@ -231,8 +273,10 @@ def supply_finding(pub: Publisher, supply: ModelResult) -> str:
     if yearly.empty or int(yearly["launched"].sum()) == 0:
         text = "No Iranian-design drone launches are counted up to the end of the period."
         return pub.finding("implied_minimum_supply", text, headline=False)
-    years = [f"{int(r.launched):,} in {r.year}{'' if r.complete else ' (part of the year)'}"
-             for r in yearly.itertuples()]
+    years = [
+        f"{int(r.launched):,} in {r.year}{'' if r.complete else ' (part of the year)'}"
+        for r in yearly.itertuples()
+    ]
     total = int(supply.summary["launched_total"])
     text = (
         f"Launches of Iranian-design drones counted: {_join(years)}; {total:,} in all up to "
@@ -242,11 +286,13 @@ def supply_finding(pub: Publisher, supply: ModelResult) -> str:
         "drones can come from stocks."
     )
     pub.number("iranian_design_launched_total", total)
-    return pub.finding("implied_minimum_supply", text, value=total, unit="drones launched",
-                       headline=False)
+    return pub.finding(
+        "implied_minimum_supply", text, value=total, unit="drones launched", headline=False
+    )
 
 
 # --- event studies -------------------------------------------------------------------------------
+
 
 def describe_event_study(result: ModelResult, n_timeline: int | None = None) -> str:
     """The design of the event studies as run (window, lag, placebo rule)."""
@@ -268,15 +314,18 @@ def describe_event_study(result: ModelResult, n_timeline: int | None = None) -> 
     )
     n_chosen = s["n_events"]
     if n_timeline is not None and n_chosen < n_timeline:
-        text += (f" Only {n_chosen} of the {n_timeline} timeline events are chosen, so the "
-                 "placebo dates avoid only those; other timeline events can fall on placebo "
-                 "dates (a conservative test). The count of other events in each window "
-                 "uses the whole timeline.")
+        text += (
+            f" Only {n_chosen} of the {n_timeline} timeline events are chosen, so the "
+            "placebo dates avoid only those; other timeline events can fall on placebo "
+            "dates (a conservative test). The count of other events in each window "
+            "uses the whole timeline."
+        )
     return text
 
 
-def event_study_finding(pub: Publisher, result: ModelResult,
-                        timeline: pd.DataFrame | None = None) -> str:
+def event_study_finding(
+    pub: Publisher, result: ModelResult, timeline: pd.DataFrame | None = None
+) -> str:
     """How many events were estimated, how many have a 95% CI of the level ratio that excludes
     1, how many stand out against their placebo dates; timing is association only."""
     s = result.summary
@@ -288,9 +337,12 @@ def event_study_finding(pub: Publisher, result: ModelResult,
     pub.number("events_estimated", n_done)
     if n_done == 0:
         reasons = table["reason"].dropna().unique()
-        why = (reasons[0] if len(reasons) == 1 else
-               f"their windows of {window} weeks on each side do not fit the data (the table "
-               "gives each reason)")
+        why = (
+            reasons[0]
+            if len(reasons) == 1
+            else f"their windows of {window} weeks on each side do not fit the data (the table "
+            "gives each reason)"
+        )
         text = f"None of the {n_events} chosen events could be estimated: {why}. {CAUSE_NOTE}"
         pub.number("events_ci_excludes_1", 0)
         return pub.finding("event_studies", text, value=0, unit="events", headline=True)
@@ -299,18 +351,23 @@ def event_study_finding(pub: Publisher, result: ModelResult,
     clear = done[sides.notna()]
     described = [
         f"{r.event_id} ({_ratio(r.ratio)} times the pre-event trend, 95% CI "
-        f"{_ratio(r.ratio_low)}–{_ratio(r.ratio_high)})" for r in clear.itertuples()]
+        f"{_ratio(r.ratio_low)}–{_ratio(r.ratio_high)})"
+        for r in clear.itertuples()
+    ]
     not_done = n_events - n_done
-    text = (f"Of the {n_events} partnership events chosen, {n_done} could be estimated"
-            + (f" ({not_done} could not: {_why_not(table, window)})" if not_done else "")
-            + ". ")
+    text = (
+        f"Of the {n_events} partnership events chosen, {n_done} could be estimated"
+        + (f" ({not_done} could not: {_why_not(table, window)})" if not_done else "")
+        + ". "
+    )
     if len(clear):
-        text += (f"For {len(clear)} of them the 95% confidence interval of the jump in weekly "
-                 f"launches excludes 1 (no change): {_join(described)}. ")
+        text += (
+            f"For {len(clear)} of them the 95% confidence interval of the jump in weekly "
+            f"launches excludes 1 (no change): {_join(described)}. "
+        )
     else:
         text += "For none of them does the 95% confidence interval of the jump exclude 1. "
-    text += (f"With {n_done} tests, about {PLACEBO_ALPHA * n_done:.1f} would do so by chance "
-             "alone. ")
+    text += f"With {n_done} tests, about {PLACEBO_ALPHA * n_done:.1f} would do so by chance alone. "
 
     strict = done[done.apply(stands_out, axis=1)]
     loose = done[done.apply(lambda r: stands_out(r, "placebo_p_all"), axis=1)]
@@ -319,27 +376,37 @@ def event_study_finding(pub: Publisher, result: ModelResult,
         text += "No placebo date lies far enough from every chosen event for the first test"
     else:
         n_strict = int(n_strict)
-        text += (f"Against placebo dates at least {s['exclusion_weeks']} weeks from every "
-                 f"chosen event, {_count(len(strict))} out ("
-                 + (f"{', '.join(strict['event_id'])}; " if len(strict) else "")
-                 + f"permutation p below {PLACEBO_ALPHA:g})")
+        text += (
+            f"Against placebo dates at least {s['exclusion_weeks']} weeks from every "
+            f"chosen event, {_count(len(strict))} out ("
+            + (f"{', '.join(strict['event_id'])}; " if len(strict) else "")
+            + f"permutation p below {PLACEBO_ALPHA:g})"
+        )
         smallest = 1 / (1 + n_strict)
         if smallest >= PLACEBO_ALPHA:
-            text += (f", but with at most {n_strict} such dates the smallest possible p is "
-                     f"{smallest:.2f}, so this test cannot reach {PLACEBO_ALPHA:g} here")
+            text += (
+                f", but with at most {n_strict} such dates the smallest possible p is "
+                f"{smallest:.2f}, so this test cannot reach {PLACEBO_ALPHA:g} here"
+            )
     loose_ids = f" ({', '.join(loose['event_id'])})" if len(loose) else ""
-    text += (f"; against every week at least {s['exclusion_weeks']} weeks from the event "
-             f"itself, {_count(len(loose))} out{loose_ids}. ")
+    text += (
+        f"; against every week at least {s['exclusion_weeks']} weeks from the event "
+        f"itself, {_count(len(loose))} out{loose_ids}. "
+    )
     counts = other_events(result, timeline).reindex(done["event_id"])
     n_other = counts.map(lambda x: len(x.split(", ")) if x else 0)
     median = float(n_other.median())
     if median > 0:
-        text += (f"The windows of the estimated events hold a median of {median:g} other "
-                 f"timeline event{'' if median == 1 else 's'}, so no change can be attributed "
-                 "to one event. ")
+        text += (
+            f"The windows of the estimated events hold a median of {median:g} other "
+            f"timeline event{'' if median == 1 else 's'}, so no change can be attributed "
+            "to one event. "
+        )
     else:
-        text += ("Most windows hold no other timeline event, but a change can still have "
-                 "causes outside the timeline. ")
+        text += (
+            "Most windows hold no other timeline event, but a change can still have "
+            "causes outside the timeline. "
+        )
     text += CAUSE_NOTE
     pub.number("events_ci_excludes_1", int(len(clear)))
     pub.number("events_placebo_p_below_005", int(len(strict)))
@@ -347,10 +414,7 @@ def event_study_finding(pub: Publisher, result: ModelResult,
     pub.number("placebo_dates_max", None if pd.isna(n_strict) else int(n_strict))
     pub.number("window_weeks", window)
     pub.number("lag_weeks", s["lag_weeks"])
-    return pub.finding("event_studies", text, value=int(len(clear)), unit="events",
-                       headline=True)
-
-
+    return pub.finding("event_studies", text, value=int(len(clear)), unit="events", headline=True)
 
 
 UNVERIFIED_MARK = "unverified: source not read"
@@ -403,8 +467,10 @@ def plain_reading(row: pd.Series, n_other: int) -> str:
     if stands_out(row, "placebo_p"):
         text += "; stands out against placebo dates away from all events"
     elif stands_out(row, "placebo_p_all"):
-        text += ("; stands out against the all-weeks placebo dates, not against those away "
-                 "from all events")
+        text += (
+            "; stands out against the all-weeks placebo dates, not against those away "
+            "from all events"
+        )
     else:
         text += "; not unusual against placebo dates"
     if n_other:
@@ -422,15 +488,16 @@ def event_table(result: ModelResult, timeline: pd.DataFrame | None = None) -> pd
     table = result.table("events")
     others = other_events(result, timeline)
     n_other = others.map(lambda s: len(s.split(", ")) if s else 0).astype("int64")
-    out = pd.DataFrame({
-        "event_id": table["event_id"].to_numpy(),
-        "date": pd.to_datetime(table["date"]).dt.strftime("%Y-%m-%d").to_numpy(),
-        "partner": [PARTNER_NAMES.get(p, p) for p in table["partner"]],
-        "series": table["series"].to_numpy(),
-        "status": table["status"].to_numpy(),
-    })
-    for column in ("ratio", "ratio_low", "ratio_high", "p_level", "placebo_p",
-                   "placebo_p_all"):
+    out = pd.DataFrame(
+        {
+            "event_id": table["event_id"].to_numpy(),
+            "date": pd.to_datetime(table["date"]).dt.strftime("%Y-%m-%d").to_numpy(),
+            "partner": [PARTNER_NAMES.get(p, p) for p in table["partner"]],
+            "series": table["series"].to_numpy(),
+            "status": table["status"].to_numpy(),
+        }
+    )
+    for column in ("ratio", "ratio_low", "ratio_high", "p_level", "placebo_p", "placebo_p_all"):
         out[column] = pd.to_numeric(table[column], errors="coerce").to_numpy()
     for column in ("n_placebo", "n_placebo_all"):
         out[column] = pd.array(pd.to_numeric(table[column], errors="coerce"), dtype="Int64")
@@ -439,8 +506,9 @@ def event_table(result: ModelResult, timeline: pd.DataFrame | None = None) -> pd
     out["counterfactual_informative"] = table["counterfactual_informative"].to_numpy()
     out["other_events"] = n_other.to_numpy()
     out["other_event_ids"] = others.to_numpy()
-    out["reading"] = [plain_reading(row, n) for (_, row), n in
-                      zip(table.iterrows(), n_other, strict=True)]
+    out["reading"] = [
+        plain_reading(row, n) for (_, row), n in zip(table.iterrows(), n_other, strict=True)
+    ]
     return out
 
 
@@ -453,8 +521,19 @@ def finite(value) -> bool:
 
 
 __all__ = [
-    "appearance_finding", "bullets", "ci_side", "describe_event_study", "describe_timeline",
-    "event_study_finding", "event_table", "finite", "first_month_over_1000_finding",
-    "iranian_share_finding", "north_korean_band_finding", "other_events", "plain_reading",
-    "stands_out", "supply_finding",
+    "appearance_finding",
+    "bullets",
+    "ci_side",
+    "describe_event_study",
+    "describe_timeline",
+    "event_study_finding",
+    "event_table",
+    "finite",
+    "first_month_over_1000_finding",
+    "iranian_share_finding",
+    "north_korean_band_finding",
+    "other_events",
+    "plain_reading",
+    "stands_out",
+    "supply_finding",
 ]

@@ -32,12 +32,15 @@ CLASS_NAMES = {
     "ballistic_missile": "ballistic missiles",
 }
 MEASURE_NOUNS = {"drones": "drones", "missiles": "missiles"}
-ASSOCIATION = ("This is an association across waves, not evidence that salvo size causes the "
-               "difference: large and small salvos differ in targets, routes and how fully "
-               "they are reported, and the data hold no air-defence coverage.")
+ASSOCIATION = (
+    "This is an association across waves, not evidence that salvo size causes the "
+    "difference: large and small salvos differ in targets, routes and how fully "
+    "they are reported, and the data hold no air-defence coverage."
+)
 
 
 # Parameters ------------------------------------------------------------------------------------
+
 
 def check_interception_classes(classes, name: str = "classes") -> list[str]:
     """The interception classes: known group names (``check_groups``), each one of
@@ -53,6 +56,7 @@ def check_interception_classes(classes, name: str = "classes") -> list[str]:
 
 
 # Number formatting -----------------------------------------------------------------------------
+
 
 def _num(value: float, digits: int = 1) -> str:
     """``value`` with thousands separators and ``digits`` decimals."""
@@ -74,8 +78,10 @@ def _slope(value: float, like: float | None = None) -> str:
 def _slope_values(row) -> dict[str, float]:
     """``value``, ``low``, ``high`` of a slope row, rounded as the sentence writes them."""
     digits = 0 if abs(row["slope"]) >= 10 else 1
-    return {k: round(float(row[c]), digits) for k, c in
-            (("value", "slope"), ("low", "ci_low"), ("high", "ci_high"))}
+    return {
+        k: round(float(row[c]), digits)
+        for k, c in (("value", "slope"), ("low", "ci_low"), ("high", "ci_high"))
+    }
 
 
 def _slope_ci(row, level: float) -> str:
@@ -102,6 +108,7 @@ def _day(value) -> str:
 
 
 # Salvo size ------------------------------------------------------------------------------------
+
 
 def _record_row(salvo: ModelResult, measure: str) -> pd.Series | None:
     top = salvo.table("records")
@@ -133,14 +140,18 @@ def _record(salvo: ModelResult, pub: Publisher, measure: str, headline: bool) ->
     else:
         what = "strike drones (Shahed/Geran type)"
     other = "missiles" if measure == "drones" else "drones"
-    text = (f"The largest {measure[:-1]} wave in the period ended on {date}: {_count(size)} "
-            f"{what} launched, with {_plural(row[other], other[:-1])}.")
+    text = (
+        f"The largest {measure[:-1]} wave in the period ended on {date}: {_count(size)} "
+        f"{what} launched, with {_plural(row[other], other[:-1])}."
+    )
     progression = salvo.table("record_progression")
     steps = progression[progression["measure"] == measure]
     if len(steps) > 1:
         times = "once" if len(steps) == 2 else f"{len(steps) - 1:,} times"
-        text += (f" The record for one wave was raised {times} in the period, "
-                 f"from {_count(steps['record'].iloc[0])} on {_day(steps['date'].iloc[0])}.")
+        text += (
+            f" The record for one wave was raised {times} in the period, "
+            f"from {_count(steps['record'].iloc[0])} on {_day(steps['date'].iloc[0])}."
+        )
     if not bool(row["time_known"]):
         text += " The reports of that wave give dates only, so it may pool several attacks."
     text += " These are counts as reported by the Air Force, so there is no interval."
@@ -149,11 +160,16 @@ def _record(salvo: ModelResult, pub: Publisher, measure: str, headline: bool) ->
     return pub.finding(key, text, value=size, unit=measure, headline=headline)
 
 
-def _slope_rows(salvo: ModelResult, measure: str, quantile: float, spec: str,
-                population: str = "timed") -> pd.DataFrame:
+def _slope_rows(
+    salvo: ModelResult, measure: str, quantile: float, spec: str, population: str = "timed"
+) -> pd.DataFrame:
     slopes = salvo.table("slopes")
-    keep = ((slopes["population"] == population) & (slopes["measure"] == measure)
-            & np.isclose(slopes["quantile"], quantile) & (slopes["spec"] == spec))
+    keep = (
+        (slopes["population"] == population)
+        & (slopes["measure"] == measure)
+        & np.isclose(slopes["quantile"], quantile)
+        & (slopes["spec"] == spec)
+    )
     return slopes[keep].sort_values("segment")
 
 
@@ -163,10 +179,13 @@ def _trend(row, noun: str, level: float) -> str:
     size = f"{_slope(abs(row['slope']), row['slope'])} {noun} a year"
     interval = _slope_ci(row, level)
     return _direction(
-        row["ci_low"], row["ci_high"], f"grew by {size} ({interval})",
+        row["ci_low"],
+        row["ci_high"],
+        f"grew by {size} ({interval})",
         f"shrank by {size} ({interval})",
         f"showed no clear trend: {_slope(row['slope'])} {noun} a year ({interval}, an interval "
-        "that includes zero)")
+        "that includes zero)",
+    )
 
 
 def _direction(low: float, high: float, up: str, down: str, flat: str) -> str:
@@ -177,37 +196,54 @@ def _direction(low: float, high: float, up: str, down: str, flat: str) -> str:
     return flat
 
 
-def median_growth(salvo: ModelResult, pub: Publisher, measure: str = "drones", *,
-                  headline: bool = True, level: float = 0.95) -> str:
+def median_growth(
+    salvo: ModelResult,
+    pub: Publisher,
+    measure: str = "drones",
+    *,
+    headline: bool = True,
+    level: float = 0.95,
+) -> str:
     """Growth of the median salvo per year (straight line), with the piecewise segments."""
     key = f"median_growth_{measure}"
     noun = MEASURE_NOUNS[measure]
     line = _slope_rows(salvo, measure, 0.5, "linear")
     if line.empty:
-        text = (f"Too few timed waves with {noun} in the period to fit a trend in the median "
-                "salvo.")
+        text = f"Too few timed waves with {noun} in the period to fit a trend in the median salvo."
         return pub.finding(key, text, unit=f"{noun} per year", headline=headline)
     row = line.iloc[0]
-    text = (f"The median timed wave with {noun} {_trend(row, noun, level)} on a straight line, "
-            f"from {_day(row['start'])} to {_day(row['end'])} "
-            f"({int(row['n_waves']):,} waves, quantile regression).")
+    text = (
+        f"The median timed wave with {noun} {_trend(row, noun, level)} on a straight line, "
+        f"from {_day(row['start'])} to {_day(row['end'])} "
+        f"({int(row['n_waves']):,} waves, quantile regression)."
+    )
     pieces = _slope_rows(salvo, measure, 0.5, "piecewise")
     if len(pieces) > 1:
-        parts = [f"{_slope(p['slope'])} a year from {_day(p['start'])} to {_day(p['end'])} "
-                 f"({_slope_ci(p, level)})"
-                 for _, p in pieces.iterrows()]
-        text += " Allowing a bend at " + _day(pieces["start"].iloc[1]) + ": " + \
-            "; ".join(parts) + "."
+        parts = [
+            f"{_slope(p['slope'])} a year from {_day(p['start'])} to {_day(p['end'])} "
+            f"({_slope_ci(p, level)})"
+            for _, p in pieces.iterrows()
+        ]
+        text += (
+            " Allowing a bend at " + _day(pieces["start"].iloc[1]) + ": " + "; ".join(parts) + "."
+        )
     if measure == "drones" and pd.Timestamp(row["end"]) >= pd.Timestamp(DECOYS_FROM):
-        text += (f" From {DECOYS_FROM} decoys are inside the drone counts, so part of the "
-                 "growth is decoys.")
+        text += (
+            f" From {DECOYS_FROM} decoys are inside the drone counts, so part of the "
+            "growth is decoys."
+        )
     pub.number(f"{measure}_q50_slope", round(float(row["slope"]), 2))
-    return pub.finding(key, text, **_slope_values(row), unit=f"{noun} per year",
-                       headline=headline)
+    return pub.finding(key, text, **_slope_values(row), unit=f"{noun} per year", headline=headline)
 
 
-def q90_growth(salvo: ModelResult, pub: Publisher, measure: str = "drones", *,
-               headline: bool = False, level: float = 0.95) -> str:
+def q90_growth(
+    salvo: ModelResult,
+    pub: Publisher,
+    measure: str = "drones",
+    *,
+    headline: bool = False,
+    level: float = 0.95,
+) -> str:
     """Growth of the 90th percentile (the large raids) in each piecewise segment."""
     key = f"q90_growth_{measure}"
     noun = MEASURE_NOUNS[measure]
@@ -215,18 +251,23 @@ def q90_growth(salvo: ModelResult, pub: Publisher, measure: str = "drones", *,
     if pieces.empty:
         text = f"Too few timed waves with {noun} in the period to fit the 90th percentile."
         return pub.finding(key, text, unit=f"{noun} per year", headline=headline)
-    parts = [f"from {_day(p['start'])} to {_day(p['end'])} they {_trend(p, noun, level)}"
-             for _, p in pieces.iterrows()]
-    text = (f"The large raids (the 90th percentile of timed waves with {noun}): "
-            + "; ".join(parts) + ".")
+    parts = [
+        f"from {_day(p['start'])} to {_day(p['end'])} they {_trend(p, noun, level)}"
+        for _, p in pieces.iterrows()
+    ]
+    text = (
+        f"The large raids (the 90th percentile of timed waves with {noun}): "
+        + "; ".join(parts)
+        + "."
+    )
     if len(pieces) > 1:
         text += " The bend is set by the calendar, not estimated from the data."
     last = pieces.iloc[-1]
-    return pub.finding(key, text, **_slope_values(last), unit=f"{noun} per year",
-                       headline=headline)
+    return pub.finding(key, text, **_slope_values(last), unit=f"{noun} per year", headline=headline)
 
 
 # Interception ----------------------------------------------------------------------------------
+
 
 def _effect_row(interception: ModelResult, weapon_class: str, measure: str) -> pd.Series | None:
     effects = interception.table("effects")
@@ -242,8 +283,14 @@ def _waves_fitted(interception: ModelResult, weapon_class: str, measure: str) ->
     return int(rows["n_waves"].iloc[0]) if len(rows) else 0
 
 
-def doubling_effect(interception: ModelResult, weapon_class: str, pub: Publisher, *,
-                    headline: bool = False, level: float = 0.95) -> str:
+def doubling_effect(
+    interception: ModelResult,
+    weapon_class: str,
+    pub: Publisher,
+    *,
+    headline: bool = False,
+    level: float = 0.95,
+) -> str:
     """The defeat rate at the median salvo and at twice it, in plain words."""
     key = f"doubling_{weapon_class}"
     name = CLASS_NAMES.get(weapon_class, weapon_class)
@@ -251,43 +298,60 @@ def doubling_effect(interception: ModelResult, weapon_class: str, pub: Publisher
     if row is None:
         n = _waves_fitted(interception, weapon_class, "defeat")
         count = f"only {n:,}" if n else "none"
-        text = (f"Too few timed waves with {name} in the period ({count}) to model the defeat "
-                "rate against salvo size.")
+        text = (
+            f"Too few timed waves with {name} in the period ({count}) to model the defeat "
+            "rate against salvo size."
+        )
         return pub.finding(key, text, unit="percentage points", headline=headline)
-    change, low, high = (float(row[c]) for c in ("change_points", "change_ci_low",
-                                                 "change_ci_high"))
+    change, low, high = (
+        float(row[c]) for c in ("change_points", "change_ci_low", "change_ci_high")
+    )
     n = _waves_fitted(interception, weapon_class, "defeat")
     if low > 0:
         verdict = f"went with a defeat rate {_num(change)} percentage points higher"
     elif high < 0:
-        verdict = (f"went with a defeat rate {_num(-change)} percentage points lower, the "
-                   "pattern saturation of the defences would produce")
+        verdict = (
+            f"went with a defeat rate {_num(-change)} percentage points lower, the "
+            "pattern saturation of the defences would produce"
+        )
     else:
-        verdict = (f"went with no clear change in the defeat rate, {_num(change)} percentage "
-                   "points")
+        verdict = f"went with no clear change in the defeat rate, {_num(change)} percentage points"
     interval = _ci(low, high, _num, level)
     if low <= 0 <= high:
         interval += ", an interval that includes zero"
-    text = (f"{name.capitalize()}: a wave twice as large {verdict} ({interval}). This compares "
-            f"the median timed wave ({_count(row['salvo'])} launched) with one twice as large "
-            f"({_count(row['salvo_doubled'])}), both at the sample's median date "
-            f"{_day(row['reference_date'])}: a modelled rate of {_pct(row['rate'])} against "
-            f"{_pct(row['rate_doubled'])} ({n:,} timed waves, beta-binomial regression with a "
-            f"time trend). {ASSOCIATION}")
+    text = (
+        f"{name.capitalize()}: a wave twice as large {verdict} ({interval}). This compares "
+        f"the median timed wave ({_count(row['salvo'])} launched) with one twice as large "
+        f"({_count(row['salvo_doubled'])}), both at the sample's median date "
+        f"{_day(row['reference_date'])}: a modelled rate of {_pct(row['rate'])} against "
+        f"{_pct(row['rate_doubled'])} ({n:,} timed waves, beta-binomial regression with a "
+        f"time trend). {ASSOCIATION}"
+    )
     pub.number(f"doubling_{weapon_class}_points", round(change, 2))
-    return pub.finding(key, text, value=round(change, 1), low=round(low, 1),
-                       high=round(high, 1), unit="percentage points", headline=headline)
+    return pub.finding(
+        key,
+        text,
+        value=round(change, 1),
+        low=round(low, 1),
+        high=round(high, 1),
+        unit="percentage points",
+        headline=headline,
+    )
 
 
-def doubling_effects(interception: ModelResult, classes: Sequence[str], pub: Publisher, *,
-                     level: float = 0.95) -> list[str]:
+def doubling_effects(
+    interception: ModelResult, classes: Sequence[str], pub: Publisher, *, level: float = 0.95
+) -> list[str]:
     """:func:`doubling_effect` for every class; the first class is marked as a headline."""
-    return [doubling_effect(interception, c, pub, headline=i == 0, level=level)
-            for i, c in enumerate(classes)]
+    return [
+        doubling_effect(interception, c, pub, headline=i == 0, level=level)
+        for i, c in enumerate(classes)
+    ]
 
 
-def kinetic_drone_doubling(interception: ModelResult, pub: Publisher, *,
-                           level: float = 0.95) -> str | None:
+def kinetic_drone_doubling(
+    interception: ModelResult, pub: Publisher, *, level: float = 0.95
+) -> str | None:
     """The drone doubling effect counting only drones shot down (waves reporting the split);
     None when strike drones were not modelled."""
     key = "doubling_strike_drone_kinetic"
@@ -297,29 +361,45 @@ def kinetic_drone_doubling(interception: ModelResult, pub: Publisher, *,
         if fits.empty or not (fits["weapon_class"] == STRIKE_DRONE).any():
             return None
         n = _waves_fitted(interception, STRIKE_DRONE, "kinetic")
-        text = (f"Too few drone waves in the period report the shot-down / lost split ({n:,}) "
-                "to model the kinetic-only rate.")
+        text = (
+            f"Too few drone waves in the period report the shot-down / lost split ({n:,}) "
+            "to model the kinetic-only rate."
+        )
         return pub.finding(key, text, unit="percentage points", headline=False)
-    change, low, high = (float(kinetic[c]) for c in ("change_points", "change_ci_low",
-                                                     "change_ci_high"))
+    change, low, high = (
+        float(kinetic[c]) for c in ("change_points", "change_ci_low", "change_ci_high")
+    )
     n = _waves_fitted(interception, STRIKE_DRONE, "kinetic")
-    text = (f"Counting only drones shot down, in the {n:,} timed waves that report the split, "
-            f"a wave twice as large went with a change of {_num(change)} percentage points "
-            f"({_ci(low, high, _num, level)}).")
+    text = (
+        f"Counting only drones shot down, in the {n:,} timed waves that report the split, "
+        f"a wave twice as large went with a change of {_num(change)} percentage points "
+        f"({_ci(low, high, _num, level)})."
+    )
     defeat = _effect_row(interception, STRIKE_DRONE, "defeat")
     if defeat is not None and defeat["change_ci_low"] > 0 and low <= 0 <= high:
-        text += (" So the data do not show more drones shot down in larger waves: the higher "
-                 "defeat rate of large drone waves goes with drones reported lost (for example "
-                 "to electronic warfare) rather than shot down.")
+        text += (
+            " So the data do not show more drones shot down in larger waves: the higher "
+            "defeat rate of large drone waves goes with drones reported lost (for example "
+            "to electronic warfare) rather than shot down."
+        )
     text += " Again an association, not a cause."
-    return pub.finding(key, text, value=round(change, 1), low=round(low, 1),
-                       high=round(high, 1), unit="percentage points", headline=False)
+    return pub.finding(
+        key,
+        text,
+        value=round(change, 1),
+        low=round(low, 1),
+        high=round(high, 1),
+        unit="percentage points",
+        headline=False,
+    )
 
 
 # Reporting practice ----------------------------------------------------------------------------
 
-def reporting_examples(waves: pd.DataFrame, strikes: pd.DataFrame,
-                       dates: Sequence[str] = REPORTING_EXAMPLE_DATES) -> pd.DataFrame:
+
+def reporting_examples(
+    waves: pd.DataFrame, strikes: pd.DataFrame, dates: Sequence[str] = REPORTING_EXAMPLE_DATES
+) -> pd.DataFrame:
     """The strike-drone counts of the largest drone wave ending on each of ``dates``:
     ``date, launched, destroyed, not_reach_goal, defeat_rate, destroyed_only_rate``
     (dates without a drone wave are left out)."""
@@ -330,40 +410,58 @@ def reporting_examples(waves: pd.DataFrame, strikes: pd.DataFrame,
         if same.empty:
             continue
         wave = same.sort_values("launched", ascending=False, kind="stable").iloc[0]
-        rows.append({"date": pd.Timestamp(day).date(), "wave_id": int(wave["wave_id"]),
-                     "launched": int(wave["launched"]), "destroyed": int(wave["destroyed"]),
-                     "not_reach_goal": int(wave["not_reach_goal"]),
-                     "defeat_rate": wave["defeated"] / wave["launched"],
-                     "destroyed_only_rate": wave["kinetic"] / wave["launched"]})
-    columns = ["date", "wave_id", "launched", "destroyed", "not_reach_goal", "defeat_rate",
-               "destroyed_only_rate"]
+        rows.append(
+            {
+                "date": pd.Timestamp(day).date(),
+                "wave_id": int(wave["wave_id"]),
+                "launched": int(wave["launched"]),
+                "destroyed": int(wave["destroyed"]),
+                "not_reach_goal": int(wave["not_reach_goal"]),
+                "defeat_rate": wave["defeated"] / wave["launched"],
+                "destroyed_only_rate": wave["kinetic"] / wave["launched"],
+            }
+        )
+    columns = [
+        "date",
+        "wave_id",
+        "launched",
+        "destroyed",
+        "not_reach_goal",
+        "defeat_rate",
+        "destroyed_only_rate",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
 def reporting_practice(examples: pd.DataFrame, pub: Publisher) -> str:
     """Why the headline is the defeat rate: two nights reported in the two ways."""
     key = "reporting_practice"
-    head = ("The headline measure is the defeat rate, (destroyed + not reaching their "
-            "target) / launched, because the Air Force has reported drones lost to electronic "
-            "warfare in two ways.")
+    head = (
+        "The headline measure is the defeat rate, (destroyed + not reaching their "
+        "target) / launched, because the Air Force has reported drones lost to electronic "
+        "warfare in two ways."
+    )
     merged = examples[examples["not_reach_goal"] == 0]
     split = examples[examples["not_reach_goal"] > 0]
     if merged.empty or split.empty:
-        text = head + (" The two example nights are not both in this release, so they are not "
-                       "shown.")
+        text = head + (
+            " The two example nights are not both in this release, so they are not shown."
+        )
         return pub.finding(key, text, headline=False)
     a, b = merged.iloc[0], split.iloc[0]
-    text = (f"{head} On the night ending {a['date']} the destroyed count, {a['destroyed']:,} "
-            f"of {a['launched']:,} drones, already includes those suppressed, and none are "
-            f"listed as not reaching their target; on {b['date']} {b['destroyed']:,} of "
-            f"{b['launched']:,} are reported destroyed and {b['not_reach_goal']:,} more as "
-            f"not reaching their target. Counting destroyed alone would give "
-            f"{_pct(a['destroyed_only_rate'])} against {_pct(b['destroyed_only_rate'])}; the "
-            f"defeat rate gives {_pct(a['defeat_rate'])} against {_pct(b['defeat_rate'])}, "
-            "which compares like with like. The kinetic-only rate (destroyed / launched) is "
-            "therefore shown only for drone waves that report the split. From "
-            f"{DECOYS_FROM} the drone counts include decoys that the data do not separate: a "
-            "decoy shot down or lost counts as defeated.")
+    text = (
+        f"{head} On the night ending {a['date']} the destroyed count, {a['destroyed']:,} "
+        f"of {a['launched']:,} drones, already includes those suppressed, and none are "
+        f"listed as not reaching their target; on {b['date']} {b['destroyed']:,} of "
+        f"{b['launched']:,} are reported destroyed and {b['not_reach_goal']:,} more as "
+        f"not reaching their target. Counting destroyed alone would give "
+        f"{_pct(a['destroyed_only_rate'])} against {_pct(b['destroyed_only_rate'])}; the "
+        f"defeat rate gives {_pct(a['defeat_rate'])} against {_pct(b['defeat_rate'])}, "
+        "which compares like with like. The kinetic-only rate (destroyed / launched) is "
+        "therefore shown only for drone waves that report the split. From "
+        f"{DECOYS_FROM} the drone counts include decoys that the data do not separate: a "
+        "decoy shot down or lost counts as defeated."
+    )
     pub.number("reporting_example_dates", [str(a["date"]), str(b["date"])])
     return pub.finding(key, text, headline=False)
 
@@ -374,23 +472,30 @@ def split_reporting(waves: pd.DataFrame, strikes: pd.DataFrame, pub: Publisher) 
     frame = class_waves(waves, strikes, STRIKE_DRONE)
     split = frame[frame["split_reported"]]
     if split.empty:
-        text = (f"None of the {len(frame):,} drone waves in the period reports drones lost "
-                "separately from those destroyed, so no kinetic-only drone rate is shown.")
+        text = (
+            f"None of the {len(frame):,} drone waves in the period reports drones lost "
+            "separately from those destroyed, so no kinetic-only drone rate is shown."
+        )
         return pub.finding(key, text, value=0, unit="waves", headline=False)
     dates = split["date"].sort_values()
     low, high = dates.quantile(0.05), dates.quantile(0.95)
     first, last = low.strftime("%Y-%m"), high.strftime("%Y-%m")
-    when = (f"nearly all of them end in {first}" if first == last else
-            f"nine in ten of them end between {first} and {last}")
-    text = (f"{len(split):,} of the {len(frame):,} drone waves in the period report drones lost "
-            f"separately from those destroyed; {when}.")
+    when = (
+        f"nearly all of them end in {first}"
+        if first == last
+        else f"nine in ten of them end between {first} and {last}"
+    )
+    text = (
+        f"{len(split):,} of the {len(frame):,} drone waves in the period report drones lost "
+        f"separately from those destroyed; {when}."
+    )
     return pub.finding(key, text, value=len(split), unit="waves", headline=False)
 
 
 # Numbers for tests and the landing page --------------------------------------------------------
 
-def publish_numbers(salvo: ModelResult, interception: ModelResult,
-                    pub: Publisher) -> pd.DataFrame:
+
+def publish_numbers(salvo: ModelResult, interception: ModelResult, pub: Publisher) -> pd.DataFrame:
     """Record a few key figures (waves used, record-table length, classes modelled) and
     return them as a two-column table for display."""
     records = salvo.table("records")
@@ -400,19 +505,30 @@ def publish_numbers(salvo: ModelResult, interception: ModelResult,
         "timed_drone_waves": int(salvo.summary["timed_drone_waves"]),
         "timed_missile_waves": int(salvo.summary["timed_missile_waves"]),
         "records_per_measure": int(records.groupby("by").size().max()) if len(records) else 0,
-        "classes_modelled": (fits.loc[fits["fitted"].astype(bool), "weapon_class"]
-                             .drop_duplicates().tolist() if len(fits) else []),
+        "classes_modelled": (
+            fits.loc[fits["fitted"].astype(bool), "weapon_class"].drop_duplicates().tolist()
+            if len(fits)
+            else []
+        ),
     }
     for key, value in numbers.items():
         pub.number(key, value)
     shown = {k: ", ".join(v) if isinstance(v, list) else f"{v:,}" for k, v in numbers.items()}
-    return pd.DataFrame({"figure": list(shown), "value": list(shown.values())}).set_index(
-        "figure")
+    return pd.DataFrame({"figure": list(shown), "value": list(shown.values())}).set_index("figure")
 
 
 __all__ = [
-    "REPORTING_EXAMPLE_DATES", "check_interception_classes", "doubling_effect",
-    "doubling_effects", "drone_record", "kinetic_drone_doubling", "median_growth",
-    "missile_record", "publish_numbers", "q90_growth", "reporting_examples",
-    "reporting_practice", "split_reporting",
+    "REPORTING_EXAMPLE_DATES",
+    "check_interception_classes",
+    "doubling_effect",
+    "doubling_effects",
+    "drone_record",
+    "kinetic_drone_doubling",
+    "median_growth",
+    "missile_record",
+    "publish_numbers",
+    "q90_growth",
+    "reporting_examples",
+    "reporting_practice",
+    "split_reporting",
 ]

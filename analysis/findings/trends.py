@@ -72,8 +72,9 @@ def check_period_length(period: Period, freq: str) -> Period:
     unit = PERIOD_WORDS[freq][0]
     problem = None
     if weeks < MIN_REGIME_WEEKS:
-        problem = (f"holds {weeks} complete weeks; the regime model needs at least "
-                   f"{MIN_REGIME_WEEKS}")
+        problem = (
+            f"holds {weeks} complete weeks; the regime model needs at least {MIN_REGIME_WEEKS}"
+        )
     elif periods < needed:
         problem = f"holds {periods} complete {unit}s; the trend needs at least {needed}"
     if problem:
@@ -129,16 +130,24 @@ def _check_usable(result: ModelResult, freq: str) -> None:
             f"{MIN_NONZERO_PERIODS} needed)"
         )
     band = fitted[["fitted", "fitted_low", "fitted_high"]].to_numpy(dtype=float)
-    if not (np.isfinite(band).all()
-            and band.max() <= MAX_BAND_RATIO * max(float(observed.max()), 1.0)):
+    if not (
+        np.isfinite(band).all() and band.max() <= MAX_BAND_RATIO * max(float(observed.max()), 1.0)
+    ):
         raise ValueError(
             f"the fit breaks down (unbounded confidence band): launches in {nonzero} of "
             f"{len(observed)} {unit}s are too few and too scattered for a trend"
         )
 
 
-def fit_trends(strikes: pd.DataFrame, groups: Sequence[str], *, freq: str = "W", start=None,
-               end=None, growth_windows: Sequence[int] = (6, 12)) -> dict[str, TrendFit]:
+def fit_trends(
+    strikes: pd.DataFrame,
+    groups: Sequence[str],
+    *,
+    freq: str = "W",
+    start=None,
+    end=None,
+    growth_windows: Sequence[int] = (6, 12),
+) -> dict[str, TrendFit]:
     """:func:`~analysis.models.trend.fit_trend_strikes` for every group, with and without
     Newey-West errors (:data:`HAC_LAGS`). A group whose series cannot be fitted (all zero,
     too sparse) gets ``error`` instead of a result; a failed HAC fit leaves ``hac`` None."""
@@ -162,8 +171,9 @@ def fit_trends(strikes: pd.DataFrame, groups: Sequence[str], *, freq: str = "W",
     return out
 
 
-def fit_regimes(strikes: pd.DataFrame, groups: Sequence[str], *, start=None,
-                end=None) -> dict[str, RegimeFit]:
+def fit_regimes(
+    strikes: pd.DataFrame, groups: Sequence[str], *, start=None, end=None
+) -> dict[str, RegimeFit]:
     """:func:`~analysis.models.regimes.regimes_for` for every headline group in ``groups``."""
     out = {}
     for group in groups:
@@ -239,24 +249,26 @@ def growth_table(fit: TrendFit) -> pd.DataFrame:
     if fit.result is None:
         return pd.DataFrame()
     rows = _windows(fit.result)
-    out = pd.DataFrame({
-        "group": fit.group,
-        "window": rows["window"],
-        "first_day": pd.to_datetime(rows["start"]).dt.date,
-        "last_day": pd.to_datetime(rows["end"]).dt.date,
-        "periods": rows["n_periods"].astype("int64"),
-        "growth_pct_month": rows["growth_pct_per_month"],
-        "growth_low": rows["growth_pct_low"],
-        "growth_high": rows["growth_pct_high"],
-        "hac_growth_low": math.nan,
-        "hac_growth_high": math.nan,
-        "doubling_months": rows["doubling_months"],
-        "doubling_low": rows["doubling_low"],
-        "doubling_high": rows["doubling_high"],
-        "reading": rows["doubling"],
-        "resid_acf1": rows["resid_acf1"],
-        "note": rows["note"],
-    })
+    out = pd.DataFrame(
+        {
+            "group": fit.group,
+            "window": rows["window"],
+            "first_day": pd.to_datetime(rows["start"]).dt.date,
+            "last_day": pd.to_datetime(rows["end"]).dt.date,
+            "periods": rows["n_periods"].astype("int64"),
+            "growth_pct_month": rows["growth_pct_per_month"],
+            "growth_low": rows["growth_pct_low"],
+            "growth_high": rows["growth_pct_high"],
+            "hac_growth_low": math.nan,
+            "hac_growth_high": math.nan,
+            "doubling_months": rows["doubling_months"],
+            "doubling_low": rows["doubling_low"],
+            "doubling_high": rows["doubling_high"],
+            "reading": rows["doubling"],
+            "resid_acf1": rows["resid_acf1"],
+            "note": rows["note"],
+        }
+    )
     if fit.hac is not None:
         hac = _windows(fit.hac)
         out["hac_growth_low"] = hac["growth_pct_low"].to_numpy()
@@ -277,21 +289,28 @@ def growth_display(table: pd.DataFrame, freq: str = "W") -> pd.DataFrame:
     months = lambda v: num(v, 1)  # noqa: E731
     doubling = [
         (f"{num(d)} ({_interval(lo, hi, months)})" if _finite(lo) and _finite(d) else "—")
-        for d, lo, hi in zip(table["doubling_months"], table["doubling_low"],
-                             table["doubling_high"], strict=True)
+        for d, lo, hi in zip(
+            table["doubling_months"], table["doubling_low"], table["doubling_high"], strict=True
+        )
     ]
-    return pd.DataFrame({
-        "window": table["window"],
-        "from": table["first_day"].astype(str),
-        "to": table["last_day"].astype(str),
-        f"{unit}s": table["periods"],
-        "growth per month": table["growth_pct_month"].map(pct),
-        "95% CI": [_interval(lo, hi) for lo, hi in zip(table["growth_low"],
-                                                       table["growth_high"], strict=True)],
-        "95% CI, Newey–West": [_interval(lo, hi) for lo, hi in zip(
-            table["hac_growth_low"], table["hac_growth_high"], strict=True)],
-        "doubling time, months (95% CI)": doubling,
-    }).set_index("window")
+    return pd.DataFrame(
+        {
+            "window": table["window"],
+            "from": table["first_day"].astype(str),
+            "to": table["last_day"].astype(str),
+            f"{unit}s": table["periods"],
+            "growth per month": table["growth_pct_month"].map(pct),
+            "95% CI": [
+                _interval(lo, hi)
+                for lo, hi in zip(table["growth_low"], table["growth_high"], strict=True)
+            ],
+            "95% CI, Newey–West": [
+                _interval(lo, hi)
+                for lo, hi in zip(table["hac_growth_low"], table["hac_growth_high"], strict=True)
+            ],
+            "doubling time, months (95% CI)": doubling,
+        }
+    ).set_index("window")
 
 
 def dispersion_table(fits: Mapping[str, TrendFit]) -> pd.DataFrame:
@@ -303,13 +322,21 @@ def dispersion_table(fits: Mapping[str, TrendFit]) -> pd.DataFrame:
         if fit.result is None:
             continue
         s = fit.result.summary
-        rows.append({
-            "group": group, "periods": s["n_periods"], "total launched": s["total"],
-            "alpha": s["alpha"], "alpha_low": s["alpha_low"], "alpha_high": s["alpha_high"],
-            "lr_statistic": s["lr_statistic"], "lr_pvalue": s["lr_pvalue"],
-            "aic_nb": s["aic"], "aic_poisson": s["aic_poisson"],
-            "resid_acf1": s["resid_acf1"],
-        })
+        rows.append(
+            {
+                "group": group,
+                "periods": s["n_periods"],
+                "total launched": s["total"],
+                "alpha": s["alpha"],
+                "alpha_low": s["alpha_low"],
+                "alpha_high": s["alpha_high"],
+                "lr_statistic": s["lr_statistic"],
+                "lr_pvalue": s["lr_pvalue"],
+                "aic_nb": s["aic"],
+                "aic_poisson": s["aic_poisson"],
+                "resid_acf1": s["resid_acf1"],
+            }
+        )
     return pd.DataFrame(rows).set_index("group") if rows else pd.DataFrame()
 
 
@@ -319,15 +346,23 @@ def regime_table(fit: RegimeFit) -> pd.DataFrame:
     if fit.result is None:
         return pd.DataFrame()
     r = fit.result.table("regimes")
-    return pd.DataFrame({
-        "group": fit.group, "regime": r["regime"],
-        "first_week": pd.to_datetime(r["start"]).dt.date,
-        "last_day": pd.to_datetime(r["end"]).dt.date, "weeks": r["weeks"],
-        "level": r["level"], "level_low": r["level_low"], "level_high": r["level_high"],
-        "mean_launches": r["mean_launches"], "total_launches": r["total_launches"],
-        "growth_pct_month": r["growth_pct_month"], "growth_low": r["growth_low"],
-        "growth_high": r["growth_high"],
-    }).set_index("regime")
+    return pd.DataFrame(
+        {
+            "group": fit.group,
+            "regime": r["regime"],
+            "first_week": pd.to_datetime(r["start"]).dt.date,
+            "last_day": pd.to_datetime(r["end"]).dt.date,
+            "weeks": r["weeks"],
+            "level": r["level"],
+            "level_low": r["level_low"],
+            "level_high": r["level_high"],
+            "mean_launches": r["mean_launches"],
+            "total_launches": r["total_launches"],
+            "growth_pct_month": r["growth_pct_month"],
+            "growth_low": r["growth_low"],
+            "growth_high": r["growth_high"],
+        }
+    ).set_index("regime")
 
 
 def breaks_table(fit: RegimeFit) -> pd.DataFrame:
@@ -337,15 +372,30 @@ def breaks_table(fit: RegimeFit) -> pd.DataFrame:
         return pd.DataFrame()
     b = fit.result.table("breaks")
     if b.empty:
-        return pd.DataFrame(columns=["group", "break_week", "low", "high", "level_before",
-                                     "level_after", "ratio", "refound"])
-    return pd.DataFrame({
-        "group": fit.group,
-        "break_week": pd.to_datetime(b["break"]).dt.date,
-        "low": pd.to_datetime(b["low"]).dt.date, "high": pd.to_datetime(b["high"]).dt.date,
-        "level_before": b["level_before"], "level_after": b["level_after"],
-        "ratio": b["ratio"], "refound": b["refound"],
-    })
+        return pd.DataFrame(
+            columns=[
+                "group",
+                "break_week",
+                "low",
+                "high",
+                "level_before",
+                "level_after",
+                "ratio",
+                "refound",
+            ]
+        )
+    return pd.DataFrame(
+        {
+            "group": fit.group,
+            "break_week": pd.to_datetime(b["break"]).dt.date,
+            "low": pd.to_datetime(b["low"]).dt.date,
+            "high": pd.to_datetime(b["high"]).dt.date,
+            "level_before": b["level_before"],
+            "level_after": b["level_after"],
+            "ratio": b["ratio"],
+            "refound": b["refound"],
+        }
+    )
 
 
 def _ci(lows: pd.Series, highs: pd.Series, fmt) -> list[str]:
@@ -357,50 +407,61 @@ def dispersion_display(table: pd.DataFrame, freq: str = "W") -> pd.DataFrame:
     if table.empty:
         return table
     two = lambda v: num(v, 2)  # noqa: E731
-    out = pd.DataFrame({
-        f"{PERIOD_WORDS[freq][0]}s": table["periods"].map(count),
-        "launched": table["total launched"].map(count),
-        "dispersion α": table["alpha"].map(two),
-        "α 95% CI": _ci(table["alpha_low"], table["alpha_high"], two),
-        "LR statistic": table["lr_statistic"].map(num),
-        "p (Poisson vs NB)": table["lr_pvalue"].map(
-            lambda p: "< 0.001" if p < 0.001 else f"{p:.3f}"),
-        "AIC, NB": table["aic_nb"].map(count),
-        "AIC, Poisson": table["aic_poisson"].map(count),
-        "lag-1 autocorrelation": table["resid_acf1"].map(two),
-    })
+    out = pd.DataFrame(
+        {
+            f"{PERIOD_WORDS[freq][0]}s": table["periods"].map(count),
+            "launched": table["total launched"].map(count),
+            "dispersion α": table["alpha"].map(two),
+            "α 95% CI": _ci(table["alpha_low"], table["alpha_high"], two),
+            "LR statistic": table["lr_statistic"].map(num),
+            "p (Poisson vs NB)": table["lr_pvalue"].map(
+                lambda p: "< 0.001" if p < 0.001 else f"{p:.3f}"
+            ),
+            "AIC, NB": table["aic_nb"].map(count),
+            "AIC, Poisson": table["aic_poisson"].map(count),
+            "lag-1 autocorrelation": table["resid_acf1"].map(two),
+        }
+    )
     out.index = pd.Index([group_label(g) for g in table.index], name="group")
     return out
 
 
 def regime_display(table: pd.DataFrame) -> pd.DataFrame:
     """:func:`regime_table` with plain column names and the intervals written out."""
-    return pd.DataFrame({
-        "from": table["first_week"].astype(str),
-        "to": table["last_day"].astype(str),
-        "weeks": table["weeks"].map(count),
-        "typical week": table["level"].map(num),
-        "95% CI": _ci(table["level_low"], table["level_high"], num),
-        "average week": table["mean_launches"].map(num),
-        "launched": table["total_launches"].map(count),
-        "drift per month": table["growth_pct_month"].map(pct),
-        "drift 95% CI": _ci(table["growth_low"], table["growth_high"], pct),
-    }, index=table.index)
+    return pd.DataFrame(
+        {
+            "from": table["first_week"].astype(str),
+            "to": table["last_day"].astype(str),
+            "weeks": table["weeks"].map(count),
+            "typical week": table["level"].map(num),
+            "95% CI": _ci(table["level_low"], table["level_high"], num),
+            "average week": table["mean_launches"].map(num),
+            "launched": table["total_launches"].map(count),
+            "drift per month": table["growth_pct_month"].map(pct),
+            "drift 95% CI": _ci(table["growth_low"], table["growth_high"], pct),
+        },
+        index=table.index,
+    )
 
 
 def breaks_display(table: pd.DataFrame) -> pd.DataFrame:
     """:func:`breaks_table` with plain column names, numbered from 1."""
     two = lambda v: num(v, 2)  # noqa: E731
-    out = pd.DataFrame({
-        "week of the break": table["break_week"].astype(str),
-        "95% interval": [f"{lo} to {hi}" if pd.notna(lo) else "n/a"
-                         for lo, hi in zip(table["low"], table["high"], strict=True)],
-        "typical week before": table["level_before"].map(num),
-        "typical week after": table["level_after"].map(num),
-        "ratio": table["ratio"].map(two),
-        "re-found in bootstrap": table["refound"].map(
-            lambda v: f"{100 * v:.0f}%" if _finite(v) else "n/a"),
-    })
+    out = pd.DataFrame(
+        {
+            "week of the break": table["break_week"].astype(str),
+            "95% interval": [
+                f"{lo} to {hi}" if pd.notna(lo) else "n/a"
+                for lo, hi in zip(table["low"], table["high"], strict=True)
+            ],
+            "typical week before": table["level_before"].map(num),
+            "typical week after": table["level_after"].map(num),
+            "ratio": table["ratio"].map(two),
+            "re-found in bootstrap": table["refound"].map(
+                lambda v: f"{100 * v:.0f}%" if _finite(v) else "n/a"
+            ),
+        }
+    )
     out.index = pd.RangeIndex(1, len(out) + 1, name="break")
     return out
 
@@ -427,14 +488,18 @@ def _window_sentence(row: pd.Series, subject: str) -> str:
     where = f"Over the {row['window']} ({_day(row['start'])} to {_day(row['end'])})"
     if not _finite(row["growth_pct_per_month"]):
         return f"{where}: not estimated ({row['note'] or 'too few periods'})."
-    text = (f"{where}, {subject} changed by {pct(row['growth_pct_per_month'])} per month on "
-            f"average (95% CI {pct(row['growth_pct_low'])} to {pct(row['growth_pct_high'])})")
+    text = (
+        f"{where}, {subject} changed by {pct(row['growth_pct_per_month'])} per month on "
+        f"average (95% CI {pct(row['growth_pct_low'])} to {pct(row['growth_pct_high'])})"
+    )
     reading = _reading(row["growth_pct_low"], row["growth_pct_high"])
     if reading == "rise":
         high = num(row["doubling_high"]) if _finite(row["doubling_high"]) else "never"
-        return (text + f": a clear rise; at that pace they double every "
-                f"{num(row['doubling_months'])} months (95% CI {num(row['doubling_low'])} to "
-                f"{high}).")
+        return (
+            text + f": a clear rise; at that pace they double every "
+            f"{num(row['doubling_months'])} months (95% CI {num(row['doubling_low'])} to "
+            f"{high})."
+        )
     if reading == "fall":
         halving = num(-math.log(2) / float(row["slope_per_month"]))
         return text + f": a clear fall; at that pace they halve every {halving} months."
@@ -462,7 +527,8 @@ def growth_finding(fit: TrendFit, pub: Publishable = None, *, headline: bool = F
     subjects = [f"{adjective} launches"] + ["they"] * (len(windows) - 1)
     text = f"{name}. " + " ".join(
         _window_sentence(row, subject)
-        for (_, row), subject in zip(windows.iterrows(), subjects, strict=True))
+        for (_, row), subject in zip(windows.iterrows(), subjects, strict=True)
+    )
     acf = fit.result.summary.get("resid_acf1")
     if fit.hac is not None and len(windows):
         hac_rows = _windows(fit.hac).set_index("window")
@@ -471,28 +537,40 @@ def growth_finding(fit: TrendFit, pub: Publishable = None, *, headline: bool = F
             if not _finite(row["growth_pct_per_month"]):
                 continue
             h = hac_rows.loc[row["window"]]
-            parts.append(f"{pct(h['growth_pct_low'])} to {pct(h['growth_pct_high'])} "
-                         f"({row['window']})")
+            parts.append(
+                f"{pct(h['growth_pct_low'])} to {pct(h['growth_pct_high'])} ({row['window']})"
+            )
             before = _reading(row["growth_pct_low"], row["growth_pct_high"])
             after = _reading(h["growth_pct_low"], h["growth_pct_high"])
             if before != after and before != "unclear":
                 direction = "above" if before == "rise" else "below"
-                changed.append(f"the growth over the {row['window']} is no longer clearly "
-                               f"{direction} zero")
+                changed.append(
+                    f"the growth over the {row['window']} is no longer clearly {direction} zero"
+                )
         if parts:
-            lead = (f"Successive {unit}s are correlated (lag-1 autocorrelation of the "
-                    f"residuals {num(acf, 2)}), which the model-based intervals ignore"
-                    if _finite(acf) and float(acf) > 0.1 else
-                    f"The lag-1 autocorrelation of the residuals is {num(acf, 2)}")
-            text += (f" {lead}; with Newey–West errors ({fit.hac_lags} lag"
-                     f"{'s' if fit.hac_lags != 1 else ''}) the 95% intervals become "
-                     + ", ".join(parts))
-            text += (": " + "; ".join(changed) + "." if changed else
-                     ", and the reading does not change.")
-    return _record(pub, key, text, value=_nan_none(recent["growth_pct_per_month"]),
-                   low=_nan_none(recent["growth_pct_low"]),
-                   high=_nan_none(recent["growth_pct_high"]),
-                   unit=f"% per month ({recent['window']})", headline=headline)
+            lead = (
+                f"Successive {unit}s are correlated (lag-1 autocorrelation of the "
+                f"residuals {num(acf, 2)}), which the model-based intervals ignore"
+                if _finite(acf) and float(acf) > 0.1
+                else f"The lag-1 autocorrelation of the residuals is {num(acf, 2)}"
+            )
+            text += (
+                f" {lead}; with Newey–West errors ({fit.hac_lags} lag"
+                f"{'s' if fit.hac_lags != 1 else ''}) the 95% intervals become " + ", ".join(parts)
+            )
+            text += (
+                ": " + "; ".join(changed) + "." if changed else ", and the reading does not change."
+            )
+    return _record(
+        pub,
+        key,
+        text,
+        value=_nan_none(recent["growth_pct_per_month"]),
+        low=_nan_none(recent["growth_pct_low"]),
+        high=_nan_none(recent["growth_pct_high"]),
+        unit=f"% per month ({recent['window']})",
+        headline=headline,
+    )
 
 
 def _nan_none(value):
@@ -511,21 +589,34 @@ def dispersion_finding(fit: TrendFit, pub: Publishable = None) -> str:
     high_text = num(alpha_high, 2) if math.isfinite(alpha_high) else "no upper bound"
     _number(pub, f"alpha_{fit.group}", s["alpha"])
     subject = f"{adjective.capitalize()} counts of {_noun(fit.group)}"
-    test = (f"likelihood-ratio statistic {num(s['lr_statistic'])}, {_p_value(s['lr_pvalue'])}"
-            f"; AIC {count(s['aic'])} against {count(s['aic_poisson'])} for Poisson")
+    test = (
+        f"likelihood-ratio statistic {num(s['lr_statistic'])}, {_p_value(s['lr_pvalue'])}"
+        f"; AIC {count(s['aic'])} against {count(s['aic_poisson'])} for Poisson"
+    )
     if s["lr_pvalue"] < 0.05:
-        text = (f"{subject} vary much more from {unit} to {unit} than a Poisson model allows: "
-                f"the negative binomial dispersion α is {num(s['alpha'], 2)} (95% CI "
-                f"{num(s['alpha_low'], 2)} to {high_text}; Poisson means α = 0), and the test "
-                f"of negative binomial against Poisson rejects Poisson ({test}). The intervals "
-                "here therefore come from the negative binomial model.")
+        text = (
+            f"{subject} vary much more from {unit} to {unit} than a Poisson model allows: "
+            f"the negative binomial dispersion α is {num(s['alpha'], 2)} (95% CI "
+            f"{num(s['alpha_low'], 2)} to {high_text}; Poisson means α = 0), and the test "
+            f"of negative binomial against Poisson rejects Poisson ({test}). The intervals "
+            "here therefore come from the negative binomial model."
+        )
     else:
-        text = (f"{subject} are not clearly more variable than a Poisson model allows: α is "
-                f"{num(s['alpha'], 2)} (95% CI {num(s['alpha_low'], 2)} to {high_text}) and "
-                f"the test does not reject Poisson ({test}).")
-    return _record(pub, key, text, value=_nan_none(s["alpha"]),
-                   low=_nan_none(s["alpha_low"]), high=_nan_none(alpha_high),
-                   unit="alpha (NB2 dispersion)", headline=False)
+        text = (
+            f"{subject} are not clearly more variable than a Poisson model allows: α is "
+            f"{num(s['alpha'], 2)} (95% CI {num(s['alpha_low'], 2)} to {high_text}) and "
+            f"the test does not reject Poisson ({test})."
+        )
+    return _record(
+        pub,
+        key,
+        text,
+        value=_nan_none(s["alpha"]),
+        low=_nan_none(s["alpha_low"]),
+        high=_nan_none(alpha_high),
+        unit="alpha (NB2 dispersion)",
+        headline=False,
+    )
 
 
 def _and_list(days: Sequence[str]) -> str:
@@ -541,8 +632,7 @@ def regime_finding(fit: RegimeFit, pub: Publishable = None, *, headline: bool = 
     key = f"regimes_{fit.group}"
     name = group_label(fit.group)
     if fit.result is None:
-        return _record(pub, key, f"{name}. No regimes estimated: {fit.error}.",
-                       headline=False)
+        return _record(pub, key, f"{name}. No regimes estimated: {fit.error}.", headline=False)
     s = fit.result.summary
     regimes = fit.result.table("regimes")
     breaks = fit.result.table("breaks")
@@ -550,38 +640,63 @@ def regime_finding(fit: RegimeFit, pub: Publishable = None, *, headline: bool = 
     n_breaks = int(s["n_breaks"])
     _number(pub, f"n_breaks_{fit.group}", n_breaks)
     _number(pub, f"latest_level_{fit.group}", latest["level"])
-    level = (f"a typical week of {count(latest['level'])} launches (95% CI "
-             f"{count(latest['level_low'])} to {count(latest['level_high'])}; the average "
-             f"week {count(latest['mean_launches'])})")
+    level = (
+        f"a typical week of {count(latest['level'])} launches (95% CI "
+        f"{count(latest['level_low'])} to {count(latest['level_high'])}; the average "
+        f"week {count(latest['mean_launches'])})"
+    )
     if n_breaks == 0:
-        text = (f"{name}. No break in the weekly level from the week of {s['first_week']} to "
-                f"the week of {s['last_week']}: one regime at {level}.")
+        text = (
+            f"{name}. No break in the weekly level from the week of {s['first_week']} to "
+            f"the week of {s['last_week']}: one regime at {level}."
+        )
     else:
         last = breaks.iloc[-1]
         days = [_day(d) for d in breaks["break"]]
-        interval = (f" (95% interval {_day(last['low'])} to {_day(last['high'])})"
-                    if pd.notna(last["low"]) else "")
-        text = (f"{name}. The weekly level has {n_breaks} break{'s' if n_breaks != 1 else ''}, "
-                f"in the week{'s' if n_breaks != 1 else ''} of {_and_list(days)}. The "
-                f"latest regime began in the week of {_day(last['break'])}{interval} and runs "
-                f"at {level}, {num(last['ratio'])} times the level of the regime before.")
+        interval = (
+            f" (95% interval {_day(last['low'])} to {_day(last['high'])})"
+            if pd.notna(last["low"])
+            else ""
+        )
+        text = (
+            f"{name}. The weekly level has {n_breaks} break{'s' if n_breaks != 1 else ''}, "
+            f"in the week{'s' if n_breaks != 1 else ''} of {_and_list(days)}. The "
+            f"latest regime began in the week of {_day(last['break'])}{interval} and runs "
+            f"at {level}, {num(last['ratio'])} times the level of the regime before."
+        )
     if _finite(latest["growth_pct_month"]):
         reading = _reading(latest["growth_low"], latest["growth_high"])
-        trend = {"rise": "the level is still rising", "fall": "the level is falling",
-                 "unclear": "no clear drift"}[reading]
+        trend = {
+            "rise": "the level is still rising",
+            "fall": "the level is falling",
+            "unclear": "no clear drift",
+        }[reading]
         which = "the latest regime" if n_breaks else "it"
-        text += (f" Inside {which} launches changed by "
-                 f"{pct(latest['growth_pct_month'])} per month (95% CI "
-                 f"{pct(latest['growth_low'])} to {pct(latest['growth_high'])}): {trend}.")
+        text += (
+            f" Inside {which} launches changed by "
+            f"{pct(latest['growth_pct_month'])} per month (95% CI "
+            f"{pct(latest['growth_low'])} to {pct(latest['growth_high'])}): {trend}."
+        )
     if s["n_breaks_bic_ar1"] != s["n_breaks_bic"]:
         ar1 = int(s["n_breaks_bic_ar1"])
-        text += (f" Allowing for autocorrelation in the criterion gives {ar1} "
-                 f"break{'s' if ar1 != 1 else ''} instead of {s['n_breaks_bic']}.")
-    text += (" A break marks when the reported level shifted, not why: a break close to a "
-             "partnership event or a campaign is association in timing, not proof of cause.")
-    return _record(pub, key, text, value=_nan_none(latest["level"]),
-                   low=_nan_none(latest["level_low"]), high=_nan_none(latest["level_high"]),
-                   unit="launches per week (latest regime)", headline=headline)
+        text += (
+            f" Allowing for autocorrelation in the criterion gives {ar1} "
+            f"break{'s' if ar1 != 1 else ''} instead of {s['n_breaks_bic']}."
+        )
+    text += (
+        " A break marks when the reported level shifted, not why: a break close to a "
+        "partnership event or a campaign is association in timing, not proof of cause."
+    )
+    return _record(
+        pub,
+        key,
+        text,
+        value=_nan_none(latest["level"]),
+        low=_nan_none(latest["level_low"]),
+        high=_nan_none(latest["level_high"]),
+        unit="launches per week (latest regime)",
+        headline=headline,
+    )
 
 
 def trend_findings(fits: Mapping[str, TrendFit], pub: Publishable = None) -> list[str]:
@@ -598,10 +713,6 @@ def regime_findings(fits: Mapping[str, RegimeFit], pub: Publishable = None) -> l
 
 
 # --- sections ----------------------------------------------------------------------------------
-
-
-
-
 
 
 # --- prose -------------------------------------------------------------------------------------
@@ -659,26 +770,51 @@ def caveats(trends: Mapping[str, TrendFit], regimes: Mapping[str, RegimeFit]) ->
 def scope(period: Period, classes: Sequence[str], freq: str) -> str:
     """One line: the release, the dates and the groups modelled."""
     names = "; ".join(group_label(g) for g in classes)
-    return (f"**{period.describe()}** Groups: {names}. Counts per "
-            f"{PERIOD_WORDS[freq][0]}.")
+    return f"**{period.describe()}** Groups: {names}. Counts per {PERIOD_WORDS[freq][0]}."
 
 
 def trend_caption(fit: TrendFit) -> str:
     unit = PERIOD_WORDS[fit.freq][0]
-    return (f"{group_label(fit.group)}: launches per {unit} with the negative binomial trend, "
-            "its 95% confidence band and the 95% prediction interval")
+    return (
+        f"{group_label(fit.group)}: launches per {unit} with the negative binomial trend, "
+        "its 95% confidence band and the 95% prediction interval"
+    )
 
 
 def regimes_caption(fit: RegimeFit) -> str:
-    return (f"{group_label(fit.group)}: weekly launches with regime levels and break dates "
-            "(95% intervals shaded)")
+    return (
+        f"{group_label(fit.group)}: weekly launches with regime levels and break dates "
+        "(95% intervals shaded)"
+    )
 
 
 __all__ = [
-    "HAC_LAGS", "RegimeFit", "TrendFit", "breaks_display", "breaks_table", "caveats",
-    "check_growth_windows", "check_period_length", "dispersion_display", "dispersion_finding",
-    "dispersion_table", "fit_regimes", "fit_trends", "growth_display", "growth_finding",
-    "growth_table", "pct", "regime_display", "regime_finding", "regime_findings",
-    "regime_groups", "regime_methods", "regime_table", "regimes_caption",
-    "scope", "trend_caption", "trend_findings", "trend_methods",
+    "HAC_LAGS",
+    "RegimeFit",
+    "TrendFit",
+    "breaks_display",
+    "breaks_table",
+    "caveats",
+    "check_growth_windows",
+    "check_period_length",
+    "dispersion_display",
+    "dispersion_finding",
+    "dispersion_table",
+    "fit_regimes",
+    "fit_trends",
+    "growth_display",
+    "growth_finding",
+    "growth_table",
+    "pct",
+    "regime_display",
+    "regime_finding",
+    "regime_findings",
+    "regime_groups",
+    "regime_methods",
+    "regime_table",
+    "regimes_caption",
+    "scope",
+    "trend_caption",
+    "trend_findings",
+    "trend_methods",
 ]

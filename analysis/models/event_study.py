@@ -93,11 +93,11 @@ DEFAULT_EXCLUSION = 8
 PARTNER_SERIES = {"iran": "strike_drone", "north_korea": "ballistic_missile"}
 SERIES_NOTES = {
     "strike_drone": "Shahed/Geran-type strike drones (Iranian design, also built in Russia); "
-                    "from 2025 the counts include decoys",
+    "from 2025 the counts include decoys",
     "ballistic_missile": "all ballistic missiles, any origin: KN-23 launches are reported "
-                         "together with Iskander-M (origin russia_or_north_korea) and only a "
-                         "handful are named as North Korean, so a North Korean effect can "
-                         "only show in the total, diluted by Russian Iskander-M",
+    "together with Iskander-M (origin russia_or_north_korea) and only a "
+    "handful are named as North Korean, so a North Korean effect can "
+    "only show in the total, diluted by Russian Iskander-M",
 }
 _QUANTILES = (0.5 - LEVEL / 2, 0.5 + LEVEL / 2)
 
@@ -219,19 +219,27 @@ class _Layout:
         if self.event_week - self.window >= 0 and self.first_post + self.window <= self.n:
             return None
         covered = f"{self.day(0).date()} to {(self.day(self.n) - pd.Timedelta(days=1)).date()}"
-        return (f"the windows need complete weeks from {self.first_day.date()} to "
-                f"{self.last_day.date()}, but the series covers {covered}")
+        return (
+            f"the windows need complete weeks from {self.first_day.date()} to "
+            f"{self.last_day.date()}, but the series covers {covered}"
+        )
 
 
-def _layout(index: pd.DatetimeIndex, event: pd.Timestamp, window: int, lag: int,
-            uncertainty_days: int = 0) -> _Layout:
+def _layout(
+    index: pd.DatetimeIndex, event: pd.Timestamp, window: int, lag: int, uncertainty_days: int = 0
+) -> _Layout:
     start = index[0]
     days = (event - start).days
     event_week = days // 7
     latest = days + uncertainty_days  # the latest day the event may have happened
     first_post = -(-latest // 7) + lag  # the first week starting on or after it, plus the lag
-    return _Layout(event_week=int(event_week), first_post=int(first_post), window=window,
-                   n=len(index), start=start)
+    return _Layout(
+        event_week=int(event_week),
+        first_post=int(first_post),
+        window=window,
+        n=len(index),
+        start=start,
+    )
 
 
 def _design(layout: _Layout) -> tuple[np.ndarray, np.ndarray]:
@@ -272,8 +280,11 @@ def _fit_full(y: np.ndarray, X: np.ndarray, method: str, maxlags: int):
     fit = _nb_fit(y, X, np.zeros(len(y)))
     # The HAC covariance at the profile-likelihood alpha (a tiny alpha stands in for the
     # Poisson boundary, where statsmodels' NegativeBinomial family divides by alpha).
-    cov_kwds = {"cov_type": "HAC", "cov_kwds": {"maxlags": maxlags}} if maxlags > 0 else {
-        "cov_type": "HC0"}  # HAC with no lags is White's sandwich
+    cov_kwds = (
+        {"cov_type": "HAC", "cov_kwds": {"maxlags": maxlags}}
+        if maxlags > 0
+        else {"cov_type": "HC0"}
+    )  # HAC with no lags is White's sandwich
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         glm = sm.GLM(y, X, family=sm.families.NegativeBinomial(alpha=max(fit.alpha, 1e-8)))
@@ -286,8 +297,14 @@ def _not_estimated(name: str, reason: str, summary: dict) -> ModelResult:
     return ModelResult(name=name, summary=summary, assumptions=ASSUMPTIONS, caveats=CAVEATS)
 
 
-def _base_summary(weekly: pd.Series, event: pd.Timestamp, window: int, lag: int,
-                  uncertainty_days: int, layout: _Layout) -> dict:
+def _base_summary(
+    weekly: pd.Series,
+    event: pd.Timestamp,
+    window: int,
+    lag: int,
+    uncertainty_days: int,
+    layout: _Layout,
+) -> dict:
     return {
         "series": str(weekly.name) if weekly.name is not None else None,
         "event_date": str(event.date()),
@@ -341,8 +358,10 @@ def event_study(
     name = name or f"event study: {weekly.name} at {event.date()}"
 
     layout = _layout(weekly.index, event, window, lag, uncertainty_days)
-    summary = {"method": _method_label(method, maxlags),
-               **_base_summary(weekly, event, window, lag, uncertainty_days, layout)}
+    summary = {
+        "method": _method_label(method, maxlags),
+        **_base_summary(weekly, event, window, lag, uncertainty_days, layout),
+    }
     y_all = weekly.to_numpy()
     reason = layout.reason or _empty_reason(y_all, layout)
     if reason:
@@ -371,43 +390,55 @@ def event_study(
 
     pre_trend = X[:, :2] @ params[:2]
     line = np.exp(pre_trend) if method == "nb" else np.expm1(pre_trend)
-    fitted_table = pd.DataFrame({
-        "period": weekly.index[positions],
-        "segment": np.where(positions >= layout.first_post, "post", "pre"),
-        "observed": y.astype("int64"),
-        "fitted": fitted,
-        "pre_trend": line,
-    })
-    pre, post = y[: window], y[window:]
-    summary.update({
-        "estimated": True,
-        "reason": None,
-        "n_weeks": int(len(y)),
-        "maxlags": maxlags,
-        "pre_mean": float(pre.mean()),
-        "post_mean": float(post.mean()),
-        "log_ratio": float(params[2]),
-        "log_ratio_se": float(se[2]),
-        "ratio": math.exp(params[2]),
-        "ratio_low": math.exp(c_low),
-        "ratio_high": math.exp(c_high),
-        "p_level": p_level,
-        "pre_trend_pct_month": pct(params[1]),
-        "slope_change_pct_month": pct(params[3]),
-        "slope_change_low": pct(d_low),
-        "slope_change_high": pct(d_high),
-        "p_slope": p_slope,
-        "alpha": None if math.isnan(alpha) else float(alpha),
-        "resid_acf1": acf1,
-    })
-    coefficients = pd.DataFrame({
-        "term": ["intercept", "t (weeks)", "post", "t x post"],
-        "estimate": params, "se": se,
-        "low": params - q * se, "high": params + q * se,
-    })
-    return ModelResult(name=name, summary=summary,
-                       tables={"fitted": fitted_table, "coefficients": coefficients},
-                       assumptions=ASSUMPTIONS, caveats=CAVEATS)
+    fitted_table = pd.DataFrame(
+        {
+            "period": weekly.index[positions],
+            "segment": np.where(positions >= layout.first_post, "post", "pre"),
+            "observed": y.astype("int64"),
+            "fitted": fitted,
+            "pre_trend": line,
+        }
+    )
+    pre, post = y[:window], y[window:]
+    summary.update(
+        {
+            "estimated": True,
+            "reason": None,
+            "n_weeks": int(len(y)),
+            "maxlags": maxlags,
+            "pre_mean": float(pre.mean()),
+            "post_mean": float(post.mean()),
+            "log_ratio": float(params[2]),
+            "log_ratio_se": float(se[2]),
+            "ratio": math.exp(params[2]),
+            "ratio_low": math.exp(c_low),
+            "ratio_high": math.exp(c_high),
+            "p_level": p_level,
+            "pre_trend_pct_month": pct(params[1]),
+            "slope_change_pct_month": pct(params[3]),
+            "slope_change_low": pct(d_low),
+            "slope_change_high": pct(d_high),
+            "p_slope": p_slope,
+            "alpha": None if math.isnan(alpha) else float(alpha),
+            "resid_acf1": acf1,
+        }
+    )
+    coefficients = pd.DataFrame(
+        {
+            "term": ["intercept", "t (weeks)", "post", "t x post"],
+            "estimate": params,
+            "se": se,
+            "low": params - q * se,
+            "high": params + q * se,
+        }
+    )
+    return ModelResult(
+        name=name,
+        summary=summary,
+        tables={"fitted": fitted_table, "coefficients": coefficients},
+        assumptions=ASSUMPTIONS,
+        caveats=CAVEATS,
+    )
 
 
 def _method_label(method: str, maxlags: int) -> str:
@@ -415,8 +446,10 @@ def _method_label(method: str, maxlags: int) -> str:
         core = "negative binomial (NB2) GLM, alpha by profile likelihood"
     else:
         core = "OLS on log1p(weekly launches)"
-    return (f"{core}; Newey-West (HAC) covariance, {maxlags} lags; fixed-b critical values "
-            "(Kiefer-Vogelsang)")
+    return (
+        f"{core}; Newey-West (HAC) covariance, {maxlags} lags; fixed-b critical values "
+        "(Kiefer-Vogelsang)"
+    )
 
 
 # --- counterfactual ----------------------------------------------------------------------------
@@ -461,8 +494,10 @@ def counterfactual(
         raise ValueError(f"trend {trend!r} is not one of {', '.join(TRENDS)}")
     name = name or f"counterfactual: {weekly.name} at {event.date()}"
     layout = _layout(weekly.index, event, window, lag, uncertainty_days)
-    summary = {"model": f"{trend} on log1p(weekly launches), fitted to the pre window",
-               **_base_summary(weekly, event, window, lag, uncertainty_days, layout)}
+    summary = {
+        "model": f"{trend} on log1p(weekly launches), fitted to the pre window",
+        **_base_summary(weekly, event, window, lag, uncertainty_days, layout),
+    }
     y_all = weekly.to_numpy()
     reason = layout.reason or _empty_reason(y_all, layout)
     if reason:
@@ -488,38 +523,48 @@ def counterfactual(
     rel_low, rel_high = np.quantile(relative, _QUANTILES) if relative.size else (math.nan,) * 2
     weekly_q = np.quantile(paths, [0.5, *_QUANTILES], axis=1)
     periods = layout.start + pd.to_timedelta(
-        7 * np.arange(layout.event_week, layout.first_post + window), unit="D")
+        7 * np.arange(layout.event_week, layout.first_post + window), unit="D"
+    )
     segment = np.where(np.arange(horizon) < skip, "transition", "post")
-    path = pd.DataFrame({
-        "period": periods, "segment": segment,
-        "observed": y_all[layout.event_week: layout.first_post + window].astype("int64"),
-        "predicted": weekly_q[0], "predicted_low": weekly_q[1], "predicted_high": weekly_q[2],
-    })
-    summary.update({
-        "estimated": True,
-        "reason": None,
-        "n_sims": n_sims,
-        "seed": seed,
-        "converged": bool(res.mle_retvals.get("converged", True)) if res.mle_retvals else True,
-        "observed_total": observed_total,
-        "predicted_total": predicted,
-        "predicted_low": float(low_total),
-        "predicted_high": float(high_total),
-        "excess": observed_total - predicted,
-        "excess_low": observed_total - float(high_total),
-        "excess_high": observed_total - float(low_total),
-        "relative_pct": 100 * (observed_total - predicted) / predicted if predicted > 0
-        else None,
-        "relative_low": float(rel_low) if np.isfinite(rel_low) else None,
-        "relative_high": float(rel_high) if np.isfinite(rel_high) else None,
-    })
+    path = pd.DataFrame(
+        {
+            "period": periods,
+            "segment": segment,
+            "observed": y_all[layout.event_week : layout.first_post + window].astype("int64"),
+            "predicted": weekly_q[0],
+            "predicted_low": weekly_q[1],
+            "predicted_high": weekly_q[2],
+        }
+    )
+    summary.update(
+        {
+            "estimated": True,
+            "reason": None,
+            "n_sims": n_sims,
+            "seed": seed,
+            "converged": bool(res.mle_retvals.get("converged", True)) if res.mle_retvals else True,
+            "observed_total": observed_total,
+            "predicted_total": predicted,
+            "predicted_low": float(low_total),
+            "predicted_high": float(high_total),
+            "excess": observed_total - predicted,
+            "excess_low": observed_total - float(high_total),
+            "excess_high": observed_total - float(low_total),
+            "relative_pct": 100 * (observed_total - predicted) / predicted
+            if predicted > 0
+            else None,
+            "relative_low": float(rel_low) if np.isfinite(rel_low) else None,
+            "relative_high": float(rel_high) if np.isfinite(rel_high) else None,
+        }
+    )
     caveats = CAVEATS + (
         f"The {trend} forecast widens with the horizon (fast for a local linear trend, whose "
         "slope wanders): over half a year its interval can be too wide to say anything, and "
         "the variance parameters, estimated from the pre window alone, are plugged in.",
     )
-    return ModelResult(name=name, summary=summary, tables={"path": path},
-                       assumptions=ASSUMPTIONS, caveats=caveats)
+    return ModelResult(
+        name=name, summary=summary, tables={"path": path}, assumptions=ASSUMPTIONS, caveats=caveats
+    )
 
 
 def _simulate_forecast(res, horizon: int, n_sims: int, seed: int) -> np.ndarray:
@@ -568,8 +613,14 @@ def placebo_dates(
     return pd.DatetimeIndex(keep, name="date")
 
 
-def _placebo_estimates(weekly: pd.Series, dates: pd.DatetimeIndex, window: int, lag: int,
-                       method: str, uncertainty_days: int) -> pd.DataFrame:
+def _placebo_estimates(
+    weekly: pd.Series,
+    dates: pd.DatetimeIndex,
+    window: int,
+    lag: int,
+    method: str,
+    uncertainty_days: int,
+) -> pd.DataFrame:
     """The ITS log level ratio at each pseudo-event date (NaN when it cannot be fitted)."""
     y_all = weekly.to_numpy()
     values = []
@@ -629,22 +680,31 @@ def placebo(
         n_placebo = _check_int(n_placebo, "n_placebo", 1)
     others = [_timestamp(d, "event_dates") for d in event_dates]
     name = name or f"placebo: {weekly.name} at {event.date()}"
-    dates = placebo_dates(weekly.index, [event, *others], window, lag, exclusion,
-                          uncertainty_days)
+    dates = placebo_dates(weekly.index, [event, *others], window, lag, exclusion, uncertainty_days)
     if n_placebo is not None and len(dates) > n_placebo:
         rng = np.random.default_rng(seed)
         dates = dates[np.sort(rng.choice(len(dates), n_placebo, replace=False))]
     table = _placebo_estimates(weekly, dates, window, lag, method, uncertainty_days)
-    real = _placebo_estimates(weekly, pd.DatetimeIndex([event]), window, lag, method,
-                              uncertainty_days)["log_ratio"].iloc[0]
+    real = _placebo_estimates(
+        weekly, pd.DatetimeIndex([event]), window, lag, method, uncertainty_days
+    )["log_ratio"].iloc[0]
     return _placebo_result(name, event, real, table, window, lag, exclusion, method)
 
 
-def _placebo_result(name: str, event: pd.Timestamp, real: float, table: pd.DataFrame,
-                    window: int, lag: int, exclusion: int, method: str) -> ModelResult:
+def _placebo_result(
+    name: str,
+    event: pd.Timestamp,
+    real: float,
+    table: pd.DataFrame,
+    window: int,
+    lag: int,
+    exclusion: int,
+    method: str,
+) -> ModelResult:
     n, extreme, p = _permutation_p(real, table["log_ratio"].to_numpy())
-    table = table.assign(ratio=np.exp(table["log_ratio"]),
-                         extreme=np.abs(table["log_ratio"]) >= abs(real) - 1e-12)
+    table = table.assign(
+        ratio=np.exp(table["log_ratio"]), extreme=np.abs(table["log_ratio"]) >= abs(real) - 1e-12
+    )
     summary = {
         "event_date": str(event.date()),
         "method": method,
@@ -657,12 +717,21 @@ def _placebo_result(name: str, event: pd.Timestamp, real: float, table: pd.DataF
         "n_extreme": extreme,
         "p_value": p,
         "min_p": 1 / (1 + n) if n else None,
-        "reason": None if p is not None else (
-            "the event itself cannot be estimated" if not np.isfinite(real)
-            else "no placebo date fits the series away from the listed events"),
+        "reason": None
+        if p is not None
+        else (
+            "the event itself cannot be estimated"
+            if not np.isfinite(real)
+            else "no placebo date fits the series away from the listed events"
+        ),
     }
-    return ModelResult(name=name, summary=summary, tables={"placebo": table},
-                       assumptions=ASSUMPTIONS, caveats=CAVEATS)
+    return ModelResult(
+        name=name,
+        summary=summary,
+        tables={"placebo": table},
+        assumptions=ASSUMPTIONS,
+        caveats=CAVEATS,
+    )
 
 
 # --- confounding -------------------------------------------------------------------------------
@@ -687,7 +756,8 @@ def _check_events(events: pd.DataFrame) -> pd.DataFrame:
         if column not in out.columns:
             out[column] = ""
     out[["date_precision", "partner", "weapon_class", "event_type"]] = (
-        out[["date_precision", "partner", "weapon_class", "event_type"]].fillna("").astype(str))
+        out[["date_precision", "partner", "weapon_class", "event_type"]].fillna("").astype(str)
+    )
     return out.sort_values(["date", "event_id"], kind="stable").reset_index(drop=True)
 
 
@@ -715,18 +785,31 @@ def confounders(events: pd.DataFrame, window: int = DEFAULT_WINDOW, lag: int = 0
     rows = []
     for _, row in events.iterrows():
         first, last = _span(row["date"], window, lag, _uncertainty(row))
-        inside = events[(events["date"] >= first) & (events["date"] <= last)
-                        & (events["event_id"] != row["event_id"])]
+        inside = events[
+            (events["date"] >= first)
+            & (events["date"] <= last)
+            & (events["event_id"] != row["event_id"])
+        ]
         for _, other in inside.iterrows():
             days = (other["date"] - row["date"]).days
-            rows.append({
-                "event_id": row["event_id"], "other_event_id": other["event_id"],
-                "other_date": other["date"], "other_partner": other["partner"],
-                "weeks_from_event": round(days / 7, 1),
-                "side": "before" if days < 0 else "after" if days > 0 else "same day",
-            })
-    columns = ["event_id", "other_event_id", "other_date", "other_partner",
-               "weeks_from_event", "side"]
+            rows.append(
+                {
+                    "event_id": row["event_id"],
+                    "other_event_id": other["event_id"],
+                    "other_date": other["date"],
+                    "other_partner": other["partner"],
+                    "weeks_from_event": round(days / 7, 1),
+                    "side": "before" if days < 0 else "after" if days > 0 else "same day",
+                }
+            )
+    columns = [
+        "event_id",
+        "other_event_id",
+        "other_date",
+        "other_partner",
+        "weeks_from_event",
+        "side",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -741,8 +824,10 @@ def default_series(row) -> tuple[str, str]:
     partner = str(row.get("partner", "") or "")
     if partner in PARTNER_SERIES:
         return PARTNER_SERIES[partner], f"default for partner {partner}"
-    raise ValueError(f"event {row.get('event_id')!r} has no weapon_class and partner "
-                     f"{partner!r} has no default series ({', '.join(PARTNER_SERIES)})")
+    raise ValueError(
+        f"event {row.get('event_id')!r} has no weapon_class and partner "
+        f"{partner!r} has no default series ({', '.join(PARTNER_SERIES)})"
+    )
 
 
 def _fmt_ratio(value: float) -> str:
@@ -782,9 +867,11 @@ def _reading(row: dict, window: int, exclusion: int) -> str:
     ]
     excess, low, high = row.get("excess"), row.get("excess_low"), row.get("excess_high")
     if excess is not None and np.isfinite(excess):
-        text = (f"Against a local-trend forecast from the {window} weeks before, the {window} "
-                f"weeks after had {excess:+,.0f} launches (95% interval {low:+,.0f} to "
-                f"{high:+,.0f})")
+        text = (
+            f"Against a local-trend forecast from the {window} weeks before, the {window} "
+            f"weeks after had {excess:+,.0f} launches (95% interval {low:+,.0f} to "
+            f"{high:+,.0f})"
+        )
         if not row.get("counterfactual_informative", True):
             text += ", a forecast too uncertain to say whether there were more or fewer"
         parts.append(text + ".")
@@ -793,23 +880,27 @@ def _reading(row: dict, window: int, exclusion: int) -> str:
             f"{row['placebo_extreme']} of {row['n_placebo']} placebo dates at least "
             f"{exclusion} weeks from every listed event gave a level change at least this "
             f"large (permutation p = {row['placebo_p']:.2f}"
-            + (", the smallest possible with so few dates" if row["placebo_extreme"] == 0
-               else "") + ")"
+            + (", the smallest possible with so few dates" if row["placebo_extreme"] == 0 else "")
+            + ")"
         )
     else:
         parts.append(f"No placebo date lies {exclusion} weeks from every listed event")
     if row.get("placebo_p_all") is not None:
-        parts[-1] += (f"; over all {row['n_placebo_all']} weeks at least {exclusion} weeks "
-                      f"from this event, {row['placebo_extreme_all']} did (p = "
-                      f"{row['placebo_p_all']:.2f}).")
+        parts[-1] += (
+            f"; over all {row['n_placebo_all']} weeks at least {exclusion} weeks "
+            f"from this event, {row['placebo_extreme_all']} did (p = "
+            f"{row['placebo_p_all']:.2f})."
+        )
     else:
         parts[-1] += "."
     others = [x for x in (row["confounders_before"], row["confounders_after"]) if x]
     if others:
         listed = ", ".join(others)
         count = len(listed.split(", "))
-        parts.append(f"{count} other event{'s' if count > 1 else ''} ({listed}) fall in the "
-                     "same window, so the estimate cannot be attributed to this event alone.")
+        parts.append(
+            f"{count} other event{'s' if count > 1 else ''} ({listed}) fall in the "
+            "same window, so the estimate cannot be attributed to this event alone."
+        )
     parts.append("Timing is association, not proof of cause.")
     return " ".join(parts)
 
@@ -886,18 +977,21 @@ def event_summary(
         uncertainty = _uncertainty(event)
         mine = confounding[confounding["event_id"] == event["event_id"]]
         row: dict = {
-            "event_id": event["event_id"], "date": event["date"],
-            "partner": event["partner"], "event_type": event["event_type"],
-            "series": group, "series_source": source,
+            "event_id": event["event_id"],
+            "date": event["date"],
+            "partner": event["partner"],
+            "event_type": event["event_type"],
+            "series": group,
+            "series_source": source,
             "series_note": SERIES_NOTES.get(group, ""),
-            "status": "estimated", "reason": None,
-            "confounders_before": ", ".join(mine.loc[mine["side"] == "before",
-                                                     "other_event_id"]),
-            "confounders_after": ", ".join(mine.loc[mine["side"] != "before",
-                                                    "other_event_id"]),
+            "status": "estimated",
+            "reason": None,
+            "confounders_before": ", ".join(mine.loc[mine["side"] == "before", "other_event_id"]),
+            "confounders_after": ", ".join(mine.loc[mine["side"] != "before", "other_event_id"]),
         }
-        its = event_study(weekly, event["date"], window, lag, method=method,
-                          uncertainty_days=uncertainty)
+        its = event_study(
+            weekly, event["date"], window, lag, method=method, uncertainty_days=uncertainty
+        )
         s = its.summary
         row.update({k: s[k] for k in ("post_start", "post_end", "transition_weeks")})
         if not s["estimated"]:
@@ -905,52 +999,122 @@ def event_summary(
             row["reading"] = _reading(row, window, exclusion)
             rows.append(row)
             continue
-        row.update({k: s[k] for k in (
-            "pre_mean", "post_mean", "ratio", "ratio_low", "ratio_high", "p_level",
-            "slope_change_pct_month", "slope_change_low", "slope_change_high", "p_slope",
-            "pre_trend_pct_month", "alpha", "resid_acf1")})
-        cf = counterfactual(weekly, event["date"], window, lag, n_sims=n_sims, seed=seed,
-                            uncertainty_days=uncertainty, trend=trend).summary
-        row.update({k: cf.get(k) for k in ("excess", "excess_low", "excess_high",
-                                          "relative_pct")})
+        row.update(
+            {
+                k: s[k]
+                for k in (
+                    "pre_mean",
+                    "post_mean",
+                    "ratio",
+                    "ratio_low",
+                    "ratio_high",
+                    "p_level",
+                    "slope_change_pct_month",
+                    "slope_change_low",
+                    "slope_change_high",
+                    "p_slope",
+                    "pre_trend_pct_month",
+                    "alpha",
+                    "resid_acf1",
+                )
+            }
+        )
+        cf = counterfactual(
+            weekly,
+            event["date"],
+            window,
+            lag,
+            n_sims=n_sims,
+            seed=seed,
+            uncertainty_days=uncertainty,
+            trend=trend,
+        ).summary
+        row.update({k: cf.get(k) for k in ("excess", "excess_low", "excess_high", "relative_pct")})
         row["counterfactual_informative"] = _informative(row, window)
         key = (group, uncertainty)
         if key not in placebo_cache:
             eligible = placebo_dates(weekly.index, [], window, lag, 0, uncertainty)
-            placebo_cache[key] = _placebo_estimates(weekly, eligible, window, lag, method,
-                                                    uncertainty)
+            placebo_cache[key] = _placebo_estimates(
+                weekly, eligible, window, lag, method, uncertainty
+            )
         estimates = placebo_cache[key]
-        for suffix, mask in (("", _far(estimates["date"], all_dates, exclusion)),
-                             ("_all", _far(estimates["date"], [event["date"]], exclusion))):
+        for suffix, mask in (
+            ("", _far(estimates["date"], all_dates, exclusion)),
+            ("_all", _far(estimates["date"], [event["date"]], exclusion)),
+        ):
             chosen = estimates.loc[mask, "date"]
             chosen = _subset(pd.DatetimeIndex(chosen), n_placebo, seed)
             values = estimates.set_index("date").loc[chosen, "log_ratio"].to_numpy()
             n, extreme, p = _permutation_p(s["log_ratio"], values)
-            row.update({f"n_placebo{suffix}": n, f"placebo_extreme{suffix}": extreme,
-                        f"placebo_p{suffix}": p})
+            row.update(
+                {
+                    f"n_placebo{suffix}": n,
+                    f"placebo_extreme{suffix}": extreme,
+                    f"placebo_p{suffix}": p,
+                }
+            )
         row["reading"] = _reading(row, window, exclusion)
         rows.append(row)
 
     columns = [
-        "event_id", "date", "partner", "event_type", "series", "series_source", "status",
-        "reason", "post_start", "post_end", "transition_weeks", "pre_mean", "post_mean",
-        "ratio", "ratio_low", "ratio_high", "p_level", "slope_change_pct_month",
-        "slope_change_low", "slope_change_high", "p_slope", "pre_trend_pct_month", "alpha",
-        "resid_acf1", "excess", "excess_low", "excess_high", "relative_pct",
-        "counterfactual_informative", "n_placebo",
-        "placebo_extreme", "placebo_p", "n_placebo_all", "placebo_extreme_all",
-        "placebo_p_all", "confounders_before", "confounders_after", "series_note", "reading",
+        "event_id",
+        "date",
+        "partner",
+        "event_type",
+        "series",
+        "series_source",
+        "status",
+        "reason",
+        "post_start",
+        "post_end",
+        "transition_weeks",
+        "pre_mean",
+        "post_mean",
+        "ratio",
+        "ratio_low",
+        "ratio_high",
+        "p_level",
+        "slope_change_pct_month",
+        "slope_change_low",
+        "slope_change_high",
+        "p_slope",
+        "pre_trend_pct_month",
+        "alpha",
+        "resid_acf1",
+        "excess",
+        "excess_low",
+        "excess_high",
+        "relative_pct",
+        "counterfactual_informative",
+        "n_placebo",
+        "placebo_extreme",
+        "placebo_p",
+        "n_placebo_all",
+        "placebo_extreme_all",
+        "placebo_p_all",
+        "confounders_before",
+        "confounders_after",
+        "series_note",
+        "reading",
     ]
     table = pd.DataFrame(rows).reindex(columns=columns)
     estimated = table["status"] == "estimated"
     placebo_parts = []
     for (group, uncertainty), estimates in placebo_cache.items():
-        placebo_parts.append(estimates.assign(
-            series=group, uncertainty_days=uncertainty,
-            away_from_events=_far(estimates["date"], all_dates, exclusion)))
-    placebo_table = (pd.concat(placebo_parts, ignore_index=True) if placebo_parts
-                     else pd.DataFrame(columns=["date", "log_ratio", "series",
-                                                "uncertainty_days", "away_from_events"]))
+        placebo_parts.append(
+            estimates.assign(
+                series=group,
+                uncertainty_days=uncertainty,
+                away_from_events=_far(estimates["date"], all_dates, exclusion),
+            )
+        )
+    placebo_table = (
+        pd.concat(placebo_parts, ignore_index=True)
+        if placebo_parts
+        else pd.DataFrame(
+            columns=["date", "log_ratio", "series", "uncertainty_days", "away_from_events"]
+        )
+    )
     p_values = table.loc[estimated, "placebo_p"].astype(float)
     summary = {
         "n_events": int(len(table)),
@@ -961,20 +1125,24 @@ def event_summary(
         "exclusion_weeks": exclusion,
         "method": _method_label(method, _default_maxlags(2 * window)),
         "counterfactual": f"{trend} on log1p, fitted to the pre window; {n_sims} simulated "
-                          f"paths, seed {seed}",
+        f"paths, seed {seed}",
         "series_rule": "the event's weapon_class, else iran: strike_drone, north_korea: "
-                       "ballistic_missile (all origins: KN-23 is lumped with Iskander-M)",
+        "ballistic_missile (all origins: KN-23 is lumped with Iskander-M)",
         "n_p_level_below_005": int((table.loc[estimated, "p_level"] < 0.05).sum()),
         "n_placebo_p_below_005": int((p_values < 0.05).sum()),
         "n_placebo_p_all_below_005": int(
-            (table.loc[estimated, "placebo_p_all"].astype(float) < 0.05).sum()),
+            (table.loc[estimated, "placebo_p_all"].astype(float) < 0.05).sum()
+        ),
         "conclusion": "Timing is association, not proof of cause: these are changes around "
-                      "the event dates, not effects of the events.",
+        "the event dates, not effects of the events.",
     }
-    return ModelResult(name="event studies: partnership timeline", summary=summary,
-                       tables={"events": table, "confounding": confounding,
-                               "placebo": placebo_table},
-                       assumptions=ASSUMPTIONS, caveats=CAVEATS)
+    return ModelResult(
+        name="event studies: partnership timeline",
+        summary=summary,
+        tables={"events": table, "confounding": confounding, "placebo": placebo_table},
+        assumptions=ASSUMPTIONS,
+        caveats=CAVEATS,
+    )
 
 
 # --- simulation --------------------------------------------------------------------------------
@@ -1018,10 +1186,14 @@ def simulate_weekly(
     return pd.DataFrame({"count": counts, "mean": mean, "baseline": baseline}, index=index)
 
 
-
-
-def event_studies(strikes: pd.DataFrame, events: pd.DataFrame, window: int = DEFAULT_WINDOW,
-                  lag: int = 0, n_placebo: int | None = None, **options) -> ModelResult:
+def event_studies(
+    strikes: pd.DataFrame,
+    events: pd.DataFrame,
+    window: int = DEFAULT_WINDOW,
+    lag: int = 0,
+    n_placebo: int | None = None,
+    **options,
+) -> ModelResult:
     """:func:`~analysis.models.event_study.event_summary` for the notebook's period.
 
     A short period (fewer complete weeks than two windows) leaves no event estimable, and the
@@ -1030,31 +1202,68 @@ def event_studies(strikes: pd.DataFrame, events: pd.DataFrame, window: int = DEF
     """
     weeks = 0 if strikes.empty else len(complete_counts(strikes, "strike_drone"))
     if weeks >= 2 * window:
-        return event_summary(strikes, events, window=window, lag=lag, n_placebo=n_placebo,
-                             **options)
-    reason = (f"the period holds {weeks} complete week{'' if weeks == 1 else 's'}, fewer than "
-              f"the {2 * window} that windows of {window} weeks on each side need")
+        return event_summary(
+            strikes, events, window=window, lag=lag, n_placebo=n_placebo, **options
+        )
+    reason = (
+        f"the period holds {weeks} complete week{'' if weeks == 1 else 's'}, fewer than "
+        f"the {2 * window} that windows of {window} weeks on each side need"
+    )
     rows = []
     for _, event in events.sort_values(["date", "event_id"], kind="stable").iterrows():
-        rows.append({"event_id": event["event_id"], "date": event["date"],
-                     "partner": event["partner"], "event_type": event["event_type"],
-                     "series": default_series(event)[0], "status": "not estimated",
-                     "reason": reason, "reading": f"Not estimated: {reason}."})
-    columns = ["ratio", "ratio_low", "ratio_high", "p_level", "placebo_p", "n_placebo",
-               "placebo_p_all", "n_placebo_all", "excess", "excess_low", "excess_high",
-               "counterfactual_informative"]
+        rows.append(
+            {
+                "event_id": event["event_id"],
+                "date": event["date"],
+                "partner": event["partner"],
+                "event_type": event["event_type"],
+                "series": default_series(event)[0],
+                "status": "not estimated",
+                "reason": reason,
+                "reading": f"Not estimated: {reason}.",
+            }
+        )
+    columns = [
+        "ratio",
+        "ratio_low",
+        "ratio_high",
+        "p_level",
+        "placebo_p",
+        "n_placebo",
+        "placebo_p_all",
+        "n_placebo_all",
+        "excess",
+        "excess_low",
+        "excess_high",
+        "counterfactual_informative",
+    ]
     table = pd.DataFrame(rows).reindex(columns=[*rows[0].keys(), *columns])
-    summary = {"n_events": len(table), "n_estimated": 0, "n_not_estimated": len(table),
-               "window_weeks": window, "lag_weeks": lag,
-               "exclusion_weeks": options.get("exclusion", DEFAULT_EXCLUSION),
-               "conclusion": "No event could be estimated in this period."}
-    return ModelResult(name="event studies: partnership timeline", summary=summary,
-                       tables={"events": table,
-                               "confounding": confounders(events, window, lag)},
-                       assumptions=ASSUMPTIONS, caveats=CAVEATS)
+    summary = {
+        "n_events": len(table),
+        "n_estimated": 0,
+        "n_not_estimated": len(table),
+        "window_weeks": window,
+        "lag_weeks": lag,
+        "exclusion_weeks": options.get("exclusion", DEFAULT_EXCLUSION),
+        "conclusion": "No event could be estimated in this period.",
+    }
+    return ModelResult(
+        name="event studies: partnership timeline",
+        summary=summary,
+        tables={"events": table, "confounding": confounders(events, window, lag)},
+        assumptions=ASSUMPTIONS,
+        caveats=CAVEATS,
+    )
 
 
 __all__ = [
-    "confounders", "counterfactual", "default_series", "event_studies", "event_study",
-    "event_summary", "placebo", "placebo_dates", "simulate_weekly",
+    "confounders",
+    "counterfactual",
+    "default_series",
+    "event_studies",
+    "event_study",
+    "event_summary",
+    "placebo",
+    "placebo_dates",
+    "simulate_weekly",
 ]

@@ -100,6 +100,7 @@ def _check_weekly(weekly: pd.Series, minimum: int = MIN_WEEKS) -> pd.Series:
 # BLAS threads: the Kalman filter multiplies tiny matrices, where OpenBLAS threads only spin;
 # on a busy 2-core machine they slowed the backtest more than tenfold (2 s against 27 s).
 
+
 @contextmanager
 def single_thread_blas() -> Iterator[None]:
     """Run the block with BLAS limited to one thread (threadpoolctl), restoring it after."""
@@ -243,8 +244,17 @@ def forecast(
             counts, _, ok = _predict(model, y_log, h)
             if not ok:
                 failed.append(model)
-            frames.append(pd.DataFrame({"series": weekly.name, "model": model,
-                                        "step": np.arange(1, h + 1), "week": weeks, **counts}))
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "series": weekly.name,
+                        "model": model,
+                        "step": np.arange(1, h + 1),
+                        "week": weeks,
+                        **counts,
+                    }
+                )
+            )
     table = pd.concat(frames, ignore_index=True)
     summary = {
         "series": str(weekly.name),
@@ -360,13 +370,19 @@ def backtest(
                 failures[model] += not ok
                 for k in range(steps):
                     actual, point = values[o + k], counts["point"][k]
-                    rows.append({
-                        "model": model, "origin": weekly.index[o - 1],
-                        "week": weekly.index[o + k], "step": k + 1, "actual": actual,
-                        **{c: counts[c][k] for c in FORECAST_COLUMNS},
-                        "abs_error": abs(actual - point), "scale": scale,
-                        "scaled_error": abs(actual - point) / scale if scale > 0 else np.nan,
-                    })
+                    rows.append(
+                        {
+                            "model": model,
+                            "origin": weekly.index[o - 1],
+                            "week": weekly.index[o + k],
+                            "step": k + 1,
+                            "actual": actual,
+                            **{c: counts[c][k] for c in FORECAST_COLUMNS},
+                            "abs_error": abs(actual - point),
+                            "scale": scale,
+                            "scaled_error": abs(actual - point) / scale if scale > 0 else np.nan,
+                        }
+                    )
     seconds = time.perf_counter() - started
     forecasts = pd.DataFrame(rows)
     for level in LEVELS:
@@ -375,16 +391,23 @@ def backtest(
 
     scores = (
         forecasts.groupby(["model", "step"], sort=False)
-        .agg(n=("actual", "size"), mase=("scaled_error", "mean"), mae=("abs_error", "mean"),
-             coverage80=("in80", "mean"), coverage95=("in95", "mean"))
+        .agg(
+            n=("actual", "size"),
+            mase=("scaled_error", "mean"),
+            mae=("abs_error", "mean"),
+            coverage80=("in80", "mean"),
+            coverage95=("in95", "mean"),
+        )
         .reset_index()
     )
     by_model = scores.groupby("model", sort=False)
-    summary = pd.DataFrame({
-        "mase": by_model["mase"].mean(),
-        "mase_h1": scores[scores["step"] == 1].set_index("model")["mase"],
-        "mae": by_model["mae"].mean(),
-    })
+    summary = pd.DataFrame(
+        {
+            "mase": by_model["mase"].mean(),
+            "mase_h1": scores[scores["step"] == 1].set_index("model")["mase"],
+            "mae": by_model["mae"].mean(),
+        }
+    )
     per_model = forecasts.groupby("model", sort=False)
     summary["coverage80"] = per_model["in80"].mean()
     summary["coverage95"] = per_model["in95"].mean()
@@ -414,16 +437,21 @@ def backtest(
         "beats_naive": beats,
         "best_non_naive": None if best_rival is None else str(best_rival["model"]),
         # how far the best non-naive model is below (positive) or above naive, in MASE
-        "margin": None if best_rival is None or not has_naive
+        "margin": None
+        if best_rival is None or not has_naive
         else float(naive_mase - best_rival["mase"]),
-        "margin_pct": None if best_rival is None or not has_naive
+        "margin_pct": None
+        if best_rival is None or not has_naive
         else float(-100 * best_rival["vs_naive"]),
         "seconds": round(seconds, 3),
     }
     verdict = (
         f"{result_summary['best_non_naive']} beats naive by "
         f"{result_summary['margin']:.3f} MASE ({result_summary['margin_pct']:.1f}%)"
-        if beats else "no model beats the naive baseline" if has_naive else "naive not run"
+        if beats
+        else "no model beats the naive baseline"
+        if has_naive
+        else "naive not run"
     )
     result_summary["verdict"] = verdict
     return ModelResult(
@@ -431,9 +459,12 @@ def backtest(
         summary=result_summary,
         tables={"forecasts": forecasts, "scores": scores, "summary": summary},
         assumptions=(
-            (f"Rolling training window of the last {window} weeks before each origin"
-             if window is not None else "Expanding training window (every week before each "
-             "origin)") + "; parameters re-estimated at every origin.",
+            (
+                f"Rolling training window of the last {window} weeks before each origin"
+                if window is not None
+                else "Expanding training window (every week before each origin)"
+            )
+            + "; parameters re-estimated at every origin.",
             "MASE scaled by the in-sample one-step naive MAE of each origin's training window; "
             "a model's MASE is the mean over horizons of the mean scaled error per horizon.",
             "Coverage pools every origin and horizon; closed intervals.",
@@ -467,20 +498,31 @@ def forecast_for(
     tested = backtest(weekly, h=h, origins=origins, models=models, window=window)
     chosen = tested.summary["best_model"]
     table = result.table("forecast")
-    summary = {**result.summary, "chosen_model": chosen,
-               "backtest_verdict": tested.summary["verdict"]}
-    tables = {**result.tables, "chosen": table[table["model"] == chosen].reset_index(drop=True),
-              "backtest": tested.table("summary")}
+    summary = {
+        **result.summary,
+        "chosen_model": chosen,
+        "backtest_verdict": tested.summary["verdict"],
+    }
+    tables = {
+        **result.tables,
+        "chosen": table[table["model"] == chosen].reset_index(drop=True),
+        "backtest": tested.table("summary"),
+    }
     return ModelResult(result.name, summary, tables, result.assumptions, result.caveats)
 
 
 def backtest_for(
-    strikes: pd.DataFrame, group: str = "drones", h: int = 8, origins: int = 52,
-    models: Sequence[str] = MODELS, window: int | None = WINDOW,
+    strikes: pd.DataFrame,
+    group: str = "drones",
+    h: int = 8,
+    origins: int = 52,
+    models: Sequence[str] = MODELS,
+    window: int | None = WINDOW,
 ) -> ModelResult:
     """Backtest a headline group of the strikes table."""
-    return backtest(weekly_counts(strikes, group), h=h, origins=origins, models=models,
-                    window=window)
+    return backtest(
+        weekly_counts(strikes, group), h=h, origins=origins, models=models, window=window
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -543,8 +585,11 @@ def save_snapshot(
         "point": POINT_NOTE,
         "week_label": "Monday that starts the Monday-to-Sunday week (Kyiv report end date)",
         "weeks": [
-            {"week": _date_text(r.week), "step": int(r.step),
-             **{c: round(float(getattr(r, c)), 3) for c in FORECAST_COLUMNS}}
+            {
+                "week": _date_text(r.week),
+                "step": int(r.step),
+                **{c: round(float(getattr(r, c)), 3) for c in FORECAST_COLUMNS},
+            }
             for r in rows.itertuples()
         ],
     }
@@ -570,8 +615,20 @@ def load_snapshots(folder: Path) -> list[dict]:
 
 
 SCORE_COLUMNS = (
-    "release", "scored_on", "series", "model", "made_on", "last_observed_week", "week", "step",
-    *FORECAST_COLUMNS, "actual", "error", "abs_error", "in80", "in95",
+    "release",
+    "scored_on",
+    "series",
+    "model",
+    "made_on",
+    "last_observed_week",
+    "week",
+    "step",
+    *FORECAST_COLUMNS,
+    "actual",
+    "error",
+    "abs_error",
+    "in80",
+    "in95",
 )
 
 
@@ -593,16 +650,24 @@ def score_snapshots(folder: Path, actual_weekly: pd.DataFrame, release: str) -> 
             if when not in observed.index or when <= pd.Timestamp(snap["last_observed_week"]):
                 continue
             actual = float(observed.loc[when])
-            rows.append({
-                "release": snap["release"], "scored_on": str(release), "series": snap["series"],
-                "model": snap["model"], "made_on": snap["made_on"],
-                "last_observed_week": snap["last_observed_week"], "week": when,
-                "step": week["step"], **{c: week[c] for c in FORECAST_COLUMNS},
-                "actual": actual, "error": actual - week["point"],
-                "abs_error": abs(actual - week["point"]),
-                "in80": week["lo80"] <= actual <= week["hi80"],
-                "in95": week["lo95"] <= actual <= week["hi95"],
-            })
+            rows.append(
+                {
+                    "release": snap["release"],
+                    "scored_on": str(release),
+                    "series": snap["series"],
+                    "model": snap["model"],
+                    "made_on": snap["made_on"],
+                    "last_observed_week": snap["last_observed_week"],
+                    "week": when,
+                    "step": week["step"],
+                    **{c: week[c] for c in FORECAST_COLUMNS},
+                    "actual": actual,
+                    "error": actual - week["point"],
+                    "abs_error": abs(actual - week["point"]),
+                    "in80": week["lo80"] <= actual <= week["hi80"],
+                    "in95": week["lo95"] <= actual <= week["hi95"],
+                }
+            )
     scored = pd.DataFrame(rows, columns=list(SCORE_COLUMNS))
     return scored.sort_values(["release", "series", "model", "week"], ignore_index=True)
 
@@ -614,8 +679,13 @@ def summarise_scores(scored: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=[*keys, "weeks", "mae", "mean_error", "hit80", "hit95"])
     return (
         scored.groupby(keys)
-        .agg(weeks=("week", "size"), mae=("abs_error", "mean"), mean_error=("error", "mean"),
-             hit80=("in80", "mean"), hit95=("in95", "mean"))
+        .agg(
+            weeks=("week", "size"),
+            mae=("abs_error", "mean"),
+            mean_error=("error", "mean"),
+            hit80=("in80", "mean"),
+            hit95=("in95", "mean"),
+        )
         .reset_index()
     )
 

@@ -107,18 +107,21 @@ def class_waves(waves: pd.DataFrame, strikes: pd.DataFrame, weapon_class: str) -
 
     rows = strikes[strikes["weapon_class"] == weapon_class]
     classes_per_row = strikes.groupby("raw_row")["weapon_class"].nunique()
-    across = rows["destroyed_allocated"].astype(bool) & rows["raw_row"].map(
-        classes_per_row).gt(1)
-    per_wave = pd.DataFrame(
-        {
-            "not_reach_goal": rows["not_reach_goal"].astype("Float64").fillna(0),
-            "counts_missing": rows["launched"].isna() | rows["destroyed"].isna(),
-            "allocated_across_classes": across,
-        }
-    ).groupby(rows["wave_id"]).agg(
-        not_reach_goal=("not_reach_goal", "sum"),
-        counts_missing=("counts_missing", "any"),
-        allocated_across_classes=("allocated_across_classes", "any"),
+    across = rows["destroyed_allocated"].astype(bool) & rows["raw_row"].map(classes_per_row).gt(1)
+    per_wave = (
+        pd.DataFrame(
+            {
+                "not_reach_goal": rows["not_reach_goal"].astype("Float64").fillna(0),
+                "counts_missing": rows["launched"].isna() | rows["destroyed"].isna(),
+                "allocated_across_classes": across,
+            }
+        )
+        .groupby(rows["wave_id"])
+        .agg(
+            not_reach_goal=("not_reach_goal", "sum"),
+            counts_missing=("counts_missing", "any"),
+            allocated_across_classes=("allocated_across_classes", "any"),
+        )
     )
     frame = frame.join(per_wave, on="wave_id")
     frame["not_reach_goal"] = frame["not_reach_goal"].fillna(0).astype("int64")
@@ -126,15 +129,30 @@ def class_waves(waves: pd.DataFrame, strikes: pd.DataFrame, weapon_class: str) -
         frame[flag] = frame[flag].fillna(False).astype(bool)
     frame["year"] = frame["date"].dt.year
     frame["split_reported"] = frame["not_reach_goal"] > 0
-    frame["eligible"] = ~(frame["counts_missing"] | frame["allocated_across_classes"]
-                          | frame["mixed_in_wave"])
+    frame["eligible"] = ~(
+        frame["counts_missing"] | frame["allocated_across_classes"] | frame["mixed_in_wave"]
+    )
     total = frame["destroyed"] + frame["not_reach_goal"]
     frame["defeated"] = np.minimum(total, frame["launched"])
     frame["kinetic"] = np.minimum(frame["destroyed"], frame["launched"])
     frame["capped"] = total > frame["launched"]
-    columns = ["wave_id", "date", "year", "time_known", "launched", "destroyed",
-               "not_reach_goal", "split_reported", "counts_missing", "allocated_across_classes",
-               "mixed_in_wave", "eligible", "defeated", "kinetic", "capped"]
+    columns = [
+        "wave_id",
+        "date",
+        "year",
+        "time_known",
+        "launched",
+        "destroyed",
+        "not_reach_goal",
+        "split_reported",
+        "counts_missing",
+        "allocated_across_classes",
+        "mixed_in_wave",
+        "eligible",
+        "defeated",
+        "kinetic",
+        "capped",
+    ]
     return frame.loc[:, columns].sort_values(["date", "wave_id"]).reset_index(drop=True)
 
 
@@ -189,8 +207,13 @@ class BetaBinomialRegression(GenericLikelihoodModel):
     def loglikeobs(self, params):
         _, _, a, b = self._shape(params)
         k, n = self.endog, self.trials
-        return (gammaln(n + 1) - gammaln(k + 1) - gammaln(n - k + 1)
-                + betaln(k + a, n - k + b) - betaln(a, b))
+        return (
+            gammaln(n + 1)
+            - gammaln(k + 1)
+            - gammaln(n - k + 1)
+            + betaln(k + a, n - k + b)
+            - betaln(a, b)
+        )
 
     def score_obs(self, params):
         mu, size, a, b = self._shape(params)
@@ -234,27 +257,56 @@ class InterceptionFit:
 
     def rho_ci(self, level: float = 0.95) -> tuple[float, float]:
         z = stats.norm.ppf(0.5 + level / 2)
-        return (float(expit(self.logit_rho - z * self.logit_rho_se)),
-                float(expit(self.logit_rho + z * self.logit_rho_se)))
+        return (
+            float(expit(self.logit_rho - z * self.logit_rho_se)),
+            float(expit(self.logit_rho + z * self.logit_rho_se)),
+        )
 
     def coefficients(self, level: float = 0.95) -> pd.DataFrame:
         """``model, term, estimate, se, ci_low, ci_high, p_value`` for both models."""
         z = stats.norm.ppf(0.5 + level / 2)
         rows = []
-        for model, params, cov in (("beta_binomial", self.params, self.cov),
-                                   ("quasi_binomial", self.qb_params, self.qb_cov)):
+        for model, params, cov in (
+            ("beta_binomial", self.params, self.cov),
+            ("quasi_binomial", self.qb_params, self.qb_cov),
+        ):
             se = np.sqrt(np.clip(np.diag(cov), 0, None))
             for term, b, s in zip(self.terms, params, se, strict=True):
                 p = float(2 * stats.norm.sf(abs(b / s))) if s > 0 else float("nan")
-                rows.append({"model": model, "term": term, "estimate": float(b), "se": float(s),
-                             "ci_low": float(b - z * s), "ci_high": float(b + z * s),
-                             "p_value": p})
+                rows.append(
+                    {
+                        "model": model,
+                        "term": term,
+                        "estimate": float(b),
+                        "se": float(s),
+                        "ci_low": float(b - z * s),
+                        "ci_high": float(b + z * s),
+                        "p_value": p,
+                    }
+                )
         low, high = self.rho_ci(level)
-        rows.append({"model": "beta_binomial", "term": "rho", "estimate": self.rho,
-                     "se": float("nan"), "ci_low": low, "ci_high": high, "p_value": float("nan")})
-        rows.append({"model": "quasi_binomial", "term": "dispersion",
-                     "estimate": self.dispersion, "se": float("nan"), "ci_low": float("nan"),
-                     "ci_high": float("nan"), "p_value": float("nan")})
+        rows.append(
+            {
+                "model": "beta_binomial",
+                "term": "rho",
+                "estimate": self.rho,
+                "se": float("nan"),
+                "ci_low": low,
+                "ci_high": high,
+                "p_value": float("nan"),
+            }
+        )
+        rows.append(
+            {
+                "model": "quasi_binomial",
+                "term": "dispersion",
+                "estimate": self.dispersion,
+                "se": float("nan"),
+                "ci_low": float("nan"),
+                "ci_high": float("nan"),
+                "p_value": float("nan"),
+            }
+        )
         return pd.DataFrame(rows)
 
 
@@ -303,16 +355,25 @@ def fit_interception(
         cov = np.linalg.pinv(-model.hessian(params))
     p = x.shape[1]
     return InterceptionFit(
-        terms=terms, params=params[:p], cov=cov[:p, :p],
-        logit_rho=float(params[-1]), logit_rho_se=float(np.sqrt(max(cov[-1, -1], 0))),
-        qb_params=np.asarray(glm.params), qb_cov=np.asarray(glm.cov_params()),
-        dispersion=float(glm.scale), n_waves=len(n), launched=int(n.sum()),
-        successes=int(k.sum()), converged=converged, loglike=float(model.loglike(params)),
+        terms=terms,
+        params=params[:p],
+        cov=cov[:p, :p],
+        logit_rho=float(params[-1]),
+        logit_rho_se=float(np.sqrt(max(cov[-1, -1], 0))),
+        qb_params=np.asarray(glm.params),
+        qb_cov=np.asarray(glm.cov_params()),
+        dispersion=float(glm.scale),
+        n_waves=len(n),
+        launched=int(n.sum()),
+        successes=int(k.sum()),
+        converged=converged,
+        loglike=float(model.loglike(params)),
     )
 
 
-def doubling_effect(fit: InterceptionFit, salvo: float, years: float,
-                    level: float = 0.95) -> dict[str, float]:
+def doubling_effect(
+    fit: InterceptionFit, salvo: float, years: float, level: float = 0.95
+) -> dict[str, float]:
     """Defeat rate at ``salvo`` and at ``2 * salvo`` (same time), their difference in
     percentage points, with delta-method confidence intervals (linear-time fit only)."""
     z = stats.norm.ppf(0.5 + level / 2)
@@ -347,16 +408,22 @@ def wilson(successes, trials, level: float = 0.95) -> tuple[np.ndarray, np.ndarr
 
 def _pooled(sample: pd.DataFrame, by: str | pd.Series) -> pd.DataFrame:
     grouped = sample.groupby(by, observed=True)
-    out = grouped.agg(waves=("launched", "size"), timed_waves=("time_known", "sum"),
-                      launched=("launched", "sum"), successes=("successes", "sum"))
+    out = grouped.agg(
+        waves=("launched", "size"),
+        timed_waves=("time_known", "sum"),
+        launched=("launched", "sum"),
+        successes=("successes", "sum"),
+    )
     out["rate"] = out["successes"] / out["launched"]
     out["ci_low"], out["ci_high"] = wilson(out["successes"], out["launched"])
     return out
 
 
 def _years(dates: pd.Series, origin: pd.Timestamp) -> np.ndarray:
-    return np.asarray((pd.DatetimeIndex(dates) - origin) / pd.Timedelta(days=1),
-                      dtype=float) / DAYS_PER_YEAR
+    return (
+        np.asarray((pd.DatetimeIndex(dates) - origin) / pd.Timedelta(days=1), dtype=float)
+        / DAYS_PER_YEAR
+    )
 
 
 def interception_model(
@@ -389,48 +456,77 @@ def interception_model(
     }
     for weapon_class in classes:
         frame = class_waves(waves, strikes, weapon_class)
-        excl_rows.append({
-            "weapon_class": weapon_class, "waves_launched": len(frame),
-            "untimed": int((~frame["time_known"]).sum()),
-            "counts_missing": int(frame["counts_missing"].sum()),
-            "allocated_across_classes": int(frame["allocated_across_classes"].sum()),
-            "lumped_row_in_wave": int(frame["mixed_in_wave"].sum()),
-            "capped": int((frame["capped"] & frame["eligible"]).sum()),
-            "split_reported": int(frame["split_reported"].sum()),
-        })
+        excl_rows.append(
+            {
+                "weapon_class": weapon_class,
+                "waves_launched": len(frame),
+                "untimed": int((~frame["time_known"]).sum()),
+                "counts_missing": int(frame["counts_missing"].sum()),
+                "allocated_across_classes": int(frame["allocated_across_classes"].sum()),
+                "lumped_row_in_wave": int(frame["mixed_in_wave"].sum()),
+                "capped": int((frame["capped"] & frame["eligible"]).sum()),
+                "split_reported": int(frame["split_reported"].sum()),
+            }
+        )
         summary[f"{weapon_class}_capped_waves"] = excl_rows[-1]["capped"]
         for measure in MEASURES:
             every = measure_sample(frame, weapon_class, measure, timed_only=False)
             if len(every):
-                year_parts.append(_pooled(every, "year").reset_index().assign(
-                    weapon_class=weapon_class, measure=measure))
+                year_parts.append(
+                    _pooled(every, "year")
+                    .reset_index()
+                    .assign(weapon_class=weapon_class, measure=measure)
+                )
             sample = measure_sample(frame, weapon_class, measure, timed_only=timed_only)
             key = f"{weapon_class}_{measure}"
             if len(sample) < min_waves:
-                fit_rows.append({"weapon_class": weapon_class, "measure": measure,
-                                 "n_waves": len(sample), "fitted": False})
+                fit_rows.append(
+                    {
+                        "weapon_class": weapon_class,
+                        "measure": measure,
+                        "n_waves": len(sample),
+                        "fitted": False,
+                    }
+                )
                 summary[f"{key}_n_waves"] = len(sample)
                 continue
             t = _years(sample["date"], origin_ts)
             fit = fit_interception(sample["launched"], sample["successes"], t)
-            coef = fit.coefficients(level).assign(weapon_class=weapon_class, measure=measure,
-                                                  n_waves=fit.n_waves)
+            coef = fit.coefficients(level).assign(
+                weapon_class=weapon_class, measure=measure, n_waves=fit.n_waves
+            )
             coef_rows.append(coef)
             low, high = fit.rho_ci(level)
-            fit_rows.append({"weapon_class": weapon_class, "measure": measure,
-                             "n_waves": fit.n_waves, "fitted": True, "launched": fit.launched,
-                             "successes": fit.successes,
-                             "pooled_rate": fit.successes / fit.launched,
-                             "rho": fit.rho, "rho_ci_low": low, "rho_ci_high": high,
-                             "pearson_dispersion": fit.dispersion, "converged": fit.converged,
-                             "loglike": fit.loglike})
+            fit_rows.append(
+                {
+                    "weapon_class": weapon_class,
+                    "measure": measure,
+                    "n_waves": fit.n_waves,
+                    "fitted": True,
+                    "launched": fit.launched,
+                    "successes": fit.successes,
+                    "pooled_rate": fit.successes / fit.launched,
+                    "rho": fit.rho,
+                    "rho_ci_low": low,
+                    "rho_ci_high": high,
+                    "pearson_dispersion": fit.dispersion,
+                    "converged": fit.converged,
+                    "loglike": fit.loglike,
+                }
+            )
             salvo_ref = float(np.median(sample["launched"]))
             t_ref = float(np.median(t))
             effect = doubling_effect(fit, salvo_ref, t_ref, level)
-            effect_rows.append({"weapon_class": weapon_class, "measure": measure,
-                                "salvo": salvo_ref, "salvo_doubled": 2 * salvo_ref,
-                                "reference_date": origin_ts + pd.Timedelta(
-                                    days=round(t_ref * DAYS_PER_YEAR)), **effect})
+            effect_rows.append(
+                {
+                    "weapon_class": weapon_class,
+                    "measure": measure,
+                    "salvo": salvo_ref,
+                    "salvo_doubled": 2 * salvo_ref,
+                    "reference_date": origin_ts + pd.Timedelta(days=round(t_ref * DAYS_PER_YEAR)),
+                    **effect,
+                }
+            )
             b = coef[(coef["model"] == "beta_binomial") & (coef["term"] == "log2_salvo")].iloc[0]
             summary[f"{key}_n_waves"] = fit.n_waves
             summary[f"{key}_log2_salvo"] = round(float(b["estimate"]), 4)
@@ -447,28 +543,70 @@ def interception_model(
             variants = [("main", fit, "beta_binomial"), ("quasi_binomial", fit, "quasi_binomial")]
             other = measure_sample(frame, weapon_class, measure, timed_only=not timed_only)
             if len(other) >= min_waves and len(other) != len(sample):
-                variants.append(("all_waves" if timed_only else "timed_waves",
-                                 fit_interception(other["launched"], other["successes"],
-                                                  _years(other["date"], origin_ts)),
-                                 "beta_binomial"))
-            variants.append(("year_effects", fit_interception(
-                sample["launched"], sample["successes"], t, time="year"), "beta_binomial"))
+                variants.append(
+                    (
+                        "all_waves" if timed_only else "timed_waves",
+                        fit_interception(
+                            other["launched"], other["successes"], _years(other["date"], origin_ts)
+                        ),
+                        "beta_binomial",
+                    )
+                )
+            variants.append(
+                (
+                    "year_effects",
+                    fit_interception(sample["launched"], sample["successes"], t, time="year"),
+                    "beta_binomial",
+                )
+            )
             for variant, vfit, model in variants:
                 row = vfit.coefficients(level)
                 row = row[(row["model"] == model) & (row["term"] == "log2_salvo")].iloc[0]
-                sens_rows.append({"weapon_class": weapon_class, "variant": variant,
-                                  "n_waves": vfit.n_waves, "estimate": row["estimate"],
-                                  "ci_low": row["ci_low"], "ci_high": row["ci_high"],
-                                  "p_value": row["p_value"]})
-    coefficients = (pd.concat(coef_rows, ignore_index=True) if coef_rows else pd.DataFrame())
+                sens_rows.append(
+                    {
+                        "weapon_class": weapon_class,
+                        "variant": variant,
+                        "n_waves": vfit.n_waves,
+                        "estimate": row["estimate"],
+                        "ci_low": row["ci_low"],
+                        "ci_high": row["ci_high"],
+                        "p_value": row["p_value"],
+                    }
+                )
+    coefficients = pd.concat(coef_rows, ignore_index=True) if coef_rows else pd.DataFrame()
     if len(coefficients):
-        coefficients = coefficients.loc[:, ["weapon_class", "measure", "model", "term",
-                                             "estimate", "se", "ci_low", "ci_high", "p_value",
-                                             "n_waves"]]
+        coefficients = coefficients.loc[
+            :,
+            [
+                "weapon_class",
+                "measure",
+                "model",
+                "term",
+                "estimate",
+                "se",
+                "ci_low",
+                "ci_high",
+                "p_value",
+                "n_waves",
+            ],
+        ]
     by_year = pd.concat(year_parts, ignore_index=True) if year_parts else pd.DataFrame()
     if len(by_year):
-        by_year = by_year.loc[:, ["weapon_class", "measure", "year", "waves", "timed_waves",
-                                  "launched", "successes", "rate", "ci_low", "ci_high"]]
+        by_year = by_year.loc[
+            :,
+            [
+                "weapon_class",
+                "measure",
+                "year",
+                "waves",
+                "timed_waves",
+                "launched",
+                "successes",
+                "rate",
+                "ci_low",
+                "ci_high",
+            ],
+        ]
         pooled = by_year[(by_year["measure"] == "defeat")]
         for row in pooled.itertuples(index=False):
             summary[f"{row.weapon_class}_defeat_rate_{row.year}"] = round(float(row.rate), 4)
@@ -476,12 +614,17 @@ def interception_model(
     return ModelResult(
         name="interception",
         summary=summary,
-        tables={"coefficients": coefficients, "fits": pd.DataFrame(fit_rows),
-                "effects": pd.DataFrame(effect_rows), "sensitivity": pd.DataFrame(sens_rows),
-                "by_year": by_year,
-                "by_salvo": pd.concat(salvo_parts, ignore_index=True) if salvo_parts
-                else pd.DataFrame(),
-                "exclusions": pd.DataFrame(excl_rows)},
+        tables={
+            "coefficients": coefficients,
+            "fits": pd.DataFrame(fit_rows),
+            "effects": pd.DataFrame(effect_rows),
+            "sensitivity": pd.DataFrame(sens_rows),
+            "by_year": by_year,
+            "by_salvo": pd.concat(salvo_parts, ignore_index=True)
+            if salvo_parts
+            else pd.DataFrame(),
+            "exclusions": pd.DataFrame(excl_rows),
+        },
         assumptions=ASSUMPTIONS,
         caveats=CAVEATS,
     )
@@ -489,13 +632,30 @@ def interception_model(
 
 def _salvo_bins(sample: pd.DataFrame, weapon_class: str) -> pd.DataFrame:
     edges = SALVO_BINS[weapon_class]
-    labels = [f"{int(lo)}+" if np.isinf(hi) else f"{int(lo)}-{int(hi) - 1}"
-              for lo, hi in zip(edges[:-1], edges[1:], strict=True)]
+    labels = [
+        f"{int(lo)}+" if np.isinf(hi) else f"{int(lo)}-{int(hi) - 1}"
+        for lo, hi in zip(edges[:-1], edges[1:], strict=True)
+    ]
     bins = pd.cut(sample["launched"], edges, right=False, labels=labels)
-    out = _pooled(sample, bins).reset_index(names="salvo").assign(weapon_class=weapon_class,
-                                                                  measure="defeat")
-    return out.loc[:, ["weapon_class", "measure", "salvo", "waves", "launched", "successes",
-                       "rate", "ci_low", "ci_high"]]
+    out = (
+        _pooled(sample, bins)
+        .reset_index(names="salvo")
+        .assign(weapon_class=weapon_class, measure="defeat")
+    )
+    return out.loc[
+        :,
+        [
+            "weapon_class",
+            "measure",
+            "salvo",
+            "waves",
+            "launched",
+            "successes",
+            "rate",
+            "ci_low",
+            "ci_high",
+        ],
+    ]
 
 
 def _headline(summary: dict, classes: Sequence[str]) -> None:
@@ -508,7 +668,8 @@ def _headline(summary: dict, classes: Sequence[str]) -> None:
             f"{weapon_class}: doubling the salvo changes the defeat rate by "
             f"{summary[f'{key}_doubling_points']:+.1f} points "
             f"(95% CI {summary[f'{key}_doubling_points_ci_low']:+.1f} to "
-            f"{summary[f'{key}_doubling_points_ci_high']:+.1f})")
+            f"{summary[f'{key}_doubling_points_ci_high']:+.1f})"
+        )
     summary["headline"] = "; ".join(parts)
 
 
@@ -582,11 +743,21 @@ def simulate_interception(
     dates = pd.Timestamp(origin) + pd.to_timedelta(np.round(t * DAYS_PER_YEAR), unit="D")
     frame = pd.DataFrame(
         {
-            "wave_id": np.arange(n_waves), "date": dates, "year": dates.year,
-            "time_known": True, "launched": n, "destroyed": k - lost, "not_reach_goal": lost,
-            "split_reported": lost > 0, "counts_missing": False,
-            "allocated_across_classes": False, "mixed_in_wave": False, "eligible": True,
-            "defeated": k, "kinetic": k - lost, "capped": False,
+            "wave_id": np.arange(n_waves),
+            "date": dates,
+            "year": dates.year,
+            "time_known": True,
+            "launched": n,
+            "destroyed": k - lost,
+            "not_reach_goal": lost,
+            "split_reported": lost > 0,
+            "counts_missing": False,
+            "allocated_across_classes": False,
+            "mixed_in_wave": False,
+            "eligible": True,
+            "defeated": k,
+            "kinetic": k - lost,
+            "capped": False,
         }
     )
     return frame, {"slope": slope, "time_slope": time_slope, "rho": rho}

@@ -158,7 +158,7 @@ def _fitted(y: np.ndarray, cuts: list[int]) -> np.ndarray:
 
 def _lag1(resid: np.ndarray, cuts: list[int]) -> float:
     """Lag-1 autocorrelation of residuals, pairs within the same regime only."""
-    num = sum(float(resid[a + 1:b] @ resid[a:b - 1]) for a, b in _bounds(len(resid), cuts))
+    num = sum(float(resid[a + 1 : b] @ resid[a : b - 1]) for a, b in _bounds(len(resid), cuts))
     den = float(resid @ resid)
     return num / den if den > 0 else 0.0
 
@@ -168,8 +168,9 @@ def _ar_factor(rho: float) -> float:
     return (1 + r) / (1 - r)
 
 
-def _bootstrap(y: np.ndarray, cuts: list[int], min_size: int, n_boot: int, block: int,
-               seed: int) -> np.ndarray:
+def _bootstrap(
+    y: np.ndarray, cuts: list[int], min_size: int, n_boot: int, block: int, seed: int
+) -> np.ndarray:
     """Break indices re-estimated on bootstrap series (n_boot × len(cuts)).
 
     Each replicate is the fitted regime means plus residuals resampled, regime by regime, as
@@ -235,8 +236,11 @@ def _regime_row(y: np.ndarray, raw: np.ndarray, factor: float) -> dict[str, floa
         se = fit.stderr * math.sqrt(factor)
         q = stats.t.ppf(0.975, k - 2)
         to_pct = lambda b: 100 * math.expm1(b * WEEKS_PER_MONTH)  # noqa: E731
-        growth, low, high = (to_pct(fit.slope), to_pct(fit.slope - q * se),
-                             to_pct(fit.slope + q * se))
+        growth, low, high = (
+            to_pct(fit.slope),
+            to_pct(fit.slope - q * se),
+            to_pct(fit.slope + q * se),
+        )
     row.update(growth_pct_month=growth, growth_low=low, growth_high=high)
     return row
 
@@ -286,18 +290,23 @@ def find_regimes(
         rho = _lag1(y - _fitted(y, cuts), cuts)
     resid_factor = _ar_factor(rho)
 
-    criterion_table = pd.DataFrame({
-        "n_breaks": counts,
-        "rss": rss,
-        "sigma": np.sqrt(rss / n),
-        "bic": bic,
-        "bic_ar1": bic_ar1,
-        "chosen": counts == chosen,
-        "break_dates": [", ".join(str(_date(index, i)) for i in c) for c, _ in path],
-    })
+    criterion_table = pd.DataFrame(
+        {
+            "n_breaks": counts,
+            "rss": rss,
+            "sigma": np.sqrt(rss / n),
+            "bic": bic,
+            "bic_ar1": bic_ar1,
+            "chosen": counts == chosen,
+            "break_dates": [", ".join(str(_date(index, i)) for i in c) for c, _ in path],
+        }
+    )
 
-    boot = (_bootstrap(y, cuts, min_size, n_boot, block, seed)
-            if cuts and n_boot > 0 else np.empty((0, len(cuts)), dtype=int))
+    boot = (
+        _bootstrap(y, cuts, min_size, n_boot, block, seed)
+        if cuts and n_boot > 0
+        else np.empty((0, len(cuts)), dtype=int)
+    )
     matched = _match(boot, cuts)
     fitted = _fitted(y, cuts)
     break_rows = []
@@ -308,29 +317,48 @@ def find_regimes(
         if len(found):
             low = _label(index, int(np.quantile(found, 0.025, method="lower")))
             high = _label(index, int(np.quantile(found, 0.975, method="higher")))
-        break_rows.append({
-            "break": _label(index, cut),
-            "low": low,
-            "high": high,
-            "week_index": cut,
-            "level_before": math.expm1(before),
-            "level_after": math.expm1(after),
-            "ratio": math.exp(after - before),
-            "refound": len(found) / len(boot) if len(boot) else math.nan,
-            "within_2w": float(np.mean(np.abs(found - cut) <= 2)) if len(found) else math.nan,
-        })
-    breaks = pd.DataFrame(break_rows, columns=[
-        "break", "low", "high", "week_index", "level_before", "level_after", "ratio", "refound",
-        "within_2w",
-    ])
+        break_rows.append(
+            {
+                "break": _label(index, cut),
+                "low": low,
+                "high": high,
+                "week_index": cut,
+                "level_before": math.expm1(before),
+                "level_after": math.expm1(after),
+                "ratio": math.exp(after - before),
+                "refound": len(found) / len(boot) if len(boot) else math.nan,
+                "within_2w": float(np.mean(np.abs(found - cut) <= 2)) if len(found) else math.nan,
+            }
+        )
+    breaks = pd.DataFrame(
+        break_rows,
+        columns=[
+            "break",
+            "low",
+            "high",
+            "week_index",
+            "level_before",
+            "level_after",
+            "ratio",
+            "refound",
+            "within_2w",
+        ],
+    )
 
     regime_rows = []
     for k, (a, b) in enumerate(_bounds(n, cuts)):
         end = _label(index, b - 1)
         if isinstance(end, pd.Timestamp):
             end = end + pd.Timedelta(days=6)  # the Sunday closing the last week
-        regime_rows.append({"regime": k + 1, "start": _label(index, a), "end": end,
-                            "weeks": b - a, **_regime_row(y[a:b], raw[a:b], resid_factor)})
+        regime_rows.append(
+            {
+                "regime": k + 1,
+                "start": _label(index, a),
+                "end": end,
+                "weeks": b - a,
+                **_regime_row(y[a:b], raw[a:b], resid_factor),
+            }
+        )
     regimes = pd.DataFrame(regime_rows)
 
     summary: dict[str, float | int | str | None] = {
@@ -339,7 +367,8 @@ def find_regimes(
         "last_week": str(_date(index, n - 1)),
         "n_breaks": len(cuts),
         "criterion": (
-            "BIC = n·log(RSS/n) + (2m+2)·log n" if criterion == "bic"
+            "BIC = n·log(RSS/n) + (2m+2)·log n"
+            if criterion == "bic"
             else "BIC with penalty × (1+ρ)/(1−ρ) (AR(1) long-run variance)"
         ),
         "break_dates": ", ".join(str(_date(index, i)) for i in cuts),
@@ -367,8 +396,9 @@ def _date(index: pd.Index, i: int):
     return value.date() if isinstance(value, pd.Timestamp) else value
 
 
-def weekly_launches(strikes: pd.DataFrame, group: str = "drones", start=None,
-                    end=None) -> pd.Series:
+def weekly_launches(
+    strikes: pd.DataFrame, group: str = "drones", start=None, end=None
+) -> pd.Series:
     """Launches per complete Monday–Sunday week of a headline group (``drones``/``missiles``)."""
     if group not in GROUPS:
         raise ValueError(f"group {group!r} is not one of {', '.join(GROUPS)}")
@@ -376,8 +406,9 @@ def weekly_launches(strikes: pd.DataFrame, group: str = "drones", start=None,
     return out.astype(float).rename_axis("week")
 
 
-def regimes_for(strikes: pd.DataFrame, group: str = "drones", start=None, end=None,
-                **kw) -> ModelResult:
+def regimes_for(
+    strikes: pd.DataFrame, group: str = "drones", start=None, end=None, **kw
+) -> ModelResult:
     """:func:`find_regimes` on the weekly launches of ``group`` (incomplete weeks dropped)."""
     weekly = weekly_launches(strikes, group, start, end)
     result = find_regimes(weekly, **kw)

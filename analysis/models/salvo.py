@@ -114,8 +114,16 @@ class QuantileTrend:
             slope = float(weights @ self.params)
             se = float(np.sqrt(weights @ self.cov @ weights))
             p = float(2 * stats.norm.sf(abs(slope / se))) if se > 0 else float("nan")
-            rows.append({"segment": j, "slope": slope, "se": se, "ci_low": slope - z * se,
-                         "ci_high": slope + z * se, "p_value": p})
+            rows.append(
+                {
+                    "segment": j,
+                    "slope": slope,
+                    "se": se,
+                    "ci_low": slope - z * se,
+                    "ci_high": slope + z * se,
+                    "p_value": p,
+                }
+            )
         return pd.DataFrame(rows)
 
 
@@ -205,15 +213,24 @@ def quantile_trends(
                 for spec in SPECS:
                     use = knot_years if spec == "piecewise" else []
                     trend = fit_quantile_trend(t, sample["size"], q, use)
-                    used = [d for d, k in zip(knot_dates, knot_years, strict=True)
-                            if k in trend.knots]
+                    used = [
+                        d for d, k in zip(knot_dates, knot_years, strict=True) if k in trend.knots
+                    ]
                     bounds = _segment_bounds(first, last, used)
                     slopes = trend.segment_slopes(level)
                     for (start, end), row in zip(bounds, slopes.to_dict("records"), strict=True):
-                        slope_rows.append({"population": population, "measure": measure,
-                                           "quantile": q, "spec": spec, **row,
-                                           "start": start, "end": end,
-                                           "n_waves": trend.n})
+                        slope_rows.append(
+                            {
+                                "population": population,
+                                "measure": measure,
+                                "quantile": q,
+                                "spec": spec,
+                                **row,
+                                "start": start,
+                                "end": end,
+                                "n_waves": trend.n,
+                            }
+                        )
                     if population == "timed":
                         line = trend.predict(years_since(grid, origin), level)
                         line.insert(0, "years", years_since(grid, origin))
@@ -222,8 +239,21 @@ def quantile_trends(
                         line.insert(0, "quantile", q)
                         line.insert(0, "measure", measure)
                         fitted_rows.append(line)
-    columns = ["population", "measure", "quantile", "spec", "segment", "start", "end",
-               "n_waves", "slope", "se", "ci_low", "ci_high", "p_value"]
+    columns = [
+        "population",
+        "measure",
+        "quantile",
+        "spec",
+        "segment",
+        "start",
+        "end",
+        "n_waves",
+        "slope",
+        "se",
+        "ci_low",
+        "ci_high",
+        "p_value",
+    ]
     slopes = pd.DataFrame(slope_rows, columns=columns)
     fitted = pd.concat(fitted_rows, ignore_index=True) if fitted_rows else pd.DataFrame()
     return slopes, fitted
@@ -236,7 +266,8 @@ def quarterly_quantiles(waves: pd.DataFrame, *, timed_only: bool = True) -> pd.D
         sample = salvo_sample(waves, measure, timed_only=timed_only)
         quarter = sample["date"].dt.to_period("Q").dt.start_time
         stats_ = sample.groupby(quarter)["size"].agg(
-            n="size", median="median", q90=lambda s: s.quantile(0.9), max="max")
+            n="size", median="median", q90=lambda s: s.quantile(0.9), max="max"
+        )
         rows.append(stats_.reset_index(names="quarter").assign(measure=measure))
     out = pd.concat(rows, ignore_index=True)
     return out.loc[:, ["measure", "quarter", "n", "median", "q90", "max"]]
@@ -263,8 +294,9 @@ def records(waves: pd.DataFrame, n: int = 10, *, timed_only: bool = False) -> pd
     frame = _wave_frame(waves, timed_only)
     parts = []
     for measure in MEASURES:
-        top = frame.sort_values([measure, "date", "wave_id"], ascending=[False, True, True],
-                                kind="stable").head(n)
+        top = frame.sort_values(
+            [measure, "date", "wave_id"], ascending=[False, True, True], kind="stable"
+        ).head(n)
         parts.append(top.assign(by=measure, rank=np.arange(1, len(top) + 1)))
     out = pd.concat(parts, ignore_index=True)
     return out.loc[:, ["by", "rank", "wave_id", "date", "time_known", "drones", "missiles"]]
@@ -281,12 +313,30 @@ def record_progression(waves: pd.DataFrame, *, timed_only: bool = False) -> pd.D
         for wave in frame.itertuples(index=False):
             value = int(getattr(wave, measure))
             if value > best:
-                rows.append({"measure": measure, "date": wave.date, "wave_id": wave.wave_id,
-                             "time_known": wave.time_known, "record": value,
-                             "previous_record": best, "previous_date": best_date})
+                rows.append(
+                    {
+                        "measure": measure,
+                        "date": wave.date,
+                        "wave_id": wave.wave_id,
+                        "time_known": wave.time_known,
+                        "record": value,
+                        "previous_record": best,
+                        "previous_date": best_date,
+                    }
+                )
                 best, best_date = value, wave.date
-    out = pd.DataFrame(rows, columns=["measure", "date", "wave_id", "time_known", "record",
-                                      "previous_record", "previous_date"])
+    out = pd.DataFrame(
+        rows,
+        columns=[
+            "measure",
+            "date",
+            "wave_id",
+            "time_known",
+            "record",
+            "previous_record",
+            "previous_date",
+        ],
+    )
     out["previous_date"] = pd.to_datetime(out["previous_date"])
     out["days_since_previous"] = (out["date"] - out["previous_date"]).dt.days.astype("Int64")
     return out
@@ -308,8 +358,9 @@ def salvo_model(
     ``quarterly`` (observed quarterly quantiles), ``records`` and ``record_progression``.
     """
     origin_ts = pd.Timestamp(origin) if origin is not None else wave_dates(waves).min()
-    slopes, fitted = quantile_trends(waves, quantiles=quantiles, knots=knots, origin=origin_ts,
-                                     level=level)
+    slopes, fitted = quantile_trends(
+        waves, quantiles=quantiles, knots=knots, origin=origin_ts, level=level
+    )
     top = records(waves, top_n, timed_only=records_timed_only)
     progression = record_progression(waves, timed_only=records_timed_only)
     timed = waves["time_known"].astype(bool)
@@ -363,8 +414,13 @@ def salvo_model(
     return ModelResult(
         name="salvo",
         summary=summary,
-        tables={"slopes": slopes, "fitted": fitted, "quarterly": quarterly_quantiles(waves),
-                "records": top, "record_progression": progression},
+        tables={
+            "slopes": slopes,
+            "fitted": fitted,
+            "quarterly": quarterly_quantiles(waves),
+            "records": top,
+            "record_progression": progression,
+        },
         assumptions=assumptions,
         caveats=caveats,
     )

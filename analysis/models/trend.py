@@ -163,10 +163,15 @@ def _loglik(y: np.ndarray, mu: np.ndarray, alpha: float) -> float:
     if alpha <= 0:
         return float(np.sum(special.xlogy(y, mu) - mu - special.gammaln(y + 1)))
     r = 1 / alpha
-    return float(np.sum(
-        special.gammaln(y + r) - special.gammaln(r) - special.gammaln(y + 1)
-        - r * np.log1p(mu / r) + special.xlogy(y, mu / (r + mu))
-    ))
+    return float(
+        np.sum(
+            special.gammaln(y + r)
+            - special.gammaln(r)
+            - special.gammaln(y + 1)
+            - r * np.log1p(mu / r)
+            + special.xlogy(y, mu / (r + mu))
+        )
+    )
 
 
 def _irls(y, X, offset, alpha: float, beta: np.ndarray | None = None):
@@ -217,7 +222,9 @@ def _nb_fit(y: np.ndarray, X: np.ndarray, offset: np.ndarray, hac_lags=None) -> 
         return -llf
 
     best = optimize.minimize_scalar(
-        negative, bounds=(math.log(_ALPHA_MIN), math.log(_ALPHA_MAX)), method="bounded",
+        negative,
+        bounds=(math.log(_ALPHA_MIN), math.log(_ALPHA_MAX)),
+        method="bounded",
         options={"xatol": 1e-5},
     )
     alpha = math.exp(best.x)
@@ -230,16 +237,22 @@ def _nb_fit(y: np.ndarray, X: np.ndarray, offset: np.ndarray, hac_lags=None) -> 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             # alpha = 0 is the Poisson fit: use that family (NB's variance divides by alpha).
-            family = (sm.families.NegativeBinomial(alpha=alpha) if alpha > 0
-                      else sm.families.Poisson())
+            family = (
+                sm.families.NegativeBinomial(alpha=alpha) if alpha > 0 else sm.families.Poisson()
+            )
             glm = sm.GLM(y, X, family=family, offset=offset)
-            cov = np.asarray(glm.fit(start_params=beta, maxiter=100, cov_type="HAC",
-                                     cov_kwds={"maxlags": int(hac_lags)}).cov_params())
+            cov = np.asarray(
+                glm.fit(
+                    start_params=beta,
+                    maxiter=100,
+                    cov_type="HAC",
+                    cov_kwds={"maxlags": int(hac_lags)},
+                ).cov_params()
+            )
     else:
         xtw = X.T * (mu / (1 + alpha * mu))
         cov = np.linalg.inv(xtw @ X)
-    return _NBFit(params=beta, cov=cov, alpha=alpha, llf=max(llf, llf_p), llf_poisson=llf_p,
-                  mu=mu)
+    return _NBFit(params=beta, cov=cov, alpha=alpha, llf=max(llf, llf_p), llf_poisson=llf_p, mu=mu)
 
 
 def _alpha_ci(y, X, offset, fit: _NBFit) -> tuple[float, float]:
@@ -251,8 +264,11 @@ def _alpha_ci(y, X, offset, fit: _NBFit) -> tuple[float, float]:
         state["beta"] = beta
         return 2 * (fit.llf - llf) - _CHI2
 
-    log_hat, log_min, log_max = (math.log(max(fit.alpha, _ALPHA_MIN)), math.log(_ALPHA_MIN),
-                                 math.log(_ALPHA_MAX))
+    log_hat, log_min, log_max = (
+        math.log(max(fit.alpha, _ALPHA_MIN)),
+        math.log(_ALPHA_MIN),
+        math.log(_ALPHA_MAX),
+    )
     if 2 * (fit.llf - fit.llf_poisson) <= _CHI2:
         low = 0.0
     else:
@@ -305,8 +321,10 @@ def _doubling(b: float, low: float, high: float) -> tuple[float, float, float, s
     if low > 0:
         text = f"doubles every {estimate:.1f} months (95% CI {fastest:.1f} to {slowest:.1f})"
     elif b > 0:
-        text = (f"not clearly doubling: estimate {estimate:.1f} months, but the growth CI "
-                f"includes zero (CI {fastest:.1f} months to never)")
+        text = (
+            f"not clearly doubling: estimate {estimate:.1f} months, but the growth CI "
+            f"includes zero (CI {fastest:.1f} months to never)"
+        )
     elif high < 0:
         text = f"not doubling: falling, halves every {-ln2 / b:.1f} months"
     else:
@@ -348,13 +366,23 @@ def fit_growth(
     mask, first_day, covered = _window(index, lengths, months)
     label = "whole span" if months is None else f"last {months} months"
     row: dict = {
-        "window": label, "months": months, "start": index[mask][0] if mask.any() else pd.NaT,
+        "window": label,
+        "months": months,
+        "start": index[mask][0] if mask.any() else pd.NaT,
         "end": index[-1] + pd.Timedelta(days=float(lengths[-1]) - 1),
-        "n_periods": int(mask.sum()), "slope_per_month": math.nan, "slope_se": math.nan,
-        "growth_pct_per_month": math.nan, "growth_pct_low": math.nan,
-        "growth_pct_high": math.nan, "doubling_months": math.nan, "doubling_low": math.nan,
-        "doubling_high": math.nan, "doubling": "not estimated", "alpha": math.nan,
-        "resid_acf1": math.nan, "note": "",
+        "n_periods": int(mask.sum()),
+        "slope_per_month": math.nan,
+        "slope_se": math.nan,
+        "growth_pct_per_month": math.nan,
+        "growth_pct_low": math.nan,
+        "growth_pct_high": math.nan,
+        "doubling_months": math.nan,
+        "doubling_low": math.nan,
+        "doubling_high": math.nan,
+        "doubling": "not estimated",
+        "alpha": math.nan,
+        "resid_acf1": math.nan,
+        "note": "",
     }
     if months is None:
         span = (row["end"] - index[0]).days + 1
@@ -380,11 +408,17 @@ def fit_growth(
     low, high = b - _Z * se, b + _Z * se
     doubling = _doubling(b, low, high)
     row.update(
-        slope_per_month=b, slope_se=se,
-        growth_pct_per_month=100 * math.expm1(b), growth_pct_low=100 * math.expm1(low),
-        growth_pct_high=100 * math.expm1(high), doubling_months=doubling[0],
-        doubling_low=doubling[1], doubling_high=doubling[2], doubling=doubling[3],
-        alpha=fit.alpha, resid_acf1=_acf1(_pearson(yw, fit.mu, fit.alpha)),
+        slope_per_month=b,
+        slope_se=se,
+        growth_pct_per_month=100 * math.expm1(b),
+        growth_pct_low=100 * math.expm1(low),
+        growth_pct_high=100 * math.expm1(high),
+        doubling_months=doubling[0],
+        doubling_low=doubling[1],
+        doubling_high=doubling[2],
+        doubling=doubling[3],
+        alpha=fit.alpha,
+        resid_acf1=_acf1(_pearson(yw, fit.mu, fit.alpha)),
     )
     return row
 
@@ -470,12 +504,18 @@ def fit_trend(
     else:
         dist = stats.poisson(mu)
     residuals = _pearson(y, mu, fit.alpha)
-    fitted = pd.DataFrame({
-        "period": index, "observed": y.astype("int64"), "fitted": mu,
-        "fitted_low": np.exp(eta - _Z * se), "fitted_high": np.exp(eta + _Z * se),
-        "predict_low": dist.ppf(0.5 - LEVEL / 2), "predict_high": dist.ppf(0.5 + LEVEL / 2),
-        "pearson_residual": residuals,
-    })
+    fitted = pd.DataFrame(
+        {
+            "period": index,
+            "observed": y.astype("int64"),
+            "fitted": mu,
+            "fitted_low": np.exp(eta - _Z * se),
+            "fitted_high": np.exp(eta + _Z * se),
+            "predict_low": dist.ppf(0.5 - LEVEL / 2),
+            "predict_high": dist.ppf(0.5 + LEVEL / 2),
+            "pearson_residual": residuals,
+        }
+    )
 
     rows = [fit_growth(counts, freq, m, hac_lags=hac_lags) for m in windows]
     rows.append(fit_growth(counts, freq, None, hac_lags=hac_lags))
@@ -483,12 +523,14 @@ def fit_trend(
     tables = {"fitted": fitted, "growth": growth}
     if n_dow:
         coef, cov = fit.params[-6:], np.diag(fit.cov)[-6:]
-        tables["day_of_week"] = pd.DataFrame({
-            "day": _WEEKDAYS,
-            "rate_ratio": np.r_[1.0, np.exp(coef)],
-            "low": np.r_[1.0, np.exp(coef - _Z * np.sqrt(cov))],
-            "high": np.r_[1.0, np.exp(coef + _Z * np.sqrt(cov))],
-        })
+        tables["day_of_week"] = pd.DataFrame(
+            {
+                "day": _WEEKDAYS,
+                "rate_ratio": np.r_[1.0, np.exp(coef)],
+                "low": np.r_[1.0, np.exp(coef - _Z * np.sqrt(cov))],
+                "high": np.r_[1.0, np.exp(coef + _Z * np.sqrt(cov))],
+            }
+        )
 
     acf1 = _acf1(residuals)
     k = fit.k
@@ -511,7 +553,7 @@ def fit_trend(
         "lr_statistic": lr_stat,
         "lr_pvalue": lr_p,
         "lr_note": "NB vs Poisson; alpha = 0 is on the boundary, so p = 0.5 * P(chi2_1 >= LR) "
-                   "(chi-bar-square)",
+        "(chi-bar-square)",
         "aic": -2 * fit.llf + 2 * (k + 1),
         "aic_poisson": -2 * fit.llf_poisson + 2 * k,
         "loglik": fit.llf,
@@ -534,8 +576,7 @@ def fit_trend(
         f"({df_source}); more df follow shorter swings, fewer smooth them away.",
         "Growth over a window is one constant exponential rate (log-linear in time); growth "
         "per month = exp(b) - 1 with months of 30.44 days, doubling time = ln 2 / b.",
-        "Periods are independent given the trend"
-        + (" and day of week." if n_dow else "."),
+        "Periods are independent given the trend" + (" and day of week." if n_dow else "."),
         "Each count is exposure-adjusted by the days in its period (offset log days).",
     )
     caveats = (
@@ -544,10 +585,13 @@ def fit_trend(
         "From 2025 the strike-drone counts include decoys (Gerbera and similar), so drone "
         "growth mixes more attack drones with more decoys.",
         f"Lag-1 autocorrelation of the Pearson residuals is {acf1:.2f}: "
-        + ("positive autocorrelation makes the model-based CIs too narrow"
-           if acf1 > 0.1 and not hac_lags else
-           "HAC covariance is used for the coefficients" if hac_lags else
-           "small, so the independence assumption is not badly off")
+        + (
+            "positive autocorrelation makes the model-based CIs too narrow"
+            if acf1 > 0.1 and not hac_lags
+            else "HAC covariance is used for the coefficients"
+            if hac_lags
+            else "small, so the independence assumption is not badly off"
+        )
         + ".",
         "The confidence band is for the mean, not for single periods; the prediction interval "
         "plugs in the fitted mean and alpha and ignores their uncertainty.",
@@ -561,8 +605,9 @@ def fit_trend(
             "Wald band and CIs are somewhat narrower than stated (about 87% coverage of a "
             "nominal 95% band for 36 simulated months).",
         )
-    return ModelResult(name=name, summary=summary, tables=tables, assumptions=assumptions,
-                       caveats=caveats)
+    return ModelResult(
+        name=name, summary=summary, tables=tables, assumptions=assumptions, caveats=caveats
+    )
 
 
 # --- from strikes ------------------------------------------------------------------------------
@@ -640,5 +685,5 @@ def to_periods(daily: pd.Series | pd.DataFrame, freq: str) -> pd.Series | pd.Dat
     label = pd.DatetimeIndex(periods.start_time, name="period")
     summed = daily.groupby(label).sum()
     days = pd.Series(1, index=index).groupby(label).size()
-    full = (7 if freq == "W" else days.index.days_in_month.to_numpy())
+    full = 7 if freq == "W" else days.index.days_in_month.to_numpy()
     return summed[days.to_numpy() == full]

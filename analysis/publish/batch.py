@@ -31,8 +31,6 @@ class BatchError(AnalysisError):
     """Some sets failed; the message lists them (the others are published)."""
 
 
-
-
 @dataclass(frozen=True)
 class BatchResult:
     container: Path
@@ -49,8 +47,10 @@ class BatchResult:
         ran = sum(p.run for p in self.planned)
         skipped = len(self.planned) - ran
         done = len(self.outcomes)
-        text = (f"{len(self.planned)} sets: {done - len(self.failed)} made, {skipped} up to "
-                f"date, {len(self.failed)} failed")
+        text = (
+            f"{len(self.planned)} sets: {done - len(self.failed)} made, {skipped} up to "
+            f"date, {len(self.failed)} failed"
+        )
         if self.interrupted:
             text += f", {ran - done} not finished (interrupted; run again to resume)"
         text += f" in {self.seconds:.1f} s; index: {self.container / 'index.html'}"
@@ -65,31 +65,20 @@ class BatchResult:
 # --- inputs --------------------------------------------------------------------------------
 
 
-
-
-
-
-
-
-
-
-
-
-
 # --- planning ------------------------------------------------------------------------------
-
-
-
-
-
-
-
 
 
 # --- the command ---------------------------------------------------------------------------
 
-def run_batch(paths: ProjectPaths, grid_path: Path, jobs: int = 1, force: bool = False,
-              dask: str | None = None, progress: bool = True) -> BatchResult:
+
+def run_batch(
+    paths: ProjectPaths,
+    grid_path: Path,
+    jobs: int = 1,
+    force: bool = False,
+    dask: str | None = None,
+    progress: bool = True,
+) -> BatchResult:
     """Make every report of the grid in ``grid_path`` under ``reports/<grid name>/``."""
     from analysis.publish.batch_index import write_batch_index
 
@@ -105,8 +94,9 @@ def run_batch(paths: ProjectPaths, grid_path: Path, jobs: int = 1, force: bool =
     with locked(container):
         mark_batch(container, grid.name)
         remove_partial_runs(container)
-        planned = with_git_commit(plan(paths, container, list(grid.sets), notebooks, force),
-                               paths.root)
+        planned = with_git_commit(
+            plan(paths, container, list(grid.sets), notebooks, force), paths.root
+        )
         made: dict[str, SetOutcome] = {}
 
         def on_outcome(outcome: SetOutcome) -> None:
@@ -114,7 +104,8 @@ def run_batch(paths: ProjectPaths, grid_path: Path, jobs: int = 1, force: bool =
             write_batch_index(container, grid, planned, made)
 
         outcomes, interrupted = execute(planned, jobs, dask, on_outcome, progress)
-        result = BatchResult(container, tuple(planned), outcomes, interrupted,
-                             round(time.perf_counter() - clock, 1))
+        result = BatchResult(
+            container, tuple(planned), outcomes, interrupted, round(time.perf_counter() - clock, 1)
+        )
         write_batch_index(container, grid, planned, outcomes)
     return result

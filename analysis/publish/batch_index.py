@@ -52,8 +52,9 @@ def key_figure(report: dict, key: str | None) -> dict | None:
 def _thumbnail(report: dict, notebook: str | None) -> str | None:
     record = report.get("notebooks", {}).get(notebook or "", {})
     captions = record.get("numbers", {}).get("_captions", {})
-    return next((f for f in record.get("files", [])
-                 if captions.get(f, {}).get("kind") == "figure"), None)
+    return next(
+        (f for f in record.get("files", []) if captions.get(f, {}).get("kind") == "figure"), None
+    )
 
 
 def _report_record(run: Path) -> dict:
@@ -83,61 +84,82 @@ def set_rows(container: Path, grid: Grid, planned: list, made: dict) -> list[dic
         else:
             status = "not run"
         figure = key_figure(report, grid.key_figure) if report else None
-        rows.append({
-            "name": name,
-            "status": status,
-            "reason": item.reason,
-            "parameters": item.spec.parameters,
-            "link": f"{name}/index.html" if run else None,
-            "published_run": run.name if run else None,
-            "finished_utc": state.get("finished_utc"),
-            "seconds": state.get("seconds"),
-            "key_figure": figure,
-            "thumbnail": (f"{name}/{thumb}" if (thumb := _thumbnail(
-                report, figure.get("notebook") if figure else None)) else None),
-            "errors": state.get("errors", []) if status == "failed" else [],
-            "failed_pages": [f"{RUNS}/{state['run']}/{page}"
-                             for page in state.get("failed_pages", [])]
-            if status == "failed" else [],
-        })
+        rows.append(
+            {
+                "name": name,
+                "status": status,
+                "reason": item.reason,
+                "parameters": item.spec.parameters,
+                "link": f"{name}/index.html" if run else None,
+                "published_run": run.name if run else None,
+                "finished_utc": state.get("finished_utc"),
+                "seconds": state.get("seconds"),
+                "key_figure": figure,
+                "thumbnail": (
+                    f"{name}/{thumb}"
+                    if (thumb := _thumbnail(report, figure.get("notebook") if figure else None))
+                    else None
+                ),
+                "errors": state.get("errors", []) if status == "failed" else [],
+                "failed_pages": [
+                    f"{RUNS}/{state['run']}/{page}" for page in state.get("failed_pages", [])
+                ]
+                if status == "failed"
+                else [],
+            }
+        )
     return rows
 
 
 def _row_html(row: dict) -> str:
     css = {"made": "ok", "up to date": "ok", "failed": "failed"}.get(row["status"], "stale")
-    name = (f'<a href="{_e(row["link"])}">{_e(row["name"])}</a>' if row["link"]
-            else _e(row["name"]))
-    params = "<br>".join(f"<code>{_e(k)}={_e(v)}</code>"
-                         for k, v in row["parameters"].items())
+    name = f'<a href="{_e(row["link"])}">{_e(row["name"])}</a>' if row["link"] else _e(row["name"])
+    params = "<br>".join(f"<code>{_e(k)}={_e(v)}</code>" for k, v in row["parameters"].items())
     figure = row["key_figure"]
     if figure:
-        interval = (f" ({_number(figure.get('low'))} to {_number(figure.get('high'))})"
-                    if figure.get("low") is not None and figure.get("value") is not None
-                    else "")
-        value = (_number(figure.get("value")) if figure.get("value") is not None
-                 else f"{_number(figure.get('low'))} to {_number(figure.get('high'))}")
+        interval = (
+            f" ({_number(figure.get('low'))} to {_number(figure.get('high'))})"
+            if figure.get("low") is not None and figure.get("value") is not None
+            else ""
+        )
+        value = (
+            _number(figure.get("value"))
+            if figure.get("value") is not None
+            else f"{_number(figure.get('low'))} to {_number(figure.get('high'))}"
+        )
         text = figure.get("text", "").replace("**", "")
-        kf = (f'<div class="kf"><strong>{_e(value)}</strong> {_e(figure.get("unit"))}'
-              f'{_e(interval)}<small>{_e(text[:220])}{"…" if len(text) > 220 else ""}'
-              "</small></div>")
+        kf = (
+            f'<div class="kf"><strong>{_e(value)}</strong> {_e(figure.get("unit"))}'
+            f"{_e(interval)}<small>{_e(text[:220])}{'…' if len(text) > 220 else ''}"
+            "</small></div>"
+        )
     else:
         kf = "<span class='stale'>no published report</span>"
-    thumb = (f'<a href="{_e(row["link"])}"><img class="thumb" src="{_e(row["thumbnail"])}" '
-             f'alt="first chart of {_e(row["name"])}"></a>' if row["thumbnail"] else "")
+    thumb = (
+        f'<a href="{_e(row["link"])}"><img class="thumb" src="{_e(row["thumbnail"])}" '
+        f'alt="first chart of {_e(row["name"])}"></a>'
+        if row["thumbnail"]
+        else ""
+    )
     errors = ""
     if row["errors"]:
-        pages = ", ".join(f'<a href="{_e(p)}">{_e(Path(p).name)}</a>'
-                          for p in row["failed_pages"])
+        pages = ", ".join(f'<a href="{_e(p)}">{_e(Path(p).name)}</a>' for p in row["failed_pages"])
         message = row["errors"][0].split("; the executed copy with the error is")[0]
-        errors = (f'<div class="err">{_e(message)}</div>'
-                  + (f"<div>Executed notebook with the error: {pages}</div>" if pages else "")
-                  + ("<div>The link above is the last good report.</div>"
-                     if row["link"] else ""))
-    when = (f"{_e(row['finished_utc'][:16].replace('T', ' '))}<br>{_e(row['seconds'])} s"
-            if row["finished_utc"] else "")
-    return (f'<tr id="{_e(row["name"])}"><td>{name}</td>'
-            f'<td class="status {css}">{_e(row["status"])}</td><td>{params}</td>'
-            f"<td>{kf}{errors}</td><td>{thumb}</td><td>{when}</td></tr>")
+        errors = (
+            f'<div class="err">{_e(message)}</div>'
+            + (f"<div>Executed notebook with the error: {pages}</div>" if pages else "")
+            + ("<div>The link above is the last good report.</div>" if row["link"] else "")
+        )
+    when = (
+        f"{_e(row['finished_utc'][:16].replace('T', ' '))}<br>{_e(row['seconds'])} s"
+        if row["finished_utc"]
+        else ""
+    )
+    return (
+        f'<tr id="{_e(row["name"])}"><td>{name}</td>'
+        f'<td class="status {css}">{_e(row["status"])}</td><td>{params}</td>'
+        f"<td>{kf}{errors}</td><td>{thumb}</td><td>{when}</td></tr>"
+    )
 
 
 def write_batch_index(container: Path, grid: Grid, planned: list, made: dict) -> Path:
@@ -164,6 +186,7 @@ def write_batch_index(container: Path, grid: Grid, planned: list, made: dict) ->
     )
     index = container / "index.html"
     write_with(index, lambda tmp: tmp.write_text(page, encoding="utf-8"))
-    write_json({"batch": grid.name, "grid": str(grid.source), "sets": rows},
-               container / "batch.json")
+    write_json(
+        {"batch": grid.name, "grid": str(grid.source), "sets": rows}, container / "batch.json"
+    )
     return index

@@ -34,8 +34,11 @@ def render_html(notebook: Path, title: str) -> str:
     from nbconvert.preprocessors import TagRemovePreprocessor
 
     exporter = HTMLExporter(
-        extra_template_basedirs=[str(TEMPLATES)], template_name="report",
-        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+        extra_template_basedirs=[str(TEMPLATES)],
+        template_name="report",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
     )
     exporter.register_preprocessor(
         TagRemovePreprocessor(remove_cell_tags={"parameters", "injected-parameters"}),
@@ -58,8 +61,9 @@ def _failing_line(exc) -> str:
     return "starting " + repr(next((ln for ln in lines if ln and ln[0] not in "%#"), ""))
 
 
-def _execute(source: Path, executed: Path, parameters: dict, cwd: Path,
-             single_threaded: bool = False) -> None:
+def _execute(
+    source: Path, executed: Path, parameters: dict, cwd: Path, single_threaded: bool = False
+) -> None:
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -70,8 +74,13 @@ def _execute(source: Path, executed: Path, parameters: dict, cwd: Path,
     manager = SingleThreadIPCKernelManager if single_threaded else IPCKernelManager
     try:
         papermill.execute_notebook(
-            str(source), str(executed), parameters=parameters, kernel_name=KERNEL,
-            cwd=str(cwd), progress_bar=False, log_output=False,
+            str(source),
+            str(executed),
+            parameters=parameters,
+            kernel_name=KERNEL,
+            cwd=str(cwd),
+            progress_bar=False,
+            log_output=False,
             kernel_manager_class=manager,
         )
     except PapermillExecutionError as exc:
@@ -134,18 +143,32 @@ def _run_notebook(task: NotebookTask) -> NotebookOutcome:
         except Exception as exc:  # noqa: BLE001 - reported as the notebook's failure
             error = error or f"notebook {source.name}: HTML rendering failed: {exc}"
     return NotebookOutcome(
-        stem=source.stem, ok=error is None, seconds=round(time.perf_counter() - clock, 1),
-        error=error, html=html.name if html.is_file() else None,
+        stem=source.stem,
+        ok=error is None,
+        seconds=round(time.perf_counter() - clock, 1),
+        error=error,
+        html=html.name if html.is_file() else None,
     )
 
 
 def git_commit(root: Path) -> str:
     """The checkout's commit (with ``+changes`` when the tree differs), or ``unknown``."""
     try:
-        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True,
-                                text=True, check=True, timeout=10).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
-                               cwd=root, capture_output=True, text=True, timeout=10).stdout
+        commit = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=10,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout
     except (OSError, subprocess.SubprocessError):
         return "unknown"
     return commit + ("+changes" if dirty.strip() else "")

@@ -87,14 +87,17 @@ def _read(path: Path) -> str:
     except OSError as exc:
         raise GridError(f"{path}: cannot read the grid file ({exc.strerror})") from None
     if len(raw) > MAX_FILE_BYTES:
-        raise GridError(f"{path}: the grid file is larger than {MAX_FILE_BYTES:,} bytes; a grid "
-                        "lists short value lists and lets `product` combine them")
+        raise GridError(
+            f"{path}: the grid file is larger than {MAX_FILE_BYTES:,} bytes; a grid "
+            "lists short value lists and lets `product` combine them"
+        )
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        raise GridError(f"{path}, line {line}: not UTF-8 text (byte {raw[exc.start]:#04x})"
-                        ) from None
+        raise GridError(
+            f"{path}, line {line}: not UTF-8 text (byte {raw[exc.start]:#04x})"
+        ) from None
 
 
 def _plain(value: Any) -> Any:
@@ -141,8 +144,10 @@ def load_grid(path: Path, declared: dict[str, set[str]]) -> Grid:
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
         column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
-        raise GridError(f"{path}, line {line}, column {column}: not valid YAML: character "
-                        f"U+{exc.character:04X}: {exc.reason}") from None
+        raise GridError(
+            f"{path}, line {line}, column {column}: not valid YAML: character "
+            f"U+{exc.character:04X}: {exc.reason}"
+        ) from None
     except yaml.YAMLError as exc:
         raise GridError(f"{path}: not valid YAML: {' '.join(str(exc).split())}") from None
     return parse_grid(data, path, declared)
@@ -156,8 +161,10 @@ def parse_grid(data: Any, source: Path, declared: dict[str, set[str]]) -> Grid:
         raise GridError(f"{source}: a grid is a mapping with `sets` and/or `product`")
     unknown = sorted(k for k in data if k not in _TOP_KEYS | {LINE, LINES})
     if unknown:
-        raise GridError(f"{where.at(data, unknown[0])}: unknown key {unknown[0]!r}; a grid "
-                        f"has {', '.join(sorted(_TOP_KEYS))}")
+        raise GridError(
+            f"{where.at(data, unknown[0])}: unknown key {unknown[0]!r}; a grid "
+            f"has {', '.join(sorted(_TOP_KEYS))}"
+        )
     name = _folder_name(data.get("name") or source.stem, "batch", where.at(data, "name"))
     notebooks = _notebooks(data, where, declared)
     allowed = set().union(*(declared[n] for n in notebooks)) - RESERVED
@@ -172,16 +179,26 @@ def parse_grid(data: Any, source: Path, declared: dict[str, set[str]]) -> Grid:
     seen: dict[str, int] = {}
     for index, ps in enumerate(sets):
         if ps.name in seen:
-            raise GridError(f"{source}: two parameter sets are named {ps.name!r} (numbers "
-                            f"{seen[ps.name] + 1} and {index + 1}); give them distinct names")
+            raise GridError(
+                f"{source}: two parameter sets are named {ps.name!r} (numbers "
+                f"{seen[ps.name] + 1} and {index + 1}); give them distinct names"
+            )
         seen[ps.name] = index
     base = _plain(defaults)
-    sets = [ParameterSet(ps.name, check_parameters({**base, **ps.parameters},
-                                                   f"{source}: set {ps.name!r}"))
-            for ps in sets]
+    sets = [
+        ParameterSet(
+            ps.name, check_parameters({**base, **ps.parameters}, f"{source}: set {ps.name!r}")
+        )
+        for ps in sets
+    ]
     key_figure = data.get("key_figure")
-    return Grid(name=name, source=source, sets=tuple(sets), notebooks=tuple(notebooks),
-                key_figure=str(key_figure) if key_figure else None)
+    return Grid(
+        name=name,
+        source=source,
+        sets=tuple(sets),
+        notebooks=tuple(notebooks),
+        key_figure=str(key_figure) if key_figure else None,
+    )
 
 
 def _notebooks(data: dict, where: _Where, declared: dict[str, set[str]]) -> list[str]:
@@ -193,13 +210,16 @@ def _notebooks(data: dict, where: _Where, declared: dict[str, set[str]]) -> list
     stems = [str(n).removesuffix(".ipynb") for n in chosen]
     missing = [s for s in stems if s not in declared]
     if missing:
-        raise GridError(f"{where.at(data, 'notebooks')}: no report notebook named "
-                        f"{missing[0]!r}; there are {', '.join(sorted(declared))}")
+        raise GridError(
+            f"{where.at(data, 'notebooks')}: no report notebook named "
+            f"{missing[0]!r}; there are {', '.join(sorted(declared))}"
+        )
     return sorted(set(stems))
 
 
-def _check_keys(mapping: dict, allowed: set[str], where: _Where, what: str,
-                extra: Iterable[str] = ()) -> None:
+def _check_keys(
+    mapping: dict, allowed: set[str], where: _Where, what: str, extra: Iterable[str] = ()
+) -> None:
     for key in mapping:
         if key not in (LINE, LINES) and key not in extra:
             _check_key(mapping, key, allowed, where, what)
@@ -207,11 +227,15 @@ def _check_keys(mapping: dict, allowed: set[str], where: _Where, what: str,
 
 def _check_key(mapping: dict, key: str, allowed: set[str], where: _Where, what: str) -> None:
     if key in RESERVED:
-        raise GridError(f"{where.at(mapping, key)}: {what}: {key!r} is set by the batch "
-                        "itself and cannot be given in a grid")
+        raise GridError(
+            f"{where.at(mapping, key)}: {what}: {key!r} is set by the batch "
+            "itself and cannot be given in a grid"
+        )
     if key not in allowed:
-        raise GridError(f"{where.at(mapping, key)}: {what}: unknown parameter {key!r}; the "
-                        f"notebooks take {', '.join(sorted(allowed))}")
+        raise GridError(
+            f"{where.at(mapping, key)}: {what}: unknown parameter {key!r}; the "
+            f"notebooks take {', '.join(sorted(allowed))}"
+        )
 
 
 def _folder_name(value: Any, what: str, where: str) -> str:
@@ -219,6 +243,7 @@ def _folder_name(value: Any, what: str, where: str) -> str:
     report folders keep for themselves (``runs.RESERVED`` for a batch, ``runs.BATCH_FILES``
     for a set) are refused here already, before anything runs."""
     from analysis.publish.runs import BATCH_FILES, RESERVED
+
     if type(value) is int:
         value = str(value)
     try:
@@ -226,8 +251,10 @@ def _folder_name(value: Any, what: str, where: str) -> str:
     except NameError_ as exc:
         raise GridError(str(exc)) from None
     if name in (RESERVED if what == "batch" else BATCH_FILES):
-        raise GridError(f"{where}: {what} name {name!r} is not usable as a folder: the project "
-                        "keeps it for itself")
+        raise GridError(
+            f"{where}: {what} name {name!r} is not usable as a folder: the project "
+            "keeps it for itself"
+        )
     return name
 
 
@@ -238,17 +265,19 @@ def _explicit_sets(data: dict, where: _Where, allowed: set[str]) -> list[Paramet
     sets = []
     for number, entry in enumerate(entries, start=1):
         if not isinstance(entry, dict) or "name" not in entry:
-            raise GridError(f"{where.at(entry if isinstance(entry, dict) else data, 'sets')}: "
-                            f"set number {number} must be a mapping with a `name`")
+            raise GridError(
+                f"{where.at(entry if isinstance(entry, dict) else data, 'sets')}: "
+                f"set number {number} must be a mapping with a `name`"
+            )
         name = _folder_name(entry["name"], "set", where.at(entry, "name"))
         _check_keys(entry, allowed, where, f"set {name!r}", extra=("name",))
-        sets.append(ParameterSet(name, _plain({k: v for k, v in entry.items()
-                                               if k != "name"})))
+        sets.append(ParameterSet(name, _plain({k: v for k, v in entry.items() if k != "name"})))
     return sets
 
 
-def _product_sets(data: dict, where: _Where, allowed: set[str],
-                  explicit: int) -> list[ParameterSet]:
+def _product_sets(
+    data: dict, where: _Where, allowed: set[str], explicit: int
+) -> list[ParameterSet]:
     product = data.get("product")
     if not product:
         _check_count(where.source, explicit, [])
@@ -294,16 +323,20 @@ def _check_count(source: Path, explicit: int, lengths: list[int]) -> None:
     if len(lengths) > 8:
         shown_axes += f" x ... ({len(lengths) - 8} more axes)"
     product = f" plus a product of {shown_axes} values" if lengths else ""
-    raise GridError(f"{source}: the grid expands to more than {MAX_SETS:,} parameter sets "
-                    f"({explicit} in `sets`{product}); split it into smaller grids")
+    raise GridError(
+        f"{source}: the grid expands to more than {MAX_SETS:,} parameter sets "
+        f"({explicit} in `sets`{product}); split it into smaller grids"
+    )
 
 
 def _refuse_unplain(data: Any, source: Path) -> None:
     """Raise a GridError for the first value the loader refused, naming its line and column
     and the set and parameter (or grid key) it belongs to."""
     for path, refused in _refusals(data, ()):
-        raise GridError(f"{source}, line {refused.line}, column {refused.column}: "
-                        f"{_context(data, path)}{refused.problem}")
+        raise GridError(
+            f"{source}, line {refused.line}, column {refused.column}: "
+            f"{_context(data, path)}{refused.problem}"
+        )
 
 
 def _refusals(value: Any, path: tuple) -> Iterator[tuple[tuple, Refused]]:

@@ -40,5 +40,12 @@ class SingleThreadIPCKernelManager(IPCKernelManager):
     """For kernels that run side by side: one BLAS/OpenMP thread each, so that two kernels
     on two cores do not fight over four threads."""
 
-    extra_env = {name: "1" for name in (
-        "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")}
+    extra_env = {
+        name: "1"
+        for name in (
+            "OMP_NUM_THREADS",
+            "OPENBLAS_NUM_THREADS",
+            "MKL_NUM_THREADS",
+            "NUMEXPR_NUM_THREADS",
+        )
+    }

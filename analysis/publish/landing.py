@@ -69,12 +69,14 @@ def _section(stem: str, page: str, record: dict | None) -> str:
     files = record.get("files", [])
     figures = "".join(
         f'<figure><a href="{_e(f)}"><img src="{_e(f)}" alt="{_e(captions[f]["caption"] or f)}">'
-        f'</a><figcaption>{_e(captions[f]["caption"])}</figcaption></figure>'
-        for f in files if captions.get(f, {}).get("kind") == "figure"
+        f"</a><figcaption>{_e(captions[f]['caption'])}</figcaption></figure>"
+        for f in files
+        if captions.get(f, {}).get("kind") == "figure"
     )
     tables = ", ".join(
         f'<a href="{_e(f)}">{_e(captions[f]["caption"] or f)}</a>'
-        for f in files if captions.get(f, {}).get("kind") == "table"
+        for f in files
+        if captions.get(f, {}).get("kind") == "table"
     )
     other = [f for f in record.get("findings", []) if not f.get("headline")]
     return (
@@ -103,28 +105,32 @@ def _provenance(provenance: dict) -> str:
     return f'<table class="prov">{body}</table>'
 
 
-def write_landing_page(folder: Path, sections: list[tuple[str, str, dict]],
-                       provenance: dict) -> Path:
+def write_landing_page(
+    folder: Path, sections: list[tuple[str, str, dict]], provenance: dict
+) -> Path:
     """Write ``index.html`` and ``report.json`` in ``folder``; return the index path."""
     from analysis.results import read_results
 
     results = read_results(folder)
     order = [stem for stem, _, _ in sections]
     headline = [
-        {**f, "notebook": stem} for stem in order
-        for f in results.get(stem, {}).get("findings", []) if f.get("headline")
+        {**f, "notebook": stem}
+        for stem in order
+        for f in results.get(stem, {}).get("findings", [])
+        if f.get("headline")
     ]
     params = provenance.get("parameters", {})
-    period = (f"{params.get('start') or 'start of the data'} to "
-              f"{params.get('end') or 'end of the data'}")
+    period = (
+        f"{params.get('start') or 'start of the data'} to {params.get('end') or 'end of the data'}"
+    )
     contents = "".join(
         f'<li><a href="#{_e(stem)}">{_e(results.get(stem, {}).get("title") or stem)}</a></li>'
         for stem in order
     )
     page = (
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-        f"<title>{_e(TITLE)}</title><link rel=\"icon\" href=\"data:,\">"
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<title>{_e(TITLE)}</title><link rel="icon" href="data:,">'
         f"<style>{STYLE}</style></head><body><main>"
         f"<h1>{_e(TITLE)}</h1>"
         f'<p class="sub">Data release {_e(provenance.get("release"))}; period {_e(period)} '
@@ -133,14 +139,18 @@ def write_landing_page(folder: Path, sections: list[tuple[str, str, dict]],
         f"{_findings(headline)}</div>"
         f'<div class="box caveat"><strong>Read with care.</strong> {_e(CAVEAT)}</div>'
         f"<nav><h3>Sections</h3><ul>{contents}</ul></nav>"
-        + "".join(_section(stem, page_name, results.get(stem))
-                  for stem, page_name, _ in sections)
+        + "".join(_section(stem, page_name, results.get(stem)) for stem, page_name, _ in sections)
         + f'<h2 id="provenance">Provenance</h2>{_provenance(provenance)}'
         f"<footer>{_e(CREDIT)}</footer></main></body></html>"
     )
     index = Path(folder) / "index.html"
     write_with(index, lambda p: p.write_text(page, encoding="utf-8"))
-    write_json({"provenance": provenance, "headline_findings": headline,
-                "notebooks": {stem: results.get(stem) for stem in order}},
-               Path(folder) / "report.json")
+    write_json(
+        {
+            "provenance": provenance,
+            "headline_findings": headline,
+            "notebooks": {stem: results.get(stem) for stem in order},
+        },
+        Path(folder) / "report.json",
+    )
     return index

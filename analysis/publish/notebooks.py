@@ -31,8 +31,11 @@ def declared_parameters(notebook: Path) -> set[str]:
         source = "".join(source) if isinstance(source, list) else source
         names: set[str] = set()
         for node in ast.parse(source).body:
-            targets = node.targets if isinstance(node, ast.Assign) else (
-                [node.target] if isinstance(node, ast.AnnAssign) else [])
+            targets = (
+                node.targets
+                if isinstance(node, ast.Assign)
+                else ([node.target] if isinstance(node, ast.AnnAssign) else [])
+            )
             names.update(t.id for t in targets if isinstance(t, ast.Name))
         return names
     return set()

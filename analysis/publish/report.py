@@ -39,8 +39,6 @@ def _check_name(name: str, reports: Path) -> str:
     return name
 
 
-
-
 def point_latest(reports: Path, folder: Path) -> Path:
     """Make ``reports/latest`` a (relative) symlink to ``folder``, replacing it atomically."""
     link = reports / LATEST
@@ -51,25 +49,9 @@ def point_latest(reports: Path, folder: Path) -> Path:
     return swap_symlink(link, folder.name)
 
 
-
-
 def notebook_paths(paths: ProjectPaths) -> list[Path]:
     """The report's notebooks, in their numbered order (``NN_name.ipynb``)."""
     return report_notebooks(paths.notebooks)
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 def run_report(
@@ -107,8 +89,9 @@ def run_report(
     if not sources:
         raise ReportError(f"no report notebooks (NN_name.ipynb) in {paths.notebooks}")
     set_name = _check_name(name or report_name(release, start, end), paths.reports)
-    wanted = ParameterSet(set_name, {"release": release, "start": start, "end": end,
-                                     **(parameters or {})})
+    wanted = ParameterSet(
+        set_name, {"release": release, "start": start, "end": end, **(parameters or {})}
+    )
     check_sets([wanted], "", sources)
     with locked(paths.reports):
         remove_partial_runs(paths.reports)

@@ -57,6 +57,7 @@ class NameCollisionError(AnalysisError):
 
 # --- the container's lock --------------------------------------------------------------------
 
+
 @contextmanager
 def locked(container: Path) -> Iterator[None]:
     """Hold the container's lock, or fail at once naming the folder and who holds it.
@@ -69,21 +70,25 @@ def locked(container: Path) -> Iterator[None]:
         container.mkdir(parents=True, exist_ok=True)
         handle = open(container / LOCK, "a+")
     except OSError as exc:
-        raise AnalysisError(f"cannot create or lock the report folder {container}: "
-                            f"{exc.strerror}") from None
+        raise AnalysisError(
+            f"cannot create or lock the report folder {container}: {exc.strerror}"
+        ) from None
     with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             handle.seek(0)
             holder = handle.read(200).strip()
-            raise BusyError(f"another report run is writing into {container}"
-                            f"{f' ({holder})' if holder else ''}; wait for it to finish") from None
+            raise BusyError(
+                f"another report run is writing into {container}"
+                f"{f' ({holder})' if holder else ''}; wait for it to finish"
+            ) from None
         try:
             handle.seek(0)
             handle.truncate()
-            handle.write(f"pid {os.getpid()}, since "
-                         f"{dt.datetime.now(dt.UTC).isoformat(timespec='seconds')}")
+            handle.write(
+                f"pid {os.getpid()}, since {dt.datetime.now(dt.UTC).isoformat(timespec='seconds')}"
+            )
             handle.flush()
             yield
         finally:
@@ -92,6 +97,7 @@ def locked(container: Path) -> Iterator[None]:
 
 
 # --- names -----------------------------------------------------------------------------------
+
 
 def _kind(path: Path) -> str:
     """What sits at ``path``: nothing, a report link, a batch folder, or something else."""
@@ -117,26 +123,32 @@ def check_output_name(container: Path, name: str, kind: str) -> Path:
         raise NameCollisionError(
             f"{kind} name {name!r} is reserved: reports/{name} is kept by the project "
             f"({', '.join(sorted(n for n in RESERVED if not n.startswith('.')))} and hidden "
-            "folders are never reports or batches); choose another name")
+            "folders are never reports or batches); choose another name"
+        )
     path = container / name
     found = _kind(path)
     if found not in ("nothing", kind) and not (kind == "batch" and found == "empty folder"):
         raise NameCollisionError(
             f"{kind} name {name!r} collides with {path}, which is "
             f"{'a ' + found}{' output' if found in ('report', 'batch') else ''}; a {kind} "
-            "never replaces another kind of output: choose another name")
+            "never replaces another kind of output: choose another name"
+        )
     return path
 
 
 def check_set_name(container: Path, name: str) -> None:
     """A batch set's name must not be one of the batch folder's own files."""
     if name in BATCH_FILES or name.startswith("."):
-        raise NameCollisionError(f"set name {name!r} is reserved inside a batch folder "
-                                 f"({', '.join(sorted(BATCH_FILES))}); choose another name")
+        raise NameCollisionError(
+            f"set name {name!r} is reserved inside a batch folder "
+            f"({', '.join(sorted(BATCH_FILES))}); choose another name"
+        )
     found = _kind(container / name)
     if found not in ("nothing", "report"):
-        raise NameCollisionError(f"set name {name!r} collides with {container / name}, which "
-                                 f"is a {found}; choose another name")
+        raise NameCollisionError(
+            f"set name {name!r} collides with {container / name}, which "
+            f"is a {found}; choose another name"
+        )
 
 
 def mark_batch(container: Path, name: str) -> None:
@@ -146,6 +158,7 @@ def mark_batch(container: Path, name: str) -> None:
 
 
 # --- run folders -----------------------------------------------------------------------------
+
 
 def new_run(container: Path, name: str) -> Path:
     """Create and return an empty run folder for report ``name``, marked as the project's."""
@@ -243,8 +256,11 @@ def runs_of(container: Path, name: str) -> list[Path]:
     folder = container / RUNS
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir()
-                  if p.is_dir() and not p.is_symlink() and (owned(p) or {}).get("name") == name)
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.is_dir() and not p.is_symlink() and (owned(p) or {}).get("name") == name
+    )
 
 
 def _remove(run: Path) -> bool:
@@ -273,8 +289,12 @@ def remove_partial_runs(container: Path) -> list[Path]:
     removed = []
     if folder.is_dir():
         for run in folder.iterdir():
-            if run.is_dir() and not run.is_symlink() and run_outcome(run) == "partial" \
-                    and _remove(run):
+            if (
+                run.is_dir()
+                and not run.is_symlink()
+                and run_outcome(run) == "partial"
+                and _remove(run)
+            ):
                 removed.append(run)
     for tmp in container.glob(".*.tmp"):
         if tmp.is_symlink() or tmp.is_file():

@@ -135,8 +135,10 @@ class PoolExecutor:
 
         self.slots = jobs
         self.pool = ProcessPoolExecutor(
-            max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-            initializer=_worker_init, initargs=(os.getpid(),),
+            max_workers=jobs,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_worker_init,
+            initargs=(os.getpid(),),
         )
 
     def submit(self, fn: Callable, arg: Any):
@@ -186,8 +188,9 @@ class DaskExecutor:
 
         self.cluster = None
         if address == "local":
-            self.cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
-                                        dashboard_address=None)
+            self.cluster = LocalCluster(
+                n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None
+            )
             self.client = Client(self.cluster)
         else:
             try:
@@ -196,7 +199,8 @@ class DaskExecutor:
                 reason = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
                 raise DaskUnreachable(
                     f"--dask {address}: no Dask scheduler answered within {timeout:g} s "
-                    f"({reason}); start one (`dask scheduler`) or use --dask local") from None
+                    f"({reason}); start one (`dask scheduler`) or use --dask local"
+                ) from None
         self.slots = max(1, sum(self.client.nthreads().values()))
 
     def submit(self, fn: Callable, arg: Any):
@@ -230,6 +234,7 @@ def make_executor(jobs: int, dask: str | None = None):
 
 # --- running sets --------------------------------------------------------------------------
 
+
 @dataclass
 class _Progress:
     spec: SetSpec
@@ -252,8 +257,9 @@ def _stop_requests() -> Iterator[threading.Event]:
     if threading.current_thread() is not threading.main_thread():
         yield stop
         return
-    previous = {sig: signal.signal(sig, lambda *_: stop.set())
-                for sig in (signal.SIGINT, signal.SIGTERM)}
+    previous = {
+        sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)
+    }
     try:
         yield stop
     finally:
@@ -261,8 +267,9 @@ def _stop_requests() -> Iterator[threading.Event]:
             signal.signal(sig, handler)
 
 
-def run_sets(specs: list[SetSpec], executor, on_event: Callable[[str, Any], None]
-             ) -> Iterator[SetOutcome]:
+def run_sets(
+    specs: list[SetSpec], executor, on_event: Callable[[str, Any], None]
+) -> Iterator[SetOutcome]:
     """Run every set's notebooks through ``executor``; yield each set's outcome as it finishes.
 
     ``on_event(kind, value)`` hears ``start`` (a set's name) as its first notebook is handed
@@ -271,14 +278,14 @@ def run_sets(specs: list[SetSpec], executor, on_event: Callable[[str, Any], None
     """
     single_threaded = executor.slots > 1
     queue: deque[tuple[SetSpec, Path]] = deque(
-        (spec, source) for spec in specs for source in spec.notebooks)
+        (spec, source) for spec in specs for source in spec.notebooks
+    )
     state: dict[str, _Progress] = {}
     pending: dict[Any, str] = {}
     cancel = True
     with _stop_requests() as stop:
         try:
-            yield from _schedule(queue, state, pending, executor, on_event, stop,
-                                 single_threaded)
+            yield from _schedule(queue, state, pending, executor, on_event, stop, single_threaded)
             cancel = False
         except KeyboardInterrupt:
             raise Interrupted() from None
@@ -286,17 +293,22 @@ def run_sets(specs: list[SetSpec], executor, on_event: Callable[[str, Any], None
             executor.close(cancel=cancel)
 
 
-def _schedule(queue: deque, state: dict[str, _Progress], pending: dict, executor,
-              on_event: Callable[[str, Any], None], stop: threading.Event,
-              single_threaded: bool) -> Iterator[SetOutcome]:
+def _schedule(
+    queue: deque,
+    state: dict[str, _Progress],
+    pending: dict,
+    executor,
+    on_event: Callable[[str, Any], None],
+    stop: threading.Event,
+    single_threaded: bool,
+) -> Iterator[SetOutcome]:
     """Hand out notebook tasks in set order; yield each set as its last notebook finishes."""
     while queue or pending:
         if stop.is_set():
             raise KeyboardInterrupt
         while queue and len(pending) < executor.slots:
             spec, source = queue.popleft()
-            pending[_submit(spec, source, state, executor, on_event, single_threaded)] = \
-                spec.name
+            pending[_submit(spec, source, state, executor, on_event, single_threaded)] = spec.name
         finished = executor.wait_one(list(pending), POLL_SECONDS)
         if finished is None:
             continue
@@ -307,20 +319,32 @@ def _schedule(queue: deque, state: dict[str, _Progress], pending: dict, executor
             yield _finish(progress)
 
 
-def _submit(spec: SetSpec, source: Path, state: dict[str, _Progress], executor,
-            on_event: Callable[[str, Any], None], single_threaded: bool) -> Any:
+def _submit(
+    spec: SetSpec,
+    source: Path,
+    state: dict[str, _Progress],
+    executor,
+    on_event: Callable[[str, Any], None],
+    single_threaded: bool,
+) -> Any:
     """Start one notebook of ``spec`` (making the set's run folder first); its handle."""
     from analysis.publish.execute import NotebookTask, run_notebook
 
     if spec.name not in state:
         state[spec.name] = _Progress(
-            spec, new_run(spec.container, spec.name), time.perf_counter(),
-            dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+            spec,
+            new_run(spec.container, spec.name),
+            time.perf_counter(),
+            dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        )
         on_event("start", spec.name)
     progress = state[spec.name]
     progress.given[source.stem] = _given(spec, progress.run, source)
     task = NotebookTask(
-        source=source, run=progress.run, cwd=spec.cwd, parameters=progress.given[source.stem],
+        source=source,
+        run=progress.run,
+        cwd=spec.cwd,
+        parameters=progress.given[source.stem],
         title=f"{source.stem.replace('_', ' ')}, release {spec.parameters.get('release')}",
         single_threaded=single_threaded,
     )
@@ -347,9 +371,15 @@ def _finish(progress: _Progress) -> SetOutcome:
     seconds = round(time.perf_counter() - progress.started, 1)
     errors = tuple(o.error for o in outcomes if not o.ok)
     finished = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    state = {"key": spec.key, "parameters": spec.parameters, "run": run.name,
-             "started_utc": progress.started_utc, "finished_utc": finished,
-             "seconds": seconds, "notebooks": {o.stem: o.seconds for o in outcomes}}
+    state = {
+        "key": spec.key,
+        "parameters": spec.parameters,
+        "run": run.name,
+        "started_utc": progress.started_utc,
+        "finished_utc": finished,
+        "seconds": seconds,
+        "notebooks": {o.stem: o.seconds for o in outcomes},
+    }
     failed_pages = tuple(o.html for o in outcomes if not o.ok and o.html)
     if not errors:
         sections = [(o.stem, o.html, progress.given[o.stem]) for o in outcomes]
@@ -359,9 +389,16 @@ def _finish(progress: _Progress) -> SetOutcome:
             errors = (str(exc),)
     if errors:
         mark(run, FAILED, {"errors": list(errors), "finished_utc": finished})
-        write_state(spec.container, spec.name,
-                    {**state, "status": "failed", "errors": list(errors),
-                     "failed_pages": list(failed_pages)})
+        write_state(
+            spec.container,
+            spec.name,
+            {
+                **state,
+                "status": "failed",
+                "errors": list(errors),
+                "failed_pages": list(failed_pages),
+            },
+        )
         prune(spec.container, spec.name, keep=run)
         return SetOutcome(spec.name, False, run, seconds, errors, failed_pages)
     mark(run, COMPLETE, {"key": spec.key, "finished_utc": finished})
@@ -383,4 +420,3 @@ def _provenance(progress: _Progress, seconds: float) -> dict[str, Any]:
         "started_utc": progress.started_utc,
         "run_seconds": seconds,
     }
-

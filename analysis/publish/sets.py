@@ -55,11 +55,16 @@ def resolve_release(paths: ProjectPaths, release: str | None, where: str = "rele
     fetched = latest_local_release(paths.raw)
     if fetched:
         return fetched
-    built = sorted(p.parent.name for p in paths.processed.glob("*/manifest.json")
-                   if RELEASE.fullmatch(p.parent.name))
+    built = sorted(
+        p.parent.name
+        for p in paths.processed.glob("*/manifest.json")
+        if RELEASE.fullmatch(p.parent.name)
+    )
     if not built:
-        raise AnalysisError(f"no data release fetched under {paths.raw} or built under "
-                            f"{paths.processed}; run `make build` (fetch, then build) first")
+        raise AnalysisError(
+            f"no data release fetched under {paths.raw} or built under "
+            f"{paths.processed}; run `make build` (fetch, then build) first"
+        )
     return built[-1]
 
 
@@ -76,9 +81,11 @@ def ensure_built(paths: ProjectPaths, release: str) -> dict:
             build(raw_dir, out)
             manifest = _read_json(out / "manifest.json")
     elif not manifest:
-        raise AnalysisError(f"release {release} is neither fetched (under {paths.raw}) nor "
-                            f"built (under {paths.processed}); run `python -m analysis fetch "
-                            f"--release {release}` first")
+        raise AnalysisError(
+            f"release {release} is neither fetched (under {paths.raw}) nor "
+            f"built (under {paths.processed}); run `python -m analysis fetch "
+            f"--release {release}` first"
+        )
     return manifest
 
 
@@ -86,17 +93,20 @@ def _release_provenance(paths: ProjectPaths, release: str) -> dict:
     return _read_json(paths.processed_release(release) / "quality.json").get("inputs", {})
 
 
-def set_key(notebooks: list[Path], parameters: dict, manifest: dict, shared: dict,
-            code: str | None = None) -> str:
+def set_key(
+    notebooks: list[Path], parameters: dict, manifest: dict, shared: dict, code: str | None = None
+) -> str:
     """Fingerprint of everything a set's report depends on; ``code``: that of the package code
     its notebooks can run (computed here when not given)."""
-    return fingerprint_value({
-        "notebooks": fingerprint_files(notebooks),
-        "code": code if code is not None else notebooks_code_fingerprint(notebooks),
-        "parameters": parameters,
-        "data": {"inputs": manifest.get("inputs"), "code": manifest.get("code")},
-        **shared,
-    })
+    return fingerprint_value(
+        {
+            "notebooks": fingerprint_files(notebooks),
+            "code": code if code is not None else notebooks_code_fingerprint(notebooks),
+            "parameters": parameters,
+            "data": {"inputs": manifest.get("inputs"), "code": manifest.get("code")},
+            **shared,
+        }
+    )
 
 
 def shared_inputs(paths: ProjectPaths) -> dict:
@@ -105,8 +115,9 @@ def shared_inputs(paths: ProjectPaths) -> dict:
     # The curated tables the notebooks read (the partnership timeline); not sources.json,
     # which changes with every new release, even for the sets pinned to an older one.
     curated = [p for p in paths.raw.glob("*.csv") if p.is_file()]
-    snapshots = [p for p in paths.forecasts.rglob("*") if p.is_file()] \
-        if paths.forecasts.is_dir() else []
+    snapshots = (
+        [p for p in paths.forecasts.rglob("*") if p.is_file()] if paths.forecasts.is_dir() else []
+    )
     return {
         "curated": fingerprint_files(curated) if curated else None,
         "forecasts": fingerprint_files(snapshots, paths.forecasts) if snapshots else None,
@@ -128,8 +139,13 @@ def check_sets(sets: list[ParameterSet], where: str, notebooks: list[Path]) -> N
         check_values(ps.parameters, spot, stems)
 
 
-def plan(paths: ProjectPaths, container: Path, sets: list[ParameterSet],
-         notebooks: list[Path], force: bool = False) -> list[PlannedSet]:
+def plan(
+    paths: ProjectPaths,
+    container: Path,
+    sets: list[ParameterSet],
+    notebooks: list[Path],
+    force: bool = False,
+) -> list[PlannedSet]:
     """Resolve each set's release (building it when needed) and decide whether it runs."""
     shared = shared_inputs(paths)
     code = notebooks_code_fingerprint(notebooks)  # the same notebooks for every set
@@ -141,10 +157,17 @@ def plan(paths: ProjectPaths, container: Path, sets: list[ParameterSet],
             manifests[release] = ensure_built(paths, release)
         parameters = {**ps.parameters, "release": release}
         key = set_key(notebooks, parameters, manifests[release], shared, code)
-        spec = SetSpec(container=container, name=ps.name, parameters=parameters,
-                       notebooks=tuple(notebooks), key=key, cwd=paths.notebooks,
-                       processed=paths.processed, root=paths.root,
-                       inputs=_release_provenance(paths, release))
+        spec = SetSpec(
+            container=container,
+            name=ps.name,
+            parameters=parameters,
+            notebooks=tuple(notebooks),
+            key=key,
+            cwd=paths.notebooks,
+            processed=paths.processed,
+            root=paths.root,
+            inputs=_release_provenance(paths, release),
+        )
         state = read_state(container, ps.name)
         published = current_run(container, ps.name) is not None
         if force:
@@ -170,9 +193,13 @@ def with_git_commit(planned: list[PlannedSet], root: Path) -> list[PlannedSet]:
     return [PlannedSet(replace(p.spec, git_commit=commit), p.run, p.reason) for p in planned]
 
 
-def execute(planned: list[PlannedSet], jobs: int, dask: str | None,
-            on_outcome: Callable[[SetOutcome], None] = lambda o: None,
-            progress: bool = True) -> tuple[dict[str, SetOutcome], bool]:
+def execute(
+    planned: list[PlannedSet],
+    jobs: int,
+    dask: str | None,
+    on_outcome: Callable[[SetOutcome], None] = lambda o: None,
+    progress: bool = True,
+) -> tuple[dict[str, SetOutcome], bool]:
     """Run the planned sets that need it; return their outcomes and whether interrupted."""
     todo = [p.spec for p in planned if p.run]
     outcomes: dict[str, SetOutcome] = {}
@@ -180,8 +207,9 @@ def execute(planned: list[PlannedSet], jobs: int, dask: str | None,
         return outcomes, False
     from tqdm import tqdm
 
-    bar = tqdm(total=len(todo), unit="set", desc="report sets", disable=not progress,
-               dynamic_ncols=True)
+    bar = tqdm(
+        total=len(todo), unit="set", desc="report sets", disable=not progress, dynamic_ncols=True
+    )
     running: set[str] = set()
 
     def show() -> None:
