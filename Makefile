@@ -4,19 +4,22 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: help install upgrade fetch build forecast report batch test test-fast bench lint lab clean
+.PHONY: help install upgrade fetch build forecast report batch test test-fast bench lint \
+	typecheck lab clean
 
 GRID ?= notebooks/grids/example.yaml
 
 help:
-	@echo "make report   fetch, build and publish the default report (prints its path last)"
-	@echo "make test     install, fetch, build and run every test (unit, real data, notebooks)"
-	@echo "make lab      open JupyterLab with the project's kernel"
-	@echo "make batch    every report of a grid (GRID=notebooks/grids/example.yaml)"
-	@echo "make bench    time the models, the report, a batch and the build (prints figures)"
-	@echo "make lint     ruff over the package, tests, benchmarks and tools"
-	@echo "make upgrade  refresh uv.lock to the newest allowed versions, re-pin, run the tests"
-	@echo "make clean    remove processed tables and reports (raw files stay)"
+	@echo "make report     fetch, build and publish the default report (prints its path last)"
+	@echo "make test       install, lint, fetch, build and run every test (what CI runs)"
+	@echo "make test-fast  the unit tier only: no kernel, browser or data build (about a minute)"
+	@echo "make lab        open JupyterLab with the project's kernel"
+	@echo "make batch      every report of a grid (GRID=notebooks/grids/example.yaml)"
+	@echo "make bench      time the models, the report, a batch and the build (prints figures)"
+	@echo "make lint       ruff check, ruff format --check and the type check (fails on any finding)"
+	@echo "make typecheck  mypy over analysis/; fails on an error not in tools/mypy-baseline.txt"
+	@echo "make upgrade    refresh uv.lock to the newest allowed versions, re-pin, run the tests"
+	@echo "make clean      remove processed tables and reports (raw files stay)"
 
 # The environment is (re)made when missing or older than pyproject.toml or the lock, always at
 # the locked versions: `uv sync --locked` (which also fails when uv.lock is out of date with
@@ -65,18 +68,30 @@ report: forecast
 batch: forecast
 	$(PY) -m analysis batch $(GRID)
 
-test: build
+# Lint first, so that unformatted code, a lint finding or a new type error fails CI before the
+# long run (a stale uv.lock already fails `uv sync --locked` above).
+test: lint build
 	$(PY) -m pytest tests --nbval-lax notebooks
 
 bench: build
 	$(PY) benchmarks/bench_models.py
 	$(PY) benchmarks/bench_pipeline.py
 
+# The unit tier (tests/conftest.py marks it): no kernel, no browser, no data fetched or built.
 test-fast: $(STAMP)
-	$(PY) -m pytest tests -m "not real_data and not kernel"
+	$(PY) -m pytest tests -m unit
+
+LINTED := analysis tests benchmarks tools notebooks
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check analysis tests benchmarks tools
+	$(VENV)/bin/ruff check $(LINTED)
+	$(VENV)/bin/ruff format --check $(LINTED)
+	$(MAKE) --no-print-directory typecheck
+
+# mypy over analysis/ against the baseline of known errors, which may only shrink
+# (`$(PY) tools/typecheck.py --update` after fixing some).
+typecheck: $(STAMP)
+	$(PY) tools/typecheck.py
 
 lab: $(STAMP)
 	$(PY) -m ipykernel install --sys-prefix --name strike-escalation \

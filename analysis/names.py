@@ -15,7 +15,9 @@ from typing import Any
 
 from analysis.errors import AnalysisError
 
-RELEASE = re.compile(r"\d{4}-\d{2}-\d{2}")
+#: An ISO date, ``YYYY-MM-DD``; a release is named by its date.
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+RELEASE = ISO_DATE
 FOLDER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 MAX_SHOWN = 60
 MAX_LISTED = 5

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from analysis.errors import AnalysisError
-from analysis.names import NameError_, listed, shown
+from analysis.names import ISO_DATE, NameError_, listed, shown
 from analysis.names import check_release as check_release_name
 from analysis.vocabulary import (
     BALLISTIC_MISSILE,
@@ -41,7 +41,6 @@ GROUP_NAMES = tuple(dict.fromkeys(HEADLINE_NAMES + WEAPON_CLASSES + ORIGINS))
 #: An event id of the partnership timeline: a lower-case slug (matched in full).
 EVENT_ID_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 _EVENT_ID = re.compile(EVENT_ID_PATTERN)
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class ParameterError(AnalysisError, ValueError):
@@ -119,7 +118,7 @@ def check_date(value: Any, name: str) -> str | None:
     if isinstance(value, dt.datetime):
         value = value.date()
     text = value.isoformat() if isinstance(value, dt.date) else value
-    if isinstance(text, str) and _DATE.fullmatch(text):
+    if isinstance(text, str) and ISO_DATE.fullmatch(text):
         try:
             dt.date.fromisoformat(text)
             return text

@@ -79,6 +79,17 @@ def import_graph() -> dict[str, set[str]]:
     return {name: imports_of(path, set(files)) for name, path in files.items()}
 
 
+def _pop_group(stack: list[str], on_stack: set[str], root: str) -> list[str]:
+    """Pop ``stack`` down to ``root``: the members of one strongly connected group."""
+    group = []
+    while True:
+        member = stack.pop()
+        on_stack.discard(member)
+        group.append(member)
+        if member == root:
+            return group
+
+
 def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     """Every strongly connected group of more than one module (Tarjan's algorithm)."""
     index: dict[str, int] = {}
@@ -98,13 +109,7 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
             elif nxt in on_stack:
                 low[node] = min(low[node], index[nxt])
         if low[node] == index[node]:
-            group = []
-            while True:
-                member = stack.pop()
-                on_stack.discard(member)
-                group.append(member)
-                if member == node:
-                    break
+            group = _pop_group(stack, on_stack, node)
             if len(group) > 1:
                 found.append(sorted(group))
 
@@ -169,3 +174,39 @@ def test_relative_and_lazy_imports_are_seen(tmp_path, monkeypatch):
     (pkg / "data" / "series.py").write_text("def f():\n    from ..paths import X\n")
     monkeypatch.setitem(globals(), "PACKAGE", pkg)
     assert import_graph()["analysis.data.series"] == {"analysis.paths"}
+
+
+#: The functions that fit a model; findings and figures take their results, never call them.
+FITS = frozenset(
+    {
+        "fit_trend",
+        "fit_trend_strikes",
+        "fit_trends",
+        "regimes_for",
+        "fit_regimes",
+        "event_study",
+        "event_summary",
+        "event_studies",
+        "backtest",
+        "forecast",
+        "forecast_for",
+        "run_group",
+        "interception_model",
+        "salvo_model",
+    }
+)
+
+
+def model_calls(path: Path) -> set[str]:
+    """The fitting functions that the module at ``path`` imports from ``analysis.models``."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("analysis.models"):
+            found.update(alias.name for alias in node.names if alias.name in FITS)
+    return found
+
+
+@pytest.mark.parametrize("stage", ["findings", "figures"])
+def test_findings_and_figures_never_fit_a_model(stage):
+    fitting = {p.name: model_calls(p) for p in (PACKAGE / stage).glob("*.py")}
+    assert {name: calls for name, calls in fitting.items() if calls} == {}

@@ -182,6 +182,9 @@ def test_a_failing_set_does_not_stop_the_others_and_keeps_its_error(project, cap
     state = read_state(folder, "broken")
     assert state["status"] == "failed"
     failed_run = folder / RUNS / state["run"]
+    assert state["error_summary"].startswith("notebook 01_alpha.ipynb failed in cell")
+    assert state["error_summary"].endswith("ValueError: x must be a number, not 'bad'")
+    assert str(failed_run) in state["errors"][0] and str(failed_run) not in state["error_summary"]
     executed = nbformat.read(failed_run / "01_alpha.ipynb", as_version=4)
     errors = [o for c in executed.cells for o in c.get("outputs", []) if o.output_type == "error"]
     assert [e.ename for e in errors] == ["ValueError"]

@@ -16,7 +16,6 @@ from papermill.exceptions import PapermillExecutionError
 from analysis.data.overview import Period
 from analysis.figures.forecast import forecast_chart, mase_by_horizon_chart, snapshot_chart
 from analysis.findings.forecast import (
-    GroupForecast,
     backtest_table,
     beaten_baselines,
     beats_naive_finding,
@@ -25,19 +24,25 @@ from analysis.findings.forecast import (
     check_forecast_groups,
     check_period_weeks,
     chosen_model_finding,
-    combine,
     complete_weeks,
     forecast_finding,
     forecast_table,
     label,
     methods_text,
-    run_group,
     snapshot_findings,
     snapshot_model,
     snapshot_table,
 )
 from analysis.modelresult import ModelResult
-from analysis.models.forecast import FORECAST_COLUMNS, MODELS, SCORE_COLUMNS, forecast_for
+from analysis.models.forecast import (
+    FORECAST_COLUMNS,
+    MODELS,
+    SCORE_COLUMNS,
+    GroupForecast,
+    combine,
+    forecast_for,
+    run_group,
+)
 from analysis.params import ParameterError
 from analysis.paths import PROJECT_ROOT
 from analysis.results import Publisher, read_results

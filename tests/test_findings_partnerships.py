@@ -13,7 +13,7 @@ import pytest
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from analysis.data.overview import SOURCE_CREDIT, available_releases
+from analysis.data.labels import SOURCE_CREDIT
 from analysis.figures.partnerships import (
     event_study_chart,
     event_table_style,
@@ -426,21 +426,23 @@ def test_notebook_is_stripped_and_parameterized():
     assert len({c.id for c in nb.cells}) == len(nb.cells)
 
 
-def _need_processed() -> None:
-    if not available_releases():
-        pytest.skip("no processed release: run `python -m analysis build`")
-
-
 @pytest.mark.real_data
-def test_notebook_records_findings_and_files_for_non_default_parameters(tmp_path: Path):
+def test_notebook_records_findings_and_files_for_non_default_parameters(
+    tmp_path: Path, real_processed: Path
+):
     papermill = pytest.importorskip("papermill")
-    _need_processed()
     events = "nk-srbm-first-use,russia-dprk-treaty-signed"
     papermill.execute_notebook(
         str(NOTEBOOK),
         str(tmp_path / "run.ipynb"),
         kernel_name="python3",
-        parameters={"events": events, "window": 20, "n_placebo": 30, "output_dir": str(tmp_path)},
+        parameters={
+            "events": events,
+            "window": 20,
+            "n_placebo": 30,
+            "output_dir": str(tmp_path),
+            "processed_dir": str(real_processed),
+        },
         cwd=str(NOTEBOOK.parent),
         progress_bar=False,
     )
@@ -484,18 +486,21 @@ def test_notebook_records_findings_and_files_for_non_default_parameters(tmp_path
 
 
 @pytest.mark.real_data
-def test_a_bad_parameter_stops_in_the_validation_cell(tmp_path: Path):
+def test_a_bad_parameter_stops_in_the_validation_cell(tmp_path: Path, real_processed: Path):
     papermill = pytest.importorskip("papermill")
     from papermill.exceptions import PapermillExecutionError
 
-    _need_processed()
     out = tmp_path / "bad.ipynb"
     with pytest.raises(PapermillExecutionError) as error:
         papermill.execute_notebook(
             str(NOTEBOOK),
             str(out),
             kernel_name="python3",
-            parameters={"window": 3, "output_dir": str(tmp_path)},
+            parameters={
+                "window": 3,
+                "output_dir": str(tmp_path),
+                "processed_dir": str(real_processed),
+            },
             cwd=str(NOTEBOOK.parent),
             progress_bar=False,
         )

@@ -17,9 +17,10 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from analysis.data.overview import SOURCE_CREDIT
+from analysis.data.labels import SOURCE_CREDIT
 from analysis.figures import salvo as charts
 from analysis.findings import salvo as findings
+from analysis.findings.text import bullets
 from analysis.modelresult import ModelResult
 from analysis.params import ParameterError
 from analysis.paths import PROJECT_ROOT
@@ -530,7 +531,7 @@ def test_display_tables():
         "2-9",
         "10+",
     ]
-    assert charts.bullets(["a", "b"]) == "- a\n- b"
+    assert bullets(["a", "b"]) == "- a\n- b"
 
 
 # ---- the notebook -----------------------------------------------------------------------------
@@ -546,15 +547,9 @@ def test_notebook_markdown_types_no_numbers():
     assert notebook.cells[1].id == VALIDATION_CELL_ID
 
 
-def _real_processed():
-    if not (PROJECT_ROOT / "data" / "processed" / "2026-04-05" / "waves.parquet").is_file():
-        pytest.skip("data/processed/2026-04-05 missing: run `python -m analysis build --all`")
-
-
 @pytest.mark.real_data
-def test_notebook_records_findings_and_files_for_its_parameters(tmp_path):
+def test_notebook_records_findings_and_files_for_its_parameters(tmp_path, real_processed):
     papermill = pytest.importorskip("papermill")
-    _real_processed()
     classes = ["strike_drone", "ballistic_missile"]
     papermill.execute_notebook(
         str(NOTEBOOK),
@@ -566,6 +561,7 @@ def test_notebook_records_findings_and_files_for_its_parameters(tmp_path):
             "classes": classes,
             "top_n": 4,
             "output_dir": str(tmp_path),
+            "processed_dir": str(real_processed),
         },
         cwd=str(NOTEBOOK.parent),
         progress_bar=False,
@@ -600,16 +596,19 @@ def test_notebook_records_findings_and_files_for_its_parameters(tmp_path):
 
 
 @pytest.mark.real_data
-def test_a_bad_parameter_stops_the_notebook_in_its_validation_cell(tmp_path):
+def test_a_bad_parameter_stops_the_notebook_in_its_validation_cell(tmp_path, real_processed):
     papermill = pytest.importorskip("papermill")
-    _real_processed()
     out = tmp_path / f"{STEM}.ipynb"
     with pytest.raises(papermill.PapermillExecutionError) as caught:
         papermill.execute_notebook(
             str(NOTEBOOK),
             str(out),
             kernel_name="python3",
-            parameters={"classes": ["strike_drone", "recon_drone"], "output_dir": str(tmp_path)},
+            parameters={
+                "classes": ["strike_drone", "recon_drone"],
+                "output_dir": str(tmp_path),
+                "processed_dir": str(real_processed),
+            },
             cwd=str(NOTEBOOK.parent),
             progress_bar=False,
         )

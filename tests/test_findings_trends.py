@@ -21,6 +21,8 @@ from analysis.data.overview import Period
 from analysis.figures.trends import regimes_chart, trend_chart
 from analysis.findings import trends as tf
 from analysis.modelresult import ModelResult
+from analysis.models.regimes import RegimeFit
+from analysis.models.trend import TrendFit, check_usable
 from analysis.params import ParameterError
 from analysis.paths import PROJECT_ROOT
 from analysis.results import Publisher, read_results
@@ -28,7 +30,6 @@ from analysis.results import Publisher, read_results
 NOTEBOOKS = PROJECT_ROOT / "notebooks"
 NOTEBOOK = NOTEBOOKS / "02_escalation_trends.ipynb"
 STEM = "02_escalation_trends"
-REAL_PROCESSED = PROJECT_ROOT / "data" / "processed"
 RELEASE = "2026-04-05"
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
@@ -143,8 +144,8 @@ DRONE_HAC_ROWS = [
 ]
 
 
-def drone_fit(group="drones") -> tf.TrendFit:
-    return tf.TrendFit(group, "W", trend_result(DRONE_ROWS), trend_result(DRONE_HAC_ROWS), 4)
+def drone_fit(group="drones") -> TrendFit:
+    return TrendFit(group, "W", trend_result(DRONE_ROWS), trend_result(DRONE_HAC_ROWS), 4)
 
 
 def regime_result(
@@ -296,7 +297,7 @@ def test_growth_finding_reads_a_fall_and_an_unchanged_hac_reading():
         growth_row("whole span", 40.0, 1.0, -0.4, 2.4),
     ]
     result = trend_result(rows, acf=-0.11)
-    fit = tf.TrendFit("missiles", "W", result, trend_result(hac, acf=-0.11), 4)
+    fit = TrendFit("missiles", "W", result, trend_result(hac, acf=-0.11), 4)
     text = tf.growth_finding(fit)
     halving = math.log(2) / -math.log1p(-0.10)
     assert "−10.0% per month on average (95% CI −15.0% to −4.5%): a clear fall" in text
@@ -316,7 +317,7 @@ def test_growth_finding_uses_the_shortest_estimated_window(tmp_path):
         growth_row("whole span", 40.0, 0.7, -0.6, 1.9),
     ]
     pub = Publisher(tmp_path, "nb")
-    fit = tf.TrendFit("cruise_missile", "M", trend_result(rows), None, None)
+    fit = TrendFit("cruise_missile", "M", trend_result(rows), None, None)
     text = tf.growth_finding(fit, pub)
     assert "Over the last 3 months (2025-10-06 to 2026-04-05): not estimated (only 3" in text
     assert "Newey" not in text  # no HAC fit, no HAC sentence
@@ -326,7 +327,7 @@ def test_growth_finding_uses_the_shortest_estimated_window(tmp_path):
 
 def test_a_group_without_a_fit_is_reported_not_hidden(tmp_path):
     pub = Publisher(tmp_path, "nb")
-    fit = tf.TrendFit("guided_bomb", "W", None, error="launches in only 6 of 183 weeks")
+    fit = TrendFit("guided_bomb", "W", None, error="launches in only 6 of 183 weeks")
     assert "No trend could be fitted: launches in only 6 of 183 weeks" in tf.growth_finding(
         fit, pub, headline=True
     )
@@ -339,7 +340,7 @@ def test_a_group_without_a_fit_is_reported_not_hidden(tmp_path):
 def test_trend_findings_mark_the_first_two_fitted_groups_as_headline(tmp_path):
     pub = Publisher(tmp_path, "nb")
     fits = {
-        "guided_bomb": tf.TrendFit("guided_bomb", "W", None, error="too sparse"),
+        "guided_bomb": TrendFit("guided_bomb", "W", None, error="too sparse"),
         "drones": drone_fit("drones"),
         "missiles": drone_fit("missiles"),
         "iran": drone_fit("iran"),
@@ -385,7 +386,7 @@ def test_dispersion_finding_near_poisson():
     result = trend_result(
         DRONE_ROWS, alpha=0.0, alpha_ci=(0.0, 0.05), lr=0.0, p=1.0, aic=(500.2, 498.2)
     )
-    text = tf.dispersion_finding(tf.TrendFit("x", "M", result))
+    text = tf.dispersion_finding(TrendFit("x", "M", result))
     assert "not clearly more variable than a Poisson model" in text
     assert "does not reject Poisson" in text and "p = 1.000" in text
 
@@ -396,7 +397,7 @@ def test_dispersion_finding_near_poisson():
 def test_regime_finding_names_breaks_and_the_latest_level(tmp_path):
     pub = Publisher(tmp_path, "nb")
     result = regime_result()
-    text = tf.regime_finding(tf.RegimeFit("drones", result, weekly_series()), pub, headline=True)
+    text = tf.regime_finding(RegimeFit("drones", result, weekly_series()), pub, headline=True)
     assert "The weekly level has 2 breaks, in the weeks of 2024-08-26 and 2025-02-03." in text
     assert "began in the week of 2025-02-03 (95% interval 2025-01-27 to 2025-03-17)" in text
     assert "typical week of 1,074 launches (95% CI 967 to 1,193; the average week 1,143)" in text
@@ -414,7 +415,7 @@ def test_regime_finding_names_breaks_and_the_latest_level(tmp_path):
 
 def test_regime_finding_without_breaks_and_with_a_disagreeing_criterion():
     result = regime_result(levels=((25.8, 21.9, 30.4),), breaks=(), n_ar1=1)
-    text = tf.regime_finding(tf.RegimeFit("missiles", result))
+    text = tf.regime_finding(RegimeFit("missiles", result))
     assert (
         "No break in the weekly level from the week of 2023-05-01 to the week of 2026-03-30"
     ) in text
@@ -423,7 +424,7 @@ def test_regime_finding_without_breaks_and_with_a_disagreeing_criterion():
 
 
 def test_regime_findings_mark_one_headline():
-    fits = {g: tf.RegimeFit(g, regime_result()) for g in ("drones", "missiles")}
+    fits = {g: RegimeFit(g, regime_result()) for g in ("drones", "missiles")}
     pub = Publisher(Path("/nonexistent"), "nb")
     pub.write = lambda: None  # keep the record in memory
     tf.regime_findings(fits, pub)
@@ -431,7 +432,7 @@ def test_regime_findings_mark_one_headline():
 
 
 def test_regime_and_break_tables():
-    fit = tf.RegimeFit("drones", regime_result(), weekly_series())
+    fit = RegimeFit("drones", regime_result(), weekly_series())
     regimes = tf.regime_display(tf.regime_table(fit))
     assert regimes.loc[3, "typical week"] == "1,074.3"
     assert regimes.loc[3, "95% CI"] == "967.4 to 1,193.0"
@@ -449,7 +450,7 @@ def test_regime_groups():
 
 def test_caveats_drop_group_specific_and_repeated_notes():
     trends = {"drones": drone_fit(), "missiles": drone_fit("missiles")}
-    regimes = {"drones": tf.RegimeFit("drones", regime_result())}
+    regimes = {"drones": RegimeFit("drones", regime_result())}
     text = tf.caveats(trends, regimes)
     lines = text.splitlines()
     assert lines == [
@@ -512,11 +513,11 @@ def test_sparse_or_broken_fits_are_refused():
     result = trend_result(rows)
     sparse = result.table("fitted").assign(observed=[0] * 15 + [1] * 5)
     with pytest.raises(ValueError, match="launches in only 5 of 20 weeks"):
-        tf._check_usable(ModelResult("t", result.summary, {"fitted": sparse}), "W")
+        check_usable(ModelResult("t", result.summary, {"fitted": sparse}), "W")
     broken = result.table("fitted").assign(fitted_high=np.inf)
     with pytest.raises(ValueError, match="unbounded"):
-        tf._check_usable(ModelResult("t", result.summary, {"fitted": broken}), "W")
-    tf._check_usable(result, "W")
+        check_usable(ModelResult("t", result.summary, {"fitted": broken}), "W")
+    check_usable(result, "W")
 
 
 # --- charts ------------------------------------------------------------------------------------
@@ -556,8 +557,9 @@ GOOD_PARAMETERS = {
 BAD_PARAMETERS = {"growth_windows": [6, 60]}
 
 
-def _execute(folder: Path, parameters: dict):
-    """Run the notebook into ``folder``; returns the exception it raised, or None."""
+def _execute(folder: Path, parameters: dict, processed: Path):
+    """Run the notebook into ``folder`` on the releases in ``processed``; returns the exception
+    it raised, or None."""
     import papermill
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -570,7 +572,7 @@ def _execute(folder: Path, parameters: dict):
             progress_bar=False,
             parameters={
                 **parameters,
-                "processed_dir": str(REAL_PROCESSED),
+                "processed_dir": str(processed),
                 "output_dir": str(folder),
             },
         )
@@ -580,16 +582,17 @@ def _execute(folder: Path, parameters: dict):
 
 
 @pytest.fixture(scope="module")
-def notebook_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, object]]:
-    """The notebook run with non-default parameters ("good") and a bad one ("bad")."""
-    pytest.importorskip("papermill")
-    if not (REAL_PROCESSED / RELEASE / "strikes.parquet").is_file():
-        pytest.skip(f"data/processed/{RELEASE} missing: run `python -m analysis build`")
+def notebook_runs(
+    tmp_path_factory: pytest.TempPathFactory, real_build: Path
+) -> dict[str, tuple[Path, object]]:
+    """The notebook run with non-default parameters ("good") and a bad one ("bad"), on the
+    real release built for the test session."""
+    assert real_build.name == RELEASE
     root = tmp_path_factory.mktemp("trends_notebook")
     runs = {"good": (root / "good", GOOD_PARAMETERS), "bad": (root / "bad", BAD_PARAMETERS)}
     with ThreadPoolExecutor(max_workers=2) as pool:
         futures = {
-            name: pool.submit(_execute, folder, parameters)
+            name: pool.submit(_execute, folder, parameters, real_build.parent)
             for name, (folder, parameters) in runs.items()
         }
         return {name: (runs[name][0], future.result()) for name, future in futures.items()}

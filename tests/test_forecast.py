@@ -29,7 +29,6 @@ from analysis.models.forecast import (
     weekly_counts,
     weekly_table,
 )
-from analysis.paths import ProjectPaths
 
 START = pd.Timestamp("2023-01-02")  # a Monday
 
@@ -304,16 +303,11 @@ def test_a_snapshot_needs_a_model_when_the_forecast_has_several(tmp_path):
 # --- the two real releases -------------------------------------------------------------------
 
 
-def previous_strikes() -> pd.DataFrame:
-    path = ProjectPaths().processed_release("2026-03-01") / "strikes.parquet"
-    if not path.is_file():
-        pytest.skip(f"{path} not built")
-    return pd.read_parquet(path)
-
-
 @pytest.mark.real_data
-def test_real_forecast_from_2026_03_01_is_scored_on_the_five_new_weeks(real_strikes, tmp_path):
-    old = previous_strikes()
+def test_real_forecast_from_2026_03_01_is_scored_on_the_five_new_weeks(
+    real_strikes, real_previous_strikes, tmp_path
+):
+    old = real_previous_strikes
     assert str(weekly_counts(old, "drones").index[-1].date()) == "2026-02-23"  # ends Sun 03-01
     for group in ("drones", "missiles"):
         save_snapshots(forecast_for(old, group), "2026-03-01", "2026-03-01", tmp_path)

@@ -21,7 +21,7 @@ from analysis.data.indicators import (
     origin_series,
     year_in_text,
 )
-from analysis.data.overview import SOURCE_CREDIT
+from analysis.data.labels import SOURCE_CREDIT
 from analysis.data.taxonomy import classify
 from analysis.figures.origins import (
     BAND_EVENT_TYPES,

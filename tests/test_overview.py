@@ -12,11 +12,12 @@ import pytest
 from matplotlib.figure import Figure
 
 import analysis.data.strikes
+from analysis.data.labels import SOURCE_CREDIT
 from analysis.data.overview import (
     FLAG_MEANINGS,
-    SOURCE_CREDIT,
     NotBuiltError,
     Period,
+    Processed,
     available_releases,
     biggest_waves,
     class_totals,
@@ -33,7 +34,6 @@ from analysis.figures.overview import monthly_chart
 from analysis.paths import ProjectPaths
 from analysis.vocabulary import WEAPON_CLASSES
 
-REAL = ProjectPaths().processed_release("2026-04-05")
 RELEASES = ["2026-03-01", "2026-04-05"]
 
 
@@ -333,12 +333,8 @@ def test_monthly_chart_has_one_panel_per_class_and_the_source_credit():
 
 
 @pytest.fixture(scope="module")
-def real():
-    if not (REAL / "strikes.parquet").is_file():
-        pytest.skip(
-            f"{REAL}/strikes.parquet missing: run `python -m analysis build --release 2026-04-05`"
-        )
-    return load_processed("2026-04-05", REAL.parent)
+def real(real_processed: Path) -> Processed:
+    return load_processed("2026-04-05", real_processed)
 
 
 @pytest.mark.real_data

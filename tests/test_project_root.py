@@ -151,14 +151,14 @@ def _snapshot() -> dict:
     }
 
 
-def _other_project(folder: Path) -> ProjectPaths:
+def _other_project(folder: Path, built: Path) -> ProjectPaths:
     """A second project: notebooks 04 and 05, this checkout's built release, a timeline with
     one more event and a saved forecast that this checkout does not hold."""
     other = ProjectPaths(folder)
     other.notebooks.mkdir(parents=True)
     for stem in ("04_supply_partnerships", "05_forecast"):
         shutil.copy(CHECKOUT.notebooks / f"{stem}.ipynb", other.notebooks)
-    shutil.copytree(CHECKOUT.processed_release(RELEASE), other.processed_release(RELEASE))
+    shutil.copytree(built, other.processed_release(RELEASE))
     other.raw.mkdir(parents=True)
     timeline = (CHECKOUT.raw / EVENTS_FILE).read_text(encoding="utf-8").rstrip("\n")
     (other.raw / EVENTS_FILE).write_text(f"{timeline}\n{MARKER}\n", encoding="utf-8")
@@ -169,14 +169,14 @@ def _other_project(folder: Path) -> ProjectPaths:
 
 @pytest.mark.kernel
 @pytest.mark.real_data
-def test_a_report_with_root_reads_the_timeline_and_snapshots_of_that_project(tmp_path):
+def test_a_report_with_root_reads_the_timeline_and_snapshots_of_that_project(tmp_path, real_build):
     from analysis.__main__ import main
     from analysis.models.forecast import snapshot_path, weekly_table
 
-    if not (CHECKOUT.processed_release(RELEASE) / "manifest.json").is_file():
-        pytest.skip(f"release {RELEASE} is not built in this checkout")
-    assert not snapshot_path(CHECKOUT.forecasts, "2026-03-01", "drones", "naive").exists()
-    other = _other_project(tmp_path / "other")
+    ours = snapshot_path(CHECKOUT.forecasts, "2026-03-01", "drones", "naive")
+    if ours.exists():  # this checkout's own snapshot must differ from the planted one
+        assert json.loads(ours.read_text(encoding="utf-8")) != _snapshot()
+    other = _other_project(tmp_path / "other", real_build)
 
     assert main(["--root", str(other.root), "report", "--force", "--jobs", "2"]) == 0
 

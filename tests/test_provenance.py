@@ -54,15 +54,15 @@ def test_a_new_library_version_changes_the_freshness_fingerprint(tmp_path, monke
 
 
 def test_the_landing_page_provenance_lists_the_software():
-    html = _provenance(
+    rows = _provenance(
         {
             "release": "2026-04-05",
             "git_commit": "abc123",
             "software": {"python": "3.11.7", "pandas": "3.1.1"},
         }
     )
-    assert "<td>software</td><td>python 3.11.7, pandas 3.1.1</td>" in html
-    assert "<td>git commit</td><td>abc123</td>" in html
+    assert ("software", "python 3.11.7, pandas 3.1.1") in rows
+    assert ("git commit", "abc123") in rows
 
 
 def _fake_package(root: Path) -> Path:

@@ -15,8 +15,6 @@ from analysis.paths import PROJECT_ROOT, ProjectPaths
 from analysis.publish.report import ReportError, point_latest, report_name, run_report
 from analysis.publish.runs import RUNS, current_run, read_state
 
-REAL_PROCESSED = PROJECT_ROOT / "data" / "processed"
-
 
 def _body(html: str) -> str:
     """The HTML without its style and script blocks (those name CSS classes of every kind)."""
@@ -24,16 +22,12 @@ def _body(html: str) -> str:
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> ProjectPaths:
-    """A project root in tmp_path that links the real notebooks and processed tables."""
-    if not (REAL_PROCESSED / "2026-04-05" / "strikes.parquet").is_file():
-        pytest.skip(
-            "data/processed/2026-04-05/strikes.parquet missing: run "
-            "`python -m analysis build --release 2026-04-05`"
-        )
+def project(tmp_path: Path, real_processed: Path) -> ProjectPaths:
+    """A project root in tmp_path that links the real notebooks and the processed tables built
+    for this session."""
     (tmp_path / "data").mkdir()
     (tmp_path / "notebooks").symlink_to(PROJECT_ROOT / "notebooks", target_is_directory=True)
-    (tmp_path / "data" / "processed").symlink_to(REAL_PROCESSED, target_is_directory=True)
+    (tmp_path / "data" / "processed").symlink_to(real_processed, target_is_directory=True)
     return ProjectPaths(root=tmp_path)
 
 
@@ -119,7 +113,7 @@ def test_failing_notebook_keeps_the_error_and_names_the_cell(project):
 
     message = str(caught.value)
     assert "01_data_overview.ipynb failed in cell" in message
-    assert re.search(r"line \d+: 'period = validate_parameters\('", message)
+    assert re.search(r"line \d+: 'period = validate_parameters", message)
     assert "ValueError: start 2020-01-01 is outside the data of release 2026-04-05" in message
 
     folder = project.reports / "2026-04-05_2020-01-01_last"

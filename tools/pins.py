@@ -92,6 +92,18 @@ def pinned_environment(text: str, versions: dict[str, list[str]], direct: list[s
     return re.sub(r"^(\s*- )([A-Za-z0-9_.\-]+)(?:[<>=!~].*)?$", pin, text, flags=re.M)
 
 
+#: The pre-commit hook repositories whose revision is a locked package's version.
+HOOK_PACKAGES = {"astral-sh/ruff-pre-commit": ("ruff", "v"), "astral-sh/uv-pre-commit": ("uv", "")}
+
+
+def pinned_hooks(text: str, versions: dict[str, list[str]]) -> str:
+    """``.pre-commit-config.yaml`` with the ruff and uv hooks at the locked versions."""
+    for repo, (package, prefix) in HOOK_PACKAGES.items():
+        pattern = rf"(repo: https://github.com/{re.escape(repo)}\n\s+rev: )\S+"
+        text = re.sub(pattern, rf"\g<1>{prefix}{versions[package][0]}", text)
+    return text
+
+
 def main(argv: list[str]) -> int:
     uv = argv[1] if len(argv) > 1 else "uv"
     versions = locked_versions()
@@ -101,7 +113,12 @@ def main(argv: list[str]) -> int:
         pinned_environment(env.read_text(encoding="utf-8"), versions, direct_dependencies()),
         encoding="utf-8",
     )
-    print(f"pinned {len(versions)} packages in constraints.txt and environment.yml")
+    hooks = ROOT / ".pre-commit-config.yaml"
+    hooks.write_text(pinned_hooks(hooks.read_text(encoding="utf-8"), versions), encoding="utf-8")
+    print(
+        f"pinned {len(versions)} packages in constraints.txt and environment.yml, "
+        "and the ruff and uv hooks in .pre-commit-config.yaml"
+    )
     return 0
 
 

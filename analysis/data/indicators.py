@@ -18,7 +18,6 @@ Korean missiles are probably inside the ambiguous ``Iskander-M/KN-23`` label, wh
 from __future__ import annotations
 
 import calendar as calendar_module
-import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analysis.data.dates import DateLike, month_text
 from analysis.data.series import (
     FREQUENCIES,
     HEADLINE_GROUPS,
@@ -45,8 +45,6 @@ from analysis.vocabulary import (
     STRIKE_DRONE,
     UNKNOWN_ORIGIN,
 )
-
-DateLike = str | dt.date | None
 
 #: Display groups of :func:`origin_series`, in display order, and the taxonomy origins in each.
 ORIGIN_GROUPS: dict[str, tuple[str, ...]] = {
@@ -557,8 +555,8 @@ def implied_minimum_supply(
         "start": str(monthly["period"].min().date()),
         "end": str(monthly["period"].max().date()),
         "launched_total": int(monthly["launched"].sum()),
-        "first_month_over_1000": over.strftime("%Y-%m") if over is not None else None,
-        "peak_month": peak.strftime("%Y-%m") if peak is not None else None,
+        "first_month_over_1000": month_text(over) if over is not None else None,
+        "peak_month": month_text(peak) if peak is not None else None,
         "peak_month_launched": int(series_by_month.max()) if peak is not None else 0,
     }
     for row in yearly.itertuples():

@@ -49,3 +49,16 @@ def group_label(group: str) -> str:
 
 
 PARTNER_NAMES = {"iran": "Iran", "north_korea": "North Korea"}
+
+
+#: The public dataset the strike tables are built from.
+DATASET_NAME = "Kaggle piterfm/massive-missile-attacks-on-ukraine"
+#: Who reported and who compiled the data.
+DATA_CREDIT = f"Air Force of the Armed Forces of Ukraine, compiled by P. Ivaniuk ({DATASET_NAME})"
+#: The source credit under every chart; ``{release}`` is the release shown.
+SOURCE_CREDIT = f"Source: {DATA_CREDIT}, release {{release}}"
+#: The second credit line of a chart that draws partnership events.
+EVENTS_CREDIT = (
+    "Partnership events: project timeline (data/raw/partnership_events.csv), one public "
+    "source per event"
+)

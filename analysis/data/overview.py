@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,25 +15,20 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.data.build import OUTPUT_FILES
-from analysis.data.labels import CLASS_LABELS
+from analysis.data.dates import MONTH_FORMAT, DateLike, kyiv_dates, parse_date
+from analysis.data.labels import CLASS_LABELS, DATASET_NAME
 from analysis.data.taxonomy import lookup as lookup_weapon
 from analysis.data.taxonomy import split_model
 from analysis.data.timeparse import KYIV
 from analysis.data.waves import MAX_WINDOW_HOURS
 from analysis.errors import AnalysisError
+from analysis.names import RELEASE
 from analysis.paths import ProjectPaths
 from analysis.vocabulary import (
     WEAPON_CLASSES,
 )
 
-#: Release folders are named by the last date their daily file covers. Used with
-#: ``fullmatch``: ``^...$`` would also accept a trailing newline.
-RELEASE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
-DATE_PATTERN = RELEASE_PATTERN
-SOURCE_CREDIT = (
-    "Source: Air Force of the Armed Forces of Ukraine, compiled by P. Ivaniuk "
-    "(Kaggle piterfm/massive-missile-attacks-on-ukraine), release {release}"
-)
+#: Release folders are named by the last date their daily file covers.
 WINDOW_FLAG = f"window_over_{MAX_WINDOW_HOURS:g}h_clipped_for_grouping"
 #: One-line explanation of every flag the build writes to ``quality.json``.
 FLAG_MEANINGS: dict[str, str] = {
@@ -71,8 +65,6 @@ WAVE_TABLE_COLUMNS = (
     "missiles_launched",
     "missiles_destroyed",
 )
-
-DateLike = str | dt.date | None
 
 
 class NotBuiltError(AnalysisError):
@@ -137,9 +129,7 @@ def available_releases(processed_dir: Path | None = None) -> list[str]:
     return sorted(
         p.name
         for p in root.iterdir()
-        if p.is_dir()
-        and RELEASE_PATTERN.fullmatch(p.name)
-        and all((p / f).is_file() for f in OUTPUT_FILES)
+        if p.is_dir() and RELEASE.fullmatch(p.name) and all((p / f).is_file() for f in OUTPUT_FILES)
     )
 
 
@@ -185,22 +175,6 @@ def load_processed(release: str | None, processed_dir: Path | None = None) -> Pr
     )
 
 
-def _parse_date(value: DateLike, name: str) -> dt.date | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value).strip()
-    if DATE_PATTERN.fullmatch(text):
-        try:
-            return dt.date.fromisoformat(text)
-        except ValueError:
-            pass
-    raise ValueError(f"{name} {value!r} is not a date; use YYYY-MM-DD, e.g. 2025-01-31")
-
-
 def validate_parameters(
     release: str | None,
     start: DateLike,
@@ -227,10 +201,10 @@ def validate_parameters(
             f"release {release!r} is not a built release (built: {built}); "
             "run `python -m analysis build --release <date>` or pick one of those"
         )
-    first, last = _parse_date(start, "start"), _parse_date(end, "end")
+    first, last = parse_date(start, "start"), parse_date(end, "end")
     if first and last and last < first:
         raise ValueError(f"end {last} is before start {first}")
-    lo, hi = _parse_date(data_first, "data_first"), _parse_date(data_last, "data_last")
+    lo, hi = parse_date(data_first, "data_first"), parse_date(data_last, "data_last")
     for name, day in (("start", first), ("end", last)):
         if day is not None and lo is not None and hi is not None and not lo <= day <= hi:
             raise ValueError(
@@ -239,16 +213,9 @@ def validate_parameters(
     return Period(release, first, last, lo, hi)
 
 
-def kyiv_dates(values: pd.Series) -> pd.Series:
-    """Calendar dates in Kyiv of a date, naive (Kyiv) datetime or tz-aware datetime column."""
-    if isinstance(values.dtype, pd.DatetimeTZDtype):
-        return values.dt.tz_convert(KYIV).dt.date
-    return pd.to_datetime(values).dt.date
-
-
 def filter_period(df: pd.DataFrame, column: str, start: DateLike, end: DateLike) -> pd.DataFrame:
     """Rows whose ``column`` falls on a Kyiv date in ``[start, end]``; None leaves a side open."""
-    first, last = _parse_date(start, "start"), _parse_date(end, "end")
+    first, last = parse_date(start, "start"), parse_date(end, "end")
     days = kyiv_dates(df[column])
     keep = pd.Series(True, index=df.index)
     if first is not None:
@@ -313,7 +280,7 @@ def launches_pivot(monthly: pd.DataFrame) -> pd.DataFrame:
     )
     wide = wide.loc[:, wide.sum() > 0].astype("int64")
     wide["total"] = wide.sum(axis=1)
-    wide.index = pd.DatetimeIndex(wide.index).strftime("%Y-%m")
+    wide.index = pd.DatetimeIndex(wide.index).strftime(MONTH_FORMAT)
     wide.index.name = "month"
     wide.columns.name = None
     return wide
@@ -354,7 +321,7 @@ def provenance_table(data: Processed) -> pd.DataFrame:
     q = data.quality
     items: list[tuple[str, str]] = [
         ("release", data.release),
-        ("dataset", "Kaggle piterfm/massive-missile-attacks-on-ukraine"),
+        ("dataset", DATASET_NAME),
     ]
     items += [(f"{name} sha256", info["sha256"]) for name, info in q.get("inputs", {}).items()]
     items += [

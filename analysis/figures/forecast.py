@@ -15,13 +15,12 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
-from matplotlib.dates import DateFormatter, MonthLocator
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
-from analysis.figures.style import count_axis
+from analysis.figures.style import count_axis, date_axis
 from analysis.figures.style import set_credit as _credit
 from analysis.figures.style import set_title as _title
 from analysis.findings.forecast import BASELINES, GroupForecast, label, snapshot_model
@@ -41,15 +40,6 @@ RELEASE_COLOURS = (_DEEP[1], _DEEP[4], _DEEP[8], _DEEP[9])
 
 def _colour(model: str):
     return MODEL_COLOURS.get(model, "0.4")
-
-
-def _week_axis(ax: Axes, first: pd.Timestamp, last: pd.Timestamp) -> None:
-    weeks = max((last - first).days / 7, 1)
-    step = 1 if weeks <= 40 else 2 if weeks <= 80 else 3
-    ax.xaxis.set_major_locator(MonthLocator(interval=step))
-    ax.xaxis.set_major_formatter(DateFormatter("%b\n%Y"))
-    ax.tick_params(axis="x", which="major", length=4, bottom=True)
-    ax.set_xlim(first - pd.Timedelta(days=4), last + pd.Timedelta(days=4))
 
 
 def _fan(
@@ -160,7 +150,7 @@ def forecast_chart(fc: GroupForecast, *, release: str, history_weeks: int = 26) 
         for ax in axes[len(models) :]:
             ax.set_visible(False)
         axes[0].set_ylim(0, top)
-        _week_axis(axes[0], history.index[0], table["week"].max())
+        date_axis(axes[0], history.index[0], table["week"].max(), pad=True)
         for ax in axes[-ncols:]:
             ax.tick_params(axis="x", labelbottom=True)
         handles = [
@@ -349,7 +339,7 @@ def snapshot_chart(
             )
             ax.set_ylim(bottom=0)
             count_axis(ax, ylabel=f"{group} launched per week", from_zero=False)
-            _week_axis(ax, actual.index.min() if len(actual) else first, last)
+            date_axis(ax, actual.index.min() if len(actual) else first, last, pad=True)
             handles, labels_ = ax.get_legend_handles_labels()
             handles += [
                 Line2D([], [], color=ACTUAL_COLOUR, marker="o", markersize=3, linewidth=1.2),

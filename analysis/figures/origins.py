@@ -23,7 +23,7 @@ from matplotlib.ticker import PercentFormatter
 
 from analysis.data.indicators import HEADLINE_CLASSES, ORIGIN_GROUPS, ORIGIN_LABELS
 from analysis.data.labels import PARTNER_NAMES
-from analysis.figures.style import EVENTS_CREDIT, count_axis, credit  # noqa: F401 - re-exported for callers
+from analysis.figures.style import count_axis, set_credit
 from analysis.figures.style import date_axis as _date_axis
 from analysis.figures.style import set_title as _title
 from analysis.modelresult import ModelResult
@@ -286,13 +286,7 @@ def origin_weekly_chart(
             _colour_note(shown),
         ]
         _title(fig, "Weekly launches by design origin, with partnership events", notes)
-        fig.supxlabel(
-            credit(release, events=not shown.empty),
-            x=0.01,
-            ha="left",
-            fontsize="x-small",
-            color="0.35",
-        )
+        set_credit(fig, release, events=not shown.empty)
     return fig
 
 
@@ -372,7 +366,7 @@ def origin_share_chart(origin_monthly: pd.DataFrame, *, release: str) -> Figure:
                 "copies (Alabuga) and, from 2025, decoys are included",
             ],
         )
-        fig.supxlabel(credit(release), x=0.01, ha="left", fontsize="x-small", color="0.35")
+        set_credit(fig, release)
     return fig
 
 
@@ -519,13 +513,7 @@ def north_korean_band_chart(
             ),
         ]
         _title(fig, "North Korean ballistic missiles: a band, not a number", notes)
-        fig.supxlabel(
-            credit(release, events=not shown.empty),
-            x=0.01,
-            ha="left",
-            fontsize="x-small",
-            color="0.35",
-        )
+        set_credit(fig, release, events=not shown.empty)
     return fig
 
 
@@ -533,7 +521,6 @@ __all__ = [
     "BAND_EVENT_TYPES",
     "ORIGIN_COLOURS",
     "PARTNER_COLOURS",
-    "credit",
     "event_ids",
     "north_korean_band_chart",
     "origin_share_chart",

@@ -6,13 +6,12 @@ from collections.abc import Sequence
 
 import pandas as pd
 import seaborn as sns
-from matplotlib.dates import DateFormatter, MonthLocator, YearLocator
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
 from pandas.io.formats.style import Styler
 
 from analysis.data.labels import CLASS_LABELS
-from analysis.data.overview import SOURCE_CREDIT, Period
+from analysis.data.overview import Period
+from analysis.figures.style import count_axis, date_axis, set_credit
 from analysis.vocabulary import BALLISTIC_MISSILE, CRUISE_MISSILE, SAM_GROUND_ATTACK, STRIKE_DRONE
 
 #: Classes drawn by default: the long-range campaign (drones on their own scale).
@@ -28,10 +27,6 @@ def thousands(table: pd.DataFrame) -> Styler:
     """The table styled for display with thousands separators on its integer columns."""
     ints = [c for c in table.columns if pd.api.types.is_integer_dtype(table[c])]
     return table.style.format("{:,}", subset=ints)
-
-
-def _thousands(value: float, _pos: int) -> str:
-    return f"{value:,.0f}"
 
 
 def _partial_months(period: Period | None) -> set[pd.Timestamp]:
@@ -81,13 +76,7 @@ def monthly_chart(
             for bar, month in zip(bars, data["month"], strict=True):
                 if month in partial:
                     bar.set_alpha(0.45)
-            ax.set_title(
-                CLASS_LABELS.get(weapon_class, weapon_class), loc="left", fontsize="medium"
-            )
-            ax.set_ylabel("launched")
-            ax.yaxis.set_major_formatter(FuncFormatter(_thousands))
-            ax.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
-            ax.set_ylim(bottom=0)
+            count_axis(ax, CLASS_LABELS.get(weapon_class, weapon_class), "launched", nbins=4)
             if not data["launched"].any():
                 ax.set_ylim(0, 1)
                 ax.set_yticks([0])
@@ -100,30 +89,13 @@ def monthly_chart(
                     va="center",
                     color="0.4",
                 )
-            ax.grid(axis="x", visible=False)
-            sns.despine(ax=ax, left=True)
-        last_ax = axes[-1]
-        months = monthly["month"].nunique()
-        if months > 24:
-            last_ax.xaxis.set_major_locator(YearLocator())
-            last_ax.xaxis.set_major_formatter(DateFormatter("%Y"))
-            last_ax.xaxis.set_minor_locator(MonthLocator())
-            last_ax.tick_params(axis="x", which="minor", length=3, bottom=True)
-            last_ax.tick_params(axis="x", which="major", length=6, bottom=True)
-        else:
-            step = 1 if months <= 12 else 3
-            last_ax.xaxis.set_major_locator(MonthLocator(interval=step, bymonthday=15))
-            last_ax.xaxis.set_major_formatter(DateFormatter("%b\n%Y"))
-        if months:
-            last_ax.set_xlim(first_month - pd.Timedelta(days=5), last_month + pd.Timedelta(days=33))
+        if not monthly.empty:
+            date_axis(axes[-1], first_month, last_month, tick_day=15)
+            axes[-1].set_xlim(
+                first_month - pd.Timedelta(days=5), last_month + pd.Timedelta(days=33)
+            )
         fig.suptitle(
             f"Launches per month by weapon class\n{subtitle}", x=0.01, ha="left", fontsize="large"
         )
-        fig.supxlabel(
-            SOURCE_CREDIT.format(release=release),
-            x=0.01,
-            ha="left",
-            fontsize="x-small",
-            color="0.35",
-        )
+        set_credit(fig, release)
     return fig

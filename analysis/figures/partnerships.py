@@ -23,8 +23,10 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, NullLocator
 from pandas.io.formats.style import Styler
 
+from analysis.data.dates import day_text, days_text, month_text, months_text
 from analysis.data.indicators import ORIGIN_GROUPS, ORIGIN_LABELS
-from analysis.figures.origins import PARTNER_COLOURS, PARTNER_NAMES, credit, short_label
+from analysis.figures.origins import PARTNER_COLOURS, PARTNER_NAMES, short_label
+from analysis.figures.style import set_credit
 from analysis.findings.partnerships import PLACEBO_ALPHA, UNVERIFIED_MARK, stands_out
 from analysis.modelresult import ModelResult
 
@@ -101,9 +103,8 @@ def safe_style(
 
 
 def _event_date(row: pd.Series) -> str:
-    day = pd.Timestamp(row["date"])
     return (
-        day.strftime("%Y-%m") if row.get("date_precision") == "month" else day.strftime("%Y-%m-%d")
+        month_text(row["date"]) if row.get("date_precision") == "month" else day_text(row["date"])
     )
 
 
@@ -152,7 +153,7 @@ def origin_month_table(origin_monthly: pd.DataFrame) -> pd.DataFrame:
     marked ``(part)`` when only partly observed), launches per origin group, ``total`` and the
     Iranian-design share."""
     frame = origin_monthly.sort_values("period")
-    month = frame["period"].dt.strftime("%Y-%m")
+    month = months_text(frame["period"])
     month = month.where(frame["complete"].astype(bool), month + " (part)")
     out = pd.DataFrame({"month": month.to_numpy()})
     for group in ORIGIN_GROUPS:
@@ -183,7 +184,7 @@ def production_claims_table(supply: ModelResult) -> pd.DataFrame:
     claims = supply.table("production")
     return pd.DataFrame(
         {
-            "date": pd.to_datetime(claims["date"]).dt.strftime("%Y-%m-%d"),
+            "date": days_text(claims["date"]),
             "claim (timeline)": claims["description"],
             "source": claims["source_org"],
             "verification": [
@@ -197,19 +198,15 @@ def production_claims_table(supply: ModelResult) -> pd.DataFrame:
 # --- first appearances ---------------------------------------------------------------------------
 
 
-def _day(values: pd.Series) -> pd.Series:
-    return pd.to_datetime(values).dt.strftime("%Y-%m-%d")
-
-
 def label_lags_table(appearances: ModelResult) -> pd.DataFrame:
     """The ``lags`` table of :func:`analysis.data.indicators.model_appearances` for display."""
     lags = appearances.table("lags")
     return pd.DataFrame(
         {
             "label in the reports": lags["label"],
-            "first named": _day(lags["first_appearance"]),
+            "first named": days_text(lags["first_appearance"]),
             "linked event": lags["event_id"],
-            "event date": _day(lags["event_date"]),
+            "event date": days_text(lags["event_date"]),
             "event type": [_TYPE_NAMES.get(t, t) for t in lags["event_type"]],
             "days from event to first named": lags["lag_days"].astype("Int64"),
             "reference event": ["yes" if r else "" for r in lags["reference"]],
@@ -224,8 +221,8 @@ def near_reference_table(appearances: ModelResult) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "reference event": near["reference_event"],
-            "event date": _day(near["event_date"]),
-            "report ends": _day(near["end_date"].astype(str)),
+            "event date": days_text(near["event_date"]),
+            "report ends": days_text(near["end_date"].astype(str)),
             "weapon label in the report": near["model"],
             "design origin (taxonomy)": near["origin"],
             "launched": near["launched"].astype("Int64"),
@@ -337,7 +334,7 @@ def event_study_chart(
             ax.xaxis.set_minor_locator(NullLocator())
             ax.set_xticklabels([f"{t:g}" for t in ticks])
             names = [
-                f"{pd.Timestamp(d):%Y-%m-%d}  {(labels or {}).get(e, short_label(e))}"
+                f"{day_text(d)}  {(labels or {}).get(e, short_label(e))}"
                 + (" (unverified)" if e in unverified else "")
                 for d, e in zip(done["date"], done["event_id"], strict=True)
             ]
@@ -369,9 +366,7 @@ def event_study_chart(
                 "not be estimated (see the table)"
             )
         fig.suptitle("\n".join(lines), x=0.01, ha="left", fontsize="medium")
-        fig.supxlabel(
-            credit(release, events=True), x=0.01, ha="left", fontsize="x-small", color="0.35"
-        )
+        set_credit(fig, release, events=True)
     return fig
 
 

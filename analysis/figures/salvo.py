@@ -22,6 +22,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedLocator, FuncFormatter, PercentFormatter
 from scipy.special import expit
 
+from analysis.data.dates import day_text
 from analysis.figures.style import count_axis, date_axis
 from analysis.figures.style import set_credit as _credit
 from analysis.figures.style import set_title as _title
@@ -135,7 +136,7 @@ def salvo_size_chart(
                     continue
                 ax.axvline(knot, color="0.35", linestyle=":", linewidth=1.0, zorder=0)
                 ax.annotate(
-                    f"bend {knot.date()}",
+                    f"bend {day_text(knot)}",
                     (knot, 1),
                     xycoords=("data", "axes fraction"),
                     xytext=(3, -3),
@@ -216,7 +217,7 @@ def record_progression_chart(salvo: ModelResult, waves: pd.DataFrame, *, release
             )
             top = steps.iloc[-1]
             ax.annotate(
-                f"{int(top['record']):,} on {top['date'].date()}",
+                f"{int(top['record']):,} on {day_text(top['date'])}",
                 (top["date"], top["record"]),
                 xytext=(-6, 6),
                 textcoords="offset points",
@@ -436,7 +437,7 @@ def defeat_by_salvo_chart(
                     color="0.15",
                     linewidth=1.6,
                     zorder=2,
-                    label=f"model at {reference.date()}",
+                    label=f"model at {day_text(reference)}",
                 )
                 effect = effects[
                     (effects["weapon_class"] == weapon_class) & (effects["measure"] == "defeat")
@@ -681,13 +682,7 @@ def examples_table(examples: pd.DataFrame) -> pd.DataFrame:
     return out.rename(columns={"not_reach_goal": "not reaching target"}).set_index("date")
 
 
-def bullets(lines: Sequence[str]) -> str:
-    """Markdown bullet list of ``lines`` (a model's assumptions or caveats)."""
-    return "\n".join(f"- {line}" for line in lines)
-
-
 __all__ = [
-    "bullets",
     "by_salvo_table",
     "coefficients_table",
     "defeat_by_salvo_chart",

@@ -15,13 +15,9 @@ from matplotlib.dates import DateFormatter, MonthLocator, YearLocator
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from analysis.data.overview import SOURCE_CREDIT
+from analysis.data.labels import EVENTS_CREDIT, SOURCE_CREDIT
 
 TITLE_CHARS = 112
-EVENTS_CREDIT = (
-    "Partnership events: project timeline (data/raw/partnership_events.csv), one public "
-    "source per event"
-)
 
 
 def credit(release: str, events: bool = False) -> str:
@@ -41,13 +37,18 @@ def set_title(fig: Figure, main: str, notes: Sequence[str]) -> None:
     fig.suptitle("\n".join(lines), x=0.01, ha="left", fontsize="large")
 
 
-def set_credit(fig: Figure, release: str) -> None:
-    """The source credit under the chart, small and grey."""
-    fig.supxlabel(credit(release), x=0.01, ha="left", fontsize="x-small", color="0.35")
+def set_credit(fig: Figure, release: str, events: bool = False) -> None:
+    """The source credit under the chart, small and grey (see :func:`credit`)."""
+    fig.supxlabel(credit(release, events), x=0.01, ha="left", fontsize="x-small", color="0.35")
 
 
-def date_axis(ax: Axes, first: pd.Timestamp, last: pd.Timestamp, pad: bool = False) -> None:
-    """Years (with month ticks) for spans over two years, else months; limits to the span."""
+def date_axis(
+    ax: Axes, first: pd.Timestamp, last: pd.Timestamp, pad: bool = False, *, tick_day: int = 1
+) -> None:
+    """Years (with month ticks) for spans over two years, else months; limits to the span.
+
+    Month labels of shorter spans sit on day ``tick_day`` of the month (15: under monthly
+    bars drawn mid-month)."""
     months = (last.year - first.year) * 12 + last.month - first.month + 1
     if months > 24:
         ax.xaxis.set_major_locator(YearLocator())
@@ -57,7 +58,7 @@ def date_axis(ax: Axes, first: pd.Timestamp, last: pd.Timestamp, pad: bool = Fal
         ax.tick_params(axis="x", which="major", length=6, bottom=True)
     else:
         step = 1 if months <= 12 else 3
-        ax.xaxis.set_major_locator(MonthLocator(interval=step))
+        ax.xaxis.set_major_locator(MonthLocator(interval=step, bymonthday=tick_day))
         ax.xaxis.set_major_formatter(DateFormatter("%b\n%Y"))
         ax.tick_params(axis="x", which="major", length=4, bottom=True)
     margin = pd.Timedelta(days=max(3, (last - first).days // 80)) if pad else pd.Timedelta(0)

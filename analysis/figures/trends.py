@@ -27,6 +27,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
+from analysis.data.dates import day_text
 from analysis.data.labels import PERIOD_WORDS, group_label
 from analysis.figures.style import count_axis
 from analysis.figures.style import date_axis as _date_axis
@@ -292,7 +293,7 @@ def regimes_chart(result: ModelResult, weekly: pd.Series, *, release: str, group
         )
         for _, row in breaks.iterrows():
             linear.annotate(
-                f"{row['break']:%Y-%m-%d}",
+                day_text(row["break"]),
                 (row["break"], 0.97),
                 xycoords=("data", "axes fraction"),
                 va="top",

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 from pandas.io.formats.style import Styler
 
+from analysis.data.dates import DAY_FORMAT, day_text, long_day
 from analysis.data.overview import Period
 from analysis.data.series import HEADLINE_GROUPS, calendar
-from analysis.modelresult import ModelResult
+from analysis.findings.text import bullets
 from analysis.models.forecast import (
     BASELINE,
     DESCRIPTIONS,
@@ -26,12 +26,9 @@ from analysis.models.forecast import (
     MIN_WEEKS,
     MODELS,
     SARIMAX_ORDER,
-    WINDOW,
-    backtest,
-    forecast,
+    GroupForecast,
     score_snapshots,
     summarise_scores,
-    weekly_counts,
 )
 from analysis.params import ParameterError, as_name_list
 from analysis.results import Publisher
@@ -115,74 +112,8 @@ def check_period_weeks(period: Period, minimum: int = MIN_PERIOD_WEEKS) -> int:
 # models
 
 
-@dataclass(frozen=True)
-class GroupForecast:
-    """One headline group's forecast and the backtest that chose its model.
-
-    ``result`` is shaped like :func:`analysis.models.forecast.forecast_for` with ``origins``
-    (summary ``chosen_model``; tables ``forecast``, ``history``, ``chosen``, ``backtest``);
-    ``tested`` is the full backtest (tables ``forecasts``, ``scores``, ``summary``).
-    """
-
-    group: str
-    result: ModelResult
-    tested: ModelResult
-    requested_origins: int
-
-    @property
-    def chosen(self) -> str:
-        return str(self.result.summary["chosen_model"])
-
-    @property
-    def horizon(self) -> int:
-        return int(self.result.summary["h"])
-
-
-def combine(forecast_result: ModelResult, tested: ModelResult) -> ModelResult:
-    """A forecast with its backtest's choice, as ``forecast_for(..., origins=...)`` returns."""
-    chosen = tested.summary["best_model"]
-    table = forecast_result.table("forecast")
-    summary = {
-        **forecast_result.summary,
-        "chosen_model": chosen,
-        "backtest_verdict": tested.summary["verdict"],
-    }
-    tables = {
-        **forecast_result.tables,
-        "chosen": table[table["model"] == chosen].reset_index(drop=True),
-        "backtest": tested.table("summary"),
-    }
-    return ModelResult(
-        forecast_result.name, summary, tables, forecast_result.assumptions, forecast_result.caveats
-    )
-
-
-def run_group(
-    strikes: pd.DataFrame,
-    group: str,
-    horizon: int = 8,
-    origins: int = 52,
-    models: Sequence[str] = MODELS,
-    window: int | None = WINDOW,
-) -> GroupForecast:
-    """Forecast one headline group ``horizon`` weeks ahead with every model and backtest them
-    over ``origins`` weekly origins, once each.
-
-    This is ``forecast_for(strikes, group, h=horizon, origins=origins)`` keeping the whole
-    backtest (its per-horizon scores are charted), so the backtest is not run twice.
-    """
-    weekly = weekly_counts(strikes, group)
-    tested = backtest(weekly, h=horizon, origins=origins, models=models, window=window)
-    result = forecast(weekly, h=horizon, models=models, window=window)
-    return GroupForecast(group, combine(result, tested), tested, origins)
-
-
 # --------------------------------------------------------------------------------------------
 # tables
-
-
-def _week(value) -> str:
-    return pd.Timestamp(value).strftime("%-d %B %Y")
 
 
 def forecast_table(fc: GroupForecast) -> pd.DataFrame:
@@ -202,7 +133,7 @@ def forecast_table(fc: GroupForecast) -> pd.DataFrame:
             out[f"{label(model)}: median"] = rows["point"]
     counts = [c for c in out.columns if c != "weeks ahead"]
     out[counts] = out[counts].round().astype("int64")
-    out.index = pd.DatetimeIndex(out.index).strftime("%Y-%m-%d")
+    out.index = pd.DatetimeIndex(out.index).strftime(DAY_FORMAT)
     out.index.name = "week starting"
     return out
 
@@ -355,7 +286,7 @@ def caveats_text(forecasts: GroupForecast | Mapping[str, GroupForecast]) -> str:
     """The caveats of the forecast and of its backtest, as a bullet list."""
     fc = _first(forecasts)
     items = (*fc.result.caveats, *fc.tested.caveats)
-    return "\n".join(f"- {item}" for item in dict.fromkeys(items))
+    return bullets(dict.fromkeys(items))
 
 
 # --------------------------------------------------------------------------------------------
@@ -398,7 +329,7 @@ def chosen_model_finding(
     group, chosen = fc.group, fc.chosen
     row = _models_row(fc, chosen)
     origins = int(s["origins"])
-    span = f"{_week(s['first_origin'])} to {_week(s['last_origin'])}"
+    span = f"{long_day(s['first_origin'])} to {long_day(s['last_origin'])}"
     if origins < fc.requested_origins:
         span += f"; fewer than the {fc.requested_origins:,} asked for, as the period is short"
     scope = f"over {origins:,} weekly forecast origins ({span})"
@@ -445,14 +376,14 @@ def forecast_finding(
     steps = int(last["step"])
     text = (
         f"**{group.capitalize()}:** the {label(fc.chosen)} model puts the median for the week "
-        f"starting {_week(last['week'])} ({steps} weeks after the last complete week, which "
-        f"started {_week(s['last_observed_week'])} with {s['last_observed']:,.0f} {group} "
+        f"starting {long_day(last['week'])} ({steps} weeks after the last complete week, which "
+        f"started {long_day(s['last_observed_week'])} with {s['last_observed']:,.0f} {group} "
         f"launched) at {last['point']:,.0f} {group}, with an 80% interval of "
         f"{last['lo80']:,.0f} to {last['hi80']:,.0f} and a 95% interval of {last['lo95']:,.0f} "
         f"to {last['hi95']:,.0f}. Launch numbers follow Russian planning: a new production rate "
         f"or a pause can put a week outside any interval."
     )
-    _number(pub, f"{group}_forecast_week", str(pd.Timestamp(last["week"]).date()))
+    _number(pub, f"{group}_forecast_week", day_text(last["week"]))
     _number(pub, f"{group}_forecast_median", float(last["point"]))
     return _record(
         pub,

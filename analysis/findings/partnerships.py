@@ -13,10 +13,10 @@ not evidence that an event caused a change.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 
 import pandas as pd
 
+from analysis.data.dates import day_text, days_text, month_name
 from analysis.data.labels import PARTNER_NAMES
 from analysis.modelresult import ModelResult
 from analysis.models.event_study import confounders
@@ -25,10 +25,6 @@ from analysis.results import Publisher
 #: Months in the "latest months" Iranian-design share.
 LATEST_MONTHS = 12
 CAUSE_NOTE = "Timing is association, not proof of cause."
-
-
-def _month(value) -> str:
-    return pd.Timestamp(value).strftime("%B %Y")
 
 
 def _ratio(value: float) -> str:
@@ -58,11 +54,6 @@ def _why_not(table: pd.DataFrame, window: int) -> str:
         f"{outside} have windows of {window} weeks that reach outside the data, the "
         "table gives the reason for the others"
     )
-
-
-def bullets(lines: Iterable[str]) -> str:
-    """Markdown bullet list of package sentences (assumptions, caveats)."""
-    return "\n".join(f"- {line}" for line in lines)
 
 
 # --- timeline ------------------------------------------------------------------------------------
@@ -101,11 +92,11 @@ def iranian_share_finding(
     latest = complete.tail(months)
     iran, total = int(latest["iranian_design"].sum()), int(latest["total"].sum())
     n = len(latest)
-    span = f"{_month(latest['period'].iloc[0])} to {_month(latest['period'].iloc[-1])}"
+    span = f"{month_name(latest['period'].iloc[0])} to {month_name(latest['period'].iloc[-1])}"
     if n == 1 and basis == "complete months":
-        scope = f"In the period's only complete month ({_month(latest['period'].iloc[0])})"
+        scope = f"In the period's only complete month ({month_name(latest['period'].iloc[0])})"
     elif n == 1:
-        scope = f"In the period (part of {_month(latest['period'].iloc[0])})"
+        scope = f"In the period (part of {month_name(latest['period'].iloc[0])})"
     elif n >= months or basis != "complete months":
         scope = f"In the latest {n} {basis} ({span})"
     else:
@@ -224,7 +215,7 @@ def appearance_finding(pub: Publisher, appearances: ModelResult) -> str:
             parts.append(f"'{label}' first appears on {first}")
             continue
         row = lags[(lags["label"] == label) & (lags["event_id"] == event)].iloc[0]
-        day = pd.Timestamp(row["event_date"]).date()
+        day = day_text(row["event_date"])
         when = f"{abs(lag):,} days {'after' if lag >= 0 else 'before'}"
         text = f"'{label}' first appears on {first}, {when} {event} ({day})"
         if bool(row["before_data"]):
@@ -256,7 +247,7 @@ def first_month_over_1000_finding(pub: Publisher, supply: ModelResult) -> str:
     monthly = supply.table("monthly").set_index("period")["launched"]
     count = int(monthly.loc[pd.Timestamp(f"{month}-01")])
     text = (
-        f"{_month(f'{month}-01')} was the first month with more than 1,000 launches of "
+        f"{month_name(f'{month}-01')} was the first month with more than 1,000 launches of "
         f"Iranian-design (Shahed/Geran-type) drones: {count:,}. It is a reported count with no "
         "sampling interval; Geran copies built in Russia count as Iranian design."
     )
@@ -491,7 +482,7 @@ def event_table(result: ModelResult, timeline: pd.DataFrame | None = None) -> pd
     out = pd.DataFrame(
         {
             "event_id": table["event_id"].to_numpy(),
-            "date": pd.to_datetime(table["date"]).dt.strftime("%Y-%m-%d").to_numpy(),
+            "date": days_text(table["date"]).to_numpy(),
             "partner": [PARTNER_NAMES.get(p, p) for p in table["partner"]],
             "series": table["series"].to_numpy(),
             "status": table["status"].to_numpy(),
@@ -522,7 +513,6 @@ def finite(value) -> bool:
 
 __all__ = [
     "appearance_finding",
-    "bullets",
     "ci_side",
     "describe_event_study",
     "describe_timeline",

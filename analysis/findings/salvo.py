@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from analysis.data.dates import day_text, month_text
 from analysis.modelresult import ModelResult
 from analysis.models.interception import CLASSES as INTERCEPTION_CLASSES
 from analysis.models.interception import class_waves
@@ -103,10 +104,6 @@ def _ci(low: float, high: float, fmt=_num, level: float = 0.95) -> str:
     return f"{level:.0%} CI {fmt(low)} to {fmt(high)}"
 
 
-def _day(value) -> str:
-    return str(pd.Timestamp(value).date())
-
-
 # Salvo size ------------------------------------------------------------------------------------
 
 
@@ -132,7 +129,7 @@ def _record(salvo: ModelResult, pub: Publisher, measure: str, headline: bool) ->
     if row is None:
         text = f"No wave in the period launched any {MEASURE_NOUNS[measure]}."
         return pub.finding(key, text, unit=measure, headline=headline)
-    size, date = int(row[measure]), _day(row["date"])
+    size, date = int(row[measure]), day_text(row["date"])
     if measure == "missiles":
         what = "missiles of all types"
     elif pd.Timestamp(row["date"]) >= pd.Timestamp(DECOYS_FROM):
@@ -150,7 +147,7 @@ def _record(salvo: ModelResult, pub: Publisher, measure: str, headline: bool) ->
         times = "once" if len(steps) == 2 else f"{len(steps) - 1:,} times"
         text += (
             f" The record for one wave was raised {times} in the period, "
-            f"from {_count(steps['record'].iloc[0])} on {_day(steps['date'].iloc[0])}."
+            f"from {_count(steps['record'].iloc[0])} on {day_text(steps['date'].iloc[0])}."
         )
     if not bool(row["time_known"]):
         text += " The reports of that wave give dates only, so it may pool several attacks."
@@ -214,18 +211,22 @@ def median_growth(
     row = line.iloc[0]
     text = (
         f"The median timed wave with {noun} {_trend(row, noun, level)} on a straight line, "
-        f"from {_day(row['start'])} to {_day(row['end'])} "
+        f"from {day_text(row['start'])} to {day_text(row['end'])} "
         f"({int(row['n_waves']):,} waves, quantile regression)."
     )
     pieces = _slope_rows(salvo, measure, 0.5, "piecewise")
     if len(pieces) > 1:
         parts = [
-            f"{_slope(p['slope'])} a year from {_day(p['start'])} to {_day(p['end'])} "
+            f"{_slope(p['slope'])} a year from {day_text(p['start'])} to {day_text(p['end'])} "
             f"({_slope_ci(p, level)})"
             for _, p in pieces.iterrows()
         ]
         text += (
-            " Allowing a bend at " + _day(pieces["start"].iloc[1]) + ": " + "; ".join(parts) + "."
+            " Allowing a bend at "
+            + day_text(pieces["start"].iloc[1])
+            + ": "
+            + "; ".join(parts)
+            + "."
         )
     if measure == "drones" and pd.Timestamp(row["end"]) >= pd.Timestamp(DECOYS_FROM):
         text += (
@@ -252,7 +253,7 @@ def q90_growth(
         text = f"Too few timed waves with {noun} in the period to fit the 90th percentile."
         return pub.finding(key, text, unit=f"{noun} per year", headline=headline)
     parts = [
-        f"from {_day(p['start'])} to {_day(p['end'])} they {_trend(p, noun, level)}"
+        f"from {day_text(p['start'])} to {day_text(p['end'])} they {_trend(p, noun, level)}"
         for _, p in pieces.iterrows()
     ]
     text = (
@@ -323,7 +324,7 @@ def doubling_effect(
         f"{name.capitalize()}: a wave twice as large {verdict} ({interval}). This compares "
         f"the median timed wave ({_count(row['salvo'])} launched) with one twice as large "
         f"({_count(row['salvo_doubled'])}), both at the sample's median date "
-        f"{_day(row['reference_date'])}: a modelled rate of {_pct(row['rate'])} against "
+        f"{day_text(row['reference_date'])}: a modelled rate of {_pct(row['rate'])} against "
         f"{_pct(row['rate_doubled'])} ({n:,} timed waves, beta-binomial regression with a "
         f"time trend). {ASSOCIATION}"
     )
@@ -479,7 +480,7 @@ def split_reporting(waves: pd.DataFrame, strikes: pd.DataFrame, pub: Publisher) 
         return pub.finding(key, text, value=0, unit="waves", headline=False)
     dates = split["date"].sort_values()
     low, high = dates.quantile(0.05), dates.quantile(0.95)
-    first, last = low.strftime("%Y-%m"), high.strftime("%Y-%m")
+    first, last = month_text(low), month_text(high)
     when = (
         f"nearly all of them end in {first}"
         if first == last

@@ -12,31 +12,24 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import warnings
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
+from analysis.data.dates import day_text
 from analysis.data.labels import PERIOD_WORDS, group_label
 from analysis.data.overview import Period
 from analysis.data.series import calendar
+from analysis.findings.text import bullets
 from analysis.modelresult import ModelResult
 from analysis.models.regimes import GROUPS as REGIME_GROUPS
-from analysis.models.regimes import regimes_for, weekly_launches
-from analysis.models.trend import MIN_PERIODS, fit_trend_strikes
+from analysis.models.regimes import RegimeFit
+from analysis.models.trend import HAC_LAGS, MIN_PERIODS, TrendFit
 from analysis.params import ParameterError, check_whole_list
 from analysis.results import Publisher
 
-#: Newey-West lags per frequency: about one month of periods.
-HAC_LAGS: dict[str, int] = {"D": 28, "W": 4, "M": 1}
 #: Fewest complete weeks the regime model accepts (two regimes of its minimum 8 weeks).
 MIN_REGIME_WEEKS = 16
-#: Fewest periods with launches for a trend: sparser series give unbounded bands.
-MIN_NONZERO_PERIODS = 10
-#: A fitted upper band this many times above the largest count means the fit broke down.
-MAX_BAND_RATIO = 100
 #: Headline findings: the growth of this many groups (the first chosen) and one regime.
 HEADLINE_GROWTH = 2
 MINUS = "\u2212"
@@ -95,98 +88,6 @@ def regime_groups(classes: Iterable[str]) -> list[str]:
 # --- model runs --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class TrendFit:
-    """One group's trend: model-based and Newey-West (HAC) fits, or why there is none."""
-
-    group: str
-    freq: str
-    result: ModelResult | None
-    hac: ModelResult | None = None
-    hac_lags: int | None = None
-    error: str = ""
-
-
-@dataclass(frozen=True)
-class RegimeFit:
-    """One headline group's regimes and the weekly series they were found in."""
-
-    group: str
-    result: ModelResult | None
-    weekly: pd.Series | None = None
-    error: str = ""
-
-
-def _check_usable(result: ModelResult, freq: str) -> None:
-    """ValueError when a fitted trend cannot be shown: too few periods with launches, or a
-    band that runs off to infinity (the fit broke down on a sparse series)."""
-    fitted = result.table("fitted")
-    observed = fitted["observed"]
-    unit = PERIOD_WORDS[freq][0]
-    nonzero = int((observed > 0).sum())
-    if nonzero < MIN_NONZERO_PERIODS:
-        raise ValueError(
-            f"launches in only {nonzero} of {len(observed)} {unit}s (at least "
-            f"{MIN_NONZERO_PERIODS} needed)"
-        )
-    band = fitted[["fitted", "fitted_low", "fitted_high"]].to_numpy(dtype=float)
-    if not (
-        np.isfinite(band).all() and band.max() <= MAX_BAND_RATIO * max(float(observed.max()), 1.0)
-    ):
-        raise ValueError(
-            f"the fit breaks down (unbounded confidence band): launches in {nonzero} of "
-            f"{len(observed)} {unit}s are too few and too scattered for a trend"
-        )
-
-
-def fit_trends(
-    strikes: pd.DataFrame,
-    groups: Sequence[str],
-    *,
-    freq: str = "W",
-    start=None,
-    end=None,
-    growth_windows: Sequence[int] = (6, 12),
-) -> dict[str, TrendFit]:
-    """:func:`~analysis.models.trend.fit_trend_strikes` for every group, with and without
-    Newey-West errors (:data:`HAC_LAGS`). A group whose series cannot be fitted (all zero,
-    too sparse) gets ``error`` instead of a result; a failed HAC fit leaves ``hac`` None."""
-    out = {}
-    lags = HAC_LAGS[freq]
-    for group in groups:
-        kwargs = dict(freq=freq, start=start, end=end, growth_windows=list(growth_windows))
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            try:
-                result = fit_trend_strikes(strikes, group, **kwargs)
-                _check_usable(result, freq)
-            except ValueError as error:
-                out[group] = TrendFit(group, freq, None, error=str(error))
-                continue
-            try:
-                hac = fit_trend_strikes(strikes, group, hac_lags=lags, **kwargs)
-            except ValueError:
-                hac = None
-        out[group] = TrendFit(group, freq, result, hac, lags)
-    return out
-
-
-def fit_regimes(
-    strikes: pd.DataFrame, groups: Sequence[str], *, start=None, end=None
-) -> dict[str, RegimeFit]:
-    """:func:`~analysis.models.regimes.regimes_for` for every headline group in ``groups``."""
-    out = {}
-    for group in groups:
-        try:
-            weekly = weekly_launches(strikes, group, start, end)
-            result = regimes_for(strikes, group, start, end)
-        except ValueError as error:
-            out[group] = RegimeFit(group, None, error=str(error))
-            continue
-        out[group] = RegimeFit(group, result, weekly)
-    return out
-
-
 # --- formatting --------------------------------------------------------------------------------
 
 
@@ -212,10 +113,6 @@ def num(value, digits: int = 1) -> str:
 def count(value) -> str:
     """A count rounded to a whole number, with thousands separators."""
     return num(value, 0)
-
-
-def _day(value) -> str:
-    return "n/a" if value is None or pd.isna(value) else f"{pd.Timestamp(value):%Y-%m-%d}"
 
 
 def _p_value(p: float) -> str:
@@ -485,7 +382,7 @@ def _window_key(row: pd.Series) -> str:
 def _window_sentence(row: pd.Series, subject: str) -> str:
     """'Over the last 6 months (2025-10-06 to 2026-04-05), <subject> changed by +6.0% per
     month on average (95% CI ...): no clear trend, ...' for one row of a growth table."""
-    where = f"Over the {row['window']} ({_day(row['start'])} to {_day(row['end'])})"
+    where = f"Over the {row['window']} ({day_text(row['start'])} to {day_text(row['end'])})"
     if not _finite(row["growth_pct_per_month"]):
         return f"{where}: not estimated ({row['note'] or 'too few periods'})."
     text = (
@@ -652,16 +549,16 @@ def regime_finding(fit: RegimeFit, pub: Publishable = None, *, headline: bool = 
         )
     else:
         last = breaks.iloc[-1]
-        days = [_day(d) for d in breaks["break"]]
+        days = [day_text(d) for d in breaks["break"]]
         interval = (
-            f" (95% interval {_day(last['low'])} to {_day(last['high'])})"
+            f" (95% interval {day_text(last['low'])} to {day_text(last['high'])})"
             if pd.notna(last["low"])
             else ""
         )
         text = (
             f"{name}. The weekly level has {n_breaks} break{'s' if n_breaks != 1 else ''}, "
             f"in the week{'s' if n_breaks != 1 else ''} of {_and_list(days)}. The "
-            f"latest regime began in the week of {_day(last['break'])}{interval} and runs "
+            f"latest regime began in the week of {day_text(last['break'])}{interval} and runs "
             f"at {level}, {num(last['ratio'])} times the level of the regime before."
         )
     if _finite(latest["growth_pct_month"]):
@@ -764,7 +661,7 @@ def caveats(trends: Mapping[str, TrendFit], regimes: Mapping[str, RegimeFit]) ->
                 continue
             if caveat not in items:
                 items.append(caveat)
-    return "\n".join(f"- {item}" for item in items)
+    return bullets(items)
 
 
 def scope(period: Period, classes: Sequence[str], freq: str) -> str:
@@ -789,9 +686,6 @@ def regimes_caption(fit: RegimeFit) -> str:
 
 
 __all__ = [
-    "HAC_LAGS",
-    "RegimeFit",
-    "TrendFit",
     "breaks_display",
     "breaks_table",
     "caveats",
@@ -800,8 +694,6 @@ __all__ = [
     "dispersion_display",
     "dispersion_finding",
     "dispersion_table",
-    "fit_regimes",
-    "fit_trends",
     "growth_display",
     "growth_finding",
     "growth_table",

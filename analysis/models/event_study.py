@@ -905,6 +905,68 @@ def _reading(row: dict, window: int, exclusion: int) -> str:
     return " ".join(parts)
 
 
+@dataclass(frozen=True)
+class _SummaryChoices:
+    """The checked settings of one :func:`event_summary` run."""
+
+    window: int
+    lag: int
+    n_placebo: int | None
+    seed: int
+    exclusion: int
+    method: str
+    n_sims: int
+    trend: str
+
+
+#: ITS figures copied into a row of the ``events`` table when the event is estimated.
+_ITS_COLUMNS = (
+    "pre_mean",
+    "post_mean",
+    "ratio",
+    "ratio_low",
+    "ratio_high",
+    "p_level",
+    "slope_change_pct_month",
+    "slope_change_low",
+    "slope_change_high",
+    "p_slope",
+    "pre_trend_pct_month",
+    "alpha",
+    "resid_acf1",
+)
+_EVENT_COLUMNS = [
+    "event_id",
+    "date",
+    "partner",
+    "event_type",
+    "series",
+    "series_source",
+    "status",
+    "reason",
+    "post_start",
+    "post_end",
+    "transition_weeks",
+    *_ITS_COLUMNS,
+    "excess",
+    "excess_low",
+    "excess_high",
+    "relative_pct",
+    "counterfactual_informative",
+    "n_placebo",
+    "placebo_extreme",
+    "placebo_p",
+    "n_placebo_all",
+    "placebo_extreme_all",
+    "placebo_p_all",
+    "confounders_before",
+    "confounders_after",
+    "series_note",
+    "reading",
+]
+_PLACEBO_COLUMNS = ["date", "log_ratio", "series", "uncertainty_days", "away_from_events"]
+
+
 def event_summary(
     strikes: pd.DataFrame,
     events: pd.DataFrame,
@@ -941,6 +1003,35 @@ def event_summary(
     ``placebo`` (the level estimate at every window-eligible week, by series, with
     ``away_from_events``).
     """
+    choices = _summary_choices(
+        window, lag, n_placebo, seed, exclusion=exclusion, method=method, n_sims=n_sims, trend=trend
+    )
+    events, overrides = _summary_inputs(strikes, events, series)
+    confounding = confounders(events, choices.window, choices.lag)
+    studies = _TimelineStudies(strikes, choices, list(events["date"]))
+    rows = [studies.row(event, overrides, confounding) for _, event in events.iterrows()]
+    table = pd.DataFrame(rows).reindex(columns=_EVENT_COLUMNS)
+    return ModelResult(
+        name="event studies: partnership timeline",
+        summary=_timeline_summary(table, choices),
+        tables={"events": table, "confounding": confounding, "placebo": studies.placebo_table()},
+        assumptions=ASSUMPTIONS,
+        caveats=CAVEATS,
+    )
+
+
+def _summary_choices(
+    window: int,
+    lag: int,
+    n_placebo: int | None,
+    seed: int,
+    *,
+    exclusion: int,
+    method: str,
+    n_sims: int,
+    trend: str,
+) -> _SummaryChoices:
+    """The settings of :func:`event_summary`, checked, or ValueError naming the first bad one."""
     window = _check_int(window, "window", MIN_WINDOW)
     lag = _check_int(lag, "lag", 0)
     seed = _check_int(seed, "seed", 0)
@@ -951,6 +1042,13 @@ def event_summary(
         raise ValueError(f"trend {trend!r} is not one of {', '.join(TRENDS)}")
     if n_placebo is not None:
         n_placebo = _check_int(n_placebo, "n_placebo", 1)
+    return _SummaryChoices(window, lag, n_placebo, seed, exclusion, method, n_sims, trend)
+
+
+def _summary_inputs(
+    strikes: pd.DataFrame, events: pd.DataFrame, series: dict[str, str] | None
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The checked timeline and the series overrides, which must name events of it."""
     if not isinstance(strikes, pd.DataFrame):
         raise ValueError(f"strikes must be a pandas DataFrame, not {type(strikes).__name__}")
     events = _check_events(events)
@@ -960,172 +1058,146 @@ def event_summary(
     unknown = sorted(set(overrides) - set(events["event_id"]))
     if unknown:
         raise ValueError(f"series names unknown event_id(s) {unknown}")
-    confounding = confounders(events, window, lag)
-    all_dates = list(events["date"])
+    return events, overrides
 
-    weekly_cache: dict[str, pd.Series] = {}
-    placebo_cache: dict[tuple[str, int], pd.DataFrame] = {}
-    rows = []
-    for _, event in events.iterrows():
+
+class _TimelineStudies:
+    """One row of the ``events`` table per event; weekly series and placebo estimates are
+    computed once per series (and date uncertainty) and shared by the events on it."""
+
+    def __init__(
+        self, strikes: pd.DataFrame, choices: _SummaryChoices, all_dates: list[pd.Timestamp]
+    ) -> None:
+        self.strikes = strikes
+        self.choices = choices
+        self.all_dates = all_dates
+        self.weekly: dict[str, pd.Series] = {}
+        self.placebo: dict[tuple[str, int], pd.DataFrame] = {}
+
+    def series(self, group: str) -> pd.Series:
+        """Complete weekly launches of ``group``."""
+        if group not in self.weekly:
+            self.weekly[group] = complete_counts(self.strikes, group)
+        return self.weekly[group]
+
+    def placebo_estimates(self, group: str, uncertainty: int) -> pd.DataFrame:
+        """The level estimate at every window-eligible week of ``group``."""
+        key = (group, uncertainty)
+        if key not in self.placebo:
+            c = self.choices
+            weekly = self.weekly[group]
+            eligible = placebo_dates(weekly.index, [], c.window, c.lag, 0, uncertainty)
+            self.placebo[key] = _placebo_estimates(
+                weekly, eligible, c.window, c.lag, c.method, uncertainty
+            )
+        return self.placebo[key]
+
+    def row(self, event: pd.Series, overrides: dict[str, str], confounding: pd.DataFrame) -> dict:
+        """The ITS, counterfactual, placebo p-values and reading of one event."""
+        c = self.choices
         if event["event_id"] in overrides:
             group, source = overrides[event["event_id"]], "given"
         else:
             group, source = default_series(event)
-        if group not in weekly_cache:
-            weekly_cache[group] = complete_counts(strikes, group)
-        weekly = weekly_cache[group]
+        weekly = self.series(group)
         uncertainty = _uncertainty(event)
-        mine = confounding[confounding["event_id"] == event["event_id"]]
-        row: dict = {
-            "event_id": event["event_id"],
-            "date": event["date"],
-            "partner": event["partner"],
-            "event_type": event["event_type"],
-            "series": group,
-            "series_source": source,
-            "series_note": SERIES_NOTES.get(group, ""),
-            "status": "estimated",
-            "reason": None,
-            "confounders_before": ", ".join(mine.loc[mine["side"] == "before", "other_event_id"]),
-            "confounders_after": ", ".join(mine.loc[mine["side"] != "before", "other_event_id"]),
-        }
-        its = event_study(
-            weekly, event["date"], window, lag, method=method, uncertainty_days=uncertainty
-        )
-        s = its.summary
+        row = _event_row(event, group, source, confounding)
+        s = event_study(
+            weekly, event["date"], c.window, c.lag, method=c.method, uncertainty_days=uncertainty
+        ).summary
         row.update({k: s[k] for k in ("post_start", "post_end", "transition_weeks")})
         if not s["estimated"]:
             row.update(status="not estimated", reason=s["reason"])
-            row["reading"] = _reading(row, window, exclusion)
-            rows.append(row)
-            continue
-        row.update(
-            {
-                k: s[k]
-                for k in (
-                    "pre_mean",
-                    "post_mean",
-                    "ratio",
-                    "ratio_low",
-                    "ratio_high",
-                    "p_level",
-                    "slope_change_pct_month",
-                    "slope_change_low",
-                    "slope_change_high",
-                    "p_slope",
-                    "pre_trend_pct_month",
-                    "alpha",
-                    "resid_acf1",
-                )
-            }
-        )
-        cf = counterfactual(
-            weekly,
-            event["date"],
-            window,
-            lag,
-            n_sims=n_sims,
-            seed=seed,
-            uncertainty_days=uncertainty,
-            trend=trend,
-        ).summary
-        row.update({k: cf.get(k) for k in ("excess", "excess_low", "excess_high", "relative_pct")})
-        row["counterfactual_informative"] = _informative(row, window)
-        key = (group, uncertainty)
-        if key not in placebo_cache:
-            eligible = placebo_dates(weekly.index, [], window, lag, 0, uncertainty)
-            placebo_cache[key] = _placebo_estimates(
-                weekly, eligible, window, lag, method, uncertainty
-            )
-        estimates = placebo_cache[key]
-        for suffix, mask in (
-            ("", _far(estimates["date"], all_dates, exclusion)),
-            ("_all", _far(estimates["date"], [event["date"]], exclusion)),
-        ):
-            chosen = estimates.loc[mask, "date"]
-            chosen = _subset(pd.DatetimeIndex(chosen), n_placebo, seed)
-            values = estimates.set_index("date").loc[chosen, "log_ratio"].to_numpy()
-            n, extreme, p = _permutation_p(s["log_ratio"], values)
-            row.update(
-                {
-                    f"n_placebo{suffix}": n,
-                    f"placebo_extreme{suffix}": extreme,
-                    f"placebo_p{suffix}": p,
-                }
-            )
-        row["reading"] = _reading(row, window, exclusion)
-        rows.append(row)
+        else:
+            row.update({k: s[k] for k in _ITS_COLUMNS})
+            row.update(_counterfactual_fields(weekly, event["date"], uncertainty, c))
+            row["counterfactual_informative"] = _informative(row, c.window)
+            estimates = self.placebo_estimates(group, uncertainty)
+            row.update(self.placebo_fields(s["log_ratio"], estimates, event["date"]))
+        row["reading"] = _reading(row, c.window, c.exclusion)
+        return row
 
-    columns = [
-        "event_id",
-        "date",
-        "partner",
-        "event_type",
-        "series",
-        "series_source",
-        "status",
-        "reason",
-        "post_start",
-        "post_end",
-        "transition_weeks",
-        "pre_mean",
-        "post_mean",
-        "ratio",
-        "ratio_low",
-        "ratio_high",
-        "p_level",
-        "slope_change_pct_month",
-        "slope_change_low",
-        "slope_change_high",
-        "p_slope",
-        "pre_trend_pct_month",
-        "alpha",
-        "resid_acf1",
-        "excess",
-        "excess_low",
-        "excess_high",
-        "relative_pct",
-        "counterfactual_informative",
-        "n_placebo",
-        "placebo_extreme",
-        "placebo_p",
-        "n_placebo_all",
-        "placebo_extreme_all",
-        "placebo_p_all",
-        "confounders_before",
-        "confounders_after",
-        "series_note",
-        "reading",
-    ]
-    table = pd.DataFrame(rows).reindex(columns=columns)
-    estimated = table["status"] == "estimated"
-    placebo_parts = []
-    for (group, uncertainty), estimates in placebo_cache.items():
-        placebo_parts.append(
+    def placebo_fields(self, log_ratio: float, estimates: pd.DataFrame, date: pd.Timestamp) -> dict:
+        """Permutation p-values against the placebo dates far from every event (no suffix)
+        and far from this event only (``_all``)."""
+        c = self.choices
+        fields: dict = {}
+        for suffix, mask in (
+            ("", _far(estimates["date"], self.all_dates, c.exclusion)),
+            ("_all", _far(estimates["date"], [date], c.exclusion)),
+        ):
+            chosen = _subset(pd.DatetimeIndex(estimates.loc[mask, "date"]), c.n_placebo, c.seed)
+            values = estimates.set_index("date").loc[chosen, "log_ratio"].to_numpy()
+            n, extreme, p = _permutation_p(log_ratio, values)
+            fields[f"n_placebo{suffix}"] = n
+            fields[f"placebo_extreme{suffix}"] = extreme
+            fields[f"placebo_p{suffix}"] = p
+        return fields
+
+    def placebo_table(self) -> pd.DataFrame:
+        """Every placebo estimate computed, by series, with ``away_from_events``."""
+        parts = [
             estimates.assign(
                 series=group,
                 uncertainty_days=uncertainty,
-                away_from_events=_far(estimates["date"], all_dates, exclusion),
+                away_from_events=_far(estimates["date"], self.all_dates, self.choices.exclusion),
             )
-        )
-    placebo_table = (
-        pd.concat(placebo_parts, ignore_index=True)
-        if placebo_parts
-        else pd.DataFrame(
-            columns=["date", "log_ratio", "series", "uncertainty_days", "away_from_events"]
-        )
-    )
+            for (group, uncertainty), estimates in self.placebo.items()
+        ]
+        if not parts:
+            return pd.DataFrame(columns=_PLACEBO_COLUMNS)
+        return pd.concat(parts, ignore_index=True)
+
+
+def _event_row(event: pd.Series, group: str, source: str, confounding: pd.DataFrame) -> dict:
+    """The identity, series and confounding events of one event's row."""
+    mine = confounding[confounding["event_id"] == event["event_id"]]
+    return {
+        "event_id": event["event_id"],
+        "date": event["date"],
+        "partner": event["partner"],
+        "event_type": event["event_type"],
+        "series": group,
+        "series_source": source,
+        "series_note": SERIES_NOTES.get(group, ""),
+        "status": "estimated",
+        "reason": None,
+        "confounders_before": ", ".join(mine.loc[mine["side"] == "before", "other_event_id"]),
+        "confounders_after": ", ".join(mine.loc[mine["side"] != "before", "other_event_id"]),
+    }
+
+
+def _counterfactual_fields(
+    weekly: pd.Series, date: pd.Timestamp, uncertainty: int, choices: _SummaryChoices
+) -> dict:
+    """The counterfactual excess of one event and its interval."""
+    cf = counterfactual(
+        weekly,
+        date,
+        choices.window,
+        choices.lag,
+        n_sims=choices.n_sims,
+        seed=choices.seed,
+        uncertainty_days=uncertainty,
+        trend=choices.trend,
+    ).summary
+    return {k: cf.get(k) for k in ("excess", "excess_low", "excess_high", "relative_pct")}
+
+
+def _timeline_summary(table: pd.DataFrame, choices: _SummaryChoices) -> dict:
+    """Counts of estimated events and of small p-values, and the settings in words."""
+    estimated = table["status"] == "estimated"
     p_values = table.loc[estimated, "placebo_p"].astype(float)
-    summary = {
+    return {
         "n_events": int(len(table)),
         "n_estimated": int(estimated.sum()),
         "n_not_estimated": int((~estimated).sum()),
-        "window_weeks": window,
-        "lag_weeks": lag,
-        "exclusion_weeks": exclusion,
-        "method": _method_label(method, _default_maxlags(2 * window)),
-        "counterfactual": f"{trend} on log1p, fitted to the pre window; {n_sims} simulated "
-        f"paths, seed {seed}",
+        "window_weeks": choices.window,
+        "lag_weeks": choices.lag,
+        "exclusion_weeks": choices.exclusion,
+        "method": _method_label(choices.method, _default_maxlags(2 * choices.window)),
+        "counterfactual": f"{choices.trend} on log1p, fitted to the pre window; "
+        f"{choices.n_sims} simulated paths, seed {choices.seed}",
         "series_rule": "the event's weapon_class, else iran: strike_drone, north_korea: "
         "ballistic_missile (all origins: KN-23 is lumped with Iskander-M)",
         "n_p_level_below_005": int((table.loc[estimated, "p_level"] < 0.05).sum()),
@@ -1136,13 +1208,6 @@ def event_summary(
         "conclusion": "Timing is association, not proof of cause: these are changes around "
         "the event dates, not effects of the events.",
     }
-    return ModelResult(
-        name="event studies: partnership timeline",
-        summary=summary,
-        tables={"events": table, "confounding": confounding, "placebo": placebo_table},
-        assumptions=ASSUMPTIONS,
-        caveats=CAVEATS,
-    )
 
 
 # --- simulation --------------------------------------------------------------------------------

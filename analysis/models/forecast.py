@@ -36,6 +36,7 @@ from statsmodels.tsa.statespace.structural import UnobservedComponents
 from threadpoolctl import threadpool_limits
 
 from analysis.atomic import write_json, write_with
+from analysis.data.dates import day_text
 from analysis.data.series import HEADLINE_GROUPS, series, wide
 from analysis.modelresult import ModelResult
 from analysis.paths import ProjectPaths
@@ -542,10 +543,6 @@ def snapshot_path(folder: Path, release: str, series_name: str, model: str) -> P
     return Path(folder) / f"{release}_{series_name}_{model}.json"
 
 
-def _date_text(value) -> str:
-    return str(pd.Timestamp(value).date())
-
-
 def save_snapshot(
     result: ModelResult,
     release: str,
@@ -575,18 +572,18 @@ def save_snapshot(
         "kind": SNAPSHOT_KIND,
         "version": SNAPSHOT_VERSION,
         "release": str(release),
-        "made_on": _date_text(made_on if made_on is not None else dt.date.today()),
+        "made_on": day_text(made_on if made_on is not None else dt.date.today()),
         "series": series_name,
         "model": model,
         "description": DESCRIPTIONS.get(model, model),
-        "last_observed_week": _date_text(result.summary["last_observed_week"]),
+        "last_observed_week": day_text(result.summary["last_observed_week"]),
         "window": result.summary.get("window"),
         "h": len(rows),
         "point": POINT_NOTE,
         "week_label": "Monday that starts the Monday-to-Sunday week (Kyiv report end date)",
         "weeks": [
             {
-                "week": _date_text(r.week),
+                "week": day_text(r.week),
                 "step": int(r.step),
                 **{c: round(float(getattr(r, c)), 3) for c in FORECAST_COLUMNS},
             }
@@ -716,3 +713,65 @@ def snapshot_release(
 def has_snapshots(folder: Path, release: str) -> bool:
     """Whether snapshots of ``release`` are already saved (a release's data never change)."""
     return any(s["release"] == str(release) for s in load_snapshots(folder))
+
+
+@dataclass(frozen=True)
+class GroupForecast:
+    """One headline group's forecast and the backtest that chose its model.
+
+    ``result`` is shaped like :func:`analysis.models.forecast.forecast_for` with ``origins``
+    (summary ``chosen_model``; tables ``forecast``, ``history``, ``chosen``, ``backtest``);
+    ``tested`` is the full backtest (tables ``forecasts``, ``scores``, ``summary``).
+    """
+
+    group: str
+    result: ModelResult
+    tested: ModelResult
+    requested_origins: int
+
+    @property
+    def chosen(self) -> str:
+        return str(self.result.summary["chosen_model"])
+
+    @property
+    def horizon(self) -> int:
+        return int(self.result.summary["h"])
+
+
+def combine(forecast_result: ModelResult, tested: ModelResult) -> ModelResult:
+    """A forecast with its backtest's choice, as ``forecast_for(..., origins=...)`` returns."""
+    chosen = tested.summary["best_model"]
+    table = forecast_result.table("forecast")
+    summary = {
+        **forecast_result.summary,
+        "chosen_model": chosen,
+        "backtest_verdict": tested.summary["verdict"],
+    }
+    tables = {
+        **forecast_result.tables,
+        "chosen": table[table["model"] == chosen].reset_index(drop=True),
+        "backtest": tested.table("summary"),
+    }
+    return ModelResult(
+        forecast_result.name, summary, tables, forecast_result.assumptions, forecast_result.caveats
+    )
+
+
+def run_group(
+    strikes: pd.DataFrame,
+    group: str,
+    horizon: int = 8,
+    origins: int = 52,
+    models: Sequence[str] = MODELS,
+    window: int | None = WINDOW,
+) -> GroupForecast:
+    """Forecast one headline group ``horizon`` weeks ahead with every model and backtest them
+    over ``origins`` weekly origins, once each.
+
+    This is ``forecast_for(strikes, group, h=horizon, origins=origins)`` keeping the whole
+    backtest (its per-horizon scores are charted), so the backtest is not run twice.
+    """
+    weekly = weekly_counts(strikes, group)
+    tested = backtest(weekly, h=horizon, origins=origins, models=models, window=window)
+    result = forecast(weekly, h=horizon, models=models, window=window)
+    return GroupForecast(group, combine(result, tested), tested, origins)

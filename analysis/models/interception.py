@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -426,6 +426,55 @@ def _years(dates: pd.Series, origin: pd.Timestamp) -> np.ndarray:
     )
 
 
+@dataclass(frozen=True)
+class _Choices:
+    """The modelling choices of one :func:`interception_model` run."""
+
+    origin: pd.Timestamp
+    timed_only: bool
+    min_waves: int
+    level: float
+
+
+@dataclass
+class _Rows:
+    """Rows and table parts collected class by class, measure by measure."""
+
+    coefficients: list[pd.DataFrame] = field(default_factory=list)
+    fits: list[dict] = field(default_factory=list)
+    effects: list[dict] = field(default_factory=list)
+    sensitivity: list[dict] = field(default_factory=list)
+    by_year: list[pd.DataFrame] = field(default_factory=list)
+    by_salvo: list[pd.DataFrame] = field(default_factory=list)
+    exclusions: list[dict] = field(default_factory=list)
+
+
+_COEFFICIENT_COLUMNS = [
+    "weapon_class",
+    "measure",
+    "model",
+    "term",
+    "estimate",
+    "se",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "n_waves",
+]
+_BY_YEAR_COLUMNS = [
+    "weapon_class",
+    "measure",
+    "year",
+    "waves",
+    "timed_waves",
+    "launched",
+    "successes",
+    "rate",
+    "ci_low",
+    "ci_high",
+]
+
+
 def interception_model(
     waves: pd.DataFrame,
     strikes: pd.DataFrame,
@@ -446,8 +495,8 @@ def interception_model(
     ``by_salvo`` (pooled defeat rate per salvo-size bin, model sample) and ``exclusions``.
     """
     origin_ts = pd.Timestamp(origin) if origin is not None else as_timestamps(waves["date"]).min()
-    coef_rows, fit_rows, effect_rows, sens_rows = [], [], [], []
-    year_parts, salvo_parts, excl_rows = [], [], []
+    choices = _Choices(origin_ts, timed_only, min_waves, level)
+    rows = _Rows()
     summary: dict[str, float | int | str | None] = {
         "origin": str(origin_ts.date()),
         "population": "timed waves" if timed_only else "all waves",
@@ -456,178 +505,210 @@ def interception_model(
     }
     for weapon_class in classes:
         frame = class_waves(waves, strikes, weapon_class)
-        excl_rows.append(
-            {
-                "weapon_class": weapon_class,
-                "waves_launched": len(frame),
-                "untimed": int((~frame["time_known"]).sum()),
-                "counts_missing": int(frame["counts_missing"].sum()),
-                "allocated_across_classes": int(frame["allocated_across_classes"].sum()),
-                "lumped_row_in_wave": int(frame["mixed_in_wave"].sum()),
-                "capped": int((frame["capped"] & frame["eligible"]).sum()),
-                "split_reported": int(frame["split_reported"].sum()),
-            }
-        )
-        summary[f"{weapon_class}_capped_waves"] = excl_rows[-1]["capped"]
+        rows.exclusions.append(_exclusion_row(frame, weapon_class))
+        summary[f"{weapon_class}_capped_waves"] = rows.exclusions[-1]["capped"]
         for measure in MEASURES:
-            every = measure_sample(frame, weapon_class, measure, timed_only=False)
-            if len(every):
-                year_parts.append(
-                    _pooled(every, "year")
-                    .reset_index()
-                    .assign(weapon_class=weapon_class, measure=measure)
-                )
-            sample = measure_sample(frame, weapon_class, measure, timed_only=timed_only)
-            key = f"{weapon_class}_{measure}"
-            if len(sample) < min_waves:
-                fit_rows.append(
-                    {
-                        "weapon_class": weapon_class,
-                        "measure": measure,
-                        "n_waves": len(sample),
-                        "fitted": False,
-                    }
-                )
-                summary[f"{key}_n_waves"] = len(sample)
-                continue
-            t = _years(sample["date"], origin_ts)
-            fit = fit_interception(sample["launched"], sample["successes"], t)
-            coef = fit.coefficients(level).assign(
-                weapon_class=weapon_class, measure=measure, n_waves=fit.n_waves
-            )
-            coef_rows.append(coef)
-            low, high = fit.rho_ci(level)
-            fit_rows.append(
-                {
-                    "weapon_class": weapon_class,
-                    "measure": measure,
-                    "n_waves": fit.n_waves,
-                    "fitted": True,
-                    "launched": fit.launched,
-                    "successes": fit.successes,
-                    "pooled_rate": fit.successes / fit.launched,
-                    "rho": fit.rho,
-                    "rho_ci_low": low,
-                    "rho_ci_high": high,
-                    "pearson_dispersion": fit.dispersion,
-                    "converged": fit.converged,
-                    "loglike": fit.loglike,
-                }
-            )
-            salvo_ref = float(np.median(sample["launched"]))
-            t_ref = float(np.median(t))
-            effect = doubling_effect(fit, salvo_ref, t_ref, level)
-            effect_rows.append(
-                {
-                    "weapon_class": weapon_class,
-                    "measure": measure,
-                    "salvo": salvo_ref,
-                    "salvo_doubled": 2 * salvo_ref,
-                    "reference_date": origin_ts + pd.Timedelta(days=round(t_ref * DAYS_PER_YEAR)),
-                    **effect,
-                }
-            )
-            b = coef[(coef["model"] == "beta_binomial") & (coef["term"] == "log2_salvo")].iloc[0]
-            summary[f"{key}_n_waves"] = fit.n_waves
-            summary[f"{key}_log2_salvo"] = round(float(b["estimate"]), 4)
-            summary[f"{key}_log2_salvo_ci_low"] = round(float(b["ci_low"]), 4)
-            summary[f"{key}_log2_salvo_ci_high"] = round(float(b["ci_high"]), 4)
-            summary[f"{key}_rho"] = round(fit.rho, 4)
-            summary[f"{key}_pearson_dispersion"] = round(fit.dispersion, 3)
-            summary[f"{key}_doubling_points"] = round(effect["change_points"], 2)
-            summary[f"{key}_doubling_points_ci_low"] = round(effect["change_ci_low"], 2)
-            summary[f"{key}_doubling_points_ci_high"] = round(effect["change_ci_high"], 2)
-            if measure != "defeat":
-                continue
-            salvo_parts.append(_salvo_bins(sample, weapon_class))
-            variants = [("main", fit, "beta_binomial"), ("quasi_binomial", fit, "quasi_binomial")]
-            other = measure_sample(frame, weapon_class, measure, timed_only=not timed_only)
-            if len(other) >= min_waves and len(other) != len(sample):
-                variants.append(
-                    (
-                        "all_waves" if timed_only else "timed_waves",
-                        fit_interception(
-                            other["launched"], other["successes"], _years(other["date"], origin_ts)
-                        ),
-                        "beta_binomial",
-                    )
-                )
-            variants.append(
-                (
-                    "year_effects",
-                    fit_interception(sample["launched"], sample["successes"], t, time="year"),
-                    "beta_binomial",
-                )
-            )
-            for variant, vfit, model in variants:
-                row = vfit.coefficients(level)
-                row = row[(row["model"] == model) & (row["term"] == "log2_salvo")].iloc[0]
-                sens_rows.append(
-                    {
-                        "weapon_class": weapon_class,
-                        "variant": variant,
-                        "n_waves": vfit.n_waves,
-                        "estimate": row["estimate"],
-                        "ci_low": row["ci_low"],
-                        "ci_high": row["ci_high"],
-                        "p_value": row["p_value"],
-                    }
-                )
-    coefficients = pd.concat(coef_rows, ignore_index=True) if coef_rows else pd.DataFrame()
-    if len(coefficients):
-        coefficients = coefficients.loc[
-            :,
-            [
-                "weapon_class",
-                "measure",
-                "model",
-                "term",
-                "estimate",
-                "se",
-                "ci_low",
-                "ci_high",
-                "p_value",
-                "n_waves",
-            ],
-        ]
-    by_year = pd.concat(year_parts, ignore_index=True) if year_parts else pd.DataFrame()
-    if len(by_year):
-        by_year = by_year.loc[
-            :,
-            [
-                "weapon_class",
-                "measure",
-                "year",
-                "waves",
-                "timed_waves",
-                "launched",
-                "successes",
-                "rate",
-                "ci_low",
-                "ci_high",
-            ],
-        ]
-        pooled = by_year[(by_year["measure"] == "defeat")]
-        for row in pooled.itertuples(index=False):
-            summary[f"{row.weapon_class}_defeat_rate_{row.year}"] = round(float(row.rate), 4)
+            _fit_measure(frame, weapon_class, measure, choices, rows, summary)
+    coefficients = _ordered(rows.coefficients, _COEFFICIENT_COLUMNS)
+    by_year = _ordered(rows.by_year, _BY_YEAR_COLUMNS)
+    _record_defeat_rates(summary, by_year)
     _headline(summary, classes)
     return ModelResult(
         name="interception",
         summary=summary,
         tables={
             "coefficients": coefficients,
-            "fits": pd.DataFrame(fit_rows),
-            "effects": pd.DataFrame(effect_rows),
-            "sensitivity": pd.DataFrame(sens_rows),
+            "fits": pd.DataFrame(rows.fits),
+            "effects": pd.DataFrame(rows.effects),
+            "sensitivity": pd.DataFrame(rows.sensitivity),
             "by_year": by_year,
-            "by_salvo": pd.concat(salvo_parts, ignore_index=True)
-            if salvo_parts
-            else pd.DataFrame(),
-            "exclusions": pd.DataFrame(excl_rows),
+            "by_salvo": _ordered(rows.by_salvo),
+            "exclusions": pd.DataFrame(rows.exclusions),
         },
         assumptions=ASSUMPTIONS,
         caveats=CAVEATS,
     )
+
+
+def _exclusion_row(frame: pd.DataFrame, weapon_class: str) -> dict:
+    """How many of a class's waves each exclusion or adjustment touches."""
+    return {
+        "weapon_class": weapon_class,
+        "waves_launched": len(frame),
+        "untimed": int((~frame["time_known"]).sum()),
+        "counts_missing": int(frame["counts_missing"].sum()),
+        "allocated_across_classes": int(frame["allocated_across_classes"].sum()),
+        "lumped_row_in_wave": int(frame["mixed_in_wave"].sum()),
+        "capped": int((frame["capped"] & frame["eligible"]).sum()),
+        "split_reported": int(frame["split_reported"].sum()),
+    }
+
+
+def _fit_measure(
+    frame: pd.DataFrame,
+    weapon_class: str,
+    measure: str,
+    choices: _Choices,
+    rows: _Rows,
+    summary: dict,
+) -> None:
+    """Pool one class and measure by year, fit it when it has enough waves, and record both."""
+    every = measure_sample(frame, weapon_class, measure, timed_only=False)
+    if len(every):
+        rows.by_year.append(
+            _pooled(every, "year").reset_index().assign(weapon_class=weapon_class, measure=measure)
+        )
+    sample = measure_sample(frame, weapon_class, measure, timed_only=choices.timed_only)
+    key = f"{weapon_class}_{measure}"
+    if len(sample) < choices.min_waves:
+        rows.fits.append(
+            {
+                "weapon_class": weapon_class,
+                "measure": measure,
+                "n_waves": len(sample),
+                "fitted": False,
+            }
+        )
+        summary[f"{key}_n_waves"] = len(sample)
+        return
+    t = _years(sample["date"], choices.origin)
+    fit = fit_interception(sample["launched"], sample["successes"], t)
+    coef = fit.coefficients(choices.level).assign(
+        weapon_class=weapon_class, measure=measure, n_waves=fit.n_waves
+    )
+    rows.coefficients.append(coef)
+    rows.fits.append(_fit_row(fit, weapon_class, measure, choices.level))
+    effect = _effect_row(fit, sample, t, weapon_class, measure, choices)
+    rows.effects.append(effect)
+    _record_fit(summary, key, coef, fit, effect)
+    if measure == "defeat":
+        rows.by_salvo.append(_salvo_bins(sample, weapon_class))
+        rows.sensitivity.extend(_sensitivity_rows(frame, sample, fit, t, weapon_class, choices))
+
+
+def _fit_row(fit: InterceptionFit, weapon_class: str, measure: str, level: float) -> dict:
+    """One row of the ``fits`` table: the sample, pooled rate, rho and fit diagnostics."""
+    low, high = fit.rho_ci(level)
+    return {
+        "weapon_class": weapon_class,
+        "measure": measure,
+        "n_waves": fit.n_waves,
+        "fitted": True,
+        "launched": fit.launched,
+        "successes": fit.successes,
+        "pooled_rate": fit.successes / fit.launched,
+        "rho": fit.rho,
+        "rho_ci_low": low,
+        "rho_ci_high": high,
+        "pearson_dispersion": fit.dispersion,
+        "converged": fit.converged,
+        "loglike": fit.loglike,
+    }
+
+
+def _effect_row(
+    fit: InterceptionFit,
+    sample: pd.DataFrame,
+    t: np.ndarray,
+    weapon_class: str,
+    measure: str,
+    choices: _Choices,
+) -> dict:
+    """One row of the ``effects`` table: doubling the median salvo at the median date."""
+    salvo_ref = float(np.median(sample["launched"]))
+    t_ref = float(np.median(t))
+    return {
+        "weapon_class": weapon_class,
+        "measure": measure,
+        "salvo": salvo_ref,
+        "salvo_doubled": 2 * salvo_ref,
+        "reference_date": choices.origin + pd.Timedelta(days=round(t_ref * DAYS_PER_YEAR)),
+        **doubling_effect(fit, salvo_ref, t_ref, choices.level),
+    }
+
+
+def _record_fit(
+    summary: dict, key: str, coef: pd.DataFrame, fit: InterceptionFit, effect: dict
+) -> None:
+    """The salvo coefficient, rho, dispersion and doubling effect of one fit, rounded."""
+    b = coef[(coef["model"] == "beta_binomial") & (coef["term"] == "log2_salvo")].iloc[0]
+    summary[f"{key}_n_waves"] = fit.n_waves
+    summary[f"{key}_log2_salvo"] = round(float(b["estimate"]), 4)
+    summary[f"{key}_log2_salvo_ci_low"] = round(float(b["ci_low"]), 4)
+    summary[f"{key}_log2_salvo_ci_high"] = round(float(b["ci_high"]), 4)
+    summary[f"{key}_rho"] = round(fit.rho, 4)
+    summary[f"{key}_pearson_dispersion"] = round(fit.dispersion, 3)
+    summary[f"{key}_doubling_points"] = round(effect["change_points"], 2)
+    summary[f"{key}_doubling_points_ci_low"] = round(effect["change_ci_low"], 2)
+    summary[f"{key}_doubling_points_ci_high"] = round(effect["change_ci_high"], 2)
+
+
+def _sensitivity_rows(
+    frame: pd.DataFrame,
+    sample: pd.DataFrame,
+    fit: InterceptionFit,
+    t: np.ndarray,
+    weapon_class: str,
+    choices: _Choices,
+) -> list[dict]:
+    """The defeat-rate salvo coefficient of the main fit and of each other choice."""
+    variants = [("main", fit, "beta_binomial"), ("quasi_binomial", fit, "quasi_binomial")]
+    other = measure_sample(frame, weapon_class, "defeat", timed_only=not choices.timed_only)
+    if len(other) >= choices.min_waves and len(other) != len(sample):
+        variants.append(
+            (
+                "all_waves" if choices.timed_only else "timed_waves",
+                fit_interception(
+                    other["launched"], other["successes"], _years(other["date"], choices.origin)
+                ),
+                "beta_binomial",
+            )
+        )
+    variants.append(
+        (
+            "year_effects",
+            fit_interception(sample["launched"], sample["successes"], t, time="year"),
+            "beta_binomial",
+        )
+    )
+    return [
+        _sensitivity_row(vfit, variant, model, weapon_class, choices.level)
+        for variant, vfit, model in variants
+    ]
+
+
+def _sensitivity_row(
+    fit: InterceptionFit, variant: str, model: str, weapon_class: str, level: float
+) -> dict:
+    """The salvo coefficient of one variant's fit."""
+    row = fit.coefficients(level)
+    row = row[(row["model"] == model) & (row["term"] == "log2_salvo")].iloc[0]
+    return {
+        "weapon_class": weapon_class,
+        "variant": variant,
+        "n_waves": fit.n_waves,
+        "estimate": row["estimate"],
+        "ci_low": row["ci_low"],
+        "ci_high": row["ci_high"],
+        "p_value": row["p_value"],
+    }
+
+
+def _ordered(parts: list[pd.DataFrame], columns: list[str] | None = None) -> pd.DataFrame:
+    """The parts stacked (empty when there are none), with ``columns`` in order when given."""
+    table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    if columns is not None and len(table):
+        table = table.loc[:, columns]
+    return table
+
+
+def _record_defeat_rates(summary: dict, by_year: pd.DataFrame) -> None:
+    """The pooled observed defeat rate of every class and year, rounded."""
+    if not len(by_year):
+        return
+    pooled = by_year[(by_year["measure"] == "defeat")]
+    for row in pooled.itertuples(index=False):
+        summary[f"{row.weapon_class}_defeat_rate_{row.year}"] = round(float(row.rate), 4)
 
 
 def _salvo_bins(sample: pd.DataFrame, weapon_class: str) -> pd.DataFrame:

@@ -30,6 +30,8 @@ variance of counts whose spread grows with their level; ``log1p`` keeps zero wee
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -419,3 +421,29 @@ def regimes_for(
         assumptions=result.assumptions,
         caveats=result.caveats,
     )
+
+
+@dataclass(frozen=True)
+class RegimeFit:
+    """One headline group's regimes and the weekly series they were found in."""
+
+    group: str
+    result: ModelResult | None
+    weekly: pd.Series | None = None
+    error: str = ""
+
+
+def fit_regimes(
+    strikes: pd.DataFrame, groups: Sequence[str], *, start=None, end=None
+) -> dict[str, RegimeFit]:
+    """:func:`~analysis.models.regimes.regimes_for` for every headline group in ``groups``."""
+    out = {}
+    for group in groups:
+        try:
+            weekly = weekly_launches(strikes, group, start, end)
+            result = regimes_for(strikes, group, start, end)
+        except ValueError as error:
+            out[group] = RegimeFit(group, None, error=str(error))
+            continue
+        out[group] = RegimeFit(group, result, weekly)
+    return out

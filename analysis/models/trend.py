@@ -49,6 +49,7 @@ import patsy
 import statsmodels.api as sm
 from scipy import optimize, special, stats
 
+from analysis.data.labels import PERIOD_WORDS
 from analysis.data.series import complete_counts
 from analysis.modelresult import ModelResult
 
@@ -72,6 +73,16 @@ _WEEKDAYS = ("Mon", *_DOW)
 
 def _check_counts(counts: pd.Series, freq: str) -> pd.Series:
     """Counts as floats on a sorted, gap-free DatetimeIndex of period starts, or ValueError."""
+    _check_input(counts, freq)
+    index = _period_index(counts)
+    values = _count_values(counts, index)
+    index, values = _sorted_periods(index, values)
+    _check_steps(index, freq)
+    return pd.Series(values, index=index, name=counts.name)
+
+
+def _check_input(counts: pd.Series, freq: str) -> None:
+    """A known frequency and a Series long enough for a trend."""
     if freq not in FREQS:
         raise ValueError(f"freq {freq!r} is not one of {', '.join(FREQS)}")
     if not isinstance(counts, pd.Series):
@@ -80,10 +91,18 @@ def _check_counts(counts: pd.Series, freq: str) -> pd.Series:
         raise ValueError(
             f"too few periods: {len(counts)} given, at least {MIN_PERIODS} needed for a trend"
         )
+
+
+def _period_index(counts: pd.Series) -> pd.DatetimeIndex:
+    """The index of ``counts`` as dates, or ValueError."""
     try:
-        index = pd.DatetimeIndex(pd.to_datetime(counts.index))
+        return pd.DatetimeIndex(pd.to_datetime(counts.index))
     except (TypeError, ValueError) as error:
         raise ValueError(f"counts must be indexed by period start dates: {error}") from None
+
+
+def _count_values(counts: pd.Series, index: pd.DatetimeIndex) -> np.ndarray:
+    """The counts as floats: present, finite, non-negative, whole and not all zero."""
     values = pd.to_numeric(counts, errors="coerce").to_numpy(dtype=float)
     missing = int(np.isnan(values).sum())
     if missing:
@@ -102,11 +121,23 @@ def _check_counts(counts: pd.Series, freq: str) -> pd.Series:
         raise ValueError("counts must be whole numbers (launch counts)")
     if values.sum() == 0:
         raise ValueError("counts are all zero: there is no trend to fit")
+    return values
+
+
+def _sorted_periods(
+    index: pd.DatetimeIndex, values: np.ndarray
+) -> tuple[pd.DatetimeIndex, np.ndarray]:
+    """Index and values in date order; duplicate dates are refused."""
     if index.has_duplicates:
         raise ValueError("counts has duplicate period dates")
     if not index.is_monotonic_increasing:
         order = np.argsort(index.to_numpy(), kind="stable")
         index, values = index[order], values[order]
+    return index, values
+
+
+def _check_steps(index: pd.DatetimeIndex, freq: str) -> None:
+    """Whole-day period starts, one per period of ``freq``, without gaps."""
     if (index != index.normalize()).any():
         raise ValueError("period dates must be whole days (period starts), not times of day")
     if freq == "M":
@@ -123,7 +154,6 @@ def _check_counts(counts: pd.Series, freq: str) -> pd.Series:
             f"counts must have one value per {unit} without gaps (a quiet {unit} is 0): "
             f"{index[gaps[0]].date()} is followed by {index[gaps[0] + 1].date()}"
         )
-    return pd.Series(values, index=index, name=counts.name)
 
 
 def _lengths(index: pd.DatetimeIndex, freq: str) -> np.ndarray:
@@ -687,3 +717,81 @@ def to_periods(daily: pd.Series | pd.DataFrame, freq: str) -> pd.Series | pd.Dat
     days = pd.Series(1, index=index).groupby(label).size()
     full = 7 if freq == "W" else days.index.days_in_month.to_numpy()
     return summed[days.to_numpy() == full]
+
+
+#: Newey-West lags per frequency: about one month of periods.
+HAC_LAGS: dict[str, int] = {"D": 28, "W": 4, "M": 1}
+
+
+#: Fewest periods with launches for a trend: sparser series give unbounded bands.
+MIN_NONZERO_PERIODS = 10
+
+
+#: A fitted upper band this many times above the largest count means the fit broke down.
+MAX_BAND_RATIO = 100
+
+
+@dataclass(frozen=True)
+class TrendFit:
+    """One group's trend: model-based and Newey-West (HAC) fits, or why there is none."""
+
+    group: str
+    freq: str
+    result: ModelResult | None
+    hac: ModelResult | None = None
+    hac_lags: int | None = None
+    error: str = ""
+
+
+def check_usable(result: ModelResult, freq: str) -> None:
+    """ValueError when a fitted trend cannot be shown: too few periods with launches, or a
+    band that runs off to infinity (the fit broke down on a sparse series)."""
+    fitted = result.table("fitted")
+    observed = fitted["observed"]
+    unit = PERIOD_WORDS[freq][0]
+    nonzero = int((observed > 0).sum())
+    if nonzero < MIN_NONZERO_PERIODS:
+        raise ValueError(
+            f"launches in only {nonzero} of {len(observed)} {unit}s (at least "
+            f"{MIN_NONZERO_PERIODS} needed)"
+        )
+    band = fitted[["fitted", "fitted_low", "fitted_high"]].to_numpy(dtype=float)
+    if not (
+        np.isfinite(band).all() and band.max() <= MAX_BAND_RATIO * max(float(observed.max()), 1.0)
+    ):
+        raise ValueError(
+            f"the fit breaks down (unbounded confidence band): launches in {nonzero} of "
+            f"{len(observed)} {unit}s are too few and too scattered for a trend"
+        )
+
+
+def fit_trends(
+    strikes: pd.DataFrame,
+    groups: Sequence[str],
+    *,
+    freq: str = "W",
+    start=None,
+    end=None,
+    growth_windows: Sequence[int] = (6, 12),
+) -> dict[str, TrendFit]:
+    """:func:`~analysis.models.trend.fit_trend_strikes` for every group, with and without
+    Newey-West errors (:data:`HAC_LAGS`). A group whose series cannot be fitted (all zero,
+    too sparse) gets ``error`` instead of a result; a failed HAC fit leaves ``hac`` None."""
+    out = {}
+    lags = HAC_LAGS[freq]
+    for group in groups:
+        kwargs = dict(freq=freq, start=start, end=end, growth_windows=list(growth_windows))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                result = fit_trend_strikes(strikes, group, **kwargs)
+                check_usable(result, freq)
+            except ValueError as error:
+                out[group] = TrendFit(group, freq, None, error=str(error))
+                continue
+            try:
+                hac = fit_trend_strikes(strikes, group, hac_lags=lags, **kwargs)
+            except ValueError:
+                hac = None
+        out[group] = TrendFit(group, freq, result, hac, lags)
+    return out

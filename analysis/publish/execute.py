@@ -84,10 +84,12 @@ def _execute(
             kernel_manager_class=manager,
         )
     except PapermillExecutionError as exc:
-        raise NotebookError(
+        summary = (
             f"notebook {source.name} failed in cell {exc.cell_index} of the executed copy "
-            f"(In [{exc.exec_count}], {_failing_line(exc)}): {exc.ename}: {exc.evalue}; "
-            f"the executed copy with the error is {executed}"
+            f"(In [{exc.exec_count}], {_failing_line(exc)}): {exc.ename}: {exc.evalue}"
+        )
+        raise NotebookError(
+            f"{summary}; the executed copy with the error is {executed}", summary=summary
         ) from exc
 
 
@@ -110,6 +112,8 @@ class NotebookOutcome:
     seconds: float
     error: str | None = None
     html: str | None = None
+    #: The error without where the executed copy lies: what an index shows.
+    summary: str | None = None
 
 
 def run_notebook(task: NotebookTask) -> NotebookOutcome:
@@ -129,9 +133,11 @@ def _run_notebook(task: NotebookTask) -> NotebookOutcome:
     source = Path(task.source)
     executed = Path(task.run) / source.name
     html = Path(task.run) / f"{source.stem}.html"
-    error = None
+    error = summary = None
     try:
         _execute(source, executed, task.parameters, Path(task.cwd), task.single_threaded)
+    except NotebookError as exc:
+        error, summary = str(exc), exc.summary
     except AnalysisError as exc:
         error = str(exc)
     except Exception as exc:  # noqa: BLE001 - a kernel that died, a missing kernel spec, ...
@@ -148,6 +154,7 @@ def _run_notebook(task: NotebookTask) -> NotebookOutcome:
         seconds=round(time.perf_counter() - clock, 1),
         error=error,
         html=html.name if html.is_file() else None,
+        summary=summary or error,
     )
 
 
@@ -175,4 +182,10 @@ def git_commit(root: Path) -> str:
 
 
 class NotebookError(AnalysisError):
-    """A notebook could not be run to the end: a cell failed, or the kernel could not start."""
+    """A notebook could not be run to the end: a cell failed, or the kernel could not start.
+
+    ``summary`` is the error without the path of the executed copy."""
+
+    def __init__(self, message: str, *, summary: str | None = None) -> None:
+        super().__init__(message)
+        self.summary = summary or message

@@ -94,24 +94,40 @@ def _first_problem(value: Any, path: str, depth: int, count: list[int]) -> tuple
         return path, f"nests more than {MAX_DEPTH} levels deep"
     kind = type(value)
     if kind is list:
-        for index, item in enumerate(value):
-            found = _first_problem(item, f"{path}[{index}]", depth + 1, count)
-            if found:
-                return found
-        return None
+        return _list_problem(value, path, depth, count)
     if kind is dict:
-        for key, item in value.items():
-            if type(key) is not str:
-                return path, f"key {shown(key)} ({type_name(key)}) is not text; dict keys are text"
-            key_problem = _text_problem(key)
-            if key_problem:
-                return path, f"key {shown(key)}: {key_problem}"
-            found = _first_problem(item, f"{path}[{shown(key)}]", depth + 1, count)
-            if found:
-                return found
-        return None
+        return _dict_problem(value, path, depth, count)
     problem = scalar_problem(value)
     return (path, problem) if problem else None
+
+
+def _list_problem(value: list, path: str, depth: int, count: list[int]) -> tuple[str, str] | None:
+    """The first problem among the items of a list, each named by its index."""
+    for index, item in enumerate(value):
+        found = _first_problem(item, f"{path}[{index}]", depth + 1, count)
+        if found:
+            return found
+    return None
+
+
+def _dict_problem(value: dict, path: str, depth: int, count: list[int]) -> tuple[str, str] | None:
+    """The first problem among the keys and items of a dict, each item named by its key."""
+    for key, item in value.items():
+        key_problem = _key_problem(key)
+        if key_problem:
+            return path, key_problem
+        found = _first_problem(item, f"{path}[{shown(key)}]", depth + 1, count)
+        if found:
+            return found
+    return None
+
+
+def _key_problem(key: Any) -> str | None:
+    """Why ``key`` cannot be a dict key of a parameter (keys are valid text), or None."""
+    if type(key) is not str:
+        return f"key {shown(key)} ({type_name(key)}) is not text; dict keys are text"
+    problem = _text_problem(key)
+    return f"key {shown(key)}: {problem}" if problem else None
 
 
 def check_parameters(parameters: dict, where: str) -> dict:

@@ -117,11 +117,22 @@ def _on_sigterm(parent: int) -> Callable[..., None]:
     return handler
 
 
+def _exit_again(unraisable: Any) -> None:
+    """A SIGTERM that arrived inside a callback Python cannot raise from (a weakref or a
+    ``__del__``) would be printed as a traceback and lost: send it again a moment later, from
+    a thread, so that it lands once the callback has returned."""
+    if isinstance(unraisable.exc_value, SystemExit):
+        threading.Timer(0.05, os.kill, (os.getpid(), signal.SIGTERM)).start()
+        return
+    sys.__unraisablehook__(unraisable)
+
+
 def _worker_init(parent: int) -> None:
     """Local worker: Ctrl-C is the parent's to handle; SIGTERM unwinds so kernels stop; the
     worker and its kernels never outlive the run that started them."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _on_sigterm(parent))
+    sys.unraisablehook = _exit_again
     _die_with(parent)
 
 
@@ -370,6 +381,7 @@ def _finish(progress: _Progress) -> SetOutcome:
     outcomes = [progress.outcomes[stem] for stem in order]
     seconds = round(time.perf_counter() - progress.started, 1)
     errors = tuple(o.error for o in outcomes if not o.ok)
+    summaries = [o.summary or o.error for o in outcomes if not o.ok]
     finished = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     state = {
         "key": spec.key,
@@ -387,6 +399,7 @@ def _finish(progress: _Progress) -> SetOutcome:
             write_landing_page(run, sections, _provenance(progress, seconds))
         except AnalysisError as exc:  # e.g. a damaged results record: the set fails
             errors = (str(exc),)
+            summaries = [str(exc)]
     if errors:
         mark(run, FAILED, {"errors": list(errors), "finished_utc": finished})
         write_state(
@@ -396,6 +409,7 @@ def _finish(progress: _Progress) -> SetOutcome:
                 **state,
                 "status": "failed",
                 "errors": list(errors),
+                "error_summary": summaries[0],
                 "failed_pages": list(failed_pages),
             },
         )
