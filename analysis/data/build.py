@@ -20,6 +20,8 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.atomic import WriteError, atomic_path, json_text, reason, write_json
+from analysis.data.gaps import gap_report
+from analysis.data.overlaps import RULE
 from analysis.data.rawschema import (
     DAILY_FILE,
     REFERENCE_FILE,
@@ -29,6 +31,7 @@ from analysis.data.rawschema import (
     read_reference,
 )
 from analysis.data.registry import latest_local_release, sha256_file
+from analysis.data.reporters import REPORTERS, unmapped_reporters
 from analysis.data.strikes import QualityLog, make_strikes, models_missing_from_reference
 from analysis.data.waves import MAX_WINDOW_HOURS, assign_waves, grouping_start, summarise_waves
 from analysis.errors import DataValidationError, FetchError
@@ -96,6 +99,34 @@ def duplicate_warning(daily: str, report: dict) -> str | None:
     )
 
 
+def _rows_and_launched(strikes: pd.DataFrame) -> dict[str, dict[str, int]]:
+    """Strike rows and launches per reporter, every reporter listed (zeros included)."""
+    by_reporter = strikes.groupby("reporter")
+    rows, launched = by_reporter.size(), by_reporter["launched"].sum()
+    return {
+        r: {"rows": int(rows.get(r, 0)), "launched": int(launched.get(r, 0))} for r in REPORTERS
+    }
+
+
+def reporter_report(strikes: pd.DataFrame) -> dict:
+    """``quality.json``'s account of who reported the strike rows: rows and launches per
+    reporter, the sources mapped to no reporter, and the possible double counts of the national
+    summary (see :mod:`analysis.data.overlaps`). Rows are strike rows, as in ``rows_per_class``."""
+    every = _rows_and_launched(strikes)
+    flagged = strikes[strikes["possible_double_count"].to_numpy(dtype=bool)]
+    return {
+        "rows_per_reporter": {r: n["rows"] for r, n in every.items()},
+        "launched_per_reporter": {r: n["launched"] for r, n in every.items()},
+        "unmapped_reporters": unmapped_reporters(strikes["source"]),
+        "possible_double_counts": {
+            "rule": RULE,
+            "rows": len(flagged),
+            "launched": int(flagged["launched"].sum()),
+            "by_reporter": _rows_and_launched(flagged),
+        },
+    }
+
+
 def quality_report(
     raw: pd.DataFrame,
     strikes: pd.DataFrame,
@@ -139,6 +170,8 @@ def quality_report(
         "launched_per_origin": {
             k: int(v) for k, v in strikes.groupby("origin")["launched"].sum().items()
         },
+        **reporter_report(strikes),
+        "reporting_gaps": gap_report(strikes),
         "unmapped_models": unmapped,
         "models_missing_from_reference": missing_from_reference,
         "split_rows": log.flags.get("split_by_launched_details", []),

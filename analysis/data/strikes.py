@@ -14,7 +14,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analysis.data.overlaps import flag_possible_double_counts
 from analysis.data.rawschema import COUNT_COLUMNS, numbers
+from analysis.data.reporters import reporter_of
 from analysis.data.taxonomy import classify, lookup, split_model
 from analysis.data.timeparse import parse_timestamps, window_bounds
 
@@ -40,6 +42,8 @@ STRIKE_COLUMNS = (
     "launch_place",
     "target",
     "source",
+    "reporter",
+    "possible_double_count",
 )
 _NAN_TOKEN = re.compile(r"\bnan\b", re.IGNORECASE)
 
@@ -306,6 +310,9 @@ def make_strikes(
 ) -> tuple[pd.DataFrame, QualityLog]:
     """Validated raw rows (text columns) -> tidy strikes table and the quality findings.
 
+    Each row carries its ``reporter`` (:mod:`analysis.data.reporters`) and whether it is a
+    ``possible_double_count`` of the national summary (:mod:`analysis.data.overlaps`).
+
     ``times``: ``time_start`` / ``time_end`` already parsed by ``parse_timestamps`` (as
     ``load_daily`` keeps them, possibly for more rows than ``raw``), so they are not parsed
     twice.
@@ -330,11 +337,13 @@ def make_strikes(
             "launch_place": raw["launch_place"],
             "target": raw["target"],
             "source": raw["source"],
+            "reporter": reporter_of(raw["source"]),
         }
     ).join(windows)
     out = out.join(context, on="raw_row")
     for column in COUNT_COLUMNS:
         out[column] = out[column].round().astype("Int64")
+    out["possible_double_count"] = flag_possible_double_counts(out)
     return out.loc[:, list(STRIKE_COLUMNS)].reset_index(drop=True), log
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.data.reporters import NATIONAL, SEVERAL
 from analysis.vocabulary import DRONE_CLASSES, MISSILE_CLASSES, WEAPON_CLASSES
 
 WAVE_COLUMNS = (
@@ -25,6 +26,10 @@ WAVE_COLUMNS = (
     "time_known",
     "n_rows",
     "n_sources",
+    "reporter",
+    "national_rows",
+    "flagged_rows",
+    "flagged_launched",
     "drones_launched",
     "drones_destroyed",
     "drones_not_reach_goal",
@@ -117,8 +122,35 @@ def _class_totals(strikes: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(columns, index=pd.Index(wave_ids, name="wave_id"))
 
 
+def _reporter_totals(strikes: pd.DataFrame) -> pd.DataFrame:
+    """Per wave: its ``reporter`` (the one reporter of all its rows, else ``several``), how
+    many of its source rows are national (``national_rows``) or possible double counts
+    (``flagged_rows``: a row counts when any of its components is flagged) and the launches of
+    its flagged components (``flagged_launched``)."""
+    wave = strikes["wave_id"]
+    reporters = strikes.groupby(wave)["reporter"]
+    flagged = strikes["possible_double_count"].to_numpy(dtype=bool)
+    national = strikes["reporter"].eq(NATIONAL).to_numpy()
+    launched = strikes["launched"].to_numpy(dtype="float64", na_value=0.0)
+
+    def rows_where(mask: np.ndarray) -> pd.Series:
+        return strikes.loc[mask, "row_id"].groupby(wave[mask]).nunique()
+
+    first = reporters.first()
+    flagged_launched = pd.Series(np.where(flagged, launched, 0.0), index=strikes.index)
+    return pd.DataFrame(
+        {
+            "reporter": first.where(reporters.nunique().eq(1), SEVERAL),
+            "national_rows": rows_where(national).reindex(first.index, fill_value=0),
+            "flagged_rows": rows_where(flagged).reindex(first.index, fill_value=0),
+            "flagged_launched": np.rint(flagged_launched.groupby(wave).sum()),
+        }
+    ).astype({"national_rows": np.int64, "flagged_rows": np.int64, "flagged_launched": np.int64})
+
+
 def summarise_waves(strikes: pd.DataFrame) -> pd.DataFrame:
-    """One row per wave with headline totals and launched/destroyed per weapon class."""
+    """One row per wave with headline totals, who reported it (see :func:`_reporter_totals`)
+    and launched/destroyed per weapon class."""
     wave = strikes["wave_id"]
     g = strikes.groupby("wave_id")
     waves = pd.DataFrame(
@@ -131,6 +163,6 @@ def summarise_waves(strikes: pd.DataFrame) -> pd.DataFrame:
             "n_sources": g["source"].nunique(),
         }
     )
-    waves = waves.join(_class_totals(strikes))
+    waves = waves.join(_reporter_totals(strikes)).join(_class_totals(strikes))
     waves = waves.reset_index()
     return waves.loc[:, list(WAVE_COLUMNS) + [c for c in waves if c not in WAVE_COLUMNS]]
