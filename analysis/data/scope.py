@@ -1,0 +1,78 @@
+"""Scope: whose counts a figure adds up, the Air Force's national summary alone or every reporter.
+
+The reporters overlap (:mod:`analysis.data.reporters`): an air command often posts the same
+night the national summary counts. ``national`` keeps the national summary's rows, comparable
+with the monthly totals that news agencies publish from it; ``all`` adds every reporter, which
+also covers nights the national summary did not post (early 2023 for missiles) but counts some
+launches twice. A scope is chosen, never a silent sum: :func:`scope_comparison` shows, month by
+month, where the two differ.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.data.reporters import NATIONAL
+from analysis.data.series import HEADLINE_GROUPS
+from analysis.data.waves import summarise_waves
+from analysis.errors import AnalysisError
+
+ALL = "all"
+#: The scopes a figure can use.
+SCOPES: tuple[str, ...] = (NATIONAL, ALL)
+#: A month's totals "differ materially" when the scopes differ by at least this share...
+MATERIAL_SHARE = 0.02
+#: ...and by at least this many launches.
+MATERIAL_LAUNCHES = 10
+
+
+class ScopeError(AnalysisError):
+    """A scope that is not one of :data:`SCOPES`."""
+
+
+def check_scope(scope: object, name: str = "scope") -> str:
+    """``scope`` when it is one of :data:`SCOPES`; else a ScopeError naming them."""
+    if not isinstance(scope, str) or scope not in SCOPES:
+        raise ScopeError(f"{name}: {scope!r} is not a scope; choose one of {', '.join(SCOPES)}")
+    return scope
+
+
+def in_scope(strikes: pd.DataFrame, scope: str) -> pd.DataFrame:
+    """The strike rows that ``scope`` counts (every row for ``all``)."""
+    check_scope(scope)
+    if scope == ALL:
+        return strikes
+    return strikes.loc[strikes["reporter"] == NATIONAL]
+
+
+def scoped_waves(strikes: pd.DataFrame, waves: pd.DataFrame, scope: str) -> pd.DataFrame:
+    """The waves as ``scope`` sees them: for ``national``, each wave summarised from its
+    national rows only (a wave that only other reporters posted drops out)."""
+    if check_scope(scope) == ALL:
+        return waves
+    return summarise_waves(in_scope(strikes, scope))
+
+
+def scope_comparison(strikes: pd.DataFrame) -> pd.DataFrame:
+    """Launches per month and headline group under both scopes: ``month, group, national,
+    all, difference, share`` (``difference / national``; missing when national is 0) and
+    ``material`` (at least :data:`MATERIAL_SHARE` and :data:`MATERIAL_LAUNCHES` apart)."""
+    month = pd.to_datetime(strikes["end_date"]).dt.to_period("M").dt.start_time
+    rows = []
+    for group, classes in HEADLINE_GROUPS.items():
+        chosen = strikes["weapon_class"].isin(classes)
+        launched = strikes["launched"].fillna(0).where(chosen, 0).astype("int64")
+        national = launched.where(strikes["reporter"] == NATIONAL, 0)
+        table = pd.DataFrame({"all": launched, "national": national}).groupby(month).sum()
+        table.insert(0, "group", group)
+        rows.append(table)
+    out = pd.concat(rows).rename_axis("month").reset_index()
+    out = out.loc[:, ["month", "group", "national", "all"]]
+    out["difference"] = out["all"] - out["national"]
+    out["share"] = (out["difference"] / out["national"].where(out["national"] > 0)).astype(
+        "float64"
+    )
+    out["material"] = (out["difference"] >= MATERIAL_LAUNCHES) & (
+        out["share"].isna() | (out["share"] >= MATERIAL_SHARE)
+    )
+    return out.sort_values(["group", "month"], kind="stable").reset_index(drop=True)
