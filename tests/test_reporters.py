@@ -10,7 +10,11 @@ import pandas as pd
 import pytest
 
 from analysis.data.build import reporter_report
-from analysis.data.overlaps import RULE, flag_possible_double_counts
+from analysis.data.overlaps import (
+    RULE,
+    flag_possible_double_counts,
+    without_possible_double_counts,
+)
 from analysis.data.reporters import (
     AIR_COMMAND_CENTER,
     AIR_COMMAND_EAST,
@@ -312,3 +316,25 @@ def test_real_quality_lists_reporters_and_the_double_counts(real_build: Path):
     doubles = quality["possible_double_counts"]
     assert (doubles["rows"], doubles["launched"]) == (71, 500)
     assert doubles["by_reporter"][AIR_COMMAND_SOUTH] == {"rows": 39, "launched": 174}
+
+
+def test_series_can_leave_the_flagged_rows_out(real_strikes):
+    from analysis.data.series import series
+
+    kept = without_possible_double_counts(real_strikes)
+    flagged = real_strikes["possible_double_count"]
+    assert len(kept) == len(real_strikes) - int(flagged.sum()) == len(real_strikes) - 71
+    every = series(real_strikes, by="headline", freq="M")["launched"].sum()
+    fewer = series(kept, by="headline", freq="M")["launched"].sum()
+    headline = real_strikes["weapon_class"].isin(
+        [
+            "strike_drone",
+            "cruise_missile",
+            "ballistic_missile",
+            "sam_ground_attack",
+            "unknown_missile",
+            "mixed_missile",
+        ]
+    )
+    assert every - fewer == int(real_strikes.loc[flagged & headline, "launched"].fillna(0).sum())
+    assert every > fewer

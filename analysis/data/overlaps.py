@@ -73,3 +73,9 @@ def flag_possible_double_counts(strikes: pd.DataFrame) -> pd.Series:
         return pd.Series(False, index=strikes.index, name="possible_double_count")
     near = _same_day(strikes, reference) | (timed & _overlapping(strikes, reference))
     return pd.Series(~reference & near, index=strikes.index, name="possible_double_count")
+
+
+def without_possible_double_counts(strikes: pd.DataFrame) -> pd.DataFrame:
+    """The strike rows that the rule does not flag: pass them to any series function to leave
+    the possible double counts out (the flag column is written by the build)."""
+    return strikes.loc[~strikes["possible_double_count"].astype(bool)]
