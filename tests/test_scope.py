@@ -23,6 +23,8 @@ def rows() -> pd.DataFrame:
             "weapon_class": ["strike_drone", "strike_drone", "cruise_missile", "cruise_missile"],
             "reporter": ["national", "air_command_south", "national", "general_staff"],
             "launched": pd.array([100, 30, 5, 12], dtype="Int64"),
+            "destroyed": pd.array([90, 25, 5, 10], dtype="Int64"),
+            "not_reach_goal": pd.array([5, 0, 0, 0], dtype="Int64"),
         }
     )
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.data.reporters import NATIONAL
-from analysis.data.series import HEADLINE_GROUPS
+from analysis.data.series import as_timestamps, series
 from analysis.data.waves import summarise_waves
 from analysis.errors import AnalysisError
 
@@ -57,17 +57,18 @@ def scope_comparison(strikes: pd.DataFrame) -> pd.DataFrame:
     """Launches per month and headline group under both scopes: ``month, group, national,
     all, difference, share`` (``difference / national``; missing when national is 0) and
     ``material`` (at least :data:`MATERIAL_SHARE` and :data:`MATERIAL_LAUNCHES` apart)."""
-    month = pd.to_datetime(strikes["end_date"]).dt.to_period("M").dt.start_time
-    rows = []
-    for group, classes in HEADLINE_GROUPS.items():
-        chosen = strikes["weapon_class"].isin(classes)
-        launched = strikes["launched"].fillna(0).where(chosen, 0).astype("int64")
-        national = launched.where(strikes["reporter"] == NATIONAL, 0)
-        table = pd.DataFrame({"all": launched, "national": national}).groupby(month).sum()
-        table.insert(0, "group", group)
-        rows.append(table)
-    out = pd.concat(rows).rename_axis("month").reset_index()
-    out = out.loc[:, ["month", "group", "national", "all"]]
+    days = as_timestamps(strikes["end_date"])
+    span = {"by": "headline", "freq": "M", "start": days.min(), "end": days.max()}
+    every = series(strikes, **span)
+    national = series(in_scope(strikes, NATIONAL), **span)
+    out = pd.DataFrame(
+        {
+            "month": every["period"],
+            "group": every["headline"],
+            "national": national["launched"].to_numpy(),
+            "all": every["launched"],
+        }
+    )
     out["difference"] = out["all"] - out["national"]
     out["share"] = (out["difference"] / out["national"].where(out["national"] > 0)).astype(
         "float64"

@@ -497,19 +497,7 @@ def forecast_for(
     if origins is None:
         return result
     tested = backtest(weekly, h=h, origins=origins, models=models, window=window)
-    chosen = tested.summary["best_model"]
-    table = result.table("forecast")
-    summary = {
-        **result.summary,
-        "chosen_model": chosen,
-        "backtest_verdict": tested.summary["verdict"],
-    }
-    tables = {
-        **result.tables,
-        "chosen": table[table["model"] == chosen].reset_index(drop=True),
-        "backtest": tested.table("summary"),
-    }
-    return ModelResult(result.name, summary, tables, result.assumptions, result.caveats)
+    return combine(result, tested)
 
 
 def backtest_for(

@@ -381,7 +381,7 @@ def _finish(progress: _Progress) -> SetOutcome:
     outcomes = [progress.outcomes[stem] for stem in order]
     seconds = round(time.perf_counter() - progress.started, 1)
     errors = tuple(o.error for o in outcomes if not o.ok)
-    summaries = [o.summary or o.error for o in outcomes if not o.ok]
+    summaries = [o.summary for o in outcomes if not o.ok]
     finished = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     state = {
         "key": spec.key,
