@@ -24,6 +24,7 @@ from analysis.vocabulary import (
     BALLISTIC_MISSILE,
     CRUISE_MISSILE,
     ORIGINS,
+    SCOPES,
     STRIKE_DRONE,
     WEAPON_CLASSES,
 )
@@ -140,6 +141,18 @@ def check_release(value: Any, name: str = "release") -> str | None:
         ) from None
 
 
+def check_scope(value: Any, name: str = "scope") -> str:
+    """Whose counts to add up: ``national`` (the Air Force's national summary alone) or
+    ``all`` (every reporter, overlaps included)."""
+    if not isinstance(value, str) or value not in SCOPES:
+        raise ParameterError(
+            f'{name} {shown(value)} is not a scope; use "national" (the Air Force\'s national '
+            'summary alone, comparable with published totals) or "all" (every reporter, '
+            "overlapping counts included)"
+        )
+    return value
+
+
 def check_event_choice(value: Any, name: str = "events") -> list[str] | str:
     """``"all"`` (None too), or event ids: lower-case slugs such as ``russia-iran-treaty-signed``.
 
@@ -211,7 +224,12 @@ def names(allowed: Sequence[str], why: str = "unknown") -> Check:
     return lambda value, name: check_names(value, name, allowed, why)
 
 
-PERIOD: dict[str, Check] = {"release": check_release, "start": check_date, "end": check_date}
+PERIOD: dict[str, Check] = {
+    "release": check_release,
+    "start": check_date,
+    "end": check_date,
+    "scope": check_scope,
+}
 #: Per report notebook (by file stem), the parameters checked before any data is read.
 RULES: dict[str, dict[str, Check]] = {
     "01_data_overview": PERIOD,

@@ -1,4 +1,4 @@
-"""The words every stage shares: weapon classes and design origins.
+"""The words every stage shares: weapon classes, design origins and counting scopes.
 
 Plain constants with no imports, so that parameters, data, models and charts all name a class
 or an origin the same way. Which reported ``model`` belongs to which class and origin is
@@ -59,3 +59,11 @@ ORIGINS: tuple[str, ...] = (
     MIXED_ORIGIN,
     UNKNOWN_ORIGIN,
 )
+
+#: Scopes: whose counts a figure adds up (see :mod:`analysis.data.scope`). ``national`` is the
+#: Air Force's national summary alone, comparable with published national totals; ``all``
+#: adds every reporter (regional air commands, General Staff, ...), overlaps included.
+NATIONAL_SCOPE = "national"
+ALL_SCOPE = "all"
+SCOPES: tuple[str, ...] = (NATIONAL_SCOPE, ALL_SCOPE)
+DEFAULT_SCOPE = NATIONAL_SCOPE

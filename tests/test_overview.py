@@ -272,11 +272,11 @@ def test_load_processed_picks_the_newest_complete_release(tmp_path):
     (tmp_path / "2025-03-31" / "quality.json").write_text("{}")
 
     assert available_releases(tmp_path) == ["2025-01-31", "2025-02-28"]
-    data = load_processed(None, tmp_path)
+    data = load_processed(None, tmp_path, scope="all")
     assert data.release == "2025-02-28"
     assert data.last_date == dt.date(2025, 2, 28)
     assert len(data.strikes) == 1 and len(data.waves) == 4
-    assert load_processed("2025-01-31", tmp_path).release == "2025-01-31"
+    assert load_processed("2025-01-31", tmp_path, scope="all").release == "2025-01-31"
     assert data_span(None, tmp_path) == (dt.date(2025, 1, 1), dt.date(2025, 2, 28))
     assert data_span("2025-03-31", tmp_path) == (None, None)
     with pytest.raises(NotBuiltError, match="release 2025-03-31 is not built"):
@@ -287,7 +287,13 @@ def test_a_folder_named_like_a_release_with_a_trailing_newline_is_not_a_release(
     write_release(tmp_path / "2025-01-31")
     write_release(tmp_path / "2025-02-28\n", last="2025-02-28")
     assert available_releases(tmp_path) == ["2025-01-31"]
-    assert load_processed(None, tmp_path).release == "2025-01-31"
+    assert load_processed(None, tmp_path, scope="all").release == "2025-01-31"
+
+
+def test_a_release_built_without_reporters_cannot_be_read_nationally_and_says_rebuild(tmp_path):
+    write_release(tmp_path / "2025-01-31")
+    with pytest.raises(NotBuiltError, match=r"without reporters.*build --release 2025-01-31"):
+        load_processed(None, tmp_path)
 
 
 def test_processed_folder_is_the_given_one_else_that_of_the_given_project_root(tmp_path):

@@ -17,6 +17,7 @@ import pandas as pd
 from analysis.data.build import OUTPUT_FILES
 from analysis.data.dates import MONTH_FORMAT, DateLike, kyiv_dates, parse_date
 from analysis.data.labels import CLASS_LABELS, DATASET_NAME
+from analysis.data.scope import check_scope, in_scope, scope_label, scoped_waves
 from analysis.data.taxonomy import lookup as lookup_weapon
 from analysis.data.taxonomy import split_model
 from analysis.data.timeparse import KYIV
@@ -24,9 +25,7 @@ from analysis.data.waves import MAX_WINDOW_HOURS
 from analysis.errors import AnalysisError
 from analysis.names import RELEASE
 from analysis.paths import ProjectPaths
-from analysis.vocabulary import (
-    WEAPON_CLASSES,
-)
+from analysis.vocabulary import ALL_SCOPE, DEFAULT_SCOPE, WEAPON_CLASSES
 
 #: Release folders are named by the last date their daily file covers.
 WINDOW_FLAG = f"window_over_{MAX_WINDOW_HOURS:g}h_clipped_for_grouping"
@@ -73,12 +72,24 @@ class NotBuiltError(AnalysisError):
 
 @dataclass(frozen=True, eq=False)
 class Processed:
-    """The processed tables of one release."""
+    """The processed tables of one release, as one scope counts them.
+
+    ``strikes`` and ``waves`` hold what ``scope`` counts (:mod:`analysis.data.scope`);
+    ``every_strikes`` holds every reporter's rows, for comparing the scopes; ``quality`` is
+    the build's record of the whole release.
+    """
 
     release: str
     strikes: pd.DataFrame
     waves: pd.DataFrame
     quality: dict
+    scope: str = ALL_SCOPE
+    every_strikes: pd.DataFrame | None = None
+
+    @property
+    def all_strikes(self) -> pd.DataFrame:
+        """Every reporter's strike rows, whatever the scope."""
+        return self.strikes if self.every_strikes is None else self.every_strikes
 
     @property
     def first_date(self) -> dt.date:
@@ -100,15 +111,19 @@ class Period:
     end: dt.date | None
     data_first: dt.date | None = None
     data_last: dt.date | None = None
+    scope: str = DEFAULT_SCOPE
 
     def describe(self) -> str:
-        """One line naming the release and the dates shown, for the report heading."""
+        """One line naming the release, the dates shown and whose counts, for the heading."""
         first = self.start or self.data_first
         last = self.end or self.data_last
-        scope = "whole record" if self.start is None and self.end is None else "period"
+        span = "whole record" if self.start is None and self.end is None else "period"
         if first or last:
-            scope += f" {first or 'first date'} to {last or 'last date'}"
-        return f"Release {self.release}; {scope} (Kyiv dates, inclusive)."
+            span += f" {first or 'first date'} to {last or 'last date'}"
+        return (
+            f"Release {self.release}; {span} (Kyiv dates, inclusive); "
+            f"counts of {scope_label(self.scope)}."
+        )
 
 
 def processed_folder(
@@ -152,8 +167,12 @@ def data_span(
     )
 
 
-def load_processed(release: str | None, processed_dir: Path | None = None) -> Processed:
-    """Read the processed tables of ``release`` (None = newest built release)."""
+def load_processed(
+    release: str | None, processed_dir: Path | None = None, scope: str = DEFAULT_SCOPE
+) -> Processed:
+    """Read the processed tables of ``release`` (None = newest built release), as ``scope``
+    counts them (default: the national summary alone)."""
+    check_scope(scope)
     root = processed_folder(processed_dir)
     releases = available_releases(root)
     if not releases:
@@ -167,11 +186,20 @@ def load_processed(release: str | None, processed_dir: Path | None = None) -> Pr
             f"run `python -m analysis build --release {chosen}`"
         )
     folder = root / chosen
+    strikes = pd.read_parquet(folder / "strikes.parquet")
+    waves = pd.read_parquet(folder / "waves.parquet")
+    if scope != ALL_SCOPE and "reporter" not in strikes.columns:
+        raise NotBuiltError(
+            f"release {chosen} under {root} was built without reporters, so scope {scope!r} "
+            f"cannot be applied; run `python -m analysis build --release {chosen} --force`"
+        )
     return Processed(
         release=chosen,
-        strikes=pd.read_parquet(folder / "strikes.parquet"),
-        waves=pd.read_parquet(folder / "waves.parquet"),
+        strikes=in_scope(strikes, scope).reset_index(drop=True),
+        waves=scoped_waves(strikes, waves, scope),
         quality=_read_quality(folder),
+        scope=scope,
+        every_strikes=strikes,
     )
 
 
@@ -182,6 +210,7 @@ def validate_parameters(
     available_releases: Sequence[str],
     data_first: DateLike = None,
     data_last: DateLike = None,
+    scope: str = DEFAULT_SCOPE,
 ) -> Period:
     """Check the report parameters; raise ``ValueError`` naming the first bad one.
 
@@ -210,7 +239,7 @@ def validate_parameters(
             raise ValueError(
                 f"{name} {day} is outside the data of release {release} ({lo} to {hi})"
             )
-    return Period(release, first, last, lo, hi)
+    return Period(release, first, last, lo, hi, check_scope(scope))
 
 
 def filter_period(df: pd.DataFrame, column: str, start: DateLike, end: DateLike) -> pd.DataFrame:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from analysis.data.scope import in_scope
 from analysis.vocabulary import (
     BALLISTIC_MISSILE,
     CRUISE_MISSILE,
@@ -72,14 +73,17 @@ def series(
     start: str | dt.date | None = None,
     end: str | dt.date | None = None,
     groups: Sequence[str] | None = None,
+    scope: str | None = None,
 ) -> pd.DataFrame:
     """Long table ``period, <by>, launched, destroyed, not_reach_goal, rows, days, complete``.
 
     ``by`` is ``weapon_class``, ``origin`` or ``headline`` (drones / missiles). Counts are
     dated by the Kyiv date on which a report's window ends. Every period × group appears,
-    zeros included. Missing counts add nothing.
+    zeros included. Missing counts add nothing. ``scope`` (``national`` or ``all``) first keeps
+    the rows that scope counts (:func:`analysis.data.scope.in_scope`); None counts the rows
+    as given (already scoped, e.g. by ``load_processed``).
     """
-    frame = strikes.copy()
+    frame = (strikes if scope is None else in_scope(strikes, scope)).copy()
     if by == "headline":
         mapping = {c: name for name, classes in HEADLINE_GROUPS.items() for c in classes}
         frame["headline"] = frame["weapon_class"].map(mapping)
@@ -177,14 +181,16 @@ def complete_counts(
     start: str | dt.date | None = None,
     end: str | dt.date | None = None,
     value: str = "launched",
+    scope: str | None = None,
 ) -> pd.Series:
     """Counts of one group (or the sum of several) per complete period, indexed by the
-    period's first day; the partly observed first and last periods are dropped."""
+    period's first day; the partly observed first and last periods are dropped. ``scope`` as
+    in :func:`series`."""
     groups = [group] if isinstance(group, str) else list(group)
     if not groups:
         raise ValueError("give at least one group")
     by = by or infer_grouping(groups)
-    long = series(strikes, by=by, freq=freq, start=start, end=end, groups=groups)
+    long = series(strikes, by=by, freq=freq, start=start, end=end, groups=groups, scope=scope)
     long = long[long["complete"]]
     counts = long.groupby("period")[value].sum()
     counts.index = pd.DatetimeIndex(counts.index, name="period")
