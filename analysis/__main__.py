@@ -9,6 +9,7 @@ from pathlib import Path
 
 from analysis.errors import AnalysisError
 from analysis.paths import ProjectPaths
+from analysis.vocabulary import DEFAULT_SCOPE, SCOPES
 
 
 def _fetch(args: argparse.Namespace, paths: ProjectPaths) -> None:
@@ -67,6 +68,7 @@ def _report(args: argparse.Namespace, paths: ProjectPaths) -> None:
         start=args.start,
         end=args.end,
         name=args.name,
+        parameters={"scope": args.scope},
         force=args.force,
         jobs=args.jobs,
     )
@@ -113,16 +115,18 @@ def _forecast(args: argparse.Namespace, paths: ProjectPaths) -> None:
     releases = available_releases(paths.processed)
     chosen = releases if args.all else [args.release or (releases[-1] if releases else None)]
     for release in chosen:
-        data = load_processed(release, paths.processed)
-        if args.force or not has_snapshots(folder, data.release):
-            saved = snapshot_release(data.strikes, data.release, folder, h=args.h)
-            print(f"release {data.release}: {len(saved)} forecast snapshots in {folder}")
+        data = load_processed(release, paths.processed, args.scope)
+        named = f"release {data.release} ({data.scope})"
+        if args.force or not has_snapshots(folder, data.release, data.scope):
+            saved = snapshot_release(data.strikes, data.release, folder, h=args.h, scope=data.scope)
+            print(f"{named}: {len(saved)} forecast snapshots in {folder}")
         else:
-            print(f"release {data.release}: snapshots already in {folder}, kept")
-        scored = score_snapshots(folder, weekly_table(data.strikes), data.release)
+            print(f"{named}: snapshots already in {folder}, kept")
+        # scored only on actuals of the same scope as the snapshots
+        scored = score_snapshots(folder, weekly_table(data.strikes), data.release, data.scope)
         if scored.empty:
             continue
-        save_scores(scored, folder, data.release)
+        save_scores(scored, folder, data.release, data.scope)
         for row in summarise_scores(scored).itertuples():
             print(
                 f"  {row.release} forecast of {row.series} ({row.model}) on {row.scored_on}: "
@@ -215,6 +219,12 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--release", help="data release (default: newest built)")
     r.add_argument("--start", help="first Kyiv date to show, YYYY-MM-DD")
     r.add_argument("--end", help="last Kyiv date to show, YYYY-MM-DD")
+    r.add_argument(
+        "--scope",
+        choices=SCOPES,
+        default=DEFAULT_SCOPE,
+        help="whose counts: the Air Force's national summary (default) or every reporter",
+    )
     r.add_argument("--name", help="report folder name under reports/")
     r.add_argument(
         "--force",
@@ -253,6 +263,13 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--all", action="store_true", help="every built release, oldest first")
     c.add_argument("--h", type=_horizon, default=8, help="weeks ahead, 1 to 26 (default 8)")
     c.add_argument("--force", action="store_true", help="replace existing snapshots")
+    c.add_argument(
+        "--scope",
+        choices=SCOPES,
+        default=DEFAULT_SCOPE,
+        help="whose counts: the Air Force's national summary (default) or every reporter; "
+        "a saved forecast is scored only on counts of its own scope",
+    )
     c.set_defaults(func=_forecast)
 
     s = sub.add_parser("releases", help="list the releases in the source registry")

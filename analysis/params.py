@@ -38,6 +38,8 @@ HEADLINE_NAMES: tuple[str, ...] = ("drones", "missiles")
 FREQUENCY_NAMES: tuple[str, ...] = ("D", "W", "M")
 #: ``models.interception.CLASSES``: the classes the interception model can fit.
 INTERCEPTION_CLASSES: tuple[str, ...] = (STRIKE_DRONE, CRUISE_MISSILE, BALLISTIC_MISSILE)
+#: ``data.attacks.RULES``: the rules that tell massed attacks from routine waves.
+MASSED_RULES: tuple[str, ...] = ("relative", "fixed")
 GROUP_NAMES = tuple(dict.fromkeys(HEADLINE_NAMES + WEAPON_CLASSES + ORIGINS))
 #: An event id of the partnership timeline: a lower-case slug (matched in full).
 EVENT_ID_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
@@ -85,6 +87,13 @@ def check_freq(freq: Any, name: str = "freq") -> str:
     if freq not in FREQUENCY_NAMES:
         raise ParameterError(f"{name} {shown(freq)} is not one of {', '.join(FREQUENCY_NAMES)}")
     return str(freq)
+
+
+def check_choice(value: Any, name: str, allowed: Sequence[str]) -> str:
+    """One name of ``allowed``, as text (a list or any other value is refused)."""
+    if not isinstance(value, str) or value not in allowed:
+        raise ParameterError(f"{name} {shown(value)} is not one of {', '.join(allowed)}")
+    return value
 
 
 def check_positive_int(value: Any, name: str, low: int = 1, high: int = 520) -> int:
@@ -224,6 +233,11 @@ def names(allowed: Sequence[str], why: str = "unknown") -> Check:
     return lambda value, name: check_names(value, name, allowed, why)
 
 
+def one_of(allowed: Sequence[str]) -> Check:
+    """Exactly one of ``allowed``."""
+    return lambda value, name: check_choice(value, name, allowed)
+
+
 PERIOD: dict[str, Check] = {
     "release": check_release,
     "start": check_date,
@@ -243,6 +257,8 @@ RULES: dict[str, dict[str, Check]] = {
         **PERIOD,
         "classes": names(INTERCEPTION_CLASSES, "cannot be modelled for interception:"),
         "top_n": whole(1, 50),
+        "massed_rule": one_of(MASSED_RULES),
+        "massed_size": whole(1, 5000),
     },
     "04_supply_partnerships": {
         **PERIOD,

@@ -2,7 +2,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.data.attacks import classify_waves, earlier_median, massed_series, wave_sizes
+from analysis.data.attacks import (
+    FIXED_SIZE,
+    MIN_SIZE,
+    RULES,
+    classify_waves,
+    earlier_median,
+    massed_series,
+    other_rule,
+    wave_sizes,
+)
 
 
 def _waves(starts, drones, missiles=None):
@@ -86,6 +95,19 @@ def test_bad_parameters_are_named(kwargs, message):
     waves = _waves(["2025-01-01"], [10])
     with pytest.raises(ValueError, match=message):
         classify_waves(waves, **kwargs)
+
+
+def test_the_default_bars_are_the_named_constants():
+    waves = _waves(["2025-01-01", "2025-03-01"], [FIXED_SIZE - 1, FIXED_SIZE])
+    assert classify_waves(waves, rule="fixed").tolist() == ["routine", "massed"]
+    first = _waves(["2025-01-01"], [MIN_SIZE])
+    assert classify_waves(first).tolist() == ["massed"]
+
+
+def test_other_rule_is_the_stated_alternative_and_refuses_an_unknown_rule():
+    assert [other_rule(rule) for rule in RULES] == ["fixed", "relative"]
+    with pytest.raises(ValueError, match="median"):
+        other_rule("median")
 
 
 def test_massed_series_counts_sizes_and_shares_per_month_with_quiet_months_zero():

@@ -29,6 +29,7 @@ from analysis.findings.forecast import (
     forecast_table,
     label,
     methods_text,
+    scored_snapshots,
     snapshot_findings,
     snapshot_model,
     snapshot_table,
@@ -42,6 +43,7 @@ from analysis.models.forecast import (
     combine,
     forecast_for,
     run_group,
+    save_snapshot,
 )
 from analysis.params import ParameterError
 from analysis.paths import PROJECT_ROOT
@@ -172,6 +174,7 @@ def hand_scored(
                 rows.append(
                     {
                         "release": release,
+                        "scope": "national",
                         "scored_on": "2026-04-05",
                         "series": group,
                         "model": model,
@@ -311,9 +314,15 @@ def test_no_older_snapshot_gives_one_computed_sentence(pub):
     empty = pd.DataFrame(columns=list(SCORE_COLUMNS))
     texts = snapshot_findings(empty, {"drones": hand_forecast()}, "2026-04-05", pub)
     assert len(texts) == 1
-    assert "No forecast of drones saved from a release older than 2026-04-05" in texts[0]
+    assert (
+        "No forecast of drones counted in this report's scope (national) and saved from a "
+        "release older than 2026-04-05"
+    ) in texts[0]
+    assert "(`python -m analysis forecast` saves one" in texts[0]
     assert recorded(pub, "snapshot_scores")["value"] == 0
     assert pub.numbers["snapshot_weeks_scored"] == 0
+    every = snapshot_findings(empty, {"drones": hand_forecast()}, "2026-04-05", pub, "all")
+    assert "(`python -m analysis forecast --scope all` saves one" in every[0]
 
 
 def test_snapshot_score_of_the_newest_older_release_and_the_chosen_model(pub):
@@ -340,6 +349,40 @@ def test_snapshot_falls_back_to_a_saved_model():
     scored = hand_scored(models=("naive",))
     (text,) = snapshot_findings(scored, {"drones": hand_forecast()}, "2026-04-05")
     assert "this report's backtest chooses SARIMAX(1,1,1) with drift, which was not saved" in text
+
+
+def saved_forecast(folder: Path, group: str, scope: str, point: float) -> Path:
+    """A one-week naive forecast of ``group`` saved from release 2026-03-01 in ``scope``."""
+    table = pd.DataFrame(
+        {
+            "series": group,
+            "model": "naive",
+            "step": [1],
+            "week": [pd.Timestamp("2026-03-02")],
+            "point": [point],
+            "lo80": [point - 10],
+            "hi80": [point + 10],
+            "lo95": [point - 20],
+            "hi95": [point + 20],
+        }
+    )
+    summary = {"series": group, "last_observed_week": "2026-02-23"}
+    result = ModelResult("forecast", summary, {"forecast": table})
+    return save_snapshot(result, "2026-03-01", "2026-03-01", folder, scope=scope)
+
+
+def test_saved_forecasts_are_scored_only_in_the_report_scope_and_groups(tmp_path):
+    saved_forecast(tmp_path, "drones", "national", point=100.0)
+    saved_forecast(tmp_path, "drones", "all", point=110.0)
+    saved_forecast(tmp_path, "missiles", "national", point=5.0)
+    weekly = pd.DataFrame(
+        {"drones": [90, 100], "missiles": [4, 6]},
+        index=pd.DatetimeIndex(["2026-02-23", "2026-03-02"]),
+    )
+    national = scored_snapshots(tmp_path, weekly, "2026-04-05", ["drones"], "national")
+    assert national["point"].tolist() == [100.0] and national["scope"].tolist() == ["national"]
+    every = scored_snapshots(tmp_path, weekly, "2026-04-05", ["drones", "missiles"], "all")
+    assert every["point"].tolist() == [110.0] and every["series"].tolist() == ["drones"]
 
 
 # --- tables, prose and charts -------------------------------------------------------------------

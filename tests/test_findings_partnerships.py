@@ -13,16 +13,20 @@ import pytest
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
+from analysis.data.indicators import origin_series
 from analysis.data.labels import SOURCE_CREDIT
+from analysis.figures.origins import origin_share_chart
 from analysis.figures.partnerships import (
     event_study_chart,
     event_table_style,
     label_lags_table,
+    origin_month_table,
     safe_style,
     source_link,
     timeline_html,
     timeline_rows,
 )
+from analysis.figures.style import INCOMPLETE_LEGEND, hatched_months
 from analysis.findings.partnerships import (
     UNVERIFIED_MARK,
     appearance_finding,
@@ -104,6 +108,37 @@ def test_iranian_share_with_few_months_says_so_and_survives_no_launches(pub):
     empty = iranian_share_finding(pub, origin_monthly(3, [0, 0, 0], [0, 0, 0], True))
     assert "no drone or missile launches" in empty
     assert recorded(pub, "iranian_design_share")["value"] is None
+
+
+def origin_strikes() -> pd.DataFrame:
+    """Three months of headline launches: Shahed drones and a Russian cruise missile."""
+    return pd.DataFrame(
+        {
+            "end_date": pd.to_datetime(["2025-01-10", "2025-02-10", "2025-02-11", "2025-03-10"]),
+            "model": ["Shahed-136/131", "Shahed-136/131", "X-101/X-555", "Shahed-136/131"],
+            "weapon_class": ["strike_drone", "strike_drone", "cruise_missile", "strike_drone"],
+            "origin": ["iran", "iran", "russia", "iran"],
+            "launched": pd.array([100, 200, 10, 300], dtype="Int64"),
+        }
+    ).assign(end_date=lambda f: f["end_date"].dt.date)
+
+
+def test_origin_month_table_marks_the_possibly_incomplete_months_only():
+    monthly = origin_series(origin_strikes(), "M")
+    table = origin_month_table(monthly, [pd.Timestamp("2025-02-01")])
+    assert table["month"].tolist() == ["2025-01 (part)", "2025-02*", "2025-03 (part)"]
+    assert table["total"].tolist() == [100, 210, 300]
+    assert origin_month_table(monthly)["month"].tolist()[1] == "2025-02"
+
+
+def test_origin_share_chart_hatches_the_possibly_incomplete_months_in_both_panels():
+    monthly = origin_series(origin_strikes(), "M")
+    fig = origin_share_chart(monthly, release="2026-04-05", incomplete=[pd.Timestamp("2025-02-01")])
+    assert hatched_months(fig) == ["2025-02"]
+    assert sum(p.get_gid() == "incomplete:2025-02" for ax in fig.axes for p in ax.patches) == 2
+    assert INCOMPLETE_LEGEND in fig.get_suptitle()
+    plain = origin_share_chart(monthly, release="2026-04-05")
+    assert hatched_months(plain) == [] and INCOMPLETE_LEGEND not in plain.get_suptitle()
 
 
 # --- North Korean band -------------------------------------------------------------------------

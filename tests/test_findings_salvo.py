@@ -560,6 +560,8 @@ def test_notebook_records_findings_and_files_for_its_parameters(tmp_path, real_p
             "start": "2025-01-01",
             "classes": classes,
             "top_n": 4,
+            "massed_rule": "fixed",
+            "massed_size": 300,
             "output_dir": str(tmp_path),
             "processed_dir": str(real_processed),
         },
@@ -576,7 +578,12 @@ def test_notebook_records_findings_and_files_for_its_parameters(tmp_path, real_p
         "doubling_strike_drone",
         "doubling_ballistic_missile",
         "reporting_practice",
+        "massed_attacks",
+        "got_through",
     } <= set(keys)
+    assert record["parameters"]["massed_rule"] == "fixed"
+    assert record["parameters"]["scope"] == "national"
+    assert "300" in keys["massed_attacks"]["text"]  # the fixed rule's bar is stated
     assert "doubling_cruise_missile" not in keys  # not among the chosen classes
     assert 1 <= sum(f["headline"] for f in record["findings"]) <= 3
     numbers = record["numbers"]
@@ -589,7 +596,14 @@ def test_notebook_records_findings_and_files_for_its_parameters(tmp_path, real_p
     assert f"{drone['value']:.1f}" in drone["text"]
     records = pd.read_csv(tmp_path / f"{STEM}__records_drones.csv")
     assert len(records) == 4
-    for name in ("salvo_size", "record_progression", "defeat_rate_by_year", "defeat_rate_by_salvo"):
+    for name in (
+        "salvo_size",
+        "record_progression",
+        "massed_attacks",
+        "got_through",
+        "defeat_rate_by_year",
+        "defeat_rate_by_salvo",
+    ):
         assert (tmp_path / f"{STEM}__{name}.png").stat().st_size > 10_000
         assert f"{STEM}__{name}.png" in record["files"]
     assert all((tmp_path / f).is_file() for f in record["files"])

@@ -11,20 +11,26 @@ import pandas as pd
 import pytest
 
 from analysis.atomic import WriteError
+from analysis.data.scope import ScopeError, in_scope
 from analysis.modelresult import ModelResult
 from analysis.models.forecast import (
     MODELS,
+    SNAPSHOT_KIND,
     backtest,
     backtest_for,
     coverage,
     forecast,
     forecast_for,
+    has_snapshots,
     inside,
+    load_snapshots,
     mase,
     mase_scale,
+    save_scores,
     save_snapshot,
     save_snapshots,
     score_snapshots,
+    snapshot_path,
     summarise_scores,
     weekly_counts,
     weekly_table,
@@ -242,17 +248,43 @@ def hand_forecast() -> ModelResult:
     return ModelResult("forecast", summary, {"forecast": table})
 
 
-def test_snapshot_round_trip_counts_hits_inside_and_outside_the_intervals(tmp_path):
-    path = save_snapshot(hand_forecast(), "2026-01-04", "2026-01-04", tmp_path)
-    assert path.name == "2026-01-04_drones_sarimax.json"
-    document = json.loads(path.read_text())
-    assert document["last_observed_week"] == "2025-12-29"
-    assert document["made_on"] == "2026-01-04" and len(document["weeks"]) == 4
-    actual = pd.DataFrame(
-        {"drones": [90, 100, 130, 200], "missiles": [1, 2, 3, 4]},
+def hand_actual(drones=(90, 100, 130, 200)) -> pd.DataFrame:
+    """Weekly actuals around :func:`hand_forecast`: the week it last observed, then three."""
+    return pd.DataFrame(
+        {"drones": list(drones), "missiles": [1, 2, 3, 4]},
         index=pd.DatetimeIndex(["2025-12-29", "2026-01-05", "2026-01-12", "2026-01-19"]),
     )
-    scored = score_snapshots(tmp_path, actual, "2026-02-01")
+
+
+def legacy_snapshot(folder: Path) -> Path:
+    """A snapshot as saved before snapshots recorded a scope: no ``scope`` key, version 1."""
+    path = folder / "2026-01-04_drones_naive.json"
+    weeks = [
+        {"week": w, "step": k, "point": 100.0, "lo80": 80, "hi80": 120, "lo95": 60, "hi95": 150}
+        for k, w in enumerate(["2026-01-05", "2026-01-12"], start=1)
+    ]
+    document = {
+        "kind": SNAPSHOT_KIND,
+        "version": 1,
+        "release": "2026-01-04",
+        "made_on": "2026-01-04",
+        "series": "drones",
+        "model": "naive",
+        "last_observed_week": "2025-12-29",
+        "weeks": weeks,
+    }
+    path.write_text(json.dumps(document))
+    return path
+
+
+def test_snapshot_round_trip_counts_hits_inside_and_outside_the_intervals(tmp_path):
+    path = save_snapshot(hand_forecast(), "2026-01-04", "2026-01-04", tmp_path, scope="national")
+    assert path.name == "2026-01-04_national_drones_sarimax.json"
+    document = json.loads(path.read_text())
+    assert document["last_observed_week"] == "2025-12-29" and document["scope"] == "national"
+    assert document["made_on"] == "2026-01-04" and len(document["weeks"]) == 4
+    scored = score_snapshots(tmp_path, hand_actual(), "2026-02-01", "national")
+    assert set(scored["scope"]) == {"national"}
     # the week already observed at the snapshot is not a forecast; week 4 is not yet observed
     assert [str(w.date()) for w in scored["week"]] == ["2026-01-05", "2026-01-12", "2026-01-19"]
     assert scored["in80"].tolist() == [True, False, False]
@@ -262,23 +294,69 @@ def test_snapshot_round_trip_counts_hits_inside_and_outside_the_intervals(tmp_pa
     assert summary["weeks"] == 3 and summary["mae"] == pytest.approx(130 / 3)
     assert summary["hit80"] == pytest.approx(1 / 3) and summary["hit95"] == pytest.approx(2 / 3)
     # a snapshot of the same (or a newer) release is not scored against it
-    assert score_snapshots(tmp_path, actual, "2026-01-04").empty
+    assert score_snapshots(tmp_path, hand_actual(), "2026-01-04", "national").empty
 
 
 def test_scoring_ignores_incomplete_weeks_and_other_files(tmp_path):
-    save_snapshot(hand_forecast(), "2026-01-04", None, tmp_path)
+    save_snapshot(hand_forecast(), "2026-01-04", None, tmp_path, scope="all")
     (tmp_path / "notes.json").write_text('{"kind": "something else"}')
     actual = pd.DataFrame(
         {"drones": [100, 999], "complete": [True, False]},
         index=pd.DatetimeIndex(["2026-01-05", "2026-01-12"]),
     )
-    scored = score_snapshots(tmp_path, actual, "2026-02-01")
+    scored = score_snapshots(tmp_path, actual, "2026-02-01", "all")
     assert scored["actual"].tolist() == [100]
+
+
+def test_a_snapshot_saved_without_a_scope_is_read_as_every_reporter(tmp_path):
+    legacy_snapshot(tmp_path)
+    (snapshot,) = load_snapshots(tmp_path)
+    assert snapshot["scope"] == "all"
+    assert has_snapshots(tmp_path, "2026-01-04", "all")
+    assert not has_snapshots(tmp_path, "2026-01-04", "national")
+    scored = score_snapshots(tmp_path, hand_actual(), "2026-02-01", "all")
+    assert scored["actual"].tolist() == [100, 130] and set(scored["scope"]) == {"all"}
+    assert score_snapshots(tmp_path, hand_actual(), "2026-02-01", "national").empty
+
+
+def test_national_and_all_snapshots_of_one_release_are_separate_files(tmp_path):
+    national = save_snapshot(hand_forecast(), "2026-01-04", None, tmp_path, scope="national")
+    assert not has_snapshots(tmp_path, "2026-01-04", "all")
+    every = save_snapshot(hand_forecast(), "2026-01-04", None, tmp_path, scope="all")
+    # scope all keeps the name snapshots had before they recorded a scope
+    assert every.name == "2026-01-04_drones_sarimax.json"
+    assert every == snapshot_path(tmp_path, "2026-01-04", "drones", "sarimax")
+    assert national == snapshot_path(tmp_path, "2026-01-04", "drones", "sarimax", scope="national")
+    assert sorted(s["scope"] for s in load_snapshots(tmp_path)) == ["all", "national"]
+    assert has_snapshots(tmp_path, "2026-01-04", "national")
+    assert has_snapshots(tmp_path, "2026-01-04", "all")
+    assert not has_snapshots(tmp_path, "2026-02-01", "national")
+
+
+def test_scoring_compares_a_scope_only_with_itself(tmp_path):
+    save_snapshot(hand_forecast(), "2026-01-04", None, tmp_path, scope="national")
+    legacy_snapshot(tmp_path)  # every reporter, model naive
+    national = score_snapshots(tmp_path, hand_actual(), "2026-02-01", "national")
+    every = score_snapshots(tmp_path, hand_actual(), "2026-02-01", "all")
+    assert set(national["model"]) == {"sarimax"} and set(national["scope"]) == {"national"}
+    assert set(every["model"]) == {"naive"} and set(every["scope"]) == {"all"}
+    assert save_scores(every, tmp_path, "2026-02-01", "all").name == "scores_2026-02-01.csv"
+    path = save_scores(national, tmp_path, "2026-02-01", "national")
+    assert path.name == "scores_2026-02-01_national.csv"
+    assert set(pd.read_csv(path)["scope"]) == {"national"}
+
+
+def test_a_snapshot_of_an_unknown_scope_is_refused(tmp_path):
+    with pytest.raises(ScopeError, match="is not a scope"):
+        save_snapshot(hand_forecast(), "2026-01-04", None, tmp_path, scope="regional")
+    with pytest.raises(ScopeError, match="is not a scope"):
+        score_snapshots(tmp_path, hand_actual(), "2026-02-01", "everyone")
+    assert not list(tmp_path.iterdir())
 
 
 def test_snapshot_writes_are_atomic(tmp_path, monkeypatch):
     result = forecast(log_trend(40, seed=8), h=3, models=("naive", "drift"))
-    paths = save_snapshots(result, "2026-01-04", "2026-01-05", tmp_path)
+    paths = save_snapshots(result, "2026-01-04", "2026-01-05", tmp_path, scope="national")
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in paths)
     before = paths[0].read_text()
 
@@ -288,7 +366,7 @@ def test_snapshot_writes_are_atomic(tmp_path, monkeypatch):
 
     monkeypatch.setattr(Path, "write_text", broken)
     with pytest.raises(WriteError, match="disk full; nothing was replaced"):
-        save_snapshot(result, "2026-01-04", "2026-01-06", tmp_path, model="naive")
+        save_snapshot(result, "2026-01-04", "2026-01-06", tmp_path, scope="national", model="naive")
     monkeypatch.undo()
     assert paths[0].read_text() == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
@@ -297,7 +375,7 @@ def test_snapshot_writes_are_atomic(tmp_path, monkeypatch):
 def test_a_snapshot_needs_a_model_when_the_forecast_has_several(tmp_path):
     result = forecast(log_trend(40, seed=9), h=2, models=("naive", "drift"))
     with pytest.raises(ValueError, match="choose a model"):
-        save_snapshot(result, "2026-01-04", "2026-01-05", tmp_path)
+        save_snapshot(result, "2026-01-04", "2026-01-05", tmp_path, scope="national")
 
 
 # --- the two real releases -------------------------------------------------------------------
@@ -310,8 +388,8 @@ def test_real_forecast_from_2026_03_01_is_scored_on_the_five_new_weeks(
     old = real_previous_strikes
     assert str(weekly_counts(old, "drones").index[-1].date()) == "2026-02-23"  # ends Sun 03-01
     for group in ("drones", "missiles"):
-        save_snapshots(forecast_for(old, group), "2026-03-01", "2026-03-01", tmp_path)
-    scored = score_snapshots(tmp_path, weekly_table(real_strikes), "2026-04-05")
+        save_snapshots(forecast_for(old, group), "2026-03-01", "2026-03-01", tmp_path, scope="all")
+    scored = score_snapshots(tmp_path, weekly_table(real_strikes), "2026-04-05", "all")
     summary = summarise_scores(scored)
     assert len(summary) == 2 * len(MODELS)
     assert (summary["weeks"] == 5).all()
@@ -323,6 +401,28 @@ def test_real_forecast_from_2026_03_01_is_scored_on_the_five_new_weeks(
         "2026-03-30",
     ]
     assert summary[["hit80", "hit95"]].stack().between(0, 1).all()
+
+
+@pytest.mark.real_data
+def test_real_national_forecast_is_scored_on_national_counts_only(
+    real_strikes, real_previous_strikes, tmp_path
+):
+    for scope in ("national", "all"):
+        old = in_scope(real_previous_strikes, scope)
+        result = forecast_for(old, "drones", models=("naive",))
+        save_snapshots(result, "2026-03-01", "2026-03-01", tmp_path, scope=scope)
+    scored = {
+        scope: score_snapshots(
+            tmp_path, weekly_table(in_scope(real_strikes, scope)), "2026-04-05", scope
+        ).set_index("week")
+        for scope in ("national", "all")
+    }
+    assert all(len(table) == 5 for table in scored.values())
+    # week of 23 March 2026: 2,316 drones in the national summary, 2,347 from every reporter
+    week = pd.Timestamp("2026-03-23")
+    assert scored["national"].loc[week, "actual"] == 2316
+    assert scored["all"].loc[week, "actual"] == 2347
+    assert (scored["national"]["actual"] <= scored["all"]["actual"]).all()
 
 
 @pytest.mark.real_data

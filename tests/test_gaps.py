@@ -1,7 +1,15 @@
 import pandas as pd
 import pytest
 
-from analysis.data.gaps import incomplete_months, reported_days, reporting_gaps
+from analysis.data.gaps import (
+    INCOMPLETE_NOTE,
+    footnote,
+    incomplete_months,
+    mark_months,
+    possibly_incomplete,
+    reported_days,
+    reporting_gaps,
+)
 
 
 def _strikes(days):
@@ -49,6 +57,40 @@ def test_incomplete_months_are_the_month_starts_of_gaps_once_each_in_order():
     months = incomplete_months(gaps)
     assert [str(m.date()) for m in months] == ["2024-11-01", "2025-05-01"]
     assert incomplete_months(gaps.iloc[:0]) == []
+
+
+def test_possibly_incomplete_months_hold_a_gap_under_the_default_rule():
+    strikes = _every_day_but("2025-01-01", "2025-04-30", "2025-02-10", "2025-04-29")
+    assert possibly_incomplete(strikes) == [pd.Timestamp("2025-02-01")]  # 29 April: too late
+
+
+def test_mark_months_marks_only_the_months_with_a_gap_in_a_column_or_the_index():
+    table = pd.DataFrame(
+        {"month": ["2025-01", "2025-02", "2025-03 (part)"], "launched": [10, 20, 30]}
+    )
+    months = [pd.Timestamp("2025-02-14"), pd.Timestamp("2025-03-01"), pd.Timestamp("2025-07-01")]
+    marked = mark_months(table, months, "month")
+    assert marked["month"].tolist() == ["2025-01", "2025-02*", "2025-03 (part)*"]
+    assert marked["launched"].tolist() == [10, 20, 30]
+    assert table["month"].tolist() == ["2025-01", "2025-02", "2025-03 (part)"]  # not changed
+    by_index = mark_months(table.set_index("month"), months)
+    assert by_index.index.tolist() == ["2025-01", "2025-02*", "2025-03 (part)*"]
+    assert by_index.index.name == "month"
+    assert mark_months(table, [], "month")["month"].tolist() == table["month"].tolist()
+
+
+def test_mark_months_refuses_a_label_that_does_not_start_with_a_month():
+    with pytest.raises(ValueError, match="'total'"):
+        mark_months(pd.DataFrame({"month": ["2025-01", "total"]}), [], "month")
+
+
+def test_a_footnote_only_under_a_table_that_marks_a_month():
+    table = pd.DataFrame({"month": ["2025-01", "2025-02"]})
+    assert footnote(table, "month") == ""
+    marked = mark_months(table, [pd.Timestamp("2025-01-01")], "month")
+    assert footnote(marked, "month") == INCOMPLETE_NOTE
+    assert footnote(marked.set_index("month")) == INCOMPLETE_NOTE
+    assert not INCOMPLETE_NOTE.startswith("*")  # would open a Markdown list
 
 
 @pytest.mark.parametrize(
@@ -114,3 +156,12 @@ def test_real_quality_record_lists_the_gaps_and_the_possibly_incomplete_months(r
         "2025-04",
         "2025-05",
     ]
+
+
+def test_real_possibly_incomplete_months_are_those_quality_json_records(real_build, real_strikes):
+    import json
+
+    record = json.loads((real_build / "quality.json").read_text(encoding="utf-8"))
+    months = [m.strftime("%Y-%m") for m in possibly_incomplete(real_strikes)]
+    assert months == record["reporting_gaps"]["possibly_incomplete_months"]
+    assert months == ["2024-03", "2024-04", "2024-07", "2024-11", "2024-12", "2025-04", "2025-05"]

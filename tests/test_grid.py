@@ -135,3 +135,19 @@ def test_shipped_example_grids_are_valid_against_the_real_notebooks():
     assert {s.parameters["release"] for s in example.sets} == {"2026-03-01", "2026-04-05"}
     for path in (PROJECT_ROOT / "notebooks" / "grids").glob("*.yaml"):
         assert load_grid(path, declared).sets
+
+
+def test_the_scopes_grid_sets_each_scope_and_a_bad_scope_is_refused_naming_the_set():
+    from analysis.params import ParameterError
+    from analysis.publish.grid import ParameterSet
+    from analysis.publish.sets import check_sets
+
+    notebooks = PROJECT_ROOT / "notebooks"
+    declared = declared_by_notebook(notebooks)
+    grid = load_grid(notebooks / "grids" / "scopes.yaml", declared)
+    assert [s.parameters["scope"] for s in grid.sets] == ["national", "all"]
+    sources = sorted(notebooks.glob("0*.ipynb"))
+    check_sets(list(grid.sets), "scopes.yaml", sources)
+    bad = ParameterSet("every", {"scope": "everyone"})
+    with pytest.raises(ParameterError, match=r"scopes.yaml: set 'every': scope 'everyone'"):
+        check_sets([bad], "scopes.yaml", sources)

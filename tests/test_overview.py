@@ -31,6 +31,7 @@ from analysis.data.overview import (
     validate_parameters,
 )
 from analysis.figures.overview import monthly_chart
+from analysis.figures.style import INCOMPLETE_LEGEND, hatched_months
 from analysis.paths import ProjectPaths
 from analysis.vocabulary import WEAPON_CLASSES
 
@@ -104,6 +105,21 @@ def test_class_totals_and_pivot_keep_only_classes_present():
     assert pivot.index.tolist() == ["2025-01", "2025-02"]
     assert pivot.columns.tolist() == ["strike_drone", "ballistic_missile", "total"]
     assert pivot["total"].tolist() == [1000, 2003]
+
+
+def test_launches_pivot_marks_the_possibly_incomplete_months_only():
+    monthly = monthly_by_class(
+        strikes_frame(
+            [
+                ("2025-01-03", "strike_drone", 1000),
+                ("2025-02-03", "strike_drone", 2000),
+                ("2025-03-03", "strike_drone", 3000),
+            ]
+        )
+    )
+    pivot = launches_pivot(monthly, [pd.Timestamp("2025-02-01"), pd.Timestamp("2024-12-01")])
+    assert pivot.index.tolist() == ["2025-01", "2025-02*", "2025-03"]
+    assert pivot["total"].tolist() == [1000, 2000, 3000]
 
 
 # filter_period ------------------------------------------------------------------------------
@@ -333,6 +349,28 @@ def test_monthly_chart_has_one_panel_per_class_and_the_source_credit():
     assert any("none launched" in t for t in texts)  # the ballistic panel is empty
     drone_axis = fig.axes[0].yaxis
     assert drone_axis.get_major_formatter()(6000, 0) == "6,000"
+    assert hatched_months(fig) == []
+    assert not any(INCOMPLETE_LEGEND in t for t in texts)
+
+
+def test_monthly_chart_hatches_the_possibly_incomplete_months_shown_and_says_why():
+    monthly = monthly_by_class(
+        strikes_frame(
+            [
+                ("2025-01-03", "strike_drone", 6000),
+                ("2025-02-03", "strike_drone", 5000),
+                ("2025-03-03", "cruise_missile", 40),
+            ]
+        )
+    )
+    incomplete = [pd.Timestamp("2025-02-01"), pd.Timestamp("2024-05-01")]  # May 2024: not shown
+    fig = monthly_chart(
+        monthly, ["strike_drone", "cruise_missile"], release="2026-04-05", incomplete=incomplete
+    )
+    assert hatched_months(fig) == ["2025-02"]
+    spans = [p for ax in fig.axes for p in ax.patches if p.get_gid() == "incomplete:2025-02"]
+    assert len(spans) == 2  # one per panel
+    assert INCOMPLETE_LEGEND in fig.get_suptitle()
 
 
 # The real release ---------------------------------------------------------------------------
@@ -344,14 +382,17 @@ def real(real_processed: Path) -> Processed:
 
 
 @pytest.mark.real_data
-def test_real_peak_month_of_strike_drone_launches(real):
-    monthly = monthly_by_class(real.strikes)
+def test_real_peak_month_of_strike_drone_launches(real, real_processed):
+    every = load_processed("2026-04-05", real_processed, scope="all")
+    monthly = monthly_by_class(every.strikes)
     drones = monthly[monthly["weapon_class"] == "strike_drone"].set_index("month")
     peak = drones["launched"].idxmax()
     # Counted by hand from missile_attacks_daily.csv: Shahed-136/131 rows ending in March 2026.
     assert peak == pd.Timestamp("2026-03-01")
     assert drones.loc[peak, "launched"] == 6493
     assert drones.loc[peak, "rows"] == 33
+    national = monthly_by_class(real.strikes).set_index(["weapon_class", "month"])
+    assert national.loc[("strike_drone", peak), "launched"] == 6462  # the national summary
 
 
 @pytest.mark.real_data
@@ -360,7 +401,7 @@ def test_real_peak_month_in_2025_and_quality_flags_are_all_explained(real):
     monthly = monthly_by_class(strikes)
     drones = monthly[monthly["weapon_class"] == "strike_drone"].set_index("month")
     assert drones["launched"].idxmax() == pd.Timestamp("2025-07-01")
-    assert drones["launched"].max() == 6303
+    assert drones["launched"].max() == 6297  # AFP's tally of the national summary: 6,297
     assert len(drones) == 12
     assert set(real.quality["flags"]) <= set(FLAG_MEANINGS)
     assert real.quality["unmapped_models"] == []

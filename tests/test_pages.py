@@ -186,3 +186,14 @@ def test_the_page_modules_hold_no_html_and_no_hand_written_escaping(module):
         if isinstance(node, ast.Constant) and isinstance(node.value, str)
     ]
     assert [text for text in literals if HTML_TAG.search(text)] == []
+
+
+def test_the_landing_page_states_whose_counts_the_report_uses(tmp_path):
+    page = _landing(tmp_path)  # parameters without a scope: the notebooks' default
+    assert "counts of the Air Force&#39;s national summary." in page
+    every = write_landing_page(
+        tmp_path / "all",
+        [],
+        {"release": "2026-04-05", "parameters": {"scope": "all"}},
+    ).read_text(encoding="utf-8")
+    assert "counts of every reporter (national summary, air commands and others" in every

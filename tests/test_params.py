@@ -15,6 +15,7 @@ from analysis.params import (
     FREQUENCY_NAMES,
     HEADLINE_NAMES,
     INTERCEPTION_CLASSES,
+    MASSED_RULES,
     RULES,
     ParameterError,
     check_values,
@@ -83,6 +84,10 @@ def test_good_values_come_back_checked_and_other_names_unchanged():
             "n_placebo 0 must be None (every eligible date) or a whole number from 1 to 1000",
         ),
         ({"top_n": 51}, "top_n 51 must be a whole number from 1 to 50"),
+        ({"massed_rule": "median"}, "massed_rule 'median' is not one of relative, fixed"),
+        ({"massed_rule": ["fixed"]}, "massed_rule ['fixed'] is not one of relative, fixed"),
+        ({"massed_size": 0}, "massed_size 0 must be a whole number from 1 to 5000"),
+        ({"massed_size": 250.0}, "massed_size 250.0 must be a whole number from 1 to 5000"),
         ({"freq": "Q"}, "freq 'Q' is not one of D, W, M"),
         ({"growth_windows": [6, 60]}, "growth_windows 60 must be a whole number from 1 to 48"),
         (
@@ -126,6 +131,9 @@ def test_the_rules_of_the_notebooks_named_apply_and_no_others():
         )
     with pytest.raises(ParameterError, match="cannot be modelled for interception"):
         check_values({"classes": ["drones"]}, "x")  # every notebook by default
+    assert check_values(
+        {"massed_rule": "fixed", "massed_size": 300}, "x", ["03_salvo_and_interception"]
+    ) == {"massed_rule": "fixed", "massed_size": 300}
     # a notebook with no rules (a test notebook) checks nothing
     assert check_values({"horizon": -1}, "x", ["01_alpha"]) == {"horizon": -1}
 
@@ -162,9 +170,11 @@ def test_parameter_error_is_printed_by_the_command_line_like_any_analysis_error(
 
 
 def test_the_names_in_the_table_agree_with_the_package():
+    from analysis.data.attacks import RULES as ATTACK_RULES
     from analysis.data.series import FREQUENCIES, HEADLINE_GROUPS
     from analysis.models.interception import CLASSES
 
+    assert MASSED_RULES == ATTACK_RULES
     assert HEADLINE_NAMES == tuple(HEADLINE_GROUPS)
     assert FREQUENCY_NAMES == tuple(FREQUENCIES)
     assert INTERCEPTION_CLASSES == CLASSES
@@ -200,6 +210,11 @@ class _Shell:
             "03_salvo_and_interception",
             {"classes": ["recon_drone"]},
             "parameters: classes: cannot be modelled for interception: 'recon_drone'",
+        ),
+        (
+            "03_salvo_and_interception",
+            {"massed_rule": "Fixed"},
+            "parameters: massed_rule 'Fixed' is not one of relative, fixed",
         ),
         (
             "04_supply_partnerships",

@@ -127,6 +127,7 @@ def _snapshot() -> dict:
         "kind": "weekly_launch_forecast",
         "version": 1,
         "release": "2026-03-01",
+        "scope": "national",
         "made_on": "2026-03-02",
         "series": "drones",
         "model": "naive",
@@ -163,7 +164,8 @@ def _other_project(folder: Path, built: Path) -> ProjectPaths:
     timeline = (CHECKOUT.raw / EVENTS_FILE).read_text(encoding="utf-8").rstrip("\n")
     (other.raw / EVENTS_FILE).write_text(f"{timeline}\n{MARKER}\n", encoding="utf-8")
     other.forecasts.mkdir(parents=True)
-    (other.forecasts / "2026-03-01_drones_naive.json").write_text(json.dumps(_snapshot()))
+    saved = other.forecasts / "2026-03-01_national_drones_naive.json"
+    saved.write_text(json.dumps(_snapshot()))
     return other
 
 
@@ -171,9 +173,10 @@ def _other_project(folder: Path, built: Path) -> ProjectPaths:
 @pytest.mark.real_data
 def test_a_report_with_root_reads_the_timeline_and_snapshots_of_that_project(tmp_path, real_build):
     from analysis.__main__ import main
+    from analysis.data.scope import in_scope
     from analysis.models.forecast import snapshot_path, weekly_table
 
-    ours = snapshot_path(CHECKOUT.forecasts, "2026-03-01", "drones", "naive")
+    ours = snapshot_path(CHECKOUT.forecasts, "2026-03-01", "drones", "naive", scope="national")
     if ours.exists():  # this checkout's own snapshot must differ from the planted one
         assert json.loads(ours.read_text(encoding="utf-8")) != _snapshot()
     other = _other_project(tmp_path / "other", real_build)
@@ -193,7 +196,8 @@ def test_a_report_with_root_reads_the_timeline_and_snapshots_of_that_project(tmp
     # notebook 05 scored the other project's saved forecast on the four weeks now observed
     numbers = results["05_forecast"]["numbers"]
     assert numbers["snapshot_weeks_scored"] == len(SNAPSHOT_WEEKS)
-    weekly = weekly_table(pd.read_parquet(other.processed_release(RELEASE) / "strikes.parquet"))
+    strikes = pd.read_parquet(other.processed_release(RELEASE) / "strikes.parquet")
+    weekly = weekly_table(in_scope(strikes, "national"))  # the report's default scope
     actual = weekly.loc[pd.DatetimeIndex(SNAPSHOT_WEEKS), "drones"]
     assert numbers["drones_snapshot_mae"] == pytest.approx((actual - 1000.0).abs().mean())
     scores = pd.read_csv(folder / "05_forecast__snapshot_scores.csv")

@@ -23,10 +23,11 @@ def _body(html: str) -> str:
 
 @pytest.fixture
 def project(tmp_path: Path, real_processed: Path) -> ProjectPaths:
-    """A project root in tmp_path that links the real notebooks and the processed tables built
-    for this session."""
+    """A project root in tmp_path that links the real notebooks, the curated raw tables and the
+    processed tables built for this session."""
     (tmp_path / "data").mkdir()
     (tmp_path / "notebooks").symlink_to(PROJECT_ROOT / "notebooks", target_is_directory=True)
+    (tmp_path / "data" / "raw").symlink_to(PROJECT_ROOT / "data" / "raw", target_is_directory=True)
     (tmp_path / "data" / "processed").symlink_to(real_processed, target_is_directory=True)
     return ProjectPaths(root=tmp_path)
 
@@ -37,6 +38,12 @@ def test_report_name_defaults_to_the_release_and_period():
     assert period == "2026-04-05_2025-01-01_2025-12-31"
     assert report_name("2026-04-05", "2025-01-01") == "2026-04-05_2025-01-01_last"
     assert report_name("2026-04-05", None, "2025/12/31") == "2026-04-05_first_2025-12-31"
+
+
+def test_report_name_adds_a_scope_other_than_the_default_so_scopes_never_share_a_folder():
+    assert report_name("2026-04-05", scope="national") == "2026-04-05"
+    assert report_name("2026-04-05", scope="all") == "2026-04-05_all"
+    assert report_name("2026-04-05", "2025-01-01", None, "all") == "2026-04-05_2025-01-01_last_all"
 
 
 @pytest.mark.parametrize("name", ["../elsewhere", "latest", "a b", ".hidden"])
@@ -74,7 +81,10 @@ def test_report_for_a_period(project):
         assert code not in body
     assert "jp-InputPrompt" not in body and "jp-OutputPrompt" not in body
     assert "Release 2026-04-05; period 2025-01-01 to 2025-12-31" in html
-    assert "2025-07" in html and "6,303" in html  # the peak month of drone launches in 2025
+    assert "counts of the Air Force&#x27;s national summary" in html or (
+        "counts of the Air Force's national summary" in html
+    )
+    assert "2025-07" in html and "6,297" in html  # the peak month of drone launches in 2025
     assert "2025-09-07" in html  # the biggest drone wave of 2025 (810 launched)
     assert ">2024-12<" not in html and ">2026-01<" not in html  # months outside the period
     assert "data:image/png;base64," in html
@@ -93,6 +103,9 @@ def test_report_for_a_period(project):
     assert results["parameters"]["start"] == "2025-01-01"
     record = next(f for f in results["findings"] if f["key"] == "record_wave")
     assert "2025-09-07" in record["text"] and record["value"] == 810
+    assert results["parameters"]["scope"] == "national"
+    check = next(f for f in results["findings"] if f["key"] == "crosscheck")
+    assert (check["value"], check["unit"]) == (10, "of 12 months")  # 2025 only
     assert (folder / "01_data_overview__monthly_launches.png").stat().st_size > 10_000
     errors = [o for c in executed.cells for o in c.get("outputs", []) if o.output_type == "error"]
     assert errors == []

@@ -248,6 +248,8 @@ def test_quality_counts_rows_and_launches_per_reporter_and_the_double_counts():
         OTHER: 5,
     }
     assert report["unmapped_reporters"] == [{"value": "watch", "rows": 1}]
+    assert report["rows_per_scope"] == {"national": 1, "all": 3}
+    assert report["launched_per_scope"] == {"national": 700, "all": 717}
     doubles = report["possible_double_counts"]
     assert doubles["rule"] == RULE
     assert (doubles["rows"], doubles["launched"]) == (2, 17)
@@ -338,3 +340,11 @@ def test_series_can_leave_the_flagged_rows_out(real_strikes):
     )
     assert every - fewer == int(real_strikes.loc[flagged & headline, "launched"].fillna(0).sum())
     assert every > fewer
+
+
+def test_real_quality_counts_what_each_scope_counts(real_build):
+    import json
+
+    quality = json.loads((real_build / "quality.json").read_text(encoding="utf-8"))
+    assert quality["rows_per_scope"] == {"national": 2114, "all": 3595}
+    assert quality["launched_per_scope"] == {"national": 93662, "all": 99570}

@@ -23,6 +23,12 @@ from analysis.data.series import FREQUENCIES, as_timestamps, calendar, period_bo
 MASSED = "massed"
 ROUTINE = "routine"
 RULES = ("relative", "fixed")
+#: The rules' defaults: ``relative`` at 3 × the median of the 28 days before and at least 100
+#: launched; ``fixed`` at 200 launched.
+FACTOR = 3.0
+WINDOW_DAYS = 28
+MIN_SIZE = 100
+FIXED_SIZE = 200
 MASSED_COLUMNS = (
     "period",
     "waves",
@@ -69,6 +75,13 @@ def earlier_median(waves: pd.DataFrame, window_days: float) -> pd.Series:
     return pd.Series(medians, index=waves.index, name="earlier_median")
 
 
+def other_rule(rule: str) -> str:
+    """The rule that is not ``rule``: the stated alternative a report shows beside it."""
+    if rule not in RULES:
+        raise ValueError(f"rule {rule!r} is not one of {', '.join(RULES)}")
+    return next(r for r in RULES if r != rule)
+
+
 def _check(rule: str, factor: float, window_days: float, min_size: int, fixed_size: int) -> None:
     """ValueError naming the first parameter out of range."""
     if rule not in RULES:
@@ -83,10 +96,10 @@ def classify_waves(
     waves: pd.DataFrame,
     *,
     rule: str = "relative",
-    factor: float = 3.0,
-    window_days: float = 28,
-    min_size: int = 100,
-    fixed_size: int = 200,
+    factor: float = FACTOR,
+    window_days: float = WINDOW_DAYS,
+    min_size: int = MIN_SIZE,
+    fixed_size: int = FIXED_SIZE,
 ) -> pd.Series:
     """``massed`` or ``routine`` for each wave (indexed like ``waves``) by the module's rules:
     ``relative`` (``factor`` × the earlier ``window_days``-day median and ``min_size``) or

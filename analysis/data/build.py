@@ -32,6 +32,7 @@ from analysis.data.rawschema import (
 )
 from analysis.data.registry import latest_local_release, sha256_file
 from analysis.data.reporters import REPORTERS, unmapped_reporters
+from analysis.data.scope import in_scope
 from analysis.data.strikes import QualityLog, make_strikes, models_missing_from_reference
 from analysis.data.waves import MAX_WINDOW_HOURS, assign_waves, grouping_start, summarise_waves
 from analysis.errors import DataValidationError, FetchError
@@ -44,7 +45,7 @@ from analysis.freeze import (
 )
 from analysis.names import check_release, listed
 from analysis.paths import DATASET, PROJECT_ROOT
-from analysis.vocabulary import WEAPON_CLASSES
+from analysis.vocabulary import SCOPES, WEAPON_CLASSES
 
 OUTPUT_FILES = BUILD_OUTPUTS
 MANIFEST = BUILD_MANIFEST
@@ -111,10 +112,16 @@ def _rows_and_launched(strikes: pd.DataFrame) -> dict[str, dict[str, int]]:
 def reporter_report(strikes: pd.DataFrame) -> dict:
     """``quality.json``'s account of who reported the strike rows: rows and launches per
     reporter, the sources mapped to no reporter, and the possible double counts of the national
-    summary (see :mod:`analysis.data.overlaps`). Rows are strike rows, as in ``rows_per_class``."""
+    summary (see :mod:`analysis.data.overlaps`), and the rows and launches each scope counts
+    (:mod:`analysis.data.scope`). Rows are strike rows, as in ``rows_per_class``."""
     every = _rows_and_launched(strikes)
     flagged = strikes[strikes["possible_double_count"].to_numpy(dtype=bool)]
+    scoped = {scope: in_scope(strikes, scope) for scope in SCOPES}
     return {
+        "rows_per_scope": {scope: len(rows) for scope, rows in scoped.items()},
+        "launched_per_scope": {
+            scope: int(rows["launched"].sum()) for scope, rows in scoped.items()
+        },
         "rows_per_reporter": {r: n["rows"] for r, n in every.items()},
         "launched_per_reporter": {r: n["launched"] for r, n in every.items()},
         "unmapped_reporters": unmapped_reporters(strikes["source"]),

@@ -12,6 +12,8 @@ leave a day empty. The rule cannot tell the two apart; the reader can.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pandas as pd
 
 from analysis.data.series import as_timestamps
@@ -26,6 +28,13 @@ GAP_COLUMNS = ("date", "reported_before", "reported_after")
 RULE = (
     f"a Kyiv day with no report at all while at least {MIN_REPORTED} of the {WINDOW_DAYS} days "
     "before it and of those after it have reports"
+)
+#: How a table marks a possibly incomplete month: after its month label (``2025-05*``).
+INCOMPLETE_MARK = "*"
+#: The footnote under a table that marks a month.
+INCOMPLETE_NOTE = (
+    f"Months marked {INCOMPLETE_MARK} are possibly incomplete: each holds a day with no report "
+    "at all while the weeks around it were reported almost daily, so its totals may run low."
 )
 
 
@@ -80,6 +89,52 @@ def incomplete_months(gaps: pd.DataFrame) -> list[pd.Timestamp]:
     days = pd.to_datetime(gaps["date"])
     starts = days.dt.to_period("M").dt.start_time
     return sorted(pd.Timestamp(day) for day in starts.unique())
+
+
+def possibly_incomplete(strikes: pd.DataFrame) -> list[pd.Timestamp]:
+    """First days of the possibly incomplete months of a strikes table, by the default rule.
+
+    Give it the whole release, every reporter (``Processed.all_strikes``): that is what
+    ``quality.json`` records, and a day that any reporter covered is not a gap. A period's
+    filtered rows would turn the days around its edges into unreported ones.
+    """
+    return incomplete_months(reporting_gaps(strikes))
+
+
+def _label_months(labels: pd.Series) -> pd.Series:
+    """The month (``YYYY-MM``) each label starts with; ValueError for a label that does not."""
+    text = labels.astype("string")
+    months = pd.to_datetime(text.str[:7], format="%Y-%m", errors="coerce")
+    if months.isna().any():
+        bad = text[months.isna()].iloc[0]
+        raise ValueError(f"month label {bad!r} does not start with a month, YYYY-MM")
+    return months
+
+
+def mark_months(
+    table: pd.DataFrame, months: Iterable[pd.Timestamp], column: str | None = None
+) -> pd.DataFrame:
+    """A copy of ``table`` whose month labels in ``months`` end in ``INCOMPLETE_MARK``.
+
+    The labels are text starting ``YYYY-MM`` (``2025-05``, ``2025-05 (part)``), in ``column``
+    or, when None, the index. Any day of a month in ``months`` stands for it.
+    """
+    chosen = {pd.Timestamp(m).to_period("M") for m in months}
+    labels = pd.Series(table.index if column is None else table[column], index=table.index)
+    marked = _label_months(labels).dt.to_period("M").isin(chosen).to_numpy()
+    new = labels.astype("string").where(~marked, labels.astype("string") + INCOMPLETE_MARK)
+    out = table.copy()
+    if column is None:
+        out.index = pd.Index(new.to_numpy(dtype=object), name=table.index.name)
+    else:
+        out[column] = new.to_numpy(dtype=object)
+    return out
+
+
+def footnote(table: pd.DataFrame, column: str | None = None) -> str:
+    """``INCOMPLETE_NOTE`` when ``table`` marks a month (``column``, or the index), else ''."""
+    labels = pd.Series(table.index if column is None else table[column]).astype("string")
+    return INCOMPLETE_NOTE if labels.str.endswith(INCOMPLETE_MARK).any() else ""
 
 
 def gap_report(strikes: pd.DataFrame) -> dict:

@@ -6,6 +6,8 @@ everywhere.
 
 from __future__ import annotations
 
+from analysis.vocabulary import ALL_SCOPE, NATIONAL_SCOPE
+
 CLASS_LABELS: dict[str, str] = {
     "strike_drone": "Long-range strike drones (Shahed/Geran type, decoys included)",
     "tactical_strike_drone": "Tactical strike drones (Lancet, Kub, ...)",
@@ -62,3 +64,9 @@ EVENTS_CREDIT = (
     "Partnership events: project timeline (data/raw/partnership_events.csv), one public "
     "source per event"
 )
+
+#: What each counting scope counts, as a phrase for "counts of ...".
+SCOPE_LABELS: dict[str, str] = {
+    NATIONAL_SCOPE: "the Air Force's national summary",
+    ALL_SCOPE: "every reporter (national summary, air commands and others; overlaps included)",
+}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +16,7 @@ import pandas as pd
 
 from analysis.data.build import OUTPUT_FILES
 from analysis.data.dates import MONTH_FORMAT, DateLike, kyiv_dates, parse_date
+from analysis.data.gaps import mark_months
 from analysis.data.labels import CLASS_LABELS, DATASET_NAME
 from analysis.data.scope import check_scope, in_scope, scope_label, scoped_waves
 from analysis.data.taxonomy import lookup as lookup_weapon
@@ -302,8 +303,12 @@ def class_totals(monthly: pd.DataFrame) -> pd.DataFrame:
     return totals
 
 
-def launches_pivot(monthly: pd.DataFrame) -> pd.DataFrame:
-    """Launches per month (rows, ``YYYY-MM``) and class (columns with any launches) + total."""
+def launches_pivot(monthly: pd.DataFrame, incomplete: Iterable[pd.Timestamp] = ()) -> pd.DataFrame:
+    """Launches per month (rows, ``YYYY-MM``) and class (columns with any launches) + total.
+
+    The months in ``incomplete`` (:func:`analysis.data.gaps.possibly_incomplete`) are marked
+    ``*`` (:func:`analysis.data.gaps.mark_months`), so that a low total is read with care.
+    """
     wide = monthly.pivot_table(
         index="month", columns="weapon_class", values="launched", aggfunc="sum", sort=False
     )
@@ -312,7 +317,7 @@ def launches_pivot(monthly: pd.DataFrame) -> pd.DataFrame:
     wide.index = pd.DatetimeIndex(wide.index).strftime(MONTH_FORMAT)
     wide.index.name = "month"
     wide.columns.name = None
-    return wide
+    return mark_months(wide, incomplete)
 
 
 def biggest_waves(waves: pd.DataFrame, n: int = 10, by: str = "drones_launched") -> pd.DataFrame:

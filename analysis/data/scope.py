@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.data.labels import SCOPE_LABELS
 from analysis.data.reporters import COMMANDER_IN_CHIEF, GENERAL_STAFF, NATIONAL
 from analysis.data.waves import summarise_waves
 from analysis.params import ParameterError
 from analysis.params import check_scope as check_scope_value
-from analysis.vocabulary import ALL_SCOPE, NATIONAL_SCOPE
+from analysis.vocabulary import ALL_SCOPE
 
 ALL = ALL_SCOPE
 #: Nationwide accounts whose rows count under ``national`` in waves with no national row.
@@ -36,13 +37,6 @@ def check_scope(scope: object, name: str = "scope") -> str:
         return check_scope_value(scope, name)
     except ParameterError as exc:
         raise ScopeError(str(exc)) from None
-
-
-#: How a report names each scope, in a sentence.
-SCOPE_LABELS: dict[str, str] = {
-    NATIONAL_SCOPE: "the Air Force's national summary",
-    ALL_SCOPE: "every reporter (national summary, air commands and others; overlaps included)",
-}
 
 
 def scope_label(scope: str) -> str:

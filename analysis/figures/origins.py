@@ -11,7 +11,7 @@ that would overlap are staggered onto further rows; every event line carries the
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -23,7 +23,7 @@ from matplotlib.ticker import PercentFormatter
 
 from analysis.data.indicators import HEADLINE_CLASSES, ORIGIN_GROUPS, ORIGIN_LABELS
 from analysis.data.labels import PARTNER_NAMES
-from analysis.figures.style import count_axis, set_credit
+from analysis.figures.style import count_axis, hatch_months, incomplete_note, set_credit
 from analysis.figures.style import date_axis as _date_axis
 from analysis.figures.style import set_title as _title
 from analysis.modelresult import ModelResult
@@ -293,13 +293,19 @@ def origin_weekly_chart(
 # Monthly origin shares --------------------------------------------------------------------------
 
 
-def origin_share_chart(origin_monthly: pd.DataFrame, *, release: str) -> Figure:
+def origin_share_chart(
+    origin_monthly: pd.DataFrame,
+    *,
+    release: str,
+    incomplete: Iterable[pd.Timestamp] = (),
+) -> Figure:
     """Share of launches by design origin per month as stacked areas, in two panels: all
     launches counted, and the launches not of Iranian design (the missiles, with the default
     classes), where the Russian, ambiguous and North Korean parts can be seen.
 
     ``origin_monthly`` is :func:`analysis.data.indicators.origin_series` with ``freq="M"``; months
-    without launches (0/0) are left empty.
+    without launches (0/0) are left empty. The months of ``incomplete`` that are shown
+    (:func:`analysis.data.gaps.possibly_incomplete`) are hatched, with a note saying why.
     """
     frame = origin_monthly.sort_values("period").reset_index(drop=True)
     first = frame["period"].min()
@@ -344,6 +350,7 @@ def origin_share_chart(origin_monthly: pd.DataFrame, *, release: str) -> Figure:
             ax.set_ylabel("share of launches")
             ax.grid(axis="x", visible=False)
             sns.despine(ax=ax, left=True)
+            hatched = hatch_months(ax, incomplete, frame["period"])
         handles, names = top.get_legend_handles_labels()
         names = [textwrap.fill(n, 26) for n in names]
         fig.legend(
@@ -364,6 +371,7 @@ def origin_share_chart(origin_monthly: pd.DataFrame, *, release: str) -> Figure:
                 _classes_note(frame) + "; months without launches are left empty",
                 "'Iranian design' is design lineage, not place of manufacture: Russian-built Geran "
                 "copies (Alabuga) and, from 2025, decoys are included",
+                incomplete_note(hatched),
             ],
         )
         set_credit(fig, release)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import pandas as pd
 import seaborn as sns
@@ -11,7 +11,14 @@ from pandas.io.formats.style import Styler
 
 from analysis.data.labels import CLASS_LABELS
 from analysis.data.overview import Period
-from analysis.figures.style import count_axis, date_axis, set_credit
+from analysis.figures.style import (
+    count_axis,
+    date_axis,
+    hatch_months,
+    incomplete_note,
+    set_credit,
+    set_title,
+)
 from analysis.vocabulary import BALLISTIC_MISSILE, CRUISE_MISSILE, SAM_GROUND_ATTACK, STRIKE_DRONE
 
 #: Classes drawn by default: the long-range campaign (drones on their own scale).
@@ -49,11 +56,13 @@ def monthly_chart(
     *,
     release: str,
     period: Period | None = None,
+    incomplete: Iterable[pd.Timestamp] = (),
 ) -> Figure:
     """Launches per month, one panel per class (each on its own scale), with a source credit.
 
     With ``period``, the subtitle names the dates shown and months it covers only in part
-    are drawn lighter.
+    are drawn lighter. The months of ``incomplete`` that are shown (possibly incomplete:
+    :func:`analysis.data.gaps.possibly_incomplete`) are hatched, with a note saying why.
     """
     classes = list(classes)
     partial = _partial_months(period)
@@ -69,6 +78,7 @@ def monthly_chart(
         fig = Figure(figsize=(10, 1.2 + 2.0 * len(classes)), layout="constrained")
         axes = fig.subplots(len(classes), 1, sharex=True, squeeze=False)[:, 0]
         colours = sns.color_palette("deep", len(classes))
+        hatched: list[pd.Timestamp] = []
         for ax, weapon_class, colour in zip(axes, classes, colours, strict=True):
             data = monthly[monthly["weapon_class"] == weapon_class]
             middle = data["month"] + pd.Timedelta(days=14)
@@ -76,6 +86,7 @@ def monthly_chart(
             for bar, month in zip(bars, data["month"], strict=True):
                 if month in partial:
                     bar.set_alpha(0.45)
+            hatched = hatch_months(ax, incomplete, data["month"])
             count_axis(ax, CLASS_LABELS.get(weapon_class, weapon_class), "launched", nbins=4)
             if not data["launched"].any():
                 ax.set_ylim(0, 1)
@@ -94,8 +105,6 @@ def monthly_chart(
             axes[-1].set_xlim(
                 first_month - pd.Timedelta(days=5), last_month + pd.Timedelta(days=33)
             )
-        fig.suptitle(
-            f"Launches per month by weapon class\n{subtitle}", x=0.01, ha="left", fontsize="large"
-        )
+        set_title(fig, "Launches per month by weapon class", [subtitle, incomplete_note(hatched)])
         set_credit(fig, release)
     return fig

@@ -14,7 +14,7 @@ escaped parts by :func:`source_link`.
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -24,6 +24,7 @@ from matplotlib.ticker import FixedLocator, NullLocator
 from pandas.io.formats.style import Styler
 
 from analysis.data.dates import day_text, days_text, month_text, months_text
+from analysis.data.gaps import mark_months
 from analysis.data.indicators import ORIGIN_GROUPS, ORIGIN_LABELS
 from analysis.figures.origins import PARTNER_COLOURS, PARTNER_NAMES, short_label
 from analysis.figures.style import set_credit
@@ -148,10 +149,13 @@ def timeline_html(rows: pd.DataFrame) -> Styler:
 # --- origins and supply --------------------------------------------------------------------------
 
 
-def origin_month_table(origin_monthly: pd.DataFrame) -> pd.DataFrame:
+def origin_month_table(
+    origin_monthly: pd.DataFrame, incomplete: Iterable[pd.Timestamp] = ()
+) -> pd.DataFrame:
     """:func:`analysis.data.indicators.origin_series` (monthly) for display: ``month`` (``YYYY-MM``,
-    marked ``(part)`` when only partly observed), launches per origin group, ``total`` and the
-    Iranian-design share."""
+    marked ``(part)`` when only partly observed and ``*`` when possibly incomplete, one of
+    ``incomplete``: :func:`analysis.data.gaps.mark_months`), launches per origin group,
+    ``total`` and the Iranian-design share."""
     frame = origin_monthly.sort_values("period")
     month = months_text(frame["period"])
     month = month.where(frame["complete"].astype(bool), month + " (part)")
@@ -160,7 +164,7 @@ def origin_month_table(origin_monthly: pd.DataFrame) -> pd.DataFrame:
         out[ORIGIN_LABELS[group]] = frame[group].to_numpy()
     out["total"] = frame["total"].to_numpy()
     out["Iranian-design share"] = frame["share_iranian_design"].to_numpy()
-    return out
+    return mark_months(out, incomplete, "month")
 
 
 def supply_years_table(supply: ModelResult) -> pd.DataFrame:

@@ -1,4 +1,5 @@
-"""Shared chart furniture: title lines, the source credit, thousands and date axes.
+"""Shared chart furniture: title lines, the source credit, thousands and date axes, and the
+hatching that marks a possibly incomplete month.
 
 Every chart module builds on these, so that all the report's charts read alike.
 """
@@ -6,7 +7,7 @@ Every chart module builds on these, so that all the report's charts read alike.
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import pandas as pd
 import seaborn as sns
@@ -18,6 +19,15 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from analysis.data.labels import EVENTS_CREDIT, SOURCE_CREDIT
 
 TITLE_CHARS = 112
+#: A possibly incomplete month (:mod:`analysis.data.gaps`) is hatched in grey over its whole
+#: span and the axes' height, so that the mark reads the same on bars, lines and areas.
+INCOMPLETE_HATCH = "///"
+INCOMPLETE_COLOUR = (0.0, 0.0, 0.0, 0.45)
+INCOMPLETE_LEGEND = (
+    "hatched: possibly incomplete months (a day with no report amid daily reports; "
+    "totals may run low)"
+)
+_INCOMPLETE_GID = "incomplete:"
 
 
 def credit(release: str, events: bool = False) -> str:
@@ -85,3 +95,45 @@ def count_axis(
         ax.set_ylim(bottom=0)
     ax.grid(axis="x", visible=False)
     sns.despine(ax=ax, left=True)
+
+
+def _month_starts(values: Iterable) -> set[pd.Timestamp]:
+    return {pd.Timestamp(v).to_period("M").start_time for v in values}
+
+
+def hatch_months(ax: Axes, months: Iterable, shown: Iterable) -> list[pd.Timestamp]:
+    """Hatch the span of each month of ``months`` that the chart shows (``shown``: any day of
+    each month drawn), from its first day to the next month's, over the full height of ``ax``.
+
+    Returns the months hatched, in order; each patch carries the gid ``incomplete:YYYY-MM``
+    (see :func:`hatched_months`).
+    """
+    chosen = sorted(_month_starts(months) & _month_starts(shown))
+    for month in chosen:
+        ax.axvspan(
+            month,
+            month + pd.offsets.MonthBegin(1),
+            facecolor="none",
+            edgecolor=INCOMPLETE_COLOUR,
+            hatch=INCOMPLETE_HATCH,
+            linewidth=0,
+            zorder=3,
+            gid=f"{_INCOMPLETE_GID}{month:%Y-%m}",
+        )
+    return chosen
+
+
+def incomplete_note(hatched: Sequence) -> str:
+    """The subtitle note explaining the hatching, or '' when no month was hatched."""
+    return INCOMPLETE_LEGEND if len(hatched) else ""
+
+
+def hatched_months(fig: Figure) -> list[str]:
+    """The months (``YYYY-MM``) hatched on ``fig``, once each, in drawing order."""
+    seen: list[str] = []
+    for ax in fig.axes:
+        for patch in ax.patches:
+            gid = patch.get_gid() or ""
+            if gid.startswith(_INCOMPLETE_GID) and gid[len(_INCOMPLETE_GID) :] not in seen:
+                seen.append(gid[len(_INCOMPLETE_GID) :])
+    return seen

@@ -32,6 +32,7 @@ from analysis.models.forecast import (
 )
 from analysis.params import ParameterError, as_name_list
 from analysis.results import Publisher
+from analysis.vocabulary import DEFAULT_SCOPE
 
 #: Plain names of the models, for prose, tables and charts.
 MODEL_LABELS: dict[str, str] = {
@@ -185,11 +186,12 @@ def style_counts(table: pd.DataFrame) -> Styler:
 
 
 def scored_snapshots(
-    folder: Path, weekly: pd.DataFrame, release: str, groups: Sequence[str]
+    folder: Path, weekly: pd.DataFrame, release: str, groups: Sequence[str], scope: str
 ) -> pd.DataFrame:
-    """Every snapshot of a release older than ``release`` saved in ``folder``, scored week by
-    week on ``weekly`` (:func:`~analysis.models.forecast.weekly_table`), for ``groups``."""
-    scored = score_snapshots(folder, weekly, release)
+    """Every snapshot of ``scope`` from a release older than ``release`` saved in ``folder``,
+    scored week by week on ``weekly`` (:func:`~analysis.models.forecast.weekly_table` of
+    strikes in that same scope), for ``groups``."""
+    scored = score_snapshots(folder, weekly, release, scope)
     return scored[scored["series"].isin(list(groups))].reset_index(drop=True)
 
 
@@ -467,16 +469,21 @@ def snapshot_findings(
     forecasts: Mapping[str, GroupForecast],
     release: str,
     pub: Publisher | None = None,
+    scope: str = DEFAULT_SCOPE,
 ) -> list[str]:
     """Per group, how the forecast saved from the newest older release fared on the weeks
     this release observes (the model this report's backtest chooses, or else the first saved
-    one); one sentence saying so when nothing older is saved."""
+    one); one sentence saying so when nothing older of this ``scope`` is saved."""
     groups = list(forecasts)
     if scored.empty:
+        command = "python -m analysis forecast" + (
+            "" if scope == DEFAULT_SCOPE else f" --scope {scope}"
+        )
         text = (
-            f"No forecast of {' or '.join(groups)} saved from a release older than {release} "
-            "is in reports/forecasts/, so no earlier forecast can be scored against this "
-            "release yet (`python -m analysis forecast` saves one per release)."
+            f"No forecast of {' or '.join(groups)} counted in this report's scope ({scope}) and "
+            f"saved from a release older than {release} is in reports/forecasts/, so no earlier "
+            f"forecast can be scored against this release yet (`{command}` saves one per "
+            "release)."
         )
         _number(pub, "snapshot_weeks_scored", 0)
         return [_record(pub, "snapshot_scores", text, value=0, unit="weeks scored", headline=False)]

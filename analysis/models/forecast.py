@@ -37,9 +37,11 @@ from threadpoolctl import threadpool_limits
 
 from analysis.atomic import write_json, write_with
 from analysis.data.dates import day_text
+from analysis.data.scope import check_scope
 from analysis.data.series import HEADLINE_GROUPS, series, wide
 from analysis.modelresult import ModelResult
 from analysis.paths import ProjectPaths
+from analysis.vocabulary import ALL_SCOPE
 
 MODELS = ("sarimax", "unobserved_components", "naive", "drift")
 BASELINE = "naive"
@@ -54,7 +56,10 @@ MIN_WEEKS = 26
 WINDOW: int | None = 104
 FORECAST_COLUMNS = ("point", "lo80", "hi80", "lo95", "hi95")
 SNAPSHOT_KIND = "weekly_launch_forecast"
-SNAPSHOT_VERSION = 1
+#: Version 2 adds ``scope``; a version 1 snapshot has none and counted every reporter.
+SNAPSHOT_VERSION = 2
+#: The scope of a snapshot saved before snapshots recorded one: every reporter's rows.
+LEGACY_SCOPE = ALL_SCOPE
 POINT_NOTE = "median on the count scale (expm1 of the log1p-scale mean)"
 
 
@@ -527,8 +532,15 @@ def snapshot_folder(paths: ProjectPaths | None = None, root: str | Path | None =
     return paths.forecasts
 
 
-def snapshot_path(folder: Path, release: str, series_name: str, model: str) -> Path:
-    return Path(folder) / f"{release}_{series_name}_{model}.json"
+def snapshot_path(
+    folder: Path, release: str, series_name: str, model: str, *, scope: str = LEGACY_SCOPE
+) -> Path:
+    """``<release>_<series>_<model>.json`` for scope ``all`` (the name snapshots had before
+    they recorded a scope, so an old file is the same snapshot), else
+    ``<release>_<scope>_<series>_<model>.json``."""
+    if check_scope(scope) == LEGACY_SCOPE:
+        return Path(folder) / f"{release}_{series_name}_{model}.json"
+    return Path(folder) / f"{release}_{scope}_{series_name}_{model}.json"
 
 
 def save_snapshot(
@@ -537,13 +549,17 @@ def save_snapshot(
     made_on: str | dt.date | None,
     folder: Path,
     *,
+    scope: str,
     model: str | None = None,
 ) -> Path:
-    """Write one model's forecast as ``<folder>/<release>_<series>_<model>.json`` (atomic).
+    """Write one model's forecast to :func:`snapshot_path` (atomic).
 
-    ``model`` defaults to the result's chosen model, or its only model. ``made_on`` defaults
-    to today.
+    ``scope`` is the scope of the strikes the forecast was made from (they arrive already
+    scoped, so the caller says which); it is recorded so that only actuals of the same scope
+    score it. ``model`` defaults to the result's chosen model, or its only model. ``made_on``
+    defaults to today.
     """
+    check_scope(scope)
     table = result.table("forecast")
     if model is None:
         model = result.summary.get("chosen_model")
@@ -560,6 +576,7 @@ def save_snapshot(
         "kind": SNAPSHOT_KIND,
         "version": SNAPSHOT_VERSION,
         "release": str(release),
+        "scope": scope,
         "made_on": day_text(made_on if made_on is not None else dt.date.today()),
         "series": series_name,
         "model": model,
@@ -578,29 +595,37 @@ def save_snapshot(
             for r in rows.itertuples()
         ],
     }
-    return write_json(document, snapshot_path(folder, release, series_name, model))
+    path = snapshot_path(folder, release, series_name, model, scope=scope)
+    return write_json(document, path)
 
 
 def save_snapshots(
-    result: ModelResult, release: str, made_on: str | dt.date | None, folder: Path
+    result: ModelResult,
+    release: str,
+    made_on: str | dt.date | None,
+    folder: Path,
+    *,
+    scope: str,
 ) -> list[Path]:
-    """One snapshot per model of the forecast."""
+    """One snapshot per model of the forecast, each recording ``scope``."""
     models = result.table("forecast")["model"].unique()
-    return [save_snapshot(result, release, made_on, folder, model=m) for m in models]
+    return [save_snapshot(result, release, made_on, folder, scope=scope, model=m) for m in models]
 
 
 def load_snapshots(folder: Path) -> list[dict]:
-    """Every snapshot document in ``folder`` (other JSON files are ignored)."""
+    """Every snapshot document in ``folder`` (other JSON files are ignored); one saved before
+    snapshots recorded a scope reads as :data:`LEGACY_SCOPE` (it counted every reporter)."""
     out = []
     for path in sorted(Path(folder).glob("*.json")):
         document = json.loads(path.read_text(encoding="utf-8"))
         if isinstance(document, dict) and document.get("kind") == SNAPSHOT_KIND:
-            out.append({**document, "path": str(path)})
+            out.append({"scope": LEGACY_SCOPE, **document, "path": str(path)})
     return out
 
 
 SCORE_COLUMNS = (
     "release",
+    "scope",
     "scored_on",
     "series",
     "model",
@@ -617,17 +642,24 @@ SCORE_COLUMNS = (
 )
 
 
-def score_snapshots(folder: Path, actual_weekly: pd.DataFrame, release: str) -> pd.DataFrame:
-    """Score every snapshot made from a release older than ``release`` on the weeks that
-    ``actual_weekly`` (complete weeks, indexed by week start, one column per series) now
-    observes. One row per snapshot × observed forecast week; ``error = actual - point``."""
+def score_snapshots(
+    folder: Path, actual_weekly: pd.DataFrame, release: str, scope: str
+) -> pd.DataFrame:
+    """Score every snapshot of ``scope`` made from a release older than ``release`` on the
+    weeks that ``actual_weekly`` (complete weeks of ``scope``, indexed by week start, one
+    column per series) now observes. Snapshots of another scope are left out: a forecast of
+    the national summary's counts is never scored on every reporter's, nor the reverse. One
+    row per snapshot × observed forecast week; ``error = actual - point``."""
+    check_scope(scope)
     actual_weekly = actual_weekly.copy()
     if "complete" in actual_weekly.columns:
         actual_weekly = actual_weekly[actual_weekly["complete"].astype(bool)]
     actual_weekly.index = pd.DatetimeIndex(actual_weekly.index)
     rows = []
     for snap in load_snapshots(folder):
-        if snap["release"] >= str(release) or snap["series"] not in actual_weekly.columns:
+        if snap["scope"] != scope or snap["release"] >= str(release):
+            continue
+        if snap["series"] not in actual_weekly.columns:
             continue
         observed = actual_weekly[snap["series"]].dropna()
         for week in snap["weeks"]:
@@ -638,6 +670,7 @@ def score_snapshots(folder: Path, actual_weekly: pd.DataFrame, release: str) -> 
             rows.append(
                 {
                     "release": snap["release"],
+                    "scope": scope,
                     "scored_on": str(release),
                     "series": snap["series"],
                     "model": snap["model"],
@@ -675,10 +708,17 @@ def summarise_scores(scored: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def save_scores(scored: pd.DataFrame, folder: Path, release: str) -> Path:
-    """Write the per-week scores as ``<folder>/scores_<release>.csv`` (atomic)."""
-    target = Path(folder) / f"scores_{release}.csv"
-    return write_with(target, lambda p: scored.to_csv(p, index=False))
+def scores_path(folder: Path, release: str, scope: str) -> Path:
+    """``scores_<release>.csv`` for scope ``all`` (the name scores had before snapshots
+    recorded a scope), else ``scores_<release>_<scope>.csv``."""
+    if check_scope(scope) == LEGACY_SCOPE:
+        return Path(folder) / f"scores_{release}.csv"
+    return Path(folder) / f"scores_{release}_{scope}.csv"
+
+
+def save_scores(scored: pd.DataFrame, folder: Path, release: str, scope: str) -> Path:
+    """Write the per-week scores of ``scope`` to :func:`scores_path` (atomic)."""
+    return write_with(scores_path(folder, release, scope), lambda p: scored.to_csv(p, index=False))
 
 
 def snapshot_release(
@@ -689,18 +729,27 @@ def snapshot_release(
     h: int = 8,
     models: Sequence[str] = MODELS,
     window: int | None = WINDOW,
+    *,
+    scope: str,
 ) -> list[Path]:
-    """Forecast drones and missiles from one release and save a snapshot per model."""
+    """Forecast drones and missiles from one release and save a snapshot per model.
+
+    ``strikes`` are already scoped (:func:`analysis.data.scope.in_scope`); ``scope`` names
+    that scope, and the snapshots record it.
+    """
+    check_scope(scope)
     paths = []
     for group in HEADLINE_GROUPS:
         result = forecast_for(strikes, group, h=h, models=models, window=window)
-        paths += save_snapshots(result, release, made_on, folder)
+        paths += save_snapshots(result, release, made_on, folder, scope=scope)
     return paths
 
 
-def has_snapshots(folder: Path, release: str) -> bool:
-    """Whether snapshots of ``release`` are already saved (a release's data never change)."""
-    return any(s["release"] == str(release) for s in load_snapshots(folder))
+def has_snapshots(folder: Path, release: str, scope: str) -> bool:
+    """Whether snapshots of ``release`` in ``scope`` are already saved (a release's data never
+    change; the other scope's snapshots of the release do not count)."""
+    check_scope(scope)
+    return any(s["release"] == str(release) and s["scope"] == scope for s in load_snapshots(folder))
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from analysis.atomic import write_json, write_with
-from analysis.data.labels import DATA_CREDIT, EVENTS_CREDIT
+from analysis.data.labels import DATA_CREDIT, EVENTS_CREDIT, SCOPE_LABELS
 from analysis.publish.pages import render_page
+from analysis.vocabulary import DEFAULT_SCOPE
 
 TITLE = "Russia's missile and drone strikes on Ukraine: escalation and supply partnerships"
 CREDIT = f"Data: {DATA_CREDIT}. {EVENTS_CREDIT}."
@@ -97,10 +98,12 @@ def landing_context(
     period = (
         f"{params.get('start') or 'start of the data'} to {params.get('end') or 'end of the data'}"
     )
+    scope = params.get("scope") or DEFAULT_SCOPE
     return {
         "title": TITLE,
         "release": _text(provenance.get("release")),
         "period": period,
+        "counts": SCOPE_LABELS.get(scope, _text(scope)),
         "headline": _findings(headline_findings(results, order)),
         "caveat": CAVEAT,
         "sections": [_section(stem, page, results.get(stem)) for stem, page, _ in sections],

@@ -15,17 +15,23 @@ from analysis.errors import AnalysisError
 from analysis.paths import ProjectPaths
 from analysis.publish.notebooks import report_notebooks
 from analysis.publish.runs import LATEST
+from analysis.vocabulary import DEFAULT_SCOPE
 
 
 class ReportError(AnalysisError):
     """A report could not be produced: a notebook cell failed, or the output is unusable."""
 
 
-def report_name(release: str, start: str | None = None, end: str | None = None) -> str:
-    """Default folder name: the release, plus ``_<start>_<end>`` when a period is given."""
+def report_name(
+    release: str, start: str | None = None, end: str | None = None, scope: str | None = None
+) -> str:
+    """Default folder name: the release, plus ``_<start>_<end>`` when a period is given and
+    ``_<scope>`` for a scope other than the default, so the two scopes never share a folder."""
     name = release
     if start is not None or end is not None:
         name += f"_{start or 'first'}_{end or 'last'}"
+    if scope is not None and scope != DEFAULT_SCOPE:
+        name += f"_{scope}"
     return re.sub(r"[^A-Za-z0-9._-]", "-", str(name))
 
 
@@ -88,7 +94,11 @@ def run_report(
         sources = [p for p in sources if p.stem in notebooks or p.name in notebooks]
     if not sources:
         raise ReportError(f"no report notebooks (NN_name.ipynb) in {paths.notebooks}")
-    set_name = _check_name(name or report_name(release, start, end), paths.reports)
+    scope = (parameters or {}).get("scope")
+    set_name = _check_name(
+        name or report_name(release, start, end, scope if isinstance(scope, str) else None),
+        paths.reports,
+    )
     wanted = ParameterSet(
         set_name, {"release": release, "start": start, "end": end, **(parameters or {})}
     )

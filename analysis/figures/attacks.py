@@ -1,0 +1,307 @@
+"""Charts and display tables of massed attacks and of what got through (notebook 03).
+
+The charts take the monthly tables of :func:`analysis.data.attacks.massed_series` and
+:func:`analysis.data.series.got_through`; their titles are the findings of
+:mod:`analysis.findings.attacks`. Classes keep the colours of the salvo charts; massed attacks,
+which mix drones and missiles, are drawn in a neutral grey. Months only partly inside the
+period are drawn lighter and labelled ``(part)``; possibly incomplete months are hatched in
+charts and marked ``*`` in tables (:mod:`analysis.data.gaps`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import pandas as pd
+import seaborn as sns
+from matplotlib.axes import Axes
+from matplotlib.colors import to_rgb
+from matplotlib.figure import Figure
+from pandas.io.formats.style import Styler
+
+from analysis.data.dates import months_text
+from analysis.data.gaps import mark_months
+from analysis.data.labels import CLASS_LABELS
+from analysis.figures.salvo import CLASS_COLOURS
+from analysis.figures.style import (
+    count_axis,
+    date_axis,
+    hatch_months,
+    incomplete_note,
+    set_credit,
+    set_title,
+)
+from analysis.findings.attacks import got_through_title, massed_title, rule_text
+from analysis.findings.salvo import CLASS_NAMES
+
+#: Massed attacks mix drones and missiles, so they take no class colour.
+MASSED_COLOUR = "0.3"
+#: Opacity of a month only partly inside the period, against 1 for a whole month.
+PARTIAL_ALPHA = 0.4
+_HALF_MONTH = pd.Timedelta(days=14)
+_BAR_DAYS = 27
+#: Shown for a missing value in the display tables.
+MISSING = "–"
+
+
+def _month_labels(periods: pd.Series, complete: pd.Series) -> pd.Series:
+    """``YYYY-MM`` labels, ``(part)`` added for a month only partly inside the period."""
+    labels = months_text(periods)
+    return labels.where(complete.astype(bool).to_numpy(), labels + " (part)")
+
+
+def _empty(ax: Axes, message: str) -> None:
+    ax.set_ylim(0, 1)
+    ax.set_yticks([0])
+    ax.text(0.5, 0.5, message, transform=ax.transAxes, ha="center", va="center", color="0.4")
+
+
+def _span(periods: pd.Series) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First day of the first month and of the month after the last."""
+    return periods.min(), periods.max() + pd.offsets.MonthBegin(1)
+
+
+# Massed attacks ----------------------------------------------------------------------------------
+
+
+def _massed_sizes(ax: Axes, frame: pd.DataFrame, middle: pd.Series) -> None:
+    """Largest (circles) and median (dots, drawn over them) massed attack per month, each
+    labelled once, at the last month where the two differ clearly."""
+    with_massed = frame["massed"] > 0
+    if not with_massed.any():
+        return
+    x = middle[with_massed]
+    for column, face in (("massed_largest", "white"), ("massed_median", MASSED_COLOUR)):
+        ax.plot(
+            x,
+            frame.loc[with_massed, column],
+            "o",
+            color=MASSED_COLOUR,
+            markerfacecolor=face,
+            markersize=5.5,
+        )
+    apart = frame["massed_largest"] - frame["massed_median"]
+    clear = with_massed & (apart >= 0.1 * frame["massed_largest"].max())
+    if not clear.any():
+        return
+    at = clear[clear].index[-1]
+    for column, label, va in (
+        ("massed_largest", "largest", "bottom"),
+        ("massed_median", "median", "top"),
+    ):
+        ax.annotate(
+            label,
+            (middle[at], frame.loc[at, column]),
+            xytext=(0, 6 if va == "bottom" else -6),
+            textcoords="offset points",
+            ha="center",
+            va=va,
+            fontsize="small",
+            color=MASSED_COLOUR,
+        )
+
+
+def massed_chart(
+    monthly: pd.DataFrame,
+    *,
+    release: str,
+    rule: str,
+    fixed_size: int,
+    incomplete: Iterable[pd.Timestamp] = (),
+) -> Figure:
+    """Massed attacks per month (bars) and the size of a massed attack (median and largest),
+    titled with the finding of :func:`analysis.findings.attacks.massed_title`.
+
+    ``monthly`` is :func:`analysis.data.attacks.massed_series` with ``freq="M"``; ``rule``
+    and ``fixed_size`` are what classified the waves (named in the subtitle).
+    """
+    frame = monthly.sort_values("period").reset_index(drop=True)
+    middle = frame["period"] + _HALF_MONTH
+    with sns.axes_style("whitegrid"), sns.plotting_context("notebook", font_scale=0.9):
+        fig = Figure(figsize=(11, 6.6), layout="constrained")
+        top, bottom = fig.subplots(2, 1, sharex=True)
+        bars = top.bar(middle, frame["massed"], width=_BAR_DAYS, color=MASSED_COLOUR)
+        for bar, whole in zip(bars, frame["complete"], strict=True):
+            if not whole:
+                bar.set_alpha(PARTIAL_ALPHA)
+        count_axis(top, "Massed attacks per month", "attacks", nbins=4)
+        _massed_sizes(bottom, frame, middle)
+        count_axis(
+            bottom,
+            "Size of a massed attack: the month's median and largest",
+            "drones and missiles",
+            nbins=4,
+        )
+        if not frame["massed"].any():
+            _empty(bottom, "no massed attack in this period")
+        hatched: list[pd.Timestamp] = []
+        for ax in (top, bottom):
+            hatched = hatch_months(ax, incomplete, frame["period"])
+        if not frame.empty:
+            date_axis(bottom, *_span(frame["period"]), tick_day=15)
+        set_title(
+            fig,
+            massed_title(frame),
+            [
+                f"Massed: {rule_text(rule, fixed_size)}",
+                "Size: long-range strike drones plus missiles launched in one wave; Kyiv months; "
+                "lighter bars: partly covered",
+                incomplete_note(hatched),
+            ],
+        )
+        set_credit(fig, release)
+    return fig
+
+
+def massed_table(monthly: pd.DataFrame, incomplete: Iterable[pd.Timestamp] = ()) -> pd.DataFrame:
+    """Per month: massed attacks, routine waves, the median and largest massed attack (empty
+    without one) and the share of launches in massed attacks; months only partly inside the
+    period read ``(part)``, possibly incomplete ones end in ``*``."""
+    frame = monthly.sort_values("period").reset_index(drop=True)
+    none = frame["massed"] == 0
+    out = pd.DataFrame(
+        {
+            "month": _month_labels(frame["period"], frame["complete"]).to_numpy(),
+            "massed attacks": frame["massed"].astype("int64").to_numpy(),
+            "routine waves": (frame["waves"] - frame["massed"]).astype("int64").to_numpy(),
+            "median massed attack": frame["massed_median"].astype("Float64"),
+            "largest massed attack": frame["massed_largest"].astype("Int64").mask(none),
+            "share of launches in massed attacks": frame["massed_share"].astype("Float64"),
+        }
+    )
+    return mark_months(out, incomplete, "month")
+
+
+# What got through --------------------------------------------------------------------------------
+
+
+def _band(ax: Axes, data: pd.DataFrame, colour) -> None:
+    """Each month's band between the two bounds, with both bounds as lines; months only
+    partly inside the period lighter."""
+    alphas = [1.0 if whole else PARTIAL_ALPHA for whole in data["complete"].astype(bool)]
+    lower, upper = data["got_through"], data["got_through_upper"]
+    bars = ax.bar(
+        data["period"] + _HALF_MONTH,
+        upper - lower,
+        bottom=lower,
+        width=_BAR_DAYS,
+        color=colour,
+        linewidth=0,
+    )
+    for bar, alpha in zip(bars, alphas, strict=True):
+        bar.set_alpha(0.35 * alpha)
+    starts = data["period"] + pd.Timedelta(days=1)
+    ends = starts + pd.Timedelta(days=_BAR_DAYS)
+    colours = [(*to_rgb(colour), alpha) for alpha in alphas]
+    for values in (lower, upper):
+        ax.hlines(values, starts, ends, colors=colours, linewidth=1.4)
+
+
+def _label_bounds(ax: Axes, data: pd.DataFrame, colour) -> None:
+    """``upper bound`` above and ``lower bound`` below the month where they are furthest
+    apart (nothing when they never differ)."""
+    width = data["got_through_upper"] - data["got_through"]
+    if width.max() <= 0:
+        return
+    widest = width.idxmax()
+    x = data.loc[widest, "period"] + _HALF_MONTH
+    for column, label, va in (
+        ("got_through_upper", "upper bound", "bottom"),
+        ("got_through", "lower bound", "top"),
+    ):
+        ax.annotate(
+            label,
+            (x, data.loc[widest, column]),
+            xytext=(0, 4 if va == "bottom" else -4),
+            textcoords="offset points",
+            ha="center",
+            va=va,
+            fontsize="small",
+            color=colour,
+        )
+
+
+def got_through_chart(
+    through: pd.DataFrame,
+    *,
+    release: str,
+    incomplete: Iterable[pd.Timestamp] = (),
+) -> Figure:
+    """Per month and class, the band of what was not reported stopped: from launched minus
+    shot down minus lost locally (lower) to launched minus shot down (upper); one panel per
+    class, each on its own scale, titled with
+    :func:`analysis.findings.attacks.got_through_title`.
+
+    ``through`` is :func:`analysis.data.series.got_through` by class with ``freq="M"``.
+    """
+    classes: Sequence[str] = list(dict.fromkeys(through["weapon_class"]))
+    with sns.axes_style("whitegrid"), sns.plotting_context("notebook", font_scale=0.9):
+        fig = Figure(figsize=(11, 1.8 + 2.1 * max(len(classes), 1)), layout="constrained")
+        axes = fig.subplots(max(len(classes), 1), 1, sharex=True, squeeze=False)[:, 0]
+        hatched: list[pd.Timestamp] = []
+        for ax, weapon_class in zip(axes, classes, strict=False):
+            data = through[through["weapon_class"] == weapon_class].sort_values("period")
+            data = data.reset_index(drop=True)
+            colour = CLASS_COLOURS.get(weapon_class, "0.4")
+            _band(ax, data, colour)
+            if ax is axes[0]:
+                _label_bounds(ax, data, colour)
+            count_axis(ax, CLASS_LABELS.get(weapon_class, weapon_class), "per month", nbins=4)
+            if not data["launched"].any():
+                _empty(ax, "none launched in this period")
+            hatched = hatch_months(ax, incomplete, data["period"])
+        if not through.empty:
+            date_axis(axes[-1], *_span(through["period"]), tick_day=15)
+        set_title(
+            fig,
+            got_through_title(through),
+            [
+                "Not reported stopped: launched minus those the Air Force reported shot down; "
+                "not a count of hits",
+                "The band runs from drones lost locally counted as stopped (lower edge) to "
+                "counted as got through (upper edge)",
+                "Kyiv months; each panel has its own scale; lighter: months only partly covered",
+                incomplete_note(hatched),
+            ],
+        )
+        set_credit(fig, release)
+    return fig
+
+
+def got_through_table(
+    through: pd.DataFrame, incomplete: Iterable[pd.Timestamp] = ()
+) -> pd.DataFrame:
+    """Per month and class: launched, shot down, lost locally and the two bounds of what got
+    through; months only partly inside the period read ``(part)``, possibly incomplete ones
+    end in ``*``."""
+    frame = through.sort_values("period", kind="stable").reset_index(drop=True)
+    out = pd.DataFrame(
+        {
+            "month": _month_labels(frame["period"], frame["complete"]).to_numpy(),
+            "weapon": [CLASS_NAMES.get(c, c).capitalize() for c in frame["weapon_class"]],
+            "launched": frame["launched"].astype("int64").to_numpy(),
+            "shot down": frame["destroyed"].astype("int64").to_numpy(),
+            "lost locally": frame["not_reach_goal"].astype("int64").to_numpy(),
+            "got through, lower bound": frame["got_through"].astype("int64").to_numpy(),
+            "got through, upper bound": frame["got_through_upper"].astype("int64").to_numpy(),
+        }
+    )
+    return mark_months(out, incomplete, "month")
+
+
+def styled(table: pd.DataFrame, percent: Sequence[str] = ()) -> Styler:
+    """A display table: no index, whole numbers with thousands separators, ``percent``
+    columns as percentages, other numbers rounded, a dash for a missing value."""
+    percent = [c for c in percent if c in table.columns]
+    numbers = [
+        c
+        for c in table.columns
+        if pd.api.types.is_numeric_dtype(table[c]) and not pd.api.types.is_bool_dtype(table[c])
+    ]
+    style = table.style.hide(axis="index")
+    rest = [c for c in numbers if c not in percent]
+    if rest:
+        style = style.format("{:,.0f}", na_rep=MISSING, subset=rest)
+    if percent:
+        style = style.format("{:.0%}", na_rep=MISSING, subset=percent)
+    return style
