@@ -1,4 +1,4 @@
-"""Command line: ``python -m analysis {fetch,build,forecast,report,batch,releases}``."""
+"""Command line: ``python -m analysis {fetch,build,forecast,report,batch,calibrate,releases}``."""
 
 from __future__ import annotations
 
@@ -133,6 +133,34 @@ def _forecast(args: argparse.Namespace, paths: ProjectPaths) -> None:
                 f"{row.weeks} weeks, MAE {row.mae:,.0f}, 80% hits {row.hit80:.0%}, "
                 f"95% hits {row.hit95:.0%}"
             )
+
+
+def _calibrate(args: argparse.Namespace, paths: ProjectPaths) -> None:
+    from analysis.calibration.run import DEFAULT_SEED, calibrate
+
+    def progress(chunk) -> None:
+        if not args.quiet:
+            print(f"  {chunk.estimator} {chunk.process}: replicates {chunk.start}-{chunk.stop - 1}")
+
+    run = calibrate(
+        paths,
+        replicates=args.replicates,
+        only=args.only,
+        quick=args.quick,
+        seed=DEFAULT_SEED if args.seed is None else args.seed,
+        jobs=args.jobs,
+        progress=progress,
+    )
+    for name in run.skipped:
+        print(f"skipped {name}: its model function is not in the package", file=sys.stderr)
+    for row in run.table.itertuples():
+        verdict = "meets" if row.meets_target else "BELOW"
+        print(
+            f"{row.estimator:<16} {row.process:<8} {row.level:.0%}: coverage {row.coverage:.1%} "
+            f"({row.band_low:.1%} to {row.band_high:.1%}, {row.replicates} replicates) "
+            f"{verdict} target {row.target:.0%}"
+        )
+    print(f"{run.folder / 'calibration.csv'} ({run.seconds:,.0f} s)")
 
 
 def _releases(args: argparse.Namespace, paths: ProjectPaths) -> None:
@@ -271,6 +299,38 @@ def parser() -> argparse.ArgumentParser:
         "a saved forecast is scored only on counts of its own scope",
     )
     c.set_defaults(func=_forecast)
+
+    k = sub.add_parser(
+        "calibrate",
+        help="how often each headline interval holds a planted truth in simulated data",
+    )
+    k.add_argument(
+        "--replicates",
+        type=_positive,
+        help="simulated data sets per estimator and error process (default 200; 30 with --quick)",
+    )
+    k.add_argument(
+        "--only",
+        nargs="+",
+        metavar="ESTIMATOR",
+        help="only these estimators (growth, defeat_doubling, salvo_median, salvo_p90, "
+        "event_level, forecast, toy_mean)",
+    )
+    k.add_argument(
+        "--quick",
+        action="store_true",
+        help="the small subset: cheap estimators, independent and strongly dependent errors, "
+        "written to reports/calibration/quick/",
+    )
+    k.add_argument("--seed", type=int, help="the run's seed (default: the fixed one in the code)")
+    k.add_argument(
+        "--jobs",
+        type=_positive,
+        default=None,
+        help="processes side by side (default and most: one per core)",
+    )
+    k.add_argument("--quiet", action="store_true", help="no progress lines")
+    k.set_defaults(func=_calibrate)
 
     s = sub.add_parser("releases", help="list the releases in the source registry")
     s.set_defaults(func=_releases)

@@ -1,5 +1,6 @@
 """The package reads as its stages: imports go one way (ground, results, data, models, findings,
-figures, publish, command line) and no module imports itself back through others.
+figures, publish, calibration, command line) and no module imports itself back through others;
+the calibration suite, which simulates data and calls the models, reads nothing above them.
 
 The graph counts every import, those inside functions included, read from the source (nothing
 is imported to check it).
@@ -23,6 +24,7 @@ LAYERS: tuple[str, ...] = (
     "findings",
     "figures",
     "publish",
+    "calibration",
     "cli",
 )
 #: Top-level modules by layer; a subpackage's modules take the subpackage's name as layer.
@@ -39,7 +41,7 @@ TOP_LEVEL: dict[str, str] = {
     "analysis.results": "results",
     "analysis.__main__": "cli",
 }
-STAGES = ("data", "models", "findings", "figures", "publish")
+STAGES = ("data", "models", "findings", "figures", "publish", "calibration")
 
 
 def module_name(path: Path) -> str:
@@ -152,6 +154,18 @@ def test_report_and_batch_share_execution_and_neither_imports_the_other(graph):
     assert batch not in graph[report] and report not in graph[batch]
     runners = {name for name, targets in graph.items() if "analysis.publish.execute" in targets}
     assert runners == {"analysis.publish.scheduler", "analysis.publish.sets"}
+
+
+def test_the_calibration_suite_reads_only_the_models_and_what_they_stand_on(graph):
+    allowed = {"ground", "results", "data", "models", "calibration"}
+    wrong = sorted(
+        f"{module} -> {target}"
+        for module, targets in graph.items()
+        if layer(module) == "calibration"
+        for target in targets
+        if layer(target) not in allowed
+    )
+    assert not wrong, wrong
 
 
 def test_the_checks_catch_an_upward_import_and_a_cycle():

@@ -53,14 +53,14 @@ def test_forecast_saves_snapshots_then_scores_the_older_release(project, capsys)
     _forecast(_forecast_args(all=True), project)
     folder = project.reports / "forecasts"
     snapshots = sorted(p.name for p in folder.glob("*.json"))
-    assert len(snapshots) == 16  # 2 releases x 2 series x 4 models
+    assert len(snapshots) == 28  # 2 releases x 2 series x 7 models
     first = json.loads((folder / f"{PREVIOUS_RELEASE}_national_drones_sarimax.json").read_text())
     assert first["release"] == PREVIOUS_RELEASE and len(first["weeks"]) == 8
     assert first["scope"] == "national"
     scores = (folder / f"scores_{RELEASE}_national.csv").read_text().splitlines()
-    assert len(scores) == 1 + 8 * 5  # header + 8 snapshots x 5 newly observed weeks
+    assert len(scores) == 1 + 14 * 5  # header + 14 snapshots x 5 newly observed weeks
     out = capsys.readouterr().out
-    assert f"release {PREVIOUS_RELEASE} (national): 8 forecast snapshots in {folder}" in out
+    assert f"release {PREVIOUS_RELEASE} (national): 14 forecast snapshots in {folder}" in out
     assert f"{PREVIOUS_RELEASE} forecast of drones (sarimax) on {RELEASE}: 5 weeks" in out
 
 
@@ -69,15 +69,15 @@ def test_forecast_of_every_reporter_is_saved_and_scored_apart(project, capsys):
     _forecast(_forecast_args(all=True), project)
     _forecast(_forecast_args(all=True, scope="all"), project)
     folder = project.reports / "forecasts"
-    assert len(list(folder.glob("*.json"))) == 32  # 2 scopes x 2 releases x 2 series x 4 models
+    assert len(list(folder.glob("*.json"))) == 56  # 2 scopes x 2 releases x 2 series x 7 models
     every = json.loads((folder / f"{PREVIOUS_RELEASE}_drones_sarimax.json").read_text())
     assert every["scope"] == "all"
     out = capsys.readouterr().out
-    assert f"release {RELEASE} (all): 8 forecast snapshots" in out
+    assert f"release {RELEASE} (all): 14 forecast snapshots" in out
     national = pd.read_csv(folder / f"scores_{RELEASE}_national.csv", parse_dates=["week"])
     scored = pd.read_csv(folder / f"scores_{RELEASE}.csv", parse_dates=["week"])
     assert set(national["scope"]) == {"national"} and set(scored["scope"]) == {"all"}
-    assert len(scored) == len(national) == 8 * 5
+    assert len(scored) == len(national) == 14 * 5
     # each scored on the counts of its own scope: drones in the week of 23 March 2026
     week = (national["series"] == "drones") & (national["week"] == "2026-03-23")
     assert set(national.loc[week, "actual"]) == {2316}

@@ -9,15 +9,20 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
+from scipy import stats
+from statsmodels.stats.multitest import multipletests
 
 from analysis.data.events import read_events
 from analysis.models.event_study import (
     _simulate_forecast,
+    adjust_p_values,
     confounders,
     counterfactual,
     event_study,
     event_summary,
-    fixed_b_critical_value,
+    fixed_b_critical_values,
+    its_design,
+    level_change_interval,
     placebo,
     placebo_dates,
     simulate_weekly,
@@ -71,19 +76,34 @@ def strikes_from(weekly: dict[str, pd.Series]) -> pd.DataFrame:
 def test_its_ci_holds_the_planted_ratio(method):
     sim = planted(seed=1)
     s = event_study(sim["count"], sim.index[SHIFT], method=method).summary
-    assert s["estimated"] and s["n_weeks"] == 52 and s["maxlags"] == 3
+    assert s["estimated"] and s["n_weeks"] == 52 and s["bandwidth"] == 10
     assert s["ratio_low"] < 2.0 < s["ratio_high"]
     assert s["ratio_low"] > 1.2 and s["p_level"] < 0.01
     assert s["slope_change_low"] < 0 < s["slope_change_high"]  # no planted slope change
 
 
-def test_its_coverage_over_seeds():
-    hits = 0
-    for seed in range(20):
-        sim = planted(seed, growth_per_month=0.05)
-        s = event_study(sim["count"], sim.index[SHIFT]).summary
-        hits += s["ratio_low"] <= 2.0 <= s["ratio_high"]
-    assert hits >= 16  # about 92% expected with independent weeks
+@pytest.mark.parametrize("rho", [0.0, 0.5])
+def test_level_interval_coverage_under_autocorrelation(rho):
+    # 200 replicates of 60 weeks with a planted doubling at week 30 and growth of 5% a month,
+    # AR(1) noise on the log rate. Coverage must be consistent with the nominal 95% (at least
+    # the 0.1% point of Binomial(200, 0.95), i.e. 179) and not absurdly wide (at most its 99.9%
+    # point). The model-based interval, which assumes independent weeks, fails the same bar
+    # when the weeks are autocorrelated (about 73%), so the check can fail.
+    n, truth = 200, 2.0
+    hits = np.zeros(2, int)
+    for seed in range(n):
+        sim = simulate_weekly(
+            60, ratio=truth, shift_week=30, growth_per_month=0.05, rho=rho, seed=seed
+        )
+        s = event_study(sim["count"], sim.index[30]).summary
+        hits += [
+            s["ratio_low"] <= truth <= s["ratio_high"],
+            s["ratio_low_model"] <= truth <= s["ratio_high_model"],
+        ]
+    low, high = stats.binom.ppf([0.001, 0.999], n, 0.95)
+    assert low <= hits[0] <= high, hits
+    if rho:
+        assert hits[1] < low, hits
 
 
 def test_its_detects_a_planted_slope_change():
@@ -115,9 +135,40 @@ def test_window_layout_transition_and_lag():
     assert (fitted["segment"] == "pre").sum() == 26 and len(fitted) == 52
 
 
-def test_fixed_b_critical_value():
-    assert fixed_b_critical_value(0.0) == pytest.approx(1.96, abs=1e-3)
-    assert fixed_b_critical_value(4 / 52) == pytest.approx(2.19, abs=0.01)
+def test_fixed_b_critical_values_for_the_its_design():
+    intercept, trend, level, slope = fixed_b_critical_values(26)  # bandwidth 10 of 52 weeks
+    assert level == pytest.approx(3.71, abs=0.05)
+    # Far above the published fixed-b value for a mean at b = 10/52 (about 2.55) and 1.96.
+    assert min(intercept, trend, level, slope) > 2.55
+    assert fixed_b_critical_values(26, rho=0.5)[2] == pytest.approx(4.39, abs=0.05)
+    assert fixed_b_critical_values(26, bandwidth=4)[2] == pytest.approx(2.68, abs=0.05)
+    assert np.array_equal(fixed_b_critical_values(26), fixed_b_critical_values(26))
+    assert fixed_b_critical_values(26, level=0.8)[2] < level
+    X = its_design(26, transition_weeks=2)
+    assert X.shape == (52, 4) and X[25, 1] == -3 and X[26, 1] == 0 and X[26:, 2].all()
+    with pytest.raises(ValueError, match="bandwidth"):
+        fixed_b_critical_values(26, bandwidth=53)
+
+
+def test_its_interval_is_newey_west_with_the_simulated_critical_value():
+    # The OLS variant's Newey-West standard errors are statsmodels' (bandwidth M = maxlags + 1,
+    # no small-sample correction); the interval uses the larger of the critical values for
+    # independent weeks and for the residuals' autocorrelation.
+    sim = planted(seed=3, rho=0.3)
+    result = event_study(sim["count"], sim.index[SHIFT], method="log1p_ols")
+    rows = sim.iloc[SHIFT - 26 : SHIFT + 26]
+    ols = sm.OLS(np.log1p(rows["count"].to_numpy()), its_design(26)).fit(
+        cov_type="HAC", cov_kwds={"maxlags": 9}
+    )
+    table, s = result.table("coefficients"), result.summary
+    assert np.allclose(table["estimate"], ols.params) and np.allclose(table["se"], ols.bse)
+    q = max(
+        fixed_b_critical_values(26)[2],
+        fixed_b_critical_values(26, rho=s["rho_for_critical_value"])[2],
+    )
+    assert s["critical_value"] == pytest.approx(q) and q > 3.7
+    assert s["ratio_low"] == pytest.approx(np.exp(s["log_ratio"] - q * s["log_ratio_se"]))
+    assert (s["p_level"] < 0.05) == (s["ratio_low"] > 1 or s["ratio_high"] < 1)
 
 
 # --- counterfactual ----------------------------------------------------------------------------
@@ -166,13 +217,81 @@ def test_counterfactual_is_reproducible():
 # --- placebo -----------------------------------------------------------------------------------
 
 
-def test_placebo_p_is_not_small_without_a_shift():
+def test_studentised_placebo_p_is_small_with_a_planted_jump():
+    # A jump of 2.5 times in autocorrelated weeks; 24 placebo dates, so the smallest p is 0.04.
     p_values = []
-    for seed in range(10):
-        null = planted(seed, ratio=1.0)
-        result = placebo(null["count"], null.index[SHIFT], n_placebo=50, seed=seed)
-        p_values.append(result.summary["p_value"])
-    assert sum(p > 0.05 for p in p_values) >= 8
+    for seed in range(8):
+        sim = planted(seed, ratio=2.5, rho=0.3)
+        s = placebo(sim["count"], sim.index[SHIFT], n_placebo=24, seed=seed).summary
+        assert s["n_placebo"] == 24 and s["min_p"] == pytest.approx(1 / 25)
+        p_values.append(s["p_value"])
+    assert np.median(p_values) == pytest.approx(1 / 25)
+    assert max(p_values) <= 0.12
+
+
+def test_studentised_placebo_p_is_roughly_uniform_without_a_jump():
+    # 100 null series with autocorrelated errors, 19 placebo dates each: p lies on k/20, so each
+    # quarter of [0, 1] should hold 5 of the 20 values, a quarter of the replicates. The OLS
+    # fit keeps this within seconds; the statistic and its permutation are the same code.
+    n = 100
+    p_values = np.array(
+        [
+            placebo(
+                null["count"], null.index[SHIFT], n_placebo=19, seed=seed, method="log1p_ols"
+            ).summary["p_value"]
+            for seed in range(n)
+            for null in [planted(1000 + seed, ratio=1.0, rho=0.3)]
+        ]
+    )
+    low, high = stats.binom.ppf([0.0005, 0.9995], n, 0.25)
+    quarters = np.histogram(p_values, bins=[0, 0.25, 0.5, 0.75, 1.0])[0]
+    assert quarters.sum() == n
+    assert all(low <= k <= high for k in quarters), quarters
+    low, high = stats.binom.ppf([0.0005, 0.9995], n, 0.05)
+    assert low <= np.sum(p_values <= 0.05) <= high
+
+
+def test_studentised_placebo_sees_a_jump_that_volatile_weeks_would_hide():
+    # Calm weeks with a 30% jump, then a year and a half of very volatile weeks: raw jumps at
+    # the volatile placebo dates are larger, but not larger for their standard errors.
+    calm = simulate_weekly(60, level=200, ratio=1.3, shift_week=30, sigma=0.05, seed=0)
+    loud = simulate_weekly(100, level=200, sigma=0.9, seed=100)
+    counts = np.r_[calm["count"].to_numpy(), loud["count"].to_numpy()]
+    weekly = pd.Series(counts, index=pd.date_range("2023-01-02", periods=160, freq="7D"))
+    s = placebo(weekly, weekly.index[30]).summary
+    assert s["n_placebo"] == 97
+    assert s["p_value"] == pytest.approx(1 / 98)  # no placebo date is as clear
+    assert s["p_value_raw"] > 0.5  # but most have a larger raw jump
+    table = placebo(weekly, weekly.index[30]).table("placebo")
+    assert np.allclose(table["t_stat"], table["log_ratio"] / table["log_ratio_se"])
+
+
+def test_adjust_p_values_match_statsmodels_and_a_hand_example():
+    p = [0.01, 0.04, 0.03, 0.2, None, np.nan]
+    holm = adjust_p_values(p, "holm")
+    bh = adjust_p_values(p, "bh")
+    # Holm: sorted 0.01·4, 0.03·3, 0.04·2 (raised to 0.09), 0.2·1; missing values are no test.
+    assert np.allclose(holm[:4], [0.04, 0.09, 0.09, 0.2])
+    # Benjamini-Hochberg: 0.2·4/4, 0.04·4/3, 0.03·4/2 (lowered to 0.0533), 0.01·4/1.
+    assert np.allclose(bh[:4], [0.04, 0.04 * 4 / 3, 0.04 * 4 / 3, 0.2])
+    assert np.isnan(holm[4:]).all() and np.isnan(bh[4:]).all()
+    finite = [0.01, 0.04, 0.03, 0.2]
+    assert np.allclose(holm[:4], multipletests(finite, method="holm")[1])
+    assert np.allclose(bh[:4], multipletests(finite, method="fdr_bh")[1])
+    assert np.isnan(adjust_p_values([None, None])).all()
+    with pytest.raises(ValueError, match="method"):
+        adjust_p_values(finite, "bonferroni")
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        adjust_p_values([0.5, 1.5])
+
+
+def test_level_change_interval_is_the_event_study_interval():
+    sim = planted(seed=1)
+    s = event_study(sim["count"], sim.index[SHIFT], window=20, lag=1).summary
+    ratio, low, high = level_change_interval(sim["count"], sim.index[SHIFT], 20, lag=1)
+    assert (ratio, low, high) == (s["ratio"], s["ratio_low"], s["ratio_high"])
+    assert low < 2.0 < high
+    assert np.isnan(level_change_interval(sim["count"], sim.index[5])).all()
 
 
 def test_placebo_definition_speed_and_exclusion():
@@ -185,6 +304,11 @@ def test_placebo_definition_speed_and_exclusion():
     assert s["n_placebo"] == len(table) >= 60
     assert s["p_value"] == pytest.approx((1 + s["n_extreme"]) / (1 + s["n_placebo"]))
     assert s["n_extreme"] <= 1 and s["p_value"] < 0.05  # a threefold jump is rare
+    assert s["p_value_raw"] == pytest.approx((1 + s["n_extreme_raw"]) / (1 + s["n_placebo"]))
+    assert s["t_stat"] == pytest.approx(
+        event_study(sim["count"], sim.index[SHIFT]).summary["log_ratio"]
+        / event_study(sim["count"], sim.index[SHIFT]).summary["log_ratio_se"]
+    )
     gaps = [np.abs((table["date"] - d).dt.days).min() for d in [*events, sim.index[SHIFT]]]
     assert min(gaps) >= 56
     dates = placebo_dates(sim.index, [], window=26)
@@ -271,7 +395,24 @@ def test_event_summary_on_planted_series():
     assert "a, b" in c["reading"] and "association, not proof of cause" in c["reading"]
     assert "cannot be attributed to this event alone" in c["reading"]
     assert table.loc["d", "status"] == "not estimated"  # the post window runs past the end
-    assert 0 < c["placebo_p"] <= 1 and c["n_placebo_all"] > c["n_placebo"]
+    assert c["n_placebo_all"] > c["n_placebo"]
+    assert c["placebo_p_all"] < 0.1 < table.loc["a", "placebo_p_all"]  # the jump is at c
+    assert c["placebo_p_all"] == pytest.approx(
+        (1 + c["placebo_extreme_all"]) / (1 + c["n_placebo_all"])
+    )
+    # p-values corrected across the 3 estimated events, not the 5 listed ones.
+    done = table[table["status"] == "estimated"]
+    for column in ("p_level", "placebo_p", "placebo_p_all"):
+        for method in ("holm", "bh"):
+            expected = adjust_p_values(done[column].to_numpy(), method)
+            assert np.allclose(done[f"{column}_{method}"], expected)
+    assert c["p_level_holm"] == pytest.approx(3 * c["p_level"])  # the smallest of 3
+    assert table.loc[["early", "d"], "p_level_holm"].isna().all()
+    survives = (done["p_level_bh"] < 0.05) & (done["placebo_p_all_bh"] < 0.05)
+    assert done["survives_correction"].tolist() == survives.tolist()
+    assert result.summary["n_survive_correction"] == int(survives.sum())
+    assert result.summary["n_p_level_below_005"] == 1  # c only
+    assert "adjusted for testing 3 events" in c["reading"]
     assert result.summary["n_estimated"] == 3 and result.summary["n_not_estimated"] == 2
     assert "association" in result.summary["conclusion"]
     assert any("not proof of cause" in caveat for caveat in result.caveats)
@@ -344,7 +485,8 @@ def test_real_russia_iran_treaty(real_summary):
     assert round(row["ratio"], 1) == 0.8
     assert row["ratio_low"] < 1 < row["ratio_high"]  # no clear jump
     assert 0.4 < row["placebo_p_all"] < 0.9
-    assert 0 < row["placebo_p"] <= 1
+    assert 0.6 < row["placebo_p"] < 0.95  # 10 dates away from every event
+    assert row["p_level_bh"] > 0.5 and not row["survives_correction"]
     assert not row["counterfactual_informative"]  # half a year of a steep drone trend
 
 
@@ -353,8 +495,38 @@ def test_real_russia_dprk_treaty(real_summary):
     row = _row(real_summary, "2024-06-19", "north_korea")
     assert row["series"] == "ballistic_missile" and row["status"] == "estimated"
     assert round(row["ratio"], 1) == 2.2
-    assert row["ratio_low"] > 1 and row["p_level"] < 0.05  # the HAC Wald test says "jump"...
-    assert 0.15 < row["placebo_p_all"] < 0.5  # ...but jumps this size are common in the series
+    # A jump of 2.2 times, but its interval, which allows for the weeks' autocorrelation,
+    # reaches below 1 (so does the model-based one, 0.95 to 4.9)...
+    assert round(row["ratio_low"], 2) == 0.90 and round(row["ratio_high"], 1) == 5.2
+    assert round(row["ratio_low_model"], 2) == 0.95 and round(row["ratio_high_model"], 1) == 4.9
+    assert row["p_level"] == pytest.approx(0.077, abs=0.005)
+    assert row["p_level_holm"] == 1 and row["p_level_bh"] > 0.5  # ...nor after correction...
+    assert 0.1 < row["placebo_p_all"] < 0.2  # ...and jumps as clear are common in the series
+    assert 0.2 < row["placebo_p_all_raw"] < 0.4  # (raw jumps as large are commoner still)
+
+
+@pytest.mark.real_data
+def test_real_no_event_survives_correction(real_summary):
+    done = real_summary[real_summary["status"] == "estimated"]
+    assert len(done) == 24 and not done["survives_correction"].any()
+    # The one level test below 0.05: North Korean troops to Russia, launches about halved.
+    troops = _row(real_summary, "2024-10-08", "north_korea")
+    assert troops["event_id"] == "nk-troops-to-russia"
+    assert (done["p_level"] < 0.05).sum() == 1 and troops["p_level"] == done["p_level"].min()
+    assert round(troops["ratio"], 2) == 0.48 and troops["ratio_high"] < 1
+    assert troops["p_level"] == pytest.approx(0.011, abs=0.002)
+    assert troops["p_level_holm"] == pytest.approx(24 * troops["p_level"])
+    assert troops["placebo_p_all"] == pytest.approx(0.034, abs=0.005)  # 3 of 116 weeks
+    assert troops["placebo_p_all_bh"] > 0.5
+    # The ballistic first use: an 11-fold jump from a near-empty start, its interval reaching 1.
+    first_use = _row(real_summary, "2023-12-30", "north_korea")
+    assert first_use["event_id"] == "nk-srbm-first-use"
+    assert round(first_use["ratio"]) == 11 and round(first_use["ratio_low"], 2) == 1.00
+    assert first_use["p_level"] == pytest.approx(0.051, abs=0.003)
+    # Studentised, its all-weeks placebo p is not below 0.05 (raw: about 0.02).
+    assert first_use["placebo_p_all_raw"] == pytest.approx(0.017, abs=0.005)
+    assert first_use["placebo_p_all"] == pytest.approx(0.077, abs=0.01)
+    assert (done["p_level_bh"] > 0.25).all() and (done["placebo_p_all_bh"] > 0.5).all()
 
 
 @pytest.mark.real_data

@@ -36,11 +36,11 @@ from analysis.findings.forecast import (
 )
 from analysis.modelresult import ModelResult
 from analysis.models.forecast import (
-    FORECAST_COLUMNS,
-    MODELS,
+    BASELINES,
     SCORE_COLUMNS,
     GroupForecast,
     combine,
+    forecast,
     forecast_for,
     run_group,
     save_snapshot,
@@ -55,6 +55,9 @@ LAST_WEEK = pd.Timestamp("2026-03-30")  # a Monday
 # --- hand-made results ----------------------------------------------------------------------
 
 
+HAND_MODELS = ("sarimax", "unobserved_components", "naive", "drift")
+
+
 def hand_forecast(
     group: str = "drones",
     mase: dict[str, float] | None = None,
@@ -63,19 +66,25 @@ def hand_forecast(
     requested: int | None = None,
     coverage80: float = 0.8,
     coverage95: float = 0.95,
+    dm_p: float = 0.01,
+    inner: dict[str, float] | None = None,
 ) -> GroupForecast:
-    """A forecast and backtest of four models with chosen numbers; the point of model ``m``
-    at step ``k`` is ``100 * (i + 1) + k`` (i its place in MODELS)."""
+    """A forecast and nested backtest of four models with chosen numbers; the point of model
+    ``m`` at step ``k`` is ``100 * (i + 1) + k`` (i its place in HAND_MODELS). The candidate
+    has the lowest ``inner`` MASE (default: ``mase``) among sarimax and UC; every model's
+    Diebold-Mariano p-value against the best baseline is ``dm_p``."""
     mase = mase or {"sarimax": 2.5, "unobserved_components": 2.72, "naive": 3.2, "drift": 3.6}
+    inner = inner or mase
     weeks = [LAST_WEEK + pd.Timedelta(weeks=k) for k in range(1, h + 1)]
     rows = []
-    for i, model in enumerate(MODELS):
+    for i, model in enumerate(HAND_MODELS):
         for k, week in enumerate(weeks, start=1):
             point = 100.0 * (i + 1) + k
             rows.append(
                 {
                     "series": group,
                     "model": model,
+                    "window": "104",
                     "step": k,
                     "week": week,
                     "point": point,
@@ -94,7 +103,7 @@ def hand_forecast(
         {
             "series": group,
             "h": h,
-            "models": ",".join(MODELS),
+            "models": ",".join(HAND_MODELS),
             "window": 104,
             "weeks_used": 104,
             "first_week": str(history.index[0].date()),
@@ -105,21 +114,34 @@ def hand_forecast(
         assumptions=("An assumption.",),
         caveats=("A forecast caveat.",),
     )
-    naive = mase["naive"]
+    bases = {m: v for m, v in mase.items() if m in BASELINES}
+    baseline = min(bases, key=bases.get)
+    rivals = {m: inner[m] for m in mase if m not in BASELINES}
+    candidate = min(rivals, key=rivals.get)
+    beats = mase[candidate] < mase[baseline] and dm_p < 0.05
+    best = candidate if beats else baseline
     summary = pd.DataFrame(
         {
             "model": list(mase),
+            "window": "104",
+            "inner_mase": [inner[m] for m in mase],
             "mase": list(mase.values()),
             "mase_h1": [v * 0.8 for v in mase.values()],
             "mae": [v * 100 for v in mase.values()],
+            "wis": [v * 0.7 for v in mase.values()],
             "coverage80": coverage80,
             "coverage95": coverage95,
+            "coverage80_model": 0.7,
+            "coverage95_model": 0.85,
             "forecasts": origins * h,
             "failed_origins": 0,
+            "dm_p": [np.nan if m == baseline else dm_p for m in mase],
         }
     )
-    summary["vs_naive"] = summary["mase"] / naive - 1
-    summary["beats_naive"] = summary["mase"] < naive
+    summary["vs_naive"] = summary["mase"] / mase["naive"] - 1
+    summary["beats_baseline"] = (summary["mase"] < mase[baseline]) & (summary["dm_p"] < 0.05)
+    summary["baseline"] = summary["model"].isin(BASELINES)
+    summary["chosen"] = summary["model"] == best
     summary = summary.sort_values("mase", ignore_index=True)
     summary["rank"] = np.arange(1, len(summary) + 1)
     scores = pd.DataFrame(
@@ -137,20 +159,28 @@ def hand_forecast(
             for k in range(1, h + 1)
         ]
     )
-    best = summary.iloc[0]
     tested = ModelResult(
         "forecast_backtest",
         {
             "series": group,
             "h": h,
             "origins": origins,
-            "window": 104,
+            "inner_origins": 5,
             "first_origin": "2025-12-29",
             "last_origin": "2026-03-23",
-            "best_model": str(best["model"]),
-            "best_mase": float(best["mase"]),
-            "naive_mase": naive,
-            "beats_naive": bool(summary["beats_naive"].any()),
+            "first_inner_origin": "2025-10-20",
+            "last_inner_origin": "2025-12-22",
+            "windows": ",".join(f"{m}=104" for m in mase),
+            "window": 104,
+            "candidate": candidate,
+            "baseline": baseline,
+            "best_model": best,
+            "best_mase": mase[best],
+            "candidate_mase": mase[candidate],
+            "baseline_mase": mase[baseline],
+            "naive_mase": mase["naive"],
+            "dm_p": dm_p,
+            "beats_naive": beats,
             "verdict": "hand-made",
         },
         {"summary": summary, "scores": scores, "forecasts": pd.DataFrame()},
@@ -232,24 +262,42 @@ def test_period_must_hold_enough_complete_weeks():
 # --- findings ---------------------------------------------------------------------------------
 
 
-def test_chosen_model_sentence_quotes_the_backtest(pub):
+def test_verdict_names_the_model_that_beats_the_rules_with_its_evidence(pub):
     fc = hand_forecast(coverage80=0.93, coverage95=0.96)
     text = chosen_model_finding(fc, pub)
-    assert fc.chosen == "sarimax"
-    assert "SARIMAX(1,1,1) with drift" in text
-    assert "2.50 against 3.20" in text and "22% lower" in text and "beats naive" in text
-    assert "over 10 weekly forecast origins (29 December 2025 to 23 March 2026)" in text
-    assert "93% of the weeks that followed (wider than needed)" in text
-    assert "95% intervals 96% (close to its level)" in text
+    assert fc.chosen == "sarimax" and fc.beats_baseline
+    assert text.startswith(
+        "**Drones:** the SARIMAX(1,1,1) with drift beats the simple rules, so its forecast is "
+        "shown: a mean MASE over 1 to 3 weeks ahead of 2.50 on the 10 later weeks "
+        "(29 December 2025 to 23 March 2026), against 3.20 for last week's count"
+    )
+    assert "Diebold-Mariano test finds the difference larger than chance (p = 0.01)" in text
+    assert "held 93% of the later weeks at 80% (wider than needed)" in text
+    assert "and 96% at 95% (close to its level)" in text
+    assert "did better on those weeks" not in text
     found = recorded(pub, "drones_chosen_model")
     assert found["value"] == pytest.approx(2.5) and found["unit"] == "MASE"
     assert found["headline"] is False
     assert pub.numbers["drones_chosen_model"] == "sarimax"
+    assert pub.numbers["drones_beats_baseline"] is True
+    assert pub.numbers["drones_dm_p"] == pytest.approx(0.01)
     assert pub.numbers["drones_naive_mase"] == pytest.approx(3.2)
     assert pub.numbers["drones_origins"] == 10
 
 
-def test_chosen_naive_and_clipped_origins_are_said_so():
+def test_a_lower_score_without_a_significant_test_shows_the_simple_rule_first():
+    fc = hand_forecast(dm_p=0.3)
+    text = chosen_model_finding(fc)
+    assert fc.chosen == "naive" and not fc.beats_baseline
+    assert text.startswith(
+        "**Drones:** no model beats the simple rule of last week's count, so that is the "
+        "forecast shown. The model chosen in advance, the SARIMAX(1,1,1) with drift, had a "
+        "mean MASE"
+    )
+    assert "a Diebold-Mariano test finds the difference within chance (p = 0.30)" in text
+
+
+def test_the_rule_is_shown_when_no_model_scores_lower_and_short_periods_say_so():
     fc = hand_forecast(
         mase={"naive": 1.0, "drift": 1.1, "sarimax": 1.2, "unobserved_components": 1.3},
         origins=6,
@@ -257,10 +305,24 @@ def test_chosen_naive_and_clipped_origins_are_said_so():
     )
     text = chosen_model_finding(fc)
     assert fc.chosen == "naive"
-    assert "chooses the naive (last week) forecast itself" in text and "none beats" in text
+    assert "no model beats the simple rule of last week's count" in text
+    assert "its score is not lower (p = 0.01)" in text
+    assert "the 6 later weeks (29 December 2025 to 23 March 2026; fewer than the 52 asked for" in (
+        text
+    )
+
+
+def test_a_model_not_chosen_in_advance_is_not_credited_for_a_better_score():
+    # UC scores best on the later weeks, but the earlier weeks chose sarimax
+    fc = hand_forecast(
+        mase={"sarimax": 3.4, "unobserved_components": 2.9, "naive": 3.2, "drift": 3.6},
+        inner={"sarimax": 2.0, "unobserved_components": 2.5, "naive": 2.4, "drift": 2.6},
+    )
+    text = chosen_model_finding(fc)
+    assert fc.candidate == "sarimax" and fc.chosen == "naive"
     assert (
-        "over 6 weekly forecast origins (29 December 2025 to 23 March 2026; fewer than the "
-        "52 asked for, as the period is short) chooses" in text
+        "The local linear trend did better on those weeks (MASE 2.90), but the earlier weeks "
+        "did not choose it" in text
     )
 
 
@@ -273,11 +335,12 @@ def test_calibration_words():
 def test_forecast_sentence_gives_the_last_week_median_and_intervals(pub):
     fc = hand_forecast(h=3)
     text = forecast_finding(fc, pub)
-    # sarimax is MODELS[0]: point 100 + 3 at step 3; 80%: 61.8 to 175.1; 95%: 41.2 to 257.5
+    # sarimax is HAND_MODELS[0]: point 100 + 3 at step 3; 80%: 61.8 to 175.1; 95%: 41.2 to 257.5
+    assert text.startswith("**Drones:** the SARIMAX(1,1,1) with drift model puts the median")
     assert "week starting 20 April 2026 (3 weeks after" in text
     assert "started 30 March 2026 with 1,234 drones launched" in text
     assert "at 103 drones" in text and "80% interval of 62 to 175" in text
-    assert "95% interval of 41 to 258" in text
+    assert "95% interval of 41 to 258, as wide as the backtest's errors 3 weeks ahead" in text
     found = recorded(pub, "drones_forecast")
     assert (found["value"], found["low"], found["high"]) == pytest.approx((103, 61.8, 175.1))
     assert found["headline"] is True
@@ -287,24 +350,30 @@ def test_forecast_sentence_gives_the_last_week_median_and_intervals(pub):
     assert recorded(pub, "missiles_forecast")["headline"] is False
     forecast_finding(missiles, pub, headline=True)
     assert recorded(pub, "missiles_forecast")["headline"] is True
+    # the simple rule shown: naive is HAND_MODELS[2], so 300 + 3 at step 3
+    rule = forecast_finding(hand_forecast(dm_p=0.5))
+    assert rule.startswith("**Drones:** the simple rule of last week's count puts the median")
+    assert "at 303 drones" in rule
 
 
-def test_beats_naive_statement_compares_with_both_baselines(pub):
+def test_beats_naive_statement_compares_with_the_best_rule(pub):
     drones = hand_forecast()
     missiles = hand_forecast(
-        "missiles", mase={"naive": 0.9, "drift": 0.8, "sarimax": 0.85, "unobserved_components": 1.0}
+        "missiles",
+        mase={"naive": 0.9, "drift": 0.8, "sarimax": 0.85, "unobserved_components": 1.0},
     )
     assert list(beaten_baselines(drones).index) == ["sarimax", "unobserved_components"]
-    # sarimax beats naive but not drift: it does not beat both baselines
+    # sarimax beats naive but not drift, the best rule
     assert beaten_baselines(missiles).empty
     text = beats_naive_finding({"drones": drones, "missiles": missiles}, pub)
     assert (
-        "for drones, the SARIMAX(1,1,1) with drift (2.50, 22% lower) and the local "
-        "linear trend (2.72, 15% lower) beat both" in text
+        "for drones, the SARIMAX(1,1,1) with drift beats the best rule, last week's count "
+        "(MASE 3.20), with 2.50 (p = 0.01)" in text
     )
-    assert "last week's count, scored 3.20" in text
-    assert "for missiles, no model beats the naive baselines" in text
-    assert "the random walk with drift, scored 0.80" in text
+    assert (
+        "for missiles, no model beats the best rule, the random walk with drift (MASE 0.80): "
+        "the model chosen in advance, the SARIMAX(1,1,1) with drift, scored 0.85" in text
+    )
     found = recorded(pub, "beats_naive")
     assert found["value"] == 1 and found["headline"] is True
     assert found["unit"].startswith("of 2 groups")
@@ -389,16 +458,22 @@ def test_saved_forecasts_are_scored_only_in_the_report_scope_and_groups(tmp_path
 
 
 def test_tables_carry_the_results():
-    fc = hand_forecast(h=3)
+    fc = hand_forecast(h=3, coverage80=0.75)
     table = backtest_table(fc)
     assert list(table.index) == [
         label(m) for m in ("sarimax", "unobserved_components", "naive", "drift")
     ]
-    assert table["chosen"].tolist() == [True, False, False, False]
+    assert table["shown"].tolist() == [True, False, False, False]
+    assert table["baseline"].tolist() == [False, False, True, True]
     assert table.loc["naive (last week)", "vs naive"] == 0
+    assert np.isnan(table.loc["naive (last week)", "p vs best baseline"])
+    assert table["inside 80% interval (nominal 80%)"].tolist() == [0.75] * 4
+    assert table["inside model's own 95%"].tolist() == [0.85] * 4
+    assert table["training window"].tolist() == ["104 weeks"] * 4
     wide = forecast_table(fc)
     assert list(wide.index) == ["2026-04-06", "2026-04-13", "2026-04-20"]
-    assert wide["SARIMAX(1,1,1) with drift (chosen): median"].tolist() == [101, 102, 103]
+    assert wide["SARIMAX(1,1,1) with drift (shown): median"].tolist() == [101, 102, 103]
+    assert wide["80% interval: high"].tolist() == [172, 173, 175]
     assert wide["naive (last week): median"].tolist() == [301, 302, 303]
     summary = snapshot_table(hand_scored())
     assert summary["weeks observed"].tolist() == [4, 4]
@@ -408,11 +483,12 @@ def test_tables_carry_the_results():
 def test_methods_and_caveats_take_the_run_settings():
     fc = hand_forecast(h=3, origins=10)
     text = methods_text(fc)
-    assert "last 104 complete weeks" in text and "each of 10 past weeks" in text
-    short = hand_forecast()
-    short.result.summary["weeks_used"] = 51
-    assert "all 51 complete weeks of the period (the window is 104 weeks)" in methods_text(short)
     assert "up to 3 weeks ahead" in text
+    assert "On 5 earlier weeks (20 October 2025 to 22 December 2025, every other week)" in text
+    assert "among the latest 52, 78 or 104 weeks, or every week" in text
+    assert "Only the 10 later weeks (29 December 2025 to 23 March 2026) score the models" in text
+    assert "*damped-trend smoothing*" not in text  # only the models run are described
+    assert "*random walk with drift*, the last observed week" in text
     assert caveats_text({"drones": fc}) == "- A forecast caveat.\n- A backtest caveat."
 
 
@@ -431,15 +507,22 @@ def test_charts_draw_every_model_with_the_chosen_first_and_the_credit():
     drones, missiles = hand_forecast(), hand_forecast("missiles")
     fig = forecast_chart(drones, release="2026-04-05")
     visible = [ax for ax in fig.axes if ax.get_visible()]
-    assert len(visible) == len(MODELS)
-    assert visible[0].get_title(loc="left").startswith("SARIMAX(1,1,1) with drift: chosen")
+    assert len(visible) == len(HAND_MODELS)
+    assert visible[0].get_title(loc="left").startswith("SARIMAX(1,1,1) with drift: shown")
     assert visible[0]._left_title.get_fontweight() == "bold"
     text = _texts(fig)
     assert "release 2026-04-05" in text and "next 3 weeks" in text
+    assert "the SARIMAX(1,1,1) with drift beats the simple rules in the backtest" in text
     assert "95% band reaches" in text  # drift's hi95 runs above the chosen model's scale
+    rule = forecast_chart(hand_forecast(dm_p=0.5), release="2026-04-05", panels=2)
+    assert len([ax for ax in rule.axes if ax.get_visible()]) == 2
+    assert "no model beats the simple rule (naive (last week)), so it is shown" in _texts(rule)
     fig = mase_by_horizon_chart({"drones": drones, "missiles": missiles}, release="2026-04-05")
     assert len(fig.axes) == 2
-    assert len(fig.axes[0].get_lines()) == len(MODELS)
+    assert len(fig.axes[0].get_lines()) == len(HAND_MODELS)
+    dashed = [line.get_linestyle() for line in fig.axes[0].get_lines()]
+    assert dashed.count("--") == 2  # the two simple rules
+    assert "Backtest: a model beats the simple rules for 2 of 2 groups" in _texts(fig)
     weekly = pd.DataFrame(
         {"drones": 100.0}, index=pd.date_range("2025-11-03", "2026-03-23", freq="7D")
     )
@@ -474,17 +557,22 @@ def synthetic_strikes(weeks: int = 40, seed: int = 3) -> pd.DataFrame:
     return frame
 
 
-def test_run_group_agrees_with_forecast_for():
-    strikes = synthetic_strikes()
-    fc = run_group(strikes, "drones", horizon=2, origins=4)
-    expected = forecast_for(strikes, "drones", h=2, origins=4)
-    assert fc.result.summary == expected.summary
-    for key in ("forecast", "chosen", "backtest"):
-        pd.testing.assert_frame_equal(fc.result.table(key), expected.table(key))
-    assert set(fc.tested.table("scores")["step"]) == {1, 2}
-    assert list(fc.result.table("chosen").columns[-len(FORECAST_COLUMNS) :]) == list(
-        FORECAST_COLUMNS
-    )
+def test_run_group_forecast_is_the_backtest_fit_at_the_last_week_with_calibrated_intervals():
+    strikes = synthetic_strikes(weeks=80)
+    rules = ("naive", "mean4", "drift")
+    fc = run_group(strikes, "drones", horizon=2, origins=20, models=rules)
+    assert fc.chosen in BASELINES and fc.chosen == fc.tested.summary["baseline"]
+    chosen = fc.result.table("chosen")
+    assert chosen["calibrated"].all() and (chosen["calibration_n"] >= 19).all()
+    history = fc.result.table("history")["launched"].rename("drones")
+    window = fc.tested.summary["window"]
+    direct = forecast(history, h=2, models=(fc.chosen,), window=window)
+    assert np.allclose(chosen["point"], direct.table("forecast")["point"])
+    assert np.allclose(chosen["lo80_model"], direct.table("forecast")["lo80"])
+    # the shown intervals are the calibrated ones, not the model's own
+    assert not np.allclose(chosen["hi95"], chosen["hi95_model"])
+    expected = forecast_for(strikes, "drones", h=2, origins=20, models=rules)
+    pd.testing.assert_frame_equal(fc.result.table("chosen"), expected.table("chosen"))
 
 
 # --- the notebook on the real snapshot --------------------------------------------------------

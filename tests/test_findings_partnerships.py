@@ -11,6 +11,7 @@ import nbformat
 import pandas as pd
 import pytest
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
 from analysis.data.indicators import origin_series
@@ -291,8 +292,13 @@ def timeline() -> pd.DataFrame:
     )
 
 
-def study_result(n_placebo: int = 10, window: int = 26) -> ModelResult:
+def study_result(n_placebo: int = 10, window: int = 26, survivor: bool = False) -> ModelResult:
+    """Four events, three estimated. The corrected p-values are worked out by hand over the
+    three: Holm multiplies the k-th smallest by 4 - k (never going down), Benjamini-Hochberg
+    by 3 / k (never going up). ``survivor``: "up" passes both tests after correction."""
     nan = math.nan
+    strict = 1 / (n_placebo + 1)  # up's placebo p: the smallest possible
+    placebo_all_up = 0.01 if survivor else 0.017
     events = pd.DataFrame(
         {
             "event_id": ["early", "up", "down", "flat"],
@@ -304,11 +310,20 @@ def study_result(n_placebo: int = 10, window: int = 26) -> ModelResult:
             "ratio": [nan, 11.26, 0.48, 1.1],
             "ratio_low": [nan, 1.98, 0.28, 0.7],
             "ratio_high": [nan, 64.12, 0.82, 1.6],
-            "p_level": [nan, 0.006, 0.007, 0.6],
-            "placebo_p": [nan, 1 / (n_placebo + 1), 0.27, 0.8],
+            "p_level": [nan, 0.004, 0.02, 0.6],
+            "p_level_holm": [nan, 0.012, 0.04, 0.6],
+            "p_level_bh": [nan, 0.012, 0.03, 0.6],
+            "placebo_p": [nan, strict, 0.27, 0.8],
+            "placebo_p_holm": [nan, 3 * strict, 0.54, 0.8],
+            "placebo_p_bh": [nan, 3 * strict, 0.405, 0.8],
+            "placebo_p_raw": [nan, strict, 0.09, 0.7],
             "n_placebo": [nan, n_placebo, n_placebo, n_placebo],
-            "placebo_p_all": [nan, 0.017, 0.34, 0.9],
+            "placebo_p_all": [nan, placebo_all_up, 0.34, 0.9],
+            "placebo_p_all_holm": [nan, 3 * placebo_all_up, 0.68, 0.9],
+            "placebo_p_all_bh": [nan, 3 * placebo_all_up, 0.51, 0.9],
+            "placebo_p_all_raw": [nan, 0.023, 0.2, 0.8],
             "n_placebo_all": [nan, 116, 116, 116],
+            "survives_correction": [False, survivor, False, False],
             "excess": [nan, 133.0, -50.0, 10.0],
             "excess_low": [nan, -4136.0, -90.0, -5.0],
             "excess_high": [nan, 148.0, -10.0, 30.0],
@@ -322,35 +337,67 @@ def study_result(n_placebo: int = 10, window: int = 26) -> ModelResult:
     )
 
 
-def test_event_study_finding_counts_from_the_table_and_states_association(pub):
+def test_event_study_finding_says_no_change_survives_correction(pub):
     text = event_study_finding(pub, study_result())
     assert text.startswith(
         "Of the 4 partnership events chosen, 3 could be estimated (1 could "
-        "not: their windows of 26 weeks on each side reach outside the data)"
+        "not: their windows of 26 weeks on each side reach outside the data). None of the 3 "
+        "events tested shows a change that survives correction for testing 3 events. "
     )
-    assert "For 2 of them the 95% confidence interval" in text
-    assert "up (11.3 times the pre-event trend, 95% CI 1.98–64.1)" in text
+    # The smallest p before correction, with its corrected values from the table.
+    assert (
+        "The smallest p-value of a jump before correction is 0.004, for up (11.3 times the "
+        "pre-event trend, 95% CI 1.98–64.1); corrected for testing 3 events it is 0.012 "
+        "(Holm) or 0.012 (Benjamini–Hochberg)." in text
+    )
+    # up's jump test survives, its placebo test (0.051 after correction) does not.
+    assert (
+        "the smallest placebo p-value is 0.017, for up; corrected it is 0.051 (Holm) or "
+        "0.051 (Benjamini–Hochberg)." in text
+    )
+    assert "Before correction, 2 of the 3 events have a 95% confidence interval" in text
     assert "down (0.48 times the pre-event trend, 95% CI 0.28–0.82)" in text
-    assert "flat" not in text.split("by chance")[0]
-    assert f"With 3 tests, about {0.05 * 3:.1f} would do so by chance" in text
-    assert "a median of 1 other timeline event," in text
+    assert f"with 3 tests, about {0.05 * 3:.1f} would by chance alone" in text
+    assert "flat" not in text
     # 10 placebo dates: p cannot fall below 1/11 = 0.09, and the sentence says so.
-    assert "none stands out" in text and "smallest possible p is 0.09" in text
-    assert "1 stands out (up)" in text
+    assert "at most 10 such dates, so its smallest possible p is 0.09" in text
+    assert "a median of 1 other timeline event," in text
     assert text.endswith("Timing is association, not proof of cause.")
     assert pub.numbers["events_estimated"] == 3
+    assert pub.numbers["events_survive_correction"] == 0
     assert pub.numbers["events_ci_excludes_1"] == 2
-    assert pub.numbers["events_placebo_p_below_005"] == 0
+    assert pub.numbers["events_p_level_below_005"] == 2
+    assert pub.numbers["events_p_level_holm_below_005"] == 2
     assert pub.numbers["events_placebo_p_all_below_005"] == 1
+    assert pub.numbers["events_placebo_p_all_bh_below_005"] == 0
+    assert pub.numbers["smallest_p_level_bh"] == 0.012
+    assert pub.numbers["smallest_placebo_p_all_holm"] == pytest.approx(0.051)
     found = recorded(pub, "event_studies")
-    assert found["headline"] is True and found["value"] == 2
+    assert found["headline"] is True and found["value"] == 0
+    assert found["unit"] == "events with a change that survives correction"
+
+
+def test_event_study_finding_names_an_event_that_survives_correction(pub):
+    text = event_study_finding(pub, study_result(survivor=True))
+    assert (
+        "1 of the 3 events tested shows a change that survives correction for testing 3 "
+        "events: up (11.3 times the pre-event trend, 95% CI 1.98–64.1; corrected p 0.012, "
+        "placebo 0.03)." in text
+    )
+    assert "None of" not in text and "down (0.48" not in text.split("Before correction")[0]
+    assert pub.numbers["events_survive_correction"] == 1
+    assert recorded(pub, "event_studies")["value"] == 1
 
 
 def test_event_study_finding_with_enough_placebo_dates_and_the_whole_timeline(pub):
     text = event_study_finding(pub, study_result(n_placebo=40), timeline())
     assert "smallest possible" not in text
-    assert "every chosen event, 1 stands out (up; permutation p below 0.05)" in text
+    assert (
+        "Against placebo dates at least 8 weeks from every chosen event, 1 event has a p "
+        "below 0.05 before correction (up) and 0 after." in text
+    )
     assert pub.numbers["events_placebo_p_below_005"] == 1
+    assert pub.numbers["events_placebo_p_bh_below_005"] == 0  # 3/41 = 0.073
     # Confounders come from the whole timeline: 'other' lies in the windows too.
     assert "a median of 2 other timeline events" in text
 
@@ -369,16 +416,34 @@ def test_describe_event_study_names_window_and_subset(pub):
     assert "20 complete weeks before" in text
     assert "Only 4 of the 31 timeline events are chosen" in text
     assert "Only" not in describe_event_study(study_result(), n_timeline=4)
+    assert "Holm" in text and "Benjamini–Hochberg correction" in text
 
 
 def test_event_table_readings_and_other_events_from_the_timeline():
     table = event_table(study_result(), timeline())
     by_id = table.set_index("event_id")
     assert by_id.loc["early", "reading"].startswith("Not estimated:")
-    assert by_id.loc["up", "reading"].startswith("Right after the event, launches were above")
-    assert "all-weeks placebo" in by_id.loc["up", "reading"]
+    assert by_id.loc["up", "reading"] == (
+        "Right after the event, launches were above the pre-event trend; unusual against the "
+        "all-weeks placebo dates, not against those away from all events; does not survive "
+        "correction for the number of events tested; 1 other event in the window."
+    )
     assert by_id.loc["down", "reading"].startswith("Right after the event, launches were below")
+    assert "does not survive correction" in by_id.loc["down", "reading"]
     assert by_id.loc["flat", "reading"].startswith("No clear jump")
+    assert "correction" not in by_id.loc["flat", "reading"]  # nothing to correct
+    assert by_id["survives_correction"].tolist() == [False, False, False, False]
+    assert by_id.loc["up", "p_level_holm"] == 0.012
+    assert by_id.loc["up", "placebo_p_all_raw"] == 0.023  # the raw jump's, for the CSV
+    assert list(table.columns[table.columns.get_loc("placebo_p") :][:4]) == [
+        "placebo_p",
+        "placebo_p_holm",
+        "placebo_p_bh",
+        "n_placebo",
+    ]
+    survivor = event_table(study_result(survivor=True)).set_index("event_id")
+    assert survivor.loc["up", "survives_correction"]
+    assert "; survives correction for the number of events tested" in survivor.loc["up", "reading"]
     assert "other" in by_id.loc["down", "other_event_ids"]
     assert by_id.loc["down", "other_events"] == len(
         by_id.loc["down", "other_event_ids"].split(", ")
@@ -387,6 +452,19 @@ def test_event_table_readings_and_other_events_from_the_timeline():
     html_text = event_table_style(table).to_html()
     assert "11.26" in html_text and "–" in html_text
     assert "counterfactual" not in html_text  # kept for the CSV, not shown
+    assert "p corrected (Holm)" in html_text and "placebo p all weeks, corrected (BH)" in html_text
+    assert ">0.012<" in html_text and ">0.051<" in html_text  # p-values to 3 decimals
+    assert "placebo_p_raw" not in html_text and ">0.023<" not in html_text  # CSV only
+    assert ">no<" in html_text and ">yes<" not in html_text
+
+
+def filled_markers(fig: Figure) -> list:
+    """The event dots drawn filled (the others are white inside)."""
+    return [
+        line
+        for line in fig.findobj(Line2D)
+        if line.get_marker() == "o" and line.get_markerfacecolor() != "white"
+    ]
 
 
 def test_event_study_chart_draws_estimated_events_with_credit():
@@ -398,6 +476,15 @@ def test_event_study_chart_draws_estimated_events_with_credit():
     assert "down (unverified)" in text
     assert "early" not in text  # not estimated: listed as a count only
     assert "Not shown: 1 event" in text
+    title = fig.get_suptitle()
+    assert title.startswith("No change in weekly launches survives correction for testing 3 events")
+    assert not filled_markers(fig)
+
+    survivor = event_study_chart(study_result(survivor=True), release="2026-04-05")
+    assert survivor.get_suptitle().startswith(
+        "1 of 3 events shows a change in weekly launches that survives correction"
+    )
+    assert len(filled_markers(survivor)) == 1  # up only
 
     nothing = study_result()
     nothing.tables["events"]["status"] = "not estimated"

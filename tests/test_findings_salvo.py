@@ -429,6 +429,65 @@ def test_kinetic_drone_doubling(pub):
     assert "do not show" not in both_up
 
 
+def test_month_bootstrap_intervals_are_explained_in_plain_words(pub):
+    salvo = salvo_result()
+    plain = findings.median_growth(salvo, pub)
+    assert "drawn at random" not in plain  # a model interval gets no such note
+    slopes = salvo.table("slopes").assign(interval="block_bootstrap")
+    boot = ModelResult("salvo", salvo.summary, {**salvo.tables, "slopes": slopes})
+    for text in (findings.median_growth(boot, pub), findings.q90_growth(boot, pub)):
+        assert findings.MONTHS_NOTE in text
+        assert not numbers_in(findings.MONTHS_NOTE)
+    interception = interception_result()
+    effects = interception.table("effects").assign(interval="cluster_bootstrap")
+    tables = {**interception.tables, "effects": effects}
+    text = findings.doubling_effect(
+        ModelResult("interception", interception.summary, tables), "strike_drone", pub
+    )
+    assert findings.MONTHS_NOTE in text
+
+
+def _with_sensitivity(points: dict[str, float]) -> ModelResult:
+    interception = interception_result()
+    rows = pd.DataFrame(
+        {
+            "weapon_class": "strike_drone",
+            "variant": list(points),
+            "n_waves": 211,
+            "estimate": 0.2,
+            "ci_low": 0.1,
+            "ci_high": 0.3,
+            "p_value": 0.01,
+            "doubling_points": list(points.values()),
+        }
+    )
+    return ModelResult(
+        "interception", interception.summary, {**interception.tables, "sensitivity": rows}
+    )
+
+
+def test_doubling_range_over_reasonable_specifications(pub):
+    result = _with_sensitivity(
+        {"main": 3.16, "quasi_binomial": 4.62, "all_waves": 1.27, "year_effects": 1.67}
+    )
+    text = findings.doubling_range(result, "strike_drone", pub)
+    assert "ranges from 1.3 to 4.6 percentage points, against 3.2 in the main model" in text
+    assert "untimed" not in text and "dates only added" in text
+    assert "same direction" in text
+    assert numbers_in(text) <= {"1.3", "4.6", "3.2"}
+    found = _found(pub, "doubling_strike_drone_range")
+    assert (found["value"], found["low"], found["high"]) == (3.2, 1.3, 4.6)
+    assert found["headline"] is False
+    assert pub.numbers["doubling_strike_drone_spec_range"] == [1.3, 4.6]
+    mixed = _with_sensitivity({"main": 0.5, "year_effects": -0.8})
+    assert "do not even agree on the direction" in findings.doubling_range(
+        mixed, "strike_drone", pub
+    )
+    assert findings.doubling_range(result, "cruise_missile", pub) is None
+    assert findings.doubling_ranges(result, list(_EFFECTS), pub) == [text]
+    assert findings.doubling_range(interception_result(), "strike_drone", pub) is None
+
+
 # ---- reporting practice ----------------------------------------------------------------------
 
 
@@ -526,6 +585,20 @@ def test_display_tables():
     assert charts.records_table(salvo, "drones")["drones"].tolist() == [1234, 987]
     assert charts.slopes_table(salvo)["per year"].iloc[0] == 23.5
     assert charts.effects_table(interception)["change, points"].tolist()[0] == 4.4
+    assert "CI low, waves independent" not in charts.effects_table(interception)
+    effects = interception.table("effects").assign(
+        change_ci_low_model=3.0, change_ci_high_model=5.7
+    )
+    shown = charts.effects_table(
+        ModelResult("interception", {}, {**interception.tables, "effects": effects})
+    )
+    assert shown["CI low, waves independent"].tolist()[0] == 3.0
+    slopes = salvo.table("slopes").assign(ci_low_model=20.04, ci_high_model=26.96)
+    shown = charts.slopes_table(ModelResult("salvo", {}, {**salvo.tables, "slopes": slopes}))
+    assert shown["CI high, waves independent"].iloc[0] == 27.0
+    sensitivity = _with_sensitivity({"main": 3.16, "all_waves": 1.27})
+    table = charts.sensitivity_table(sensitivity)
+    assert table["change for a doubling, points"].tolist() == [3.2, 1.3]
     assert charts.by_salvo_table(interception)["launched in the wave"].tolist()[:3] == [
         "1",
         "2-9",

@@ -50,6 +50,7 @@ def growth_row(
     doubling=(math.nan, math.nan, math.nan),
     acf=0.2,
     note="",
+    model=(math.nan, math.nan),
 ):
     b = math.log1p(growth / 100) if np.isfinite(growth) else math.nan
     return {
@@ -67,6 +68,8 @@ def growth_row(
         "doubling_low": doubling[1],
         "doubling_high": doubling[2],
         "doubling": "",
+        "growth_pct_low_model": model[0],
+        "growth_pct_high_model": model[1],
         "alpha": 0.1,
         "resid_acf1": acf,
         "note": note,
@@ -116,42 +119,42 @@ def trend_result(
     )
 
 
+#: Release 2026-04-05, strike drones per week: the headline (fixed-b Newey-West) intervals,
+#: with the model-based ones beside them.
 DRONE_ROWS = [
-    growth_row("last 6 months", 6.0, 6.0089, -0.3081, 12.7264),
+    growth_row("last 6 months", 6.0, 6.0089, -6.1545, 19.7489, model=(-0.3081, 12.7264)),
     growth_row(
         "last 12 months",
         12.0,
         3.7358,
-        1.0699,
-        6.4721,
+        -3.0145,
+        10.9560,
         start="2025-04-07",
-        doubling=(18.8984, 11.0528, 65.1293),
+        model=(1.0699, 6.4721),
     ),
     growth_row(
         "whole span",
         42.1,
         12.1616,
-        11.2150,
-        13.1162,
+        9.6294,
+        14.7523,
         start="2022-10-03",
-        doubling=(6.0394, 5.6241, 6.5210),
+        doubling=(6.0394, 5.0404, 7.3987),
+        model=(11.2150, 13.1162),
     ),
-]
-DRONE_HAC_ROWS = [
-    growth_row("last 6 months", 6.0, 6.0089, -0.5904, 13.0465),
-    growth_row("last 12 months", 12.0, 3.7358, -0.0897, 7.7079, start="2025-04-07"),
-    growth_row("whole span", 42.1, 12.1616, 10.5004, 13.8477, start="2022-10-03"),
 ]
 
 
 def drone_fit(group="drones") -> TrendFit:
-    return TrendFit(group, "W", trend_result(DRONE_ROWS), trend_result(DRONE_HAC_ROWS), 4)
+    return TrendFit(group, "W", trend_result(DRONE_ROWS))
 
 
 def regime_result(
     levels=((72.86, 61.47, 86.32), (445.11, 388.47, 509.98), (1074.28, 967.39, 1192.97)),
     breaks=("2024-08-26", "2025-02-03"),
     n_ar1=None,
+    count_range=(1, 3, 0.69),
+    other=(1, "2025-02-03"),
 ) -> ModelResult:
     n = len(levels)
     starts = [pd.Timestamp("2023-05-01"), *map(pd.Timestamp, breaks)]
@@ -201,6 +204,14 @@ def regime_result(
         "n_boot": 500,
         "block_weeks": 6,
         "resid_lag1_acf": 0.1,
+        "cost": "l2",
+        "n_breaks_boot_low": count_range[0],
+        "n_breaks_boot_high": count_range[1],
+        "n_breaks_boot_same": count_range[2],
+        "penalty_low": 0.73,
+        "penalty_high": 1.38,
+        "n_breaks_other_cost": other[0],
+        "break_dates_other_cost": other[1],
     }
     return ModelResult(
         "regimes: drones",
@@ -263,49 +274,46 @@ def assert_numbers_from(text: str, *results: ModelResult, extra=()) -> None:
 # --- growth ------------------------------------------------------------------------------------
 
 
-def test_growth_finding_quotes_windows_and_the_newey_west_intervals(tmp_path):
+def test_growth_finding_quotes_the_intervals_that_allow_for_autocorrelation(tmp_path):
     pub = Publisher(tmp_path, "nb")
     fit = drone_fit()
     text = tf.growth_finding(fit, pub, headline=True)
 
     assert "Over the last 6 months (2025-10-06 to 2026-04-05)" in text
-    assert "+6.0% per month on average (95% CI −0.3% to +12.7%): no clear trend" in text
-    assert "+3.7% per month on average (95% CI +1.1% to +6.5%): a clear rise" in text
-    assert "double every 18.9 months (95% CI 11.1 to 65.1)" in text
+    assert "+6.0% per month on average (95% CI −6.2% to +19.7%): no clear trend" in text
+    assert "+3.7% per month on average (95% CI −3.0% to +11.0%): no clear trend" in text
+    assert "double every" not in text  # neither window is clearly growing
     assert "lag-1 autocorrelation of the residuals 0.25" in text
-    assert "Newey–West errors (4 lags)" in text
-    assert "−0.6% to +13.0% (last 6 months), −0.1% to +7.7% (last 12 months)" in text
-    assert "the growth over the last 12 months is no longer clearly above zero" in text
-    assert_numbers_from(text, fit.result, fit.hac, extra=(95, 1, 4))
+    assert "the intervals above allow for that" in text
+    assert "narrower −0.3% to +12.7% (last 6 months), +1.1% to +6.5% (last 12 months)" in text
+    assert "would wrongly show a clear rise over the last 12 months." in text
+    assert "Newey" not in text  # the method's name stays in the method note
+    assert_numbers_from(text, fit.result, extra=(95, 1))
 
     [record] = pub.findings
     assert record["key"] == "growth_drones" and record["headline"] is True
-    assert (record["value"], record["low"], record["high"]) == (6.0089, -0.3081, 12.7264)
+    assert (record["value"], record["low"], record["high"]) == (6.0089, -6.1545, 19.7489)
     assert record["unit"] == "% per month (last 6 months)"
     assert pub.numbers["growth_drones_6m_pct"] == 6.0089
     assert pub.numbers["growth_drones_12m_pct"] == 3.7358
     assert pub.numbers["growth_drones_all_pct"] == 12.1616
 
 
-def test_growth_finding_reads_a_fall_and_an_unchanged_hac_reading():
+def test_growth_finding_reads_a_fall_and_a_reading_that_does_not_change():
     rows = [
-        growth_row("last 6 months", 6.0, -10.0, -15.0, -4.5, acf=-0.1),
-        growth_row("whole span", 40.0, 1.0, -0.5, 2.5),
-    ]
-    hac = [
-        growth_row("last 6 months", 6.0, -10.0, -14.0, -5.0),
-        growth_row("whole span", 40.0, 1.0, -0.4, 2.4),
+        growth_row("last 6 months", 6.0, -10.0, -17.0, -2.5, acf=-0.1, model=(-15.0, -4.5)),
+        growth_row("whole span", 40.0, 1.0, -0.9, 2.9, model=(-0.5, 2.5)),
     ]
     result = trend_result(rows, acf=-0.11)
-    fit = TrendFit("missiles", "W", result, trend_result(hac, acf=-0.11), 4)
+    fit = TrendFit("missiles", "W", result)
     text = tf.growth_finding(fit)
     halving = math.log(2) / -math.log1p(-0.10)
-    assert "−10.0% per month on average (95% CI −15.0% to −4.5%): a clear fall" in text
+    assert "−10.0% per month on average (95% CI −17.0% to −2.5%): a clear fall" in text
     assert f"halve every {halving:.1f} months" in text
-    assert "lag-1 autocorrelation of the residuals is −0.11" in text
-    assert "the reading does not change" in text
-    assert "no longer" not in text
-    assert_numbers_from(text, result, fit.hac, extra=(95, 1, 4, f"{halving:.1f}"))
+    assert "(lag-1 autocorrelation of the residuals −0.11)" in text
+    assert "narrower −15.0% to −4.5% (last 6 months), with the same reading." in text
+    assert "wrongly" not in text
+    assert_numbers_from(text, result, extra=(95, 1, f"{halving:.1f}"))
 
 
 def test_growth_finding_uses_the_shortest_estimated_window(tmp_path):
@@ -320,7 +328,7 @@ def test_growth_finding_uses_the_shortest_estimated_window(tmp_path):
     fit = TrendFit("cruise_missile", "M", trend_result(rows), None, None)
     text = tf.growth_finding(fit, pub)
     assert "Over the last 3 months (2025-10-06 to 2026-04-05): not estimated (only 3" in text
-    assert "Newey" not in text  # no HAC fit, no HAC sentence
+    assert "independent" not in text  # no model-based interval given, no comparison
     assert pub.findings[0]["value"] == 2.4 and pub.findings[0]["headline"] is False
     assert pub.numbers["growth_cruise_missile_3m_pct"] is None
 
@@ -355,14 +363,15 @@ def test_trend_findings_mark_the_first_two_fitted_groups_as_headline(tmp_path):
     }
 
 
-def test_growth_table_keeps_numbers_and_adds_the_hac_interval():
+def test_growth_table_keeps_the_headline_and_the_model_based_interval():
     table = tf.growth_table(drone_fit())
     assert list(table["window"]) == ["last 6 months", "last 12 months", "whole span"]
-    assert table.loc[1, "hac_growth_low"] == -0.0897
-    assert table.loc[1, "growth_low"] == 1.0699
+    assert table.loc[1, "growth_low"] == -3.0145
+    assert table.loc[1, "growth_low_model"] == 1.0699
     shown = tf.growth_display(table)
-    assert shown.loc["last 12 months", "95% CI, Newey–West"] == "−0.1% to +7.7%"
-    assert shown.loc["last 12 months", "doubling time, months (95% CI)"] == "18.9 (11.1 to 65.1)"
+    assert shown.loc["last 12 months", "95% CI"] == "−3.0% to +11.0%"
+    assert shown.loc["last 12 months", "95% CI if periods were independent"] == "+1.1% to +6.5%"
+    assert shown.loc["whole span", "doubling time, months (95% CI)"] == "6.0 (5.0 to 7.4)"
     assert shown.loc["last 6 months", "doubling time, months (95% CI)"] == "—"
 
 
@@ -405,11 +414,17 @@ def test_regime_finding_names_breaks_and_the_latest_level(tmp_path):
     assert "+3.7% per month (95% CI +1.2% to +6.2%): the level is still rising" in text
     assert "association in timing, not proof of cause" in text
     assert "Allowing for autocorrelation" not in text
-    assert_numbers_from(text, result, extra=(95,))
+    assert (
+        "The number of breaks is itself uncertain: re-fitting 500 versions of the series, "
+        "resampled in blocks of weeks, found between 1 and 3 breaks in 95% of them (2 in 69%)."
+    ) in text
+    assert "not only their level, gives 1 break, in the weeks of 2025-02-03." in text
+    assert_numbers_from(text, result, extra=(95, 69))
     record = pub.findings[0]
     assert record["key"] == "regimes_drones" and record["headline"] is True
     assert (record["value"], record["low"], record["high"]) == (1074.28, 967.39, 1192.97)
     assert pub.numbers["n_breaks_drones"] == 2
+    assert (pub.numbers["n_breaks_drones_low"], pub.numbers["n_breaks_drones_high"]) == (1, 3)
     assert pub.numbers["latest_level_drones"] == 1074.28
 
 
@@ -421,6 +436,22 @@ def test_regime_finding_without_breaks_and_with_a_disagreeing_criterion():
     ) in text
     assert "one regime at a typical week of 26 launches (95% CI 22 to 30" in text
     assert "gives 1 break instead of 0" in text
+    assert "found between 1 and 3 breaks in 95% of them (0 in 69%)" in text
+
+
+def test_regime_finding_when_every_re_fit_agrees_and_without_a_bootstrap():
+    same = regime_result(count_range=(2, 2, 1.0), other=(0, ""))
+    text = tf.regime_finding(RegimeFit("drones", same))
+    assert "found always 2 breaks (2 in 100%)" in text
+    assert "not only their level, gives 0 breaks." in text
+    none = regime_result(count_range=(None, None, None))
+    assert "itself uncertain" not in tf.regime_finding(RegimeFit("drones", none))
+
+
+def test_regime_methods_state_the_penalty_range():
+    text = tf.regime_methods({"drones": RegimeFit("drones", regime_result())})
+    assert ": 2 breaks for 0.73 to 1.38 times the penalty" in text
+    assert "500 bootstrap re-fits" in text and "blocks of 6 weeks" in text
 
 
 def test_regime_findings_mark_one_headline():
@@ -542,7 +573,7 @@ def test_regimes_chart_marks_every_break():
     fig = regimes_chart(regime_result(), weekly_series(), release=RELEASE, group="drones")
     assert len(fig.axes) == 2
     assert [t.get_text() for t in fig.axes[0].texts] == ["2024-08-26", "2025-02-03"]
-    assert "2 breaks chosen by BIC" in _texts(fig)
+    assert "2 breaks chosen by BIC (re-fits: 1 to 3)" in _texts(fig)
 
 
 # --- the notebook on the real snapshot ----------------------------------------------------------

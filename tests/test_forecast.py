@@ -9,16 +9,21 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from analysis.atomic import WriteError
 from analysis.data.scope import ScopeError, in_scope
 from analysis.modelresult import ModelResult
+from analysis.models.backtest import interval_coverage
 from analysis.models.forecast import (
+    BASELINES,
     MODELS,
     SNAPSHOT_KIND,
     backtest,
     backtest_for,
+    calibrated_interval,
     coverage,
+    diebold_mariano,
     forecast,
     forecast_for,
     has_snapshots,
@@ -26,6 +31,7 @@ from analysis.models.forecast import (
     load_snapshots,
     mase,
     mase_scale,
+    plan_origins,
     save_scores,
     save_snapshot,
     save_snapshots,
@@ -34,7 +40,10 @@ from analysis.models.forecast import (
     summarise_scores,
     weekly_counts,
     weekly_table,
+    weighted_interval_score,
 )
+from analysis.models.forecasters import fit_log
+from analysis.models.scores import conformal_halfwidth
 
 START = pd.Timestamp("2023-01-02")  # a Monday
 
@@ -164,22 +173,130 @@ def test_coverage_on_a_hand_made_example():
     assert coverage(actual, lo, hi) == pytest.approx(0.6)
 
 
-def test_naive_backtest_on_an_additive_random_walk_scores_mase_about_one_at_h1():
-    rng = np.random.default_rng(4)
-    walk = pd.Series(np.round(20000 + np.cumsum(rng.normal(0, 100, 200))), index=weeks(200))
-    result = backtest(walk, h=2, origins=52, models=("naive",), window=None)
-    h1 = result.table("scores").set_index("step").loc[1, "mase"]
-    assert h1 == pytest.approx(1, abs=0.3)
+def test_weighted_interval_score_matches_bracher_et_al_by_hand():
+    # y = 10, median 5, 80% interval [3, 8], 95% interval [1, 9] (Bracher et al. 2021, eq. 2):
+    # IS_0.2 = 5 + 2/0.2 * (10 - 8) = 25; IS_0.05 = 8 + 2/0.05 * (10 - 9) = 48;
+    # WIS = (0.5 * |10 - 5| + 0.1 * 25 + 0.025 * 48) / (2 + 1/2) = 6.2 / 2.5 = 2.48.
+    # y = 4 inside both: (0.5 * 1 + 0.1 * 5 + 0.025 * 8) / 2.5 = 0.48.
+    lower = np.array([[3.0, 1.0], [3.0, 1.0]])
+    upper = np.array([[8.0, 9.0], [8.0, 9.0]])
+    wis = weighted_interval_score([10.0, 4.0], [5.0, 5.0], lower, upper, (80, 95))
+    assert wis == pytest.approx([2.48, 0.48])
+
+
+def test_diebold_mariano_with_the_small_sample_correction_by_hand():
+    # d = a - b = [2, 0, 1, 3, 4]: mean 2; autocovariances (divided by n = 5) 2 and 0.6;
+    # V = 2 + 2 * 0.6 = 3.2; DM = 2 / sqrt(3.2 / 5) = 2.5; HLN factor for h = 2:
+    # sqrt((5 + 1 - 4 + 2 / 5) / 5) = sqrt(0.48); statistic 2.5 * sqrt(0.48) = sqrt(3).
+    a = np.array([3.0, 1.0, 2.0, 4.0, 5.0])
+    b = np.ones(5)
+    test = diebold_mariano(a, b, horizon=2)
+    assert test.statistic == pytest.approx(np.sqrt(3))
+    assert test.p_value == pytest.approx(2 * stats.t.sf(np.sqrt(3), df=4))
+    assert test.mean_difference == 2 and test.n == 5
+    assert not test.a_better()  # a has the larger loss
+    one = diebold_mariano(a, b, horizon=1)  # no autocovariance: V = 2, factor sqrt(4/5)
+    assert one.statistic == pytest.approx(2 / np.sqrt(2 / 5) * np.sqrt(0.8))
+    assert diebold_mariano(b, a, horizon=2).statistic == pytest.approx(-np.sqrt(3))
+    assert diebold_mariano(b, b).p_value == 1.0  # equal losses: nothing to detect
+
+
+def test_conformal_halfwidth_takes_the_finite_sample_rank():
+    errors = np.arange(1.0, 20.0)  # 19 errors: rank ceil(20 * 0.95) = 19, ceil(20 * 0.8) = 16
+    assert conformal_halfwidth(-errors, 95) == 19.0  # absolute values
+    assert conformal_halfwidth(errors, 80) == 16.0
+    assert conformal_halfwidth(errors[:18], 95) == np.inf  # too few for 95%
+    assert conformal_halfwidth([np.nan, 1.0, 2.0, 3.0, 4.0], 80) == 4.0  # NaN dropped
+
+
+def test_calibrated_intervals_follow_the_scale_of_the_errors():
+    """Doubling the backtest errors doubles the log-scale width: a calibration that ignored
+    the errors' scale (or fell back to the model) would fail here."""
+    rng = np.random.default_rng(11)
+    errors = [rng.normal(0, 0.2, 40) for _ in range(3)]
+    mean = np.log1p(np.array([500.0, 600.0, 700.0]))
+    for level in (80, 95):
+        lo, hi = calibrated_interval(mean, errors, level)
+        lo2, hi2 = calibrated_interval(mean, [2 * e for e in errors], level)
+        width, width2 = np.log1p(hi) - np.log1p(lo), np.log1p(hi2) - np.log1p(lo2)
+        assert width2 == pytest.approx(2 * width)
+        assert (width > 0).all()
+
+
+# --- models ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("model", ["ets", "theta", "mean4"])
+def test_new_models_forecast_every_week_ahead_with_growing_intervals(model):
+    weekly = log_trend(90, seed=12, drift=0.03, sd_level=0.02, sd_obs=0.05)
+    fc = fit_log(model, np.log1p(weekly.to_numpy()), 6)
+    assert fc is not None and fc.mean.shape == (6,) and fc.se.shape == (6,)
+    assert (fc.se > 0).all()
+    if model != "mean4":  # the mean of four weeks stays flat and its errors need not grow
+        assert (np.diff(fc.se) > 0).all()
+        # both follow the planted upward trend (0.03 a week on the log scale)
+        assert fc.mean[-1] > fc.mean[0] > np.log1p(weekly.iloc[-8:].mean())
+    table = forecast(weekly, h=6, models=(model,)).table("forecast")
+    assert len(table) == 6 and table["point"].notna().all()
 
 
 # --- backtest --------------------------------------------------------------------------------
 
+CHEAP = ("theta", "naive", "mean4", "drift")
 
-def test_backtest_scores_only_the_last_weeks_and_counts_forecasts_per_horizon():
-    weekly = log_trend(60, seed=5)
-    result = backtest(weekly, h=4, origins=6, models=("naive", "drift"))
+
+def test_origins_are_inner_then_outer_and_never_both():
+    plan = plan_origins(100, origins=20, tuning_weeks=30, tuning_step=2)
+    assert plan.outer == tuple(range(80, 100))
+    assert plan.inner == tuple(range(51, 80, 2))
+    short = plan_origins(40, origins=20)  # 14 origins possible: 8 kept for tuning
+    assert short.outer == tuple(range(34, 40)) and short.inner == (27, 29, 31, 33)
+    with pytest.raises(ValueError, match="at least 35 complete weeks"):
+        plan_origins(34, origins=4)
+
+
+def test_nested_backtest_never_scores_an_origin_used_for_tuning():
+    weekly = log_trend(90, seed=5)
+    result = backtest(weekly, h=3, origins=12, models=CHEAP, windows=(26, None), tuning_weeks=20)
+    s = result.summary
     forecasts = result.table("forecasts")
-    assert forecasts["week"].min() == weekly.index[-6]
+    first_outer = weekly.index[-12 - 1]
+    assert s["first_origin"] == str(first_outer.date())
+    assert set(forecasts["origin"]) == set(weekly.index[-13:-1])
+    inner = pd.Timestamp(s["last_inner_origin"])
+    assert inner < first_outer and pd.Timestamp(s["first_inner_origin"]) <= inner
+    # the tuning sees only weeks before the first outer forecast: changing every later week
+    # (far more than noise) leaves the windows, the inner scores and the candidate as they were
+    changed = weekly.copy()
+    changed.iloc[-12:] = changed.iloc[-12:] * 3 + 50
+    again = backtest(changed, h=3, origins=12, models=CHEAP, windows=(26, None), tuning_weeks=20)
+    pd.testing.assert_frame_equal(result.table("tuning"), again.table("tuning"))
+    assert again.summary["candidate"] == s["candidate"]
+    assert not np.allclose(result.table("summary")["mase"], again.table("summary")["mase"])
+
+
+def test_backtest_uses_no_data_after_the_origin_for_the_forecast_or_its_intervals():
+    weekly = log_trend(90, seed=6)
+    cut = len(weekly) - 6  # weeks from here on change; origins up to 6 weeks before the end
+    changed = weekly.copy()
+    changed.iloc[cut:] = changed.iloc[cut:] * 4 + 100
+    options = {"h": 3, "origins": 15, "models": CHEAP, "windows": (52, None)}
+    one = backtest(weekly, **options).table("forecasts")
+    two = backtest(changed, **options).table("forecasts")
+    cols = ["point", "lo80", "hi80", "lo95", "hi95", "lo80_model", "hi95_model"]
+    before = one["o"] <= cut
+    assert before.sum() > 0 and (~before).sum() > 0
+    a, b = one[before], two[two["o"] <= cut]
+    assert np.allclose(a[cols], b[cols])  # forecasts and their interval widths unchanged
+    assert (a["calibration_n"].to_numpy() == b["calibration_n"].to_numpy()).all()
+    # ...while forecasts made after the change do see it (so the check above can fail)
+    assert not np.allclose(one.loc[~before, "hi95"], two.loc[two["o"] > cut, "hi95"])
+
+
+def test_backtest_tables_agree_with_each_other():
+    weekly = log_trend(70, seed=5)
+    result = backtest(weekly, h=4, origins=6, models=("naive", "drift", "mean4"))
+    forecasts = result.table("forecasts")
     assert (forecasts["origin"] < forecasts["week"]).all()
     steps = (forecasts["week"] - forecasts["origin"]).dt.days // 7
     assert (steps == forecasts["step"]).all()
@@ -192,39 +309,47 @@ def test_backtest_scores_only_the_last_weeks_and_counts_forecasts_per_horizon():
     )
     by_step = result.table("scores").query("model == 'drift'")["mase"].mean()
     assert summary.loc["drift", "mase"] == pytest.approx(by_step)
-    assert result.summary["best_model"] == summary.index[0]
+    assert summary.loc[result.summary["best_model"], "chosen"]
+    nxt = result.table("next")
+    assert len(nxt) == 3 * 4 and nxt["week"].min() == weekly.index[-1] + pd.Timedelta(weeks=1)
     json.dumps(result.summary)
 
 
-def test_backtest_uses_no_data_from_after_the_origin():
-    weekly = log_trend(60, seed=6)
-    changed = weekly.copy()
-    changed.iloc[-1] = weekly.iloc[-1] * 10
-    models = ("sarimax", "drift")
-    one = backtest(weekly, h=3, origins=4, models=models).table("forecasts")
-    two = backtest(changed, h=3, origins=4, models=models).table("forecasts")
-    cols = ["point", "lo80", "hi80", "lo95", "hi95"]
-    assert np.allclose(one[cols], two[cols])  # the last week is only ever a target
-    assert not np.allclose(one["actual"], two["actual"])
+def test_naive_backtest_on_an_additive_random_walk_scores_mase_about_one_at_h1():
+    rng = np.random.default_rng(4)
+    walk = pd.Series(np.round(20000 + np.cumsum(rng.normal(0, 100, 200))), index=weeks(200))
+    result = backtest(walk, h=2, origins=52, models=("naive",), windows=(None,))
+    h1 = result.table("scores").set_index("step").loc[1, "mase"]
+    assert h1 == pytest.approx(1, abs=0.3)
 
 
 @pytest.mark.parametrize("seed", [0, 1])
-def test_naive_is_not_beaten_by_a_wide_margin_on_a_pure_random_walk(seed):
-    result = backtest(random_walk(150, seed=seed), h=4, origins=30)
-    summary = result.summary
-    assert summary["best_mase"] > 0.8 * summary["naive_mase"]  # chance wins reach ~13%
+def test_no_model_beats_naive_on_a_pure_random_walk(seed):
+    result = backtest(random_walk(150, seed=seed), h=4, origins=40, models=CHEAP)
+    s = result.summary
+    assert s["beats_naive"] is False
+    assert s["best_model"] in BASELINES and s["best_model"] == s["baseline"]
+    assert s["verdict"].startswith("no model beats the best baseline")
 
 
-def test_trend_models_beat_naive_on_a_strong_drift():
+def test_a_trend_model_beats_the_baselines_on_a_strong_drift():
     weekly = log_trend(150, seed=7, drift=0.06, sd_level=0.02, sd_obs=0.05)
-    result = backtest(weekly, h=8, origins=30)
-    summary = result.table("summary").set_index("model")
-    for model in ("drift", "unobserved_components", "sarimax"):
-        assert summary.loc[model, "mase"] < summary.loc["naive", "mase"], model
-    assert result.summary["beats_naive"] is True
-    assert result.summary["best_model"] != "naive"
-    assert result.summary["margin"] > 0 and result.summary["margin_pct"] > 20
-    assert "beats naive" in result.summary["verdict"]
+    result = backtest(weekly, h=8, origins=40, models=("ets", "naive", "mean4"))
+    s = result.summary
+    assert s["candidate"] == "ets" and s["beats_naive"] is True and s["best_model"] == "ets"
+    assert s["dm_p"] < 0.05 and s["candidate_mase"] < s["baseline_mase"]
+    assert s["verdict"].startswith("ets beats the best baseline")
+    dm = result.table("dm").query("model == 'ets'").set_index("step")
+    assert (dm["mean_difference"] < 0).all()
+
+
+def test_interval_coverage_reports_the_headline_intervals_at_every_outer_origin():
+    weekly = log_trend(110, seed=13)
+    hits = interval_coverage(weekly, h=3, origins=20)
+    assert len(hits) == 20 + 19 + 18 and hits["model"].nunique() == 1
+    assert hits["in95"].dtype == bool and (hits["in80"] <= hits["in95"]).all()
+    inside95 = (hits["actual"] >= hits["lo95"]) & (hits["actual"] <= hits["hi95"])
+    assert (inside95 == hits["in95"]).all()
 
 
 # --- snapshots -------------------------------------------------------------------------------
@@ -391,7 +516,7 @@ def test_real_forecast_from_2026_03_01_is_scored_on_the_five_new_weeks(
         save_snapshots(forecast_for(old, group), "2026-03-01", "2026-03-01", tmp_path, scope="all")
     scored = score_snapshots(tmp_path, weekly_table(real_strikes), "2026-04-05", "all")
     summary = summarise_scores(scored)
-    assert len(summary) == 2 * len(MODELS)
+    assert len(summary) == 2 * len(MODELS) == 14
     assert (summary["weeks"] == 5).all()
     assert sorted({str(w.date()) for w in scored["week"]}) == [
         "2026-03-02",
@@ -400,7 +525,8 @@ def test_real_forecast_from_2026_03_01_is_scored_on_the_five_new_weeks(
         "2026-03-23",
         "2026-03-30",
     ]
-    assert summary[["hit80", "hit95"]].stack().between(0, 1).all()
+    # intervals are nested, so a week inside the 80% interval is inside the 95% one
+    assert (scored["in80"] <= scored["in95"]).all() and scored["in95"].any()
 
 
 @pytest.mark.real_data
@@ -426,8 +552,21 @@ def test_real_national_forecast_is_scored_on_national_counts_only(
 
 
 @pytest.mark.real_data
-def test_real_backtest_choice_for_drones_is_pinned(real_strikes):
-    result = backtest_for(real_strikes, "drones", h=8, origins=12)
-    assert result.summary["best_model"] == "unobserved_components"  # as found, 2026-04-05
-    assert result.summary["beats_naive"] is True
-    assert result.table("summary")["failed_origins"].sum() == 0
+def test_real_nested_backtest_finds_no_model_beating_the_simple_rules(real_strikes):
+    """The report's default drone backtest (national summary, 52 scoring weeks, 8 ahead), as
+    found on release 2026-04-05: the model the earlier weeks choose does not beat the mean of
+    the last four weeks, so that rule's forecast is shown."""
+    result = backtest_for(in_scope(real_strikes, "national"), "drones", h=8, origins=52)
+    s = result.summary
+    assert (s["first_inner_origin"], s["last_inner_origin"]) == ("2024-04-08", "2025-03-24")
+    assert (s["first_origin"], s["last_origin"]) == ("2025-03-31", "2026-03-23")
+    assert s["candidate"] == "unobserved_components" and s["baseline"] == "mean4"
+    assert s["beats_naive"] is False and s["best_model"] == "mean4"
+    assert s["dm_p"] == pytest.approx(0.888, abs=0.01)
+    assert s["candidate_mase"] == pytest.approx(1.974, abs=0.005)
+    assert s["baseline_mase"] == pytest.approx(1.954, abs=0.005)
+    summary = result.table("summary").set_index("model")
+    assert summary["failed_origins"].sum() == 0
+    # the shown rule's calibrated intervals: 80% held 91% of the later weeks, 95% all of them
+    assert summary.loc["mean4", "coverage80"] == pytest.approx(0.915, abs=0.005)
+    assert summary.loc["mean4", "coverage95"] == 1.0

@@ -197,3 +197,32 @@ def test_the_landing_page_states_whose_counts_the_report_uses(tmp_path):
         {"release": "2026-04-05", "parameters": {"scope": "all"}},
     ).read_text(encoding="utf-8")
     assert "counts of every reporter (national summary, air commands and others" in every
+
+
+def test_the_landing_page_carries_the_calibration_table_behind_a_method_fold(tmp_path):
+    from analysis.publish.landing import copy_calibration
+
+    source = tmp_path / "calibration"
+    source.mkdir()
+    (source / "calibration.csv").write_text(
+        "estimator,label,process,rho,level,replicates,coverage,band_low,band_high,meets_target\n"
+        "growth,Growth <rate>,ar1_0.5,0.5,0.95,200,0.935,0.89,0.96,True\n"
+        "growth,Growth <rate>,iid,0,0.95,200,0.95,0.91,0.97,True\n"
+        "salvo,Salvo trend,ar1_0.5,0.5,0.95,200,0.82,0.76,0.87,False\n",
+        encoding="utf-8",
+    )
+    (source / "calibration.png").write_bytes(b"png")
+    (source / "calibration.json").write_text("{}", encoding="utf-8")
+    report = tmp_path / "report"
+    assert copy_calibration(source, report)
+    assert (report / "calibration" / "calibration.png").read_bytes() == b"png"
+    page = write_landing_page(report, [], {"release": "2026-04-05"}).read_text(encoding="utf-8")
+    assert "Method: how far the intervals hold" in page
+    assert "<td>Growth &lt;rate&gt;</td><td>94%</td><td>89% to 96%</td>" in page
+    assert (
+        "<td>Salvo trend</td><td>82%</td><td>76% to 87%</td><td>200</td><td>too narrow</td>" in page
+    )
+    assert page.count("<td>Growth &lt;rate&gt;</td>") == 1  # only the rho 0.5, 95% rows
+    assert not copy_calibration(tmp_path / "none", tmp_path / "other")
+    bare = write_landing_page(tmp_path / "other", [], {}).read_text(encoding="utf-8")
+    assert "No calibration run was found" in bare

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import math
 import time
+import warnings
 
 import numpy as np
 import pandas as pd
 import pytest
 import ruptures as rpt
 
-from analysis.models.regimes import find_regimes, optimal_breaks, regimes_for, weekly_launches
+from analysis.models.regimes import (
+    find_regimes,
+    optimal_breaks,
+    penalty_range,
+    regimes_for,
+    weekly_launches,
+)
 
 FIRST_WEEK = "2023-01-02"  # a Monday
 
@@ -109,6 +117,69 @@ def test_autocorrelated_noise_is_reported_and_the_ar1_penalty_guards_against_it(
     assert (table["bic_ar1"] >= table["bic"]).all()
 
 
+def test_no_break_inside_a_leading_run_of_zero_weeks():
+    weekly = simulate_weekly([60, 240], [40], n_weeks=110, noise=0.3, seed=5)
+    weekly.iloc[:20] = 0.0  # launches begin in week 20
+    result = find_regimes(weekly, n_boot=100, seed=0)
+    s = result.summary
+    assert s["leading_zero_weeks"] == 20 and s["n_weeks_modelled"] == 90
+    assert s["n_weeks"] == 110 and s["first_week"] == str(week(20).date())
+    breaks = result.table("breaks")
+    assert list(breaks["week_index"]) == [40]  # the planted break, and no break at week 20
+    assert (breaks["low"] >= week(20)).all()
+    regimes = result.table("regimes")
+    assert regimes.loc[0, "start"] == week(20) and regimes["weeks"].sum() == 90
+    assert (regimes["level_low"] > 0).all()  # no regime made of the zero weeks
+    # the variance-change cost would carve the zero run out as a regime without the trim
+    assert find_regimes(weekly, n_boot=0, cost="normal").table("breaks")["week_index"].min() > 20
+
+
+def test_count_uncertainty_is_reported():
+    weekly = simulate_weekly([50, 200, 80], [30, 60], n_weeks=100, noise=0.3, seed=2)
+    result = find_regimes(weekly, n_boot=200, seed=0)
+    s = result.summary
+    assert s["n_breaks"] == 2
+    assert s["n_breaks_boot_low"] <= 2 <= s["n_breaks_boot_high"]
+    assert s["n_breaks_boot_same"] > 0.8  # clear planted breaks: the count is found again
+    assert s["penalty_low"] < 1 < s["penalty_high"]
+    shares = result.table("n_breaks_bootstrap")
+    assert shares["share"].sum() == pytest.approx(1.0)
+    assert shares.set_index("n_breaks").loc[2, "share"] == pytest.approx(s["n_breaks_boot_same"])
+    table = result.table("criterion")
+    chosen = table[table["chosen"]].iloc[0]
+    assert chosen["penalty_low"] == pytest.approx(s["penalty_low"])
+    for _, row in table[~table["chosen"]].iterrows():  # no other count holds at penalty 1
+        assert not row["penalty_low"] <= 1 <= row["penalty_high"]
+
+
+def test_count_uncertainty_widens_when_a_break_is_faint():
+    faint = simulate_weekly([100, 125], [50], n_weeks=100, noise=0.35, seed=8)
+    s = find_regimes(faint, n_boot=200, seed=0).summary
+    assert s["n_breaks_boot_high"] - s["n_breaks_boot_low"] >= 1
+    assert s["n_breaks_boot_same"] < 0.9
+
+
+def test_penalty_range_by_hand():
+    fit = np.array([100.0, 60.0, 50.0, 48.0])
+    penalty = np.array([10.0, 20.0, 30.0, 40.0])
+    # m = 1 beats 0 while c <= 4, beats 2 while c >= 1, beats 3 while c >= 0.6
+    assert penalty_range(fit, penalty, 1) == (1.0, 4.0)
+    assert penalty_range(fit, penalty, 0) == (4.0, math.inf)
+    low, high = penalty_range(np.array([100.0, 60.0, 10.0]), np.array([10.0, 20.0, 30.0]), 1)
+    assert math.isnan(low) and math.isnan(high)  # never the best: 2 breaks win first
+
+
+def test_variance_cost_finds_a_change_in_spread_the_level_cost_misses():
+    rng = np.random.default_rng(4)
+    y = np.r_[rng.normal(4.0, 0.05, 60), rng.normal(4.0, 0.6, 60)]
+    weekly = pd.Series(np.expm1(y), index=pd.date_range(FIRST_WEEK, periods=120, freq="W-MON"))
+    assert find_regimes(weekly, max_breaks=4, n_boot=0).summary["n_breaks"] == 0
+    normal = find_regimes(weekly, max_breaks=4, n_boot=0, cost="normal")
+    assert normal.summary["n_breaks"] == 1 and normal.summary["cost"] == "normal"
+    assert abs(normal.table("breaks").loc[0, "week_index"] - 60) <= 2
+    assert normal.summary["n_breaks_other_cost"] == 0  # the l2 count, stated beside it
+
+
 # --- mechanics -----------------------------------------------------------------------------
 
 
@@ -119,6 +190,11 @@ def test_fast_segmentation_matches_ruptures_dynp(seed):
     algo = rpt.Dynp(model="l2", min_size=6, jump=1).fit(y)
     for m in range(6):
         assert optimal_breaks(y, m, 6) == algo.predict(n_bkps=m)[:-1]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # ruptures announces its small-variance guard
+        normal = rpt.Dynp(model="normal", min_size=6, jump=1).fit(y)
+    for m in range(4):
+        assert optimal_breaks(y, m, 6, cost="normal") == normal.predict(n_bkps=m)[:-1]
 
 
 def test_output_shape_and_reproducibility():
@@ -126,10 +202,12 @@ def test_output_shape_and_reproducibility():
     first = find_regimes(weekly, max_breaks=3, n_boot=100, seed=7)
     again = find_regimes(weekly, max_breaks=3, n_boot=100, seed=7)
     pd.testing.assert_frame_equal(first.table("breaks"), again.table("breaks"))
-    assert set(first.tables) == {"breaks", "regimes", "criterion"}
+    assert set(first.tables) == {"breaks", "regimes", "criterion", "n_breaks_bootstrap"}
     assert list(first.table("criterion")["n_breaks"]) == [0, 1, 2, 3]
     assert first.table("criterion")["chosen"].sum() == 1
     for key in ("n_breaks", "criterion", "break_dates", "resid_lag1_acf", "n_breaks_bic_ar1"):
+        assert key in first.summary
+    for key in ("n_breaks_boot_low", "n_breaks_boot_high", "penalty_low", "n_breaks_other_cost"):
         assert key in first.summary
     assert first.assumptions and first.caveats
     without = find_regimes(weekly, max_breaks=3, n_boot=0).table("breaks")
@@ -162,6 +240,8 @@ def test_constant_series_has_no_break():
         (pd.Series([5.0] * 40), {"max_breaks": -1}, "max_breaks"),
         (pd.Series([5.0] * 40), {"criterion": "aic"}, "criterion"),
         (pd.Series([5.0] * 40), {"n_boot": -5}, "n_boot"),
+        (pd.Series([5.0] * 40), {"cost": "rbf"}, "cost 'rbf'"),
+        (pd.Series([0.0] * 30 + [5.0] * 10), {}, "10 weeks from the first week with launches"),
         (pd.Series([5.0] * 40, index=range(40, 0, -1)), {}, "increasing"),
     ],
 )
@@ -181,6 +261,12 @@ def test_unknown_group_is_rejected():
 REAL_BREAKS = {
     "drones": ["2023-01-09", "2023-03-06", "2023-05-01", "2024-08-26", "2025-02-03"],
     "missiles": ["2023-02-20", "2023-04-24"],
+}
+#: The count's 95% bootstrap range and the breaks under the variance-change cost.
+REAL_COUNT_RANGE = {"drones": (3, 6), "missiles": (0, 3)}
+REAL_BREAKS_NORMAL = {
+    "drones": ["2023-05-01", "2024-08-26", "2025-01-20", "2025-05-19"],
+    "missiles": ["2023-04-24", "2025-08-18", "2025-12-15"],
 }
 
 
@@ -210,6 +296,10 @@ def test_real_breaks_are_pinned(real_regimes, group):
     for found, pinned in zip(breaks["break"], REAL_BREAKS[group], strict=True):
         assert abs((found - pd.Timestamp(pinned)).days) <= 7
     assert (breaks["low"] <= breaks["break"]).all() and (breaks["break"] <= breaks["high"]).all()
+    s = result.summary
+    assert (s["n_breaks_boot_low"], s["n_breaks_boot_high"]) == REAL_COUNT_RANGE[group]
+    assert s["penalty_low"] < 1 < s["penalty_high"] and s["leading_zero_weeks"] == 0
+    assert s["break_dates_other_cost"] == ", ".join(REAL_BREAKS_NORMAL[group])
     regimes = result.table("regimes")
     assert regimes["weeks"].sum() == 183
     assert (regimes["level_low"] <= regimes["level"]).all()

@@ -3,7 +3,8 @@
 Each function returns a matplotlib :class:`~matplotlib.figure.Figure` built without pyplot
 state, in the style of :mod:`analysis.data.overview` and :mod:`analysis.figures.origins`: seaborn
 ``whitegrid``, readable labels, thousands separators and the source credit under the chart.
-Every model keeps one colour on every chart; the model the backtest chose is drawn heavier.
+Every model keeps one colour on every chart; the model whose forecast is shown is drawn
+heavier, and the simple rules (baselines) are dashed where lines compare models.
 """
 
 from __future__ import annotations
@@ -23,13 +24,17 @@ from matplotlib.ticker import MaxNLocator
 from analysis.figures.style import count_axis, date_axis
 from analysis.figures.style import set_credit as _credit
 from analysis.figures.style import set_title as _title
-from analysis.findings.forecast import BASELINES, GroupForecast, label, snapshot_model
+from analysis.findings.forecast import GroupForecast, label, snapshot_model
+from analysis.models.forecast import BASELINES
 
 _DEEP = sns.color_palette("deep")
 MODEL_COLOURS: dict[str, tuple[float, float, float]] = {
     "sarimax": _DEEP[0],
     "unobserved_components": _DEEP[2],
+    "ets": _DEEP[4],
+    "theta": _DEEP[8],
     "naive": _DEEP[7],
+    "mean4": _DEEP[6],
     "drift": _DEEP[5],
 }
 ACTUAL_COLOUR = "0.15"
@@ -77,13 +82,24 @@ def _fan(
     )
 
 
+def _verdict_title(fc: GroupForecast) -> str:
+    """The finding of the backtest, as a chart title."""
+    if fc.beats_baseline:
+        return f"the {label(fc.chosen)} beats the simple rules in the backtest"
+    if fc.chosen in BASELINES:
+        return f"no model beats the simple rule ({label(fc.chosen)}), so it is shown"
+    return f"forecast of the {label(fc.chosen)}"
+
+
 # Forecast fan per model --------------------------------------------------------------------------
 
 
-def forecast_chart(fc: GroupForecast, *, release: str, history_weeks: int = 26) -> Figure:
-    """The group's last ``history_weeks`` complete weeks and every model's forecast of the
-    next weeks (median, 80% and 95% intervals), one panel per model on one shared scale, the
-    chosen model first and emphasised.
+def forecast_chart(
+    fc: GroupForecast, *, release: str, history_weeks: int = 26, panels: int = 4
+) -> Figure:
+    """The group's last ``history_weeks`` complete weeks and the forecast of the next weeks
+    (median, 80% and 95% intervals) of the shown model, first and emphasised, then of the
+    other models with the best backtest scores, up to ``panels`` panels on one shared scale.
 
     Bands that run above the top of the shared scale are cut, with their peak written in the
     panel.
@@ -91,7 +107,8 @@ def forecast_chart(fc: GroupForecast, *, release: str, history_weeks: int = 26) 
     table = fc.result.table("forecast")
     history = fc.result.table("history")["launched"].iloc[-history_weeks:]
     ranks = fc.tested.table("summary").set_index("model")
-    models = [fc.chosen] + [m for m in ranks.index if m != fc.chosen and m in set(table["model"])]
+    others = [m for m in ranks.index if m != fc.chosen and m in set(table["model"])]
+    models = [fc.chosen, *others][:panels]
     last_week, last_value = history.index[-1], float(history.iloc[-1])
     chosen_rows = table[table["model"] == fc.chosen]
     top = 1.1 * max(float(history.max()), float(chosen_rows["hi95"].max()), 1.0)
@@ -121,7 +138,7 @@ def forecast_chart(fc: GroupForecast, *, release: str, history_weeks: int = 26) 
             name = name[:1].upper() + name[1:]
             if strong:
                 ax.set_title(
-                    f"{name}: chosen (backtest MASE {mase:.2f})",
+                    f"{name}: shown (backtest MASE {mase:.2f})",
                     loc="left",
                     fontsize="medium",
                     fontweight="bold",
@@ -169,11 +186,11 @@ def forecast_chart(fc: GroupForecast, *, release: str, history_weeks: int = 26) 
         )
         _title(
             fig,
-            f"{group.capitalize()}: weekly launches and the next {fc.horizon} weeks "
-            "forecast by each model",
+            f"{group.capitalize()}: {_verdict_title(fc)}",
             [
                 f"Complete Monday-to-Sunday weeks (Kyiv): {len(history)} observed, then the "
-                "forecast after the dotted line; shared scale",
+                f"next {fc.horizon} weeks after the dotted line; intervals as wide as the "
+                "backtest's errors; shared scale",
             ],
         )
         _credit(fig, release)
@@ -184,8 +201,8 @@ def forecast_chart(fc: GroupForecast, *, release: str, history_weeks: int = 26) 
 
 
 def mase_by_horizon_chart(forecasts: Mapping[str, GroupForecast], *, release: str) -> Figure:
-    """MASE of every model at each horizon of the backtest, one panel per group, the chosen
-    model heavier and the naive baselines dashed."""
+    """MASE of every model at each horizon on the backtest's later (scoring) weeks only, one
+    panel per group, the shown model heavier and the simple rules dashed."""
     groups = list(forecasts)
     with sns.axes_style("whitegrid"), sns.plotting_context("notebook", font_scale=0.9):
         fig = Figure(figsize=(11, 4.6), layout="constrained")
@@ -204,12 +221,15 @@ def mase_by_horizon_chart(forecasts: Mapping[str, GroupForecast], *, release: st
                     marker="o",
                     markersize=5 if strong else 3.5,
                     linestyle="--" if model in BASELINES else "-",
-                    label=label(model) + (" (chosen)" if strong else ""),
+                    label=label(model) + (" (shown)" if strong else ""),
                     zorder=3 if strong else 2,
                 )
             origins = int(fc.tested.summary["origins"])
+            verdict = "a model beats them" if fc.beats_baseline else "no model beats them"
             ax.set_title(
-                f"{group.capitalize()}: {origins:,} forecast origins", loc="left", fontsize="medium"
+                f"{group.capitalize()}: {verdict} ({origins:,} later weeks)",
+                loc="left",
+                fontsize="medium",
             )
             ax.set_xlabel("weeks ahead")
             ax.set_ylabel("MASE (lower is better)")
@@ -218,12 +238,15 @@ def mase_by_horizon_chart(forecasts: Mapping[str, GroupForecast], *, release: st
             ax.grid(axis="x", visible=False)
             sns.despine(ax=ax, left=True)
             ax.legend(loc="lower right", fontsize="x-small", frameon=True, framealpha=0.9)
+        beaten = sum(forecasts[g].beats_baseline for g in groups)
         _title(
             fig,
-            "Backtest: forecast error by how far ahead",
+            "Backtest: no model beats the simple rules"
+            if beaten == 0
+            else f"Backtest: a model beats the simple rules for {beaten} of {len(groups)} groups",
             [
-                "MASE: error of the median over the mean week-to-week change in the weeks fitted",
-                "Naive baselines dashed; the chosen model drawn heavier",
+                "MASE (lower is better) on weeks that did not help choose the models",
+                "Simple rules dashed; the model shown drawn heavier",
             ],
         )
         _credit(fig, release)

@@ -27,8 +27,8 @@ from analysis.data.dates import day_text, days_text, month_text, months_text
 from analysis.data.gaps import mark_months
 from analysis.data.indicators import ORIGIN_GROUPS, ORIGIN_LABELS
 from analysis.figures.origins import PARTNER_COLOURS, PARTNER_NAMES, short_label
-from analysis.figures.style import set_credit
-from analysis.findings.partnerships import PLACEBO_ALPHA, UNVERIFIED_MARK, stands_out
+from analysis.figures.style import set_credit, set_title
+from analysis.findings.partnerships import PLACEBO_ALPHA, UNVERIFIED_MARK, survives
 from analysis.modelresult import ModelResult
 
 #: Shown for a missing value in display tables.
@@ -237,33 +237,52 @@ def near_reference_table(appearances: ModelResult) -> pd.DataFrame:
 # --- event studies -------------------------------------------------------------------------------
 
 
+#: :func:`event_table` columns kept in the saved CSV but not shown: the placebo p-values of
+#: the raw jump and the corrected p of the few-date placebo test (which cannot reach 0.05).
+_HIDDEN = (
+    "other_event_ids",
+    "placebo_p_raw",
+    "placebo_p_all_raw",
+    "placebo_p_holm",
+    "placebo_p_bh",
+    "n_placebo_all",
+)
+_SHOWN_NAMES = {
+    "ratio": "level ratio",
+    "ratio_low": "CI low",
+    "ratio_high": "CI high",
+    "p_level": "p",
+    "p_level_holm": "p corrected (Holm)",
+    "p_level_bh": "p corrected (BH)",
+    "placebo_p": "placebo p (away from all events)",
+    "n_placebo": "placebo dates",
+    "placebo_p_all": "placebo p (all weeks)",
+    "placebo_p_all_holm": "placebo p all weeks, corrected (Holm)",
+    "placebo_p_all_bh": "placebo p all weeks, corrected (BH)",
+    "survives_correction": "change survives correction",
+    "other_events": "other events in window",
+}
+
+
 def event_table_style(events: pd.DataFrame) -> Styler:
-    """:func:`event_table` for display (the list of other events left to the saved CSV)."""
-    hidden = ["other_event_ids"] + [c for c in events.columns if c.startswith("counterfactual")]
-    shown = events.drop(columns=hidden).rename(
-        columns={
-            "ratio": "level ratio",
-            "ratio_low": "CI low",
-            "ratio_high": "CI high",
-            "p_level": "p",
-            "placebo_p": "placebo p (away from all events)",
-            "n_placebo": "placebo dates",
-            "placebo_p_all": "placebo p (all weeks)",
-            "n_placebo_all": "all-week dates",
-            "other_events": "other events in window",
-        }
-    )
-    return safe_style(
-        shown,
-        decimals={
-            "level ratio": 2,
-            "CI low": 2,
-            "CI high": 2,
-            "p": 3,
-            "placebo p (away from all events)": 2,
-            "placebo p (all weeks)": 2,
-        },
-    )
+    """:func:`event_table` for display: p-values before and after correction for the number
+    of events tested (Holm, Benjamini-Hochberg), whether the change survives it; the list of
+    other events, the raw-jump placebo p-values and the counterfactual left to the saved CSV."""
+    hidden = [c for c in _HIDDEN if c in events.columns]
+    hidden += [c for c in events.columns if c.startswith("counterfactual")]
+    shown = events.drop(columns=hidden)
+    if "survives_correction" in shown.columns:
+        shown["survives_correction"] = [
+            MISSING if status != "estimated" else "yes" if flag else "no"
+            for status, flag in zip(shown["status"], shown["survives_correction"], strict=True)
+        ]
+    shown = shown.rename(columns=_SHOWN_NAMES)
+    decimals = {
+        _SHOWN_NAMES[column]: 2 if column.startswith("ratio") else 3
+        for column in _SHOWN_NAMES
+        if column.startswith(("ratio", "p_level", "placebo_p"))
+    }
+    return safe_style(shown, decimals=decimals)
 
 
 def event_study_chart(
@@ -275,8 +294,9 @@ def event_study_chart(
 ) -> Figure:
     """The level change at each estimated event (ratio to the pre-event trend, 95% CI) on a
     log scale, one row per event in date order, coloured by partner; a filled marker when the
-    event stands out against its placebo dates (either p below 0.05), hollow otherwise.
-    Events marked unverified in ``timeline`` get "(unverified)" after their label."""
+    event's change survives correction for the number of events tested, hollow otherwise.
+    The title says how many do. Events marked unverified in ``timeline`` get "(unverified)"
+    after their label."""
     table = result.table("events")
     unverified = (
         set()
@@ -313,7 +333,7 @@ def event_study_chart(
                     linewidth=2,
                     solid_capstyle="butt",
                 )
-                filled = stands_out(row, "placebo_p") or stands_out(row, "placebo_p_all")
+                filled = survives(row)
                 ax.plot(
                     row["ratio"],
                     yi,
@@ -351,27 +371,47 @@ def event_study_chart(
         sns.despine(ax=ax, left=True)
         window, lag = summary.get("window_weeks"), summary.get("lag_weeks")
         lines = [
-            "Change in weekly launches at each partnership event, with 95% confidence intervals",
-            f"{window} weeks before and after each event, lag {lag} weeks; Iran: strike "
-            "drones, North Korea: all ballistic missiles (unless the event names a class)",
-            "Timing is association, not proof of cause: most windows hold several other events",
+            _chart_title(done),
+            "Jump at each event with its 95% confidence interval (before correction); "
+            f"{window} weeks each side, lag {lag} weeks",
         ]
         partners = [p for p in PARTNER_NAMES if n and p in set(done["partner"])]
         if partners:
             colours = {"iran": "green", "north_korea": "red"}
-            lines.append(
-                ", ".join(f"{colours[p]}: {PARTNER_NAMES[p]}" for p in partners)
-                + f"; filled dot: stands out against placebo dates (p < "
-                f"{PLACEBO_ALPHA:g}), hollow: does not"
-            )
+            series = {"iran": "strike drones", "north_korea": "all ballistic missiles"}
+            lines += [
+                ", ".join(f"{PARTNER_NAMES[p]}: {series[p]} ({colours[p]})" for p in partners)
+                + ", unless the event names a class",
+                "Filled dot: the change survives correction (jump and placebo tests both below "
+                f"{PLACEBO_ALPHA:g}); hollow: it does not",
+            ]
+        lines.append(
+            "Timing is association, not proof of cause: most windows hold several other events"
+        )
         if skipped:
             lines.append(
                 f"Not shown: {skipped} event{'s' if skipped > 1 else ''} that could "
                 "not be estimated (see the table)"
             )
-        fig.suptitle("\n".join(lines), x=0.01, ha="left", fontsize="medium")
+        set_title(fig, lines[0], lines[1:])
         set_credit(fig, release, events=True)
     return fig
+
+
+def _chart_title(done: pd.DataFrame) -> str:
+    """The finding of the chart: how many of the events tested show a change that survives
+    correction for the number of events tested."""
+    n = len(done)
+    if n == 0:
+        return "No event could be estimated"
+    k = sum(survives(row) for _, row in done.iterrows())
+    tests = f"{n} event{'s' if n != 1 else ''}"
+    if k == 0:
+        return f"No change in weekly launches survives correction for testing {tests}"
+    return (
+        f"{k} of {tests} show{'s' if k == 1 else ''} a change in weekly launches that "
+        f"survives correction for testing {tests}"
+    )
 
 
 __all__ = [

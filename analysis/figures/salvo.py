@@ -168,8 +168,9 @@ def salvo_size_chart(
             "Salvo size: drones and missiles per attack wave",
             [
                 f"Quantile regression of the wave size on time ({shape}); bands are 95% "
-                "confidence intervals of the fitted lines; each panel has its own scale; "
-                "a wave's date is the Kyiv date on which it ended"
+                "confidence intervals of the fitted lines, from refits on months of waves "
+                "drawn at random; each panel has its own scale; a wave's date is the Kyiv "
+                "date on which it ended"
             ],
         )
         _credit(fig, release)
@@ -468,7 +469,8 @@ def defeat_by_salvo_chart(
                 "together; bins in the table below), with Wilson 95% intervals; line: the "
                 "beta-binomial model at one date (the sample's median), so it need not pass "
                 "through dots that pool several years; "
-                "diamonds: the doubling effect's two points with 95% intervals"
+                "diamonds: the doubling effect's two points with 95% intervals from refits on "
+                "months of waves drawn at random"
             ],
         )
         _credit(fig, release)
@@ -480,7 +482,8 @@ def defeat_by_salvo_chart(
 
 def slopes_table(salvo: ModelResult, population: str = "timed") -> pd.DataFrame:
     """Salvo growth per year: measure, quantile, specification, segment dates, waves, slope and
-    95% CI (rounded)."""
+    95% CI (rounded; the month bootstrap's for the timed waves), with the model's interval that
+    treats waves as independent beside it when the slopes carry one."""
     slopes = salvo.table("slopes")
     rows = slopes[slopes["population"] == population]
     out = pd.DataFrame(
@@ -497,6 +500,9 @@ def slopes_table(salvo: ModelResult, population: str = "timed") -> pd.DataFrame:
             "p": rows["p_value"].map(_p),
         }
     )
+    if "ci_low_model" in rows:
+        out["CI low, waves independent"] = rows["ci_low_model"].round(1)
+        out["CI high, waves independent"] = rows["ci_high_model"].round(1)
     return out.reset_index(drop=True)
 
 
@@ -565,11 +571,12 @@ def defeat_by_year_table(interception: ModelResult) -> pd.DataFrame:
 
 def effects_table(interception: ModelResult) -> pd.DataFrame:
     """Doubling effects: rate at the median salvo and at twice it (%), change in points with
-    its 95% CI, and the date at which they are evaluated."""
+    its 95% CI (month bootstrap) and, when given, the model's interval that treats waves as
+    independent, and the date at which they are evaluated."""
     rows = interception.table("effects")
     if rows.empty:
         return rows
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {
             "class": rows["weapon_class"],
             "measure": rows["measure"],
@@ -582,7 +589,11 @@ def effects_table(interception: ModelResult) -> pd.DataFrame:
             "95% CI low": rows["change_ci_low"].round(1),
             "95% CI high": rows["change_ci_high"].round(1),
         }
-    ).reset_index(drop=True)
+    )
+    if "change_ci_low_model" in rows:
+        out["CI low, waves independent"] = rows["change_ci_low_model"].round(1)
+        out["CI high, waves independent"] = rows["change_ci_high_model"].round(1)
+    return out.reset_index(drop=True)
 
 
 def by_salvo_table(interception: ModelResult) -> pd.DataFrame:
@@ -632,7 +643,8 @@ def coefficients_table(interception: ModelResult, model: str = "beta_binomial") 
 
 
 def sensitivity_table(interception: ModelResult) -> pd.DataFrame:
-    """The defeat-rate salvo coefficient (logit per doubling) under other choices."""
+    """The defeat-rate salvo coefficient (logit per doubling) under other choices, and the
+    doubling effect in points each gives at the main sample's median salvo and date."""
     rows = interception.table("sensitivity")
     if rows.empty:
         return rows
@@ -643,7 +655,7 @@ def sensitivity_table(interception: ModelResult) -> pd.DataFrame:
         "timed_waves": "timed waves only",
         "year_effects": "one level per year",
     }
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {
             "class": rows["weapon_class"],
             "variant": rows["variant"].map(names).fillna(rows["variant"]),
@@ -652,7 +664,10 @@ def sensitivity_table(interception: ModelResult) -> pd.DataFrame:
             "95% CI low": rows["ci_low"].round(3),
             "95% CI high": rows["ci_high"].round(3),
         }
-    ).reset_index(drop=True)
+    )
+    if "doubling_points" in rows:
+        out["change for a doubling, points"] = rows["doubling_points"].round(1)
+    return out.reset_index(drop=True)
 
 
 def exclusions_table(interception: ModelResult) -> pd.DataFrame:

@@ -319,10 +319,12 @@ def regimes_chart(result: ModelResult, weekly: pd.Series, *, release: str, group
         _date_axis(log, first, last)
         summary = result.summary
         n_breaks = int(summary["n_breaks"])
+        low, high = summary.get("n_breaks_boot_low"), summary.get("n_breaks_boot_high")
+        spread = f" (re-fits: {low} to {high})" if low is not None and high is not None else ""
         notes = [
             f"Complete Kyiv weeks {summary['first_week']} to {summary['last_week']} (week "
-            f"starts); {n_breaks} break{'s' if n_breaks != 1 else ''} chosen by BIC; regimes "
-            f"of {summary['min_size']}+ weeks",
+            f"starts); {n_breaks} break{'s' if n_breaks != 1 else ''} chosen by BIC{spread}; "
+            f"regimes of {summary['min_size']}+ weeks",
             "Regime level: a typical week (geometric mean of 1 + launches, minus 1); dashed: "
             "breaks; grey: their 95% intervals.",
         ]
@@ -342,7 +344,8 @@ def trend_section(fit: TrendFit, pub: Publisher, *, release: str) -> list:
             growth_table(fit),
             f"growth_{fit.group}",
             f"{group_label(fit.group)}: growth per month and doubling time by "
-            "window, 95% CIs (model-based and Newey-West)",
+            "window, 95% CIs allowing for autocorrelation (fixed-b Newey-West) and "
+            "model-based",
         )
         items.append(growth_display(table, fit.freq))
     items.append(Markdown(dispersion_finding(fit, pub)))

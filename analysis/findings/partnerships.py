@@ -37,11 +37,6 @@ def _join(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _count(n: int) -> str:
-    """``none stands``, ``1 stands``, ``3 stand`` (the subject and verb of a sentence)."""
-    return "none stands" if n == 0 else f"{n:,} stand{'s' if n == 1 else ''}"
-
-
 def _why_not(table: pd.DataFrame, window: int) -> str:
     """Why the events of ``table`` that are not estimated were not (a short phrase)."""
     reasons = table.loc[table["status"] != "estimated", "reason"].fillna("").astype(str)
@@ -286,7 +281,8 @@ def supply_finding(pub: Publisher, supply: ModelResult) -> str:
 
 
 def describe_event_study(result: ModelResult, n_timeline: int | None = None) -> str:
-    """The design of the event studies as run (window, lag, placebo rule)."""
+    """The design of the event studies as run (window, lag, placebo rule, the correction for
+    testing many events)."""
     s = result.summary
     window, lag, exclusion = s["window_weeks"], s["lag_weeks"], s["exclusion_weeks"]
     text = (
@@ -298,34 +294,165 @@ def describe_event_study(result: ModelResult, n_timeline: int | None = None) -> 
         "post-event week's fitted level divided by the pre-event line extended to that week "
         "(1 means no jump). The series is the event's weapon class, else strike drones for "
         "Iran and all ballistic missiles for North Korea. A placebo test repeats the estimate "
-        f"at dates without an event: *away from all events* uses dates at least {exclusion} "
-        "weeks from every chosen event (the timeline is dense, so there are few); *all "
-        "weeks* "
-        f"uses every week at least {exclusion} weeks from the event itself."
+        "at dates without an event and asks how often a jump is as clear as the event's, "
+        "measured against its own uncertainty (the jump divided by its standard error): "
+        f"*away from all events* uses dates at least {exclusion} weeks from every chosen event "
+        f"(the timeline is dense, so there are few); *all weeks* uses every week at least "
+        f"{exclusion} weeks from the event itself. Testing many events at once makes some "
+        "small p-values likely by chance, so every p-value is also given *corrected* for the "
+        "number of events tested, by two methods: Holm's (strict: keeps the chance of even "
+        "one false alarm below 5%) and Benjamini–Hochberg's (less strict: keeps false alarms "
+        "below 5% of the changes reported). An event counts as showing a change only when "
+        "both the model's test and the all-weeks placebo test stay below 0.05 after the "
+        "Benjamini–Hochberg correction."
     )
     n_chosen = s["n_events"]
     if n_timeline is not None and n_chosen < n_timeline:
         text += (
             f" Only {n_chosen} of the {n_timeline} timeline events are chosen, so the "
             "placebo dates avoid only those; other timeline events can fall on placebo "
-            "dates (a conservative test). The count of other events in each window "
-            "uses the whole timeline."
+            "dates (a conservative test), and the correction counts only the events "
+            "chosen. The count of other events in each window uses the whole timeline."
         )
     return text
+
+
+def _events(n: int) -> str:
+    return f"{n:,} event{'' if n == 1 else 's'}"
+
+
+def _p(value: float) -> str:
+    """A p-value for prose: two significant digits, or "below 0.001"."""
+    return "below 0.001" if value < 0.001 else f"{value:.2g}"
+
+
+def _verdict(done: pd.DataFrame) -> str:
+    """The sentence that says how many events show a change surviving the correction."""
+    n = len(done)
+    survivors = done[done["survives_correction"].fillna(False).astype(bool)]
+    if survivors.empty:
+        if n == 1:
+            return "The one event tested does not show a change that passes both tests. "
+        return (
+            f"None of the {_events(n)} tested shows a change that survives correction for "
+            f"testing {_events(n)}. "
+        )
+    described = [
+        f"{r.event_id} ({_ratio(r.ratio)} times the pre-event trend, 95% CI "
+        f"{_ratio(r.ratio_low)}–{_ratio(r.ratio_high)}; corrected p {_p(r.p_level_bh)}, "
+        f"placebo {_p(r.placebo_p_all_bh)})"
+        for r in survivors.itertuples()
+    ]
+    verb = "shows" if len(survivors) == 1 else "show"
+    return (
+        f"{len(survivors):,} of the {_events(n)} tested {verb} a change that survives "
+        f"correction for testing {_events(n)}: {_join(described)}. "
+    )
+
+
+def _smallest(done: pd.DataFrame, exclusion: object) -> tuple[str, dict]:
+    """The smallest p-values before correction (level test, all-weeks placebo) with their
+    corrected values, as sentences and as numbers."""
+    n = len(done)
+    numbers: dict = {}
+    text = ""
+    level = pd.to_numeric(done["p_level"], errors="coerce")
+    if level.notna().any():
+        r = done.loc[level.idxmin()]
+        text += (
+            f"The smallest p-value of a jump before correction is {_p(r['p_level'])}, for "
+            f"{r['event_id']} ({_ratio(r['ratio'])} times the pre-event trend, 95% CI "
+            f"{_ratio(r['ratio_low'])}–{_ratio(r['ratio_high'])}); corrected for testing "
+            f"{_events(n)} it is {_p(r['p_level_holm'])} (Holm) or {_p(r['p_level_bh'])} "
+            "(Benjamini–Hochberg). "
+        )
+        numbers.update(
+            smallest_p_level=float(r["p_level"]),
+            smallest_p_level_holm=float(r["p_level_holm"]),
+            smallest_p_level_bh=float(r["p_level_bh"]),
+        )
+    placebo = pd.to_numeric(done["placebo_p_all"], errors="coerce")
+    if placebo.notna().any():
+        r = done.loc[placebo.idxmin()]
+        text += (
+            f"Against every week at least {exclusion} weeks from the event, the smallest "
+            f"placebo p-value is {_p(r['placebo_p_all'])}, for {r['event_id']}; corrected it "
+            f"is {_p(r['placebo_p_all_holm'])} (Holm) or {_p(r['placebo_p_all_bh'])} "
+            "(Benjamini–Hochberg). "
+        )
+        numbers.update(
+            smallest_placebo_p_all=float(r["placebo_p_all"]),
+            smallest_placebo_p_all_holm=float(r["placebo_p_all_holm"]),
+            smallest_placebo_p_all_bh=float(r["placebo_p_all_bh"]),
+        )
+    return text, numbers
+
+
+def _before_correction(done: pd.DataFrame) -> tuple[str, int]:
+    """The events whose 95% CI of the jump excludes 1, named as results before correction."""
+    n = len(done)
+    clear = done[done.apply(ci_side, axis=1).notna()]
+    if clear.empty:
+        return "Even before correction, no 95% confidence interval of the jump excludes 1. ", 0
+    described = [
+        f"{r.event_id} ({_ratio(r.ratio)} times the pre-event trend, 95% CI "
+        f"{_ratio(r.ratio_low)}–{_ratio(r.ratio_high)})"
+        for r in clear.itertuples()
+    ]
+    return (
+        f"Before correction, {len(clear)} of the {_events(n)} have a 95% confidence interval "
+        f"of the jump that excludes 1 (no change): {_join(described)}; with {n:,} tests, "
+        f"about {PLACEBO_ALPHA * n:.1f} would by chance alone. "
+    ), len(clear)
+
+
+def _strict_placebo(done: pd.DataFrame, exclusion: object) -> tuple[str, int | None]:
+    """What the placebo test against dates far from every chosen event can say."""
+    n_strict = pd.to_numeric(done["n_placebo"], errors="coerce").max()
+    if pd.isna(n_strict) or n_strict == 0:
+        return (
+            f"No placebo date lies {exclusion} weeks from every chosen event, so the "
+            "stricter placebo test cannot be run. "
+        ), None
+    n_strict = int(n_strict)
+    smallest = 1 / (1 + n_strict)
+    if smallest >= PLACEBO_ALPHA:
+        return (
+            f"The placebo test against dates at least {exclusion} weeks from every chosen "
+            f"event has at most {n_strict:,} such dates, so its smallest possible p is "
+            f"{smallest:.2f}: it cannot reach {PLACEBO_ALPHA:g} here. "
+        ), n_strict
+    before = done[done.apply(stands_out, axis=1)]
+    after = done[done.apply(lambda r: stands_out(r, "placebo_p_bh"), axis=1)]
+    named = f" ({', '.join(before['event_id'])})" if len(before) else ""
+    return (
+        f"Against placebo dates at least {exclusion} weeks from every chosen event, "
+        f"{_count_p(len(before))} below {PLACEBO_ALPHA:g} before correction{named} and "
+        f"{len(after):,} after. "
+    ), n_strict
+
+
+def _count_p(n: int) -> str:
+    """``no event has a p``, ``1 event has a p``, ``3 events have a p``."""
+    if n == 0:
+        return "no event has a p"
+    return f"{_events(n)} {'has' if n == 1 else 'have'} a p"
 
 
 def event_study_finding(
     pub: Publisher, result: ModelResult, timeline: pd.DataFrame | None = None
 ) -> str:
-    """How many events were estimated, how many have a 95% CI of the level ratio that excludes
-    1, how many stand out against their placebo dates; timing is association only."""
+    """How many events were estimated and how many show a change that survives correction for
+    the number of events tested (the finding's value), the smallest p-values before and after
+    correction, the 95% CIs that exclude 1 before correction; timing is association only."""
     s = result.summary
     table = result.table("events")
     done = table[table["status"] == "estimated"]
     n_events, n_done = int(s["n_events"]), len(done)
-    window = s["window_weeks"]
+    window, exclusion = s["window_weeks"], s["exclusion_weeks"]
     pub.number("events_chosen", n_events)
     pub.number("events_estimated", n_done)
+    unit = "events with a change that survives correction"
     if n_done == 0:
         reasons = table["reason"].dropna().unique()
         why = (
@@ -336,82 +463,61 @@ def event_study_finding(
         )
         text = f"None of the {n_events} chosen events could be estimated: {why}. {CAUSE_NOTE}"
         pub.number("events_ci_excludes_1", 0)
-        return pub.finding("event_studies", text, value=0, unit="events", headline=True)
+        pub.number("events_survive_correction", 0)
+        return pub.finding("event_studies", text, value=0, unit=unit, headline=True)
 
-    sides = done.apply(ci_side, axis=1)
-    clear = done[sides.notna()]
-    described = [
-        f"{r.event_id} ({_ratio(r.ratio)} times the pre-event trend, 95% CI "
-        f"{_ratio(r.ratio_low)}–{_ratio(r.ratio_high)})"
-        for r in clear.itertuples()
-    ]
     not_done = n_events - n_done
     text = (
         f"Of the {n_events} partnership events chosen, {n_done} could be estimated"
         + (f" ({not_done} could not: {_why_not(table, window)})" if not_done else "")
         + ". "
     )
-    if len(clear):
-        text += (
-            f"For {len(clear)} of them the 95% confidence interval of the jump in weekly "
-            f"launches excludes 1 (no change): {_join(described)}. "
-        )
-    else:
-        text += "For none of them does the 95% confidence interval of the jump exclude 1. "
-    text += f"With {n_done} tests, about {PLACEBO_ALPHA * n_done:.1f} would do so by chance alone. "
+    text += _verdict(done)
+    smallest, numbers = _smallest(done, exclusion)
+    text += smallest
+    before, n_clear = _before_correction(done)
+    text += before
+    strict, n_strict = _strict_placebo(done, exclusion)
+    text += strict
+    text += _confounding_sentence(result, timeline, done)
+    text += CAUSE_NOTE
+    n_survive = int(done["survives_correction"].fillna(False).astype(bool).sum())
+    pub.number("events_survive_correction", n_survive)
+    pub.number("events_ci_excludes_1", n_clear)
+    for column in _CORRECTED:
+        below = pd.to_numeric(done[column], errors="coerce") < PLACEBO_ALPHA
+        pub.number(f"events_{column}_below_005", int(below.sum()))
+    for key, value in numbers.items():
+        pub.number(key, value)
+    pub.number("placebo_dates_max", n_strict)
+    pub.number("window_weeks", window)
+    pub.number("lag_weeks", s["lag_weeks"])
+    return pub.finding("event_studies", text, value=n_survive, unit=unit, headline=True)
 
-    strict = done[done.apply(stands_out, axis=1)]
-    loose = done[done.apply(lambda r: stands_out(r, "placebo_p_all"), axis=1)]
-    n_strict = pd.to_numeric(done["n_placebo"], errors="coerce").max()
-    if pd.isna(n_strict) or n_strict == 0:
-        text += "No placebo date lies far enough from every chosen event for the first test"
-    else:
-        n_strict = int(n_strict)
-        text += (
-            f"Against placebo dates at least {s['exclusion_weeks']} weeks from every "
-            f"chosen event, {_count(len(strict))} out ("
-            + (f"{', '.join(strict['event_id'])}; " if len(strict) else "")
-            + f"permutation p below {PLACEBO_ALPHA:g})"
-        )
-        smallest = 1 / (1 + n_strict)
-        if smallest >= PLACEBO_ALPHA:
-            text += (
-                f", but with at most {n_strict} such dates the smallest possible p is "
-                f"{smallest:.2f}, so this test cannot reach {PLACEBO_ALPHA:g} here"
-            )
-    loose_ids = f" ({', '.join(loose['event_id'])})" if len(loose) else ""
-    text += (
-        f"; against every week at least {s['exclusion_weeks']} weeks from the event "
-        f"itself, {_count(len(loose))} out{loose_ids}. "
-    )
+
+def _confounding_sentence(
+    result: ModelResult, timeline: pd.DataFrame | None, done: pd.DataFrame
+) -> str:
+    """How many other timeline events the windows of the estimated events hold."""
     counts = other_events(result, timeline).reindex(done["event_id"])
     n_other = counts.map(lambda x: len(x.split(", ")) if x else 0)
     median = float(n_other.median())
     if median > 0:
-        text += (
+        return (
             f"The windows of the estimated events hold a median of {median:g} other "
             f"timeline event{'' if median == 1 else 's'}, so no change can be attributed "
             "to one event. "
         )
-    else:
-        text += (
-            "Most windows hold no other timeline event, but a change can still have "
-            "causes outside the timeline. "
-        )
-    text += CAUSE_NOTE
-    pub.number("events_ci_excludes_1", int(len(clear)))
-    pub.number("events_placebo_p_below_005", int(len(strict)))
-    pub.number("events_placebo_p_all_below_005", int(len(loose)))
-    pub.number("placebo_dates_max", None if pd.isna(n_strict) else int(n_strict))
-    pub.number("window_weeks", window)
-    pub.number("lag_weeks", s["lag_weeks"])
-    return pub.finding("event_studies", text, value=int(len(clear)), unit="events", headline=True)
+    return (
+        "Most windows hold no other timeline event, but a change can still have "
+        "causes outside the timeline. "
+    )
 
 
 UNVERIFIED_MARK = "unverified: source not read"
 
 
-#: An event "stands out" against its placebo dates when its permutation p is below this.
+#: A p-value (raw or corrected) "stands out" when it is below this.
 PLACEBO_ALPHA = 0.05
 
 
@@ -442,8 +548,17 @@ def ci_side(row: pd.Series) -> str | None:
 
 
 def stands_out(row: pd.Series, column: str = "placebo_p") -> bool:
+    """Whether the p-value in ``column`` of an event row is below 0.05."""
     value = row.get(column)
     return value is not None and not pd.isna(value) and float(value) < PLACEBO_ALPHA
+
+
+def survives(row: pd.Series) -> bool:
+    """Whether an event's change survives correction for the number of events tested (the
+    model's ``survives_correction``: level and all-weeks placebo tests below 0.05 after
+    Benjamini-Hochberg)."""
+    value = row.get("survives_correction")
+    return value is not None and not pd.isna(value) and bool(value)
 
 
 def plain_reading(row: pd.Series, n_other: int) -> str:
@@ -456,23 +571,42 @@ def plain_reading(row: pd.Series, n_other: int) -> str:
     else:
         text = f"Right after the event, launches were {side} the pre-event trend"
     if stands_out(row, "placebo_p"):
-        text += "; stands out against placebo dates away from all events"
+        text += "; unusual against placebo dates away from all events"
     elif stands_out(row, "placebo_p_all"):
         text += (
-            "; stands out against the all-weeks placebo dates, not against those away "
-            "from all events"
+            "; unusual against the all-weeks placebo dates, not against those away from all events"
         )
     else:
         text += "; not unusual against placebo dates"
+    if survives(row):
+        text += "; survives correction for the number of events tested"
+    elif side is not None or any(
+        stands_out(row, c) for c in ("p_level", "placebo_p", "placebo_p_all")
+    ):
+        text += "; does not survive correction for the number of events tested"
     if n_other:
         text += f"; {n_other} other event{'s' if n_other > 1 else ''} in the window"
     return text + "."
 
 
+#: The p-values of an event row, each before and after correction for the events tested.
+_CORRECTED = tuple(
+    f"{column}{suffix}"
+    for column in ("p_level", "placebo_p", "placebo_p_all")
+    for suffix in ("", "_holm", "_bh")
+)
+#: The p-value columns of :func:`event_table`: the corrected ones, then the placebo p-values
+#: of the raw (unstudentised) jump, for comparison.
+_P_COLUMNS = (*_CORRECTED, "placebo_p_raw", "placebo_p_all_raw")
+
+
 def event_table(result: ModelResult, timeline: pd.DataFrame | None = None) -> pd.DataFrame:
     """The event-study summary for display and saving: ``event_id, date, partner, series,
-    status, ratio`` (level change against the pre-event trend) ``, ratio_low, ratio_high,
-    p_level, placebo_p, n_placebo, placebo_p_all, n_placebo_all``, the counterfactual excess
+    status, ratio`` (level change against the pre-event trend) ``, ratio_low, ratio_high``,
+    the p-values (``p_level``, ``placebo_p``, ``placebo_p_all``, each with ``_holm`` and
+    ``_bh`` corrected for the number of events tested; the placebo p-values of the
+    studentised jump, with ``placebo_p_raw``/``placebo_p_all_raw`` of the raw jump beside
+    them), ``n_placebo, n_placebo_all, survives_correction``, the counterfactual excess
     (``counterfactual_excess`` with ``_low``/``_high`` and ``counterfactual_informative``),
     ``other_events`` (count, from the whole ``timeline`` when given), ``other_event_ids`` and a
     short ``reading``."""
@@ -488,10 +622,13 @@ def event_table(result: ModelResult, timeline: pd.DataFrame | None = None) -> pd
             "status": table["status"].to_numpy(),
         }
     )
-    for column in ("ratio", "ratio_low", "ratio_high", "p_level", "placebo_p", "placebo_p_all"):
+    for column in ("ratio", "ratio_low", "ratio_high", *_P_COLUMNS):
         out[column] = pd.to_numeric(table[column], errors="coerce").to_numpy()
-    for column in ("n_placebo", "n_placebo_all"):
-        out[column] = pd.array(pd.to_numeric(table[column], errors="coerce"), dtype="Int64")
+        if column in ("placebo_p_bh", "placebo_p_all_bh"):  # the number of dates beside them
+            count = "n_placebo" if column == "placebo_p_bh" else "n_placebo_all"
+            values = pd.to_numeric(table[count], errors="coerce")
+            out[count] = pd.array(values, dtype="Int64")
+    out["survives_correction"] = [survives(row) for _, row in table.iterrows()]
     for column in ("excess", "excess_low", "excess_high"):
         out[f"counterfactual_{column}"] = pd.to_numeric(table[column], errors="coerce").to_numpy()
     out["counterfactual_informative"] = table["counterfactual_informative"].to_numpy()
@@ -526,4 +663,5 @@ __all__ = [
     "plain_reading",
     "stands_out",
     "supply_finding",
+    "survives",
 ]

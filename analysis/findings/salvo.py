@@ -33,6 +33,17 @@ CLASS_NAMES = {
     "ballistic_missile": "ballistic missiles",
 }
 MEASURE_NOUNS = {"drones": "drones", "missiles": "missiles"}
+#: How the intervals of the salvo trends and of the doubling effect are made, in plain words.
+MONTHS_NOTE = (
+    "The interval allows for waves of the same month being alike: it comes from refitting "
+    "the model many times on months of waves drawn at random."
+)
+VARIANT_NAMES = {
+    "quasi_binomial": "another model (quasi-binomial)",
+    "all_waves": "waves reported with dates only added",
+    "timed_waves": "timed waves only",
+    "year_effects": "one level per year instead of a trend",
+}
 ASSOCIATION = (
     "This is an association across waves, not evidence that salvo size causes the "
     "difference: large and small salvos differ in targets, routes and how fully "
@@ -185,6 +196,11 @@ def _trend(row, noun: str, level: float) -> str:
     )
 
 
+def _months_note(row) -> str:
+    """The plain-words note on a month-bootstrap interval (nothing for a model interval)."""
+    return f" {MONTHS_NOTE}" if str(row.get("interval", "")).endswith("bootstrap") else ""
+
+
 def _direction(low: float, high: float, up: str, down: str, flat: str) -> str:
     if low > 0:
         return up
@@ -233,6 +249,7 @@ def median_growth(
             f" From {DECOYS_FROM} decoys are inside the drone counts, so part of the "
             "growth is decoys."
         )
+    text += _months_note(row)
     pub.number(f"{measure}_q50_slope", round(float(row["slope"]), 2))
     return pub.finding(key, text, **_slope_values(row), unit=f"{noun} per year", headline=headline)
 
@@ -263,6 +280,7 @@ def q90_growth(
     )
     if len(pieces) > 1:
         text += " The bend is set by the calendar, not estimated from the data."
+    text += _months_note(pieces.iloc[0])
     last = pieces.iloc[-1]
     return pub.finding(key, text, **_slope_values(last), unit=f"{noun} per year", headline=headline)
 
@@ -326,7 +344,7 @@ def doubling_effect(
         f"({_count(row['salvo_doubled'])}), both at the sample's median date "
         f"{day_text(row['reference_date'])}: a modelled rate of {_pct(row['rate'])} against "
         f"{_pct(row['rate_doubled'])} ({n:,} timed waves, beta-binomial regression with a "
-        f"time trend). {ASSOCIATION}"
+        f"time trend).{_months_note(row)} {ASSOCIATION}"
     )
     pub.number(f"doubling_{weapon_class}_points", round(change, 2))
     return pub.finding(
@@ -348,6 +366,50 @@ def doubling_effects(
         doubling_effect(interception, c, pub, headline=i == 0, level=level)
         for i, c in enumerate(classes)
     ]
+
+
+def doubling_range(interception: ModelResult, weapon_class: str, pub: Publisher) -> str | None:
+    """How far the doubling effect moves under other reasonable specifications: the lowest
+    and highest over the main fit and every other choice of the sensitivity table (None when
+    the class was not modelled)."""
+    table = interception.table("sensitivity")
+    if table.empty or "doubling_points" not in table:
+        return None
+    rows = table[(table["weapon_class"] == weapon_class) & table["doubling_points"].notna()]
+    main = rows[rows["variant"] == "main"]
+    if main.empty:
+        return None
+    points = rows["doubling_points"].astype(float)
+    value, low, high = (
+        round(float(v), 1) for v in (main["doubling_points"].iloc[0], points.min(), points.max())
+    )
+    others = [VARIANT_NAMES.get(v, v) for v in rows["variant"] if v != "main"]
+    name = CLASS_NAMES.get(weapon_class, weapon_class)
+    text = (
+        f"{name.capitalize()}: under other reasonable choices ({', '.join(others)}) the "
+        f"change for a wave twice as large ranges from {_num(low)} to {_num(high)} "
+        f"percentage points, against {_num(value)} in the main model. "
+    )
+    if low > 0 or high < 0:
+        text += "Every choice gives the same direction; the size depends on the choice."
+    else:
+        text += "The choices do not even agree on the direction."
+    pub.number(f"doubling_{weapon_class}_spec_range", [low, high])
+    return pub.finding(
+        f"doubling_{weapon_class}_range",
+        text,
+        value=value,
+        low=low,
+        high=high,
+        unit="percentage points",
+        headline=False,
+    )
+
+
+def doubling_ranges(interception: ModelResult, classes: Sequence[str], pub: Publisher) -> list[str]:
+    """:func:`doubling_range` for every modelled class."""
+    texts = (doubling_range(interception, c, pub) for c in classes)
+    return [t for t in texts if t]
 
 
 def kinetic_drone_doubling(
@@ -376,6 +438,7 @@ def kinetic_drone_doubling(
         f"a wave twice as large went with a change of {_num(change)} percentage points "
         f"({_ci(low, high, _num, level)})."
     )
+    text += _months_note(kinetic)
     defeat = _effect_row(interception, STRIKE_DRONE, "defeat")
     if defeat is not None and defeat["change_ci_low"] > 0 and low <= 0 <= high:
         text += (
@@ -523,6 +586,8 @@ __all__ = [
     "check_interception_classes",
     "doubling_effect",
     "doubling_effects",
+    "doubling_range",
+    "doubling_ranges",
     "drone_record",
     "kinetic_drone_doubling",
     "median_growth",

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -24,7 +25,7 @@ from analysis.findings.text import bullets
 from analysis.modelresult import ModelResult
 from analysis.models.regimes import GROUPS as REGIME_GROUPS
 from analysis.models.regimes import RegimeFit
-from analysis.models.trend import HAC_LAGS, MIN_PERIODS, TrendFit
+from analysis.models.trend import MIN_PERIODS, TrendFit
 from analysis.params import ParameterError, check_whole_list
 from analysis.results import Publisher
 
@@ -141,8 +142,10 @@ def _windows(result: ModelResult) -> pd.DataFrame:
 
 
 def growth_table(fit: TrendFit) -> pd.DataFrame:
-    """Growth per month and doubling time with 95% CIs per window (model-based and, when
-    fitted, Newey-West), one row per window; numbers, for the CSV."""
+    """Growth per month and doubling time with 95% CIs per window, one row per window;
+    numbers, for the CSV. ``growth_low``/``growth_high`` are the headline interval (Newey-West
+    with fixed-b critical values, allowing for autocorrelation), ``growth_low_model`` /
+    ``growth_high_model`` the model-based one that treats periods as independent."""
     if fit.result is None:
         return pd.DataFrame()
     rows = _windows(fit.result)
@@ -156,8 +159,8 @@ def growth_table(fit: TrendFit) -> pd.DataFrame:
             "growth_pct_month": rows["growth_pct_per_month"],
             "growth_low": rows["growth_pct_low"],
             "growth_high": rows["growth_pct_high"],
-            "hac_growth_low": math.nan,
-            "hac_growth_high": math.nan,
+            "growth_low_model": rows.get("growth_pct_low_model", math.nan),
+            "growth_high_model": rows.get("growth_pct_high_model", math.nan),
             "doubling_months": rows["doubling_months"],
             "doubling_low": rows["doubling_low"],
             "doubling_high": rows["doubling_high"],
@@ -166,10 +169,6 @@ def growth_table(fit: TrendFit) -> pd.DataFrame:
             "note": rows["note"],
         }
     )
-    if fit.hac is not None:
-        hac = _windows(fit.hac)
-        out["hac_growth_low"] = hac["growth_pct_low"].to_numpy()
-        out["hac_growth_high"] = hac["growth_pct_high"].to_numpy()
     return out
 
 
@@ -201,9 +200,11 @@ def growth_display(table: pd.DataFrame, freq: str = "W") -> pd.DataFrame:
                 _interval(lo, hi)
                 for lo, hi in zip(table["growth_low"], table["growth_high"], strict=True)
             ],
-            "95% CI, Newey–West": [
+            "95% CI if periods were independent": [
                 _interval(lo, hi)
-                for lo, hi in zip(table["hac_growth_low"], table["hac_growth_high"], strict=True)
+                for lo, hi in zip(
+                    table["growth_low_model"], table["growth_high_model"], strict=True
+                )
             ],
             "doubling time, months (95% CI)": doubling,
         }
@@ -403,12 +404,47 @@ def _window_sentence(row: pd.Series, subject: str) -> str:
     return text + ": no clear trend, since the interval includes zero."
 
 
+def _independence_note(fit: TrendFit, windows: pd.DataFrame, unit: str) -> str:
+    """How the intervals would read if successive periods were treated as independent (the
+    model-based intervals), and whether that would change a reading."""
+    if "growth_pct_low_model" not in windows:
+        return ""
+    parts, changed = [], []
+    for _, row in windows.iterrows():
+        if not (_finite(row["growth_pct_per_month"]) and _finite(row["growth_pct_low_model"])):
+            continue
+        low, high = row["growth_pct_low_model"], row["growth_pct_high_model"]
+        parts.append(f"{pct(low)} to {pct(high)} ({row['window']})")
+        naive = _reading(low, high)
+        honest = _reading(row["growth_pct_low"], row["growth_pct_high"])
+        if naive != honest and naive != "unclear":
+            word = "rise" if naive == "rise" else "fall"
+            changed.append(f"a clear {word} over the {row['window']}")
+    if not parts:
+        return ""
+    acf: Any = fit.result.summary.get("resid_acf1") if fit.result is not None else None
+    lead = (
+        f"Busy and quiet {unit}s come in runs (lag-1 autocorrelation of the residuals "
+        f"{num(acf, 2)}), and the intervals above allow for that"
+        if _finite(acf) and float(acf) > 0.1
+        else "The intervals above allow for runs of busy and quiet "
+        f"{unit}s (lag-1 autocorrelation of the residuals {num(acf, 2)})"
+    )
+    text = f" {lead}; treating every {unit} as independent would give the narrower " + ", ".join(
+        parts
+    )
+    if changed:
+        return text + ", and would wrongly show " + " and ".join(changed) + "."
+    return text + ", with the same reading."
+
+
 def growth_finding(fit: TrendFit, pub: Publishable = None, *, headline: bool = False) -> str:
     """The growth of one group over its growth windows (the shortest first: the recent rate),
-    with the model-based 95% CIs and how far they widen with Newey-West errors.
+    with the 95% CIs that allow for autocorrelation, and how much narrower (and, where it
+    matters, how misleading) the intervals that treat periods as independent would be.
 
-    Records ``growth_<group>`` (value: growth per month over the shortest window, in %) and
-    the numbers ``growth_<group>_<window>_pct`` for every window."""
+    Records ``growth_<group>`` (value: growth per month over the shortest window, in %, with
+    the headline interval) and the numbers ``growth_<group>_<window>_pct`` for every window."""
     key = f"growth_{fit.group}"
     name = group_label(fit.group)
     if fit.result is None:
@@ -426,38 +462,8 @@ def growth_finding(fit: TrendFit, pub: Publishable = None, *, headline: bool = F
         _window_sentence(row, subject)
         for (_, row), subject in zip(windows.iterrows(), subjects, strict=True)
     )
-    acf = fit.result.summary.get("resid_acf1")
-    if fit.hac is not None and len(windows):
-        hac_rows = _windows(fit.hac).set_index("window")
-        parts, changed = [], []
-        for _, row in windows.iterrows():
-            if not _finite(row["growth_pct_per_month"]):
-                continue
-            h = hac_rows.loc[row["window"]]
-            parts.append(
-                f"{pct(h['growth_pct_low'])} to {pct(h['growth_pct_high'])} ({row['window']})"
-            )
-            before = _reading(row["growth_pct_low"], row["growth_pct_high"])
-            after = _reading(h["growth_pct_low"], h["growth_pct_high"])
-            if before != after and before != "unclear":
-                direction = "above" if before == "rise" else "below"
-                changed.append(
-                    f"the growth over the {row['window']} is no longer clearly {direction} zero"
-                )
-        if parts:
-            lead = (
-                f"Successive {unit}s are correlated (lag-1 autocorrelation of the "
-                f"residuals {num(acf, 2)}), which the model-based intervals ignore"
-                if _finite(acf) and float(acf) > 0.1
-                else f"The lag-1 autocorrelation of the residuals is {num(acf, 2)}"
-            )
-            text += (
-                f" {lead}; with Newey–West errors ({fit.hac_lags} lag"
-                f"{'s' if fit.hac_lags != 1 else ''}) the 95% intervals become " + ", ".join(parts)
-            )
-            text += (
-                ": " + "; ".join(changed) + "." if changed else ", and the reading does not change."
-            )
+    if len(windows):
+        text += _independence_note(fit, windows, unit)
     return _record(
         pub,
         key,
@@ -521,6 +527,43 @@ def _and_list(days: Sequence[str]) -> str:
     return days[0] if len(days) == 1 else ", ".join(days[:-1]) + " and " + days[-1]
 
 
+def _breaks_words(n: int) -> str:
+    return f"{n} break{'s' if n != 1 else ''}"
+
+
+def _count_uncertainty(s: Mapping, group: str, pub: Publishable) -> str:
+    """How sure the number of breaks is, in plain words: the range of counts found in the
+    bootstrap re-fits, and the count when a break may change the spread as well as the level.
+    Records ``n_breaks_<group>_low`` and ``n_breaks_<group>_high``."""
+    n = int(s["n_breaks"])
+    text = ""
+    low: Any = s.get("n_breaks_boot_low")
+    high: Any = s.get("n_breaks_boot_high")
+    same: Any = s.get("n_breaks_boot_same")
+    if _finite(low) and _finite(high) and _finite(same):
+        _number(pub, f"n_breaks_{group}_low", int(low))
+        _number(pub, f"n_breaks_{group}_high", int(high))
+        spread = (
+            f"always {_breaks_words(int(low))}"
+            if low == high
+            else f"between {int(low)} and {int(high)} breaks in 95% of them"
+        )
+        text += (
+            f" The number of breaks is itself uncertain: re-fitting {int(s['n_boot']):,} "
+            f"versions of the series, resampled in blocks of weeks, found {spread} "
+            f"({n} in {100 * float(same):.0f}%)."
+        )
+    other: Any = s.get("n_breaks_other_cost")
+    if other is not None and s.get("cost") == "l2":
+        dates = s.get("break_dates_other_cost") or ""
+        where = f", in the weeks of {_and_list(dates.split(', '))}" if dates else ""
+        text += (
+            " Letting a break change how much the weeks scatter, not only their level, gives "
+            f"{_breaks_words(int(other))}{where}."
+        )
+    return text
+
+
 def regime_finding(fit: RegimeFit, pub: Publishable = None, *, headline: bool = False) -> str:
     """The number of breaks, their dates and the latest regime's level with its 95% CI.
 
@@ -574,6 +617,7 @@ def regime_finding(fit: RegimeFit, pub: Publishable = None, *, headline: bool = 
             f"{pct(latest['growth_pct_month'])} per month (95% CI "
             f"{pct(latest['growth_low'])} to {pct(latest['growth_high'])}): {trend}."
         )
+    text += _count_uncertainty(s, fit.group, pub)
     if s["n_breaks_bic_ar1"] != s["n_breaks_bic"]:
         ar1 = int(s["n_breaks_bic_ar1"])
         text += (
@@ -619,7 +663,6 @@ def trend_methods(freq: str, growth_windows: Sequence[int]) -> str:
     """How the trend and the growth rates are estimated, with this run's settings."""
     unit, adjective = PERIOD_WORDS[freq]
     windows = _and_list([str(m) for m in growth_windows])
-    lags = HAC_LAGS[freq]
     return (
         f"Launches are counted per complete Kyiv {unit} (a {unit} without attacks is a zero). "
         f"The trend is a negative binomial regression of the {adjective} count on a smooth "
@@ -627,9 +670,14 @@ def trend_methods(freq: str, growth_windows: Sequence[int]) -> str:
         "its bands are 95% intervals. Growth is a separate straight-line fit on the log scale "
         "over the last "
         f"{windows} months and over the whole period, expressed as the average change per "
-        "month and as a doubling time. Successive periods are not independent, so the table "
-        f"also gives intervals with Newey–West errors ({lags} lag{'s' if lags != 1 else ''}, "
-        "about a month), which allow for that."
+        "month and as a doubling time. Successive periods are not independent (busy and quiet "
+        "spells last weeks), so the growth intervals are Newey–West intervals with fixed-b "
+        "critical values: a Bartlett bandwidth of 1.3·√T periods and a critical value "
+        "simulated for a trend slope, under independent errors and under AR(1) errors at the "
+        "residuals' own lag-1 autocorrelation, the larger taken. In simulations with AR(1) "
+        "errors at ρ = 0.5 they covered the true growth 91–94% of the time (nominal 95%), "
+        "where the model's own intervals covered about 71%; the table gives those too, for "
+        "comparison."
     )
 
 
@@ -638,14 +686,38 @@ def regime_methods(fits: Mapping[str, RegimeFit]) -> str:
     s = next((f.result.summary for f in fits.values() if f.result is not None), None)
     if s is None:
         return "No regimes could be estimated for this period."
+    cost = (
+        "constant level"
+        if s.get("cost", "l2") == "l2"
+        else "constant level and scatter (the variance-change cost)"
+    )
+    ranges = []
+    for fit in fits.values():
+        if fit.result is None or not _finite(fit.result.summary.get("penalty_low")):
+            continue
+        r: Mapping[str, Any] = fit.result.summary
+        high = num(r["penalty_high"], 2) if _finite(r.get("penalty_high")) else "any larger"
+        ranges.append(
+            f"{_noun(fit.group)}: {_breaks_words(int(r['n_breaks']))} for "
+            f"{num(r['penalty_low'], 2)} to {high} times the penalty"
+        )
+    stability = (
+        " Along the penalty path, the chosen count stays the best for "
+        + "; ".join(ranges)
+        + " (a narrow range around 1 means a slightly different penalty gives another count)."
+        if ranges
+        else ""
+    )
     return (
         "The weekly series of the Air Force's headline groups is split into regimes of "
-        "constant level: on the log scale, the best split for every number of breaks from none "
+        f"{cost}: on the log scale, the best split for every number of breaks from none "
         f"to {s['max_breaks']} is found exactly, each regime lasting at least {s['min_size']} "
-        "weeks, and the number is chosen by BIC. A regime's level is a typical week. Each "
-        f"break date has a 95% interval from {s['n_boot']:,} bootstrap re-fits that resample "
-        f"the residuals in blocks of {s['block_weeks']} weeks. Intervals are conditional on "
-        "the number of breaks."
+        "weeks (weeks without launches at the very start are left out, so no regime is made "
+        "of them alone), and the number is chosen by BIC. A regime's level is a typical week. "
+        f"Each break date has a 95% interval from {s['n_boot']:,} bootstrap re-fits that "
+        f"resample the residuals of each regime in blocks of {s['block_weeks']} weeks; the "
+        "same re-fits, choosing the number of breaks afresh each time, give the range of the "
+        "count. Break-date intervals hold the count fixed." + stability
     )
 
 

@@ -48,7 +48,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from scipy import stats
-from scipy.special import betaln, digamma, expit, gammaln, logit
+from scipy.special import betaln, digamma, expit, gammaln, logit, polygamma
 from statsmodels.base.model import GenericLikelihoodModel
 from statsmodels.genmod import families
 from statsmodels.genmod.generalized_linear_model import GLM
@@ -57,6 +57,14 @@ from statsmodels.tools.numdiff import approx_fprime
 from analysis.data.series import as_timestamps
 from analysis.data.taxonomy import lookup, split_model
 from analysis.modelresult import ModelResult
+from analysis.models.salvo import (
+    BLOCK_MONTHS,
+    N_BOOT,
+    SEED,
+    dependent_normals,
+    month_bootstrap_counts,
+    month_codes,
+)
 from analysis.vocabulary import (
     BALLISTIC_MISSILE,
     CRUISE_MISSILE,
@@ -73,6 +81,12 @@ LUMPED_CLASSES = (MIXED_MISSILE, MIXED_DRONE, MIXED)
 MIN_WAVES = 20
 DAYS_PER_YEAR = 365.25
 #: Salvo-size bins (launched of the class) for the descriptive ``by_salvo`` table.
+#: How the headline intervals are made: a bootstrap over calendar months, or the model's Wald
+#: intervals (numerical Hessian).
+INTERVALS = ("cluster_bootstrap", "model")
+#: Below this share of converged refits the bootstrap is not trusted and the model interval
+#: is reported instead (flagged in ``interval``).
+MIN_CONVERGED = 0.95
 SALVO_BINS = {
     STRIKE_DRONE: (1, 10, 50, 100, 200, 400, np.inf),
     CRUISE_MISSILE: (1, 2, 5, 10, 20, 50, np.inf),
@@ -250,40 +264,74 @@ class InterceptionFit:
     successes: int
     converged: bool
     loglike: float
+    boot: np.ndarray | None = None
+    interval: str = "model"
+    boot_failed: int = 0
 
     @property
     def rho(self) -> float:
         return float(expit(self.logit_rho))
 
     def rho_ci(self, level: float = 0.95) -> tuple[float, float]:
+        """The interval of rho: bootstrap percentiles when bootstrapped, else Wald on the
+        logit scale."""
+        if self.boot is not None:
+            low, high = np.percentile(self.boot[:, -1], _tails(level))
+            return float(expit(low)), float(expit(high))
         z = stats.norm.ppf(0.5 + level / 2)
         return (
             float(expit(self.logit_rho - z * self.logit_rho_se)),
             float(expit(self.logit_rho + z * self.logit_rho_se)),
         )
 
-    def coefficients(self, level: float = 0.95) -> pd.DataFrame:
-        """``model, term, estimate, se, ci_low, ci_high, p_value`` for both models."""
+    def _beta_binomial_rows(self, level: float) -> list[dict]:
+        """The logit-mean terms with the headline interval (bootstrap when there is one) and
+        the model's Wald interval (``*_model``)."""
         z = stats.norm.ppf(0.5 + level / 2)
+        se_model = np.sqrt(np.clip(np.diag(self.cov), 0, None))
         rows = []
-        for model, params, cov in (
-            ("beta_binomial", self.params, self.cov),
-            ("quasi_binomial", self.qb_params, self.qb_cov),
-        ):
-            se = np.sqrt(np.clip(np.diag(cov), 0, None))
-            for term, b, s in zip(self.terms, params, se, strict=True):
-                p = float(2 * stats.norm.sf(abs(b / s))) if s > 0 else float("nan")
-                rows.append(
-                    {
-                        "model": model,
-                        "term": term,
-                        "estimate": float(b),
-                        "se": float(s),
-                        "ci_low": float(b - z * s),
-                        "ci_high": float(b + z * s),
-                        "p_value": p,
-                    }
-                )
+        for j, (term, b, s) in enumerate(zip(self.terms, self.params, se_model, strict=True)):
+            if self.boot is None:
+                se, low, high = s, b - z * s, b + z * s
+            else:
+                draws = self.boot[:, j]
+                se = float(np.std(draws, ddof=1))
+                low, high = np.percentile(draws, _tails(level))
+            rows.append(
+                {
+                    "model": "beta_binomial",
+                    "term": term,
+                    "estimate": float(b),
+                    "se": float(se),
+                    "ci_low": float(low),
+                    "ci_high": float(high),
+                    "p_value": _p_value(b, se),
+                    "se_model": float(s),
+                    "ci_low_model": float(b - z * s),
+                    "ci_high_model": float(b + z * s),
+                }
+            )
+        return rows
+
+    def coefficients(self, level: float = 0.95) -> pd.DataFrame:
+        """``model, term, estimate, se, ci_low, ci_high, p_value`` for both models, plus the
+        beta-binomial's model-based ``se_model, ci_low_model, ci_high_model`` and the
+        ``interval`` its headline interval comes from."""
+        z = stats.norm.ppf(0.5 + level / 2)
+        rows = self._beta_binomial_rows(level)
+        se = np.sqrt(np.clip(np.diag(self.qb_cov), 0, None))
+        for term, b, s in zip(self.terms, self.qb_params, se, strict=True):
+            rows.append(
+                {
+                    "model": "quasi_binomial",
+                    "term": term,
+                    "estimate": float(b),
+                    "se": float(s),
+                    "ci_low": float(b - z * s),
+                    "ci_high": float(b + z * s),
+                    "p_value": _p_value(b, s),
+                }
+            )
         low, high = self.rho_ci(level)
         rows.append(
             {
@@ -307,7 +355,19 @@ class InterceptionFit:
                 "p_value": float("nan"),
             }
         )
-        return pd.DataFrame(rows)
+        table = pd.DataFrame(rows)
+        table["interval"] = np.where(table["model"] == "beta_binomial", self.interval, "model")
+        return table
+
+
+def _tails(level: float) -> list[float]:
+    """The percentiles (0-100) of a two-sided ``level`` interval."""
+    return [50 * (1 - level), 50 * (1 + level)]
+
+
+def _p_value(estimate: float, se: float) -> float:
+    """Two-sided normal p-value of ``estimate / se`` (NaN without a positive ``se``)."""
+    return float(2 * stats.norm.sf(abs(estimate / se))) if se > 0 else float("nan")
 
 
 def _design(launched: np.ndarray, years: np.ndarray, time: str) -> tuple[np.ndarray, tuple]:
@@ -329,10 +389,26 @@ def fit_interception(
     years: Sequence[float],
     *,
     time: str = "linear",
+    months: np.ndarray | None = None,
+    interval: str = "cluster_bootstrap",
+    n_boot: int = N_BOOT,
+    block_months: int = BLOCK_MONTHS,
+    seed: int | None = SEED,
 ) -> InterceptionFit:
     """Beta-binomial ML and quasi-binomial GLM of ``successes / launched`` on
     ``log2(launched)`` and time: ``linear`` in years, or ``year`` effects (one level per whole
-    year since the origin, a sensitivity)."""
+    year since the origin, a sensitivity).
+
+    With ``interval="cluster_bootstrap"`` (the default) the beta-binomial is refitted on
+    ``n_boot`` resamples of whole calendar months (``months``: a month code per wave, see
+    :func:`~analysis.models.salvo.month_codes`; without it, 30.4-day blocks of ``years``), so
+    that the waves of one month, which share weather, targets and defences, move together;
+    399 replicates put the 95% bounds on whole order statistics at a cost of about a second.
+    When fewer than :data:`MIN_CONVERGED` of the refits converge the model interval is kept
+    and ``interval`` says so.
+    """
+    if interval not in INTERVALS:
+        raise ValueError(f"interval {interval!r} is not one of {', '.join(INTERVALS)}")
     n = np.asarray(launched, dtype=float)
     k = np.asarray(successes, dtype=float)
     if np.any(n <= 0) or np.any(k < 0) or np.any(k > n):
@@ -354,6 +430,20 @@ def fit_interception(
         params = np.asarray(result.params)
         cov = np.linalg.pinv(-model.hessian(params))
     p = x.shape[1]
+    boot, failed, label = None, 0, "model"
+    if interval == "cluster_bootstrap":
+        if months is None:
+            t = np.asarray(years, dtype=float)
+            months = np.floor((t - t.min()) * 12).astype("int64")
+        counts = month_bootstrap_counts(
+            np.asarray(months), n_boot=n_boot, block_months=block_months, seed=seed
+        )
+        draws, good = refit_beta_binomial(x, k, n, params, counts)
+        failed = int((~good).sum())
+        if good.mean() >= MIN_CONVERGED:
+            boot, label = draws[good], "cluster_bootstrap"
+        else:
+            label = "model (bootstrap refits failed)"
     return InterceptionFit(
         terms=terms,
         params=params[:p],
@@ -368,29 +458,140 @@ def fit_interception(
         successes=int(k.sum()),
         converged=converged,
         loglike=float(model.loglike(params)),
+        boot=boot,
+        interval=label,
+        boot_failed=failed,
     )
+
+
+def _observation_terms(
+    x: np.ndarray, k: np.ndarray, n: np.ndarray, params: np.ndarray, *, second: bool
+) -> dict[str, np.ndarray]:
+    """Per-wave derivatives of the beta-binomial log-likelihood with respect to the linear
+    predictor ``eta`` and ``g = logit_rho``, for every row of ``params`` ``(B, p + 1)``;
+    with ``s = (1 - rho) / rho = exp(-g)``, ``a = mu s`` and ``b = (1 - mu) s``. The second
+    derivatives (trigamma, slow) only when ``second``."""
+    mu = np.clip(expit(params[:, :-1] @ x.T), 1e-12, 1 - 1e-12)
+    s = np.exp(-np.clip(params[:, -1:], -30, 30))
+    a, b = mu * s, (1 - mu) * s
+    common = digamma(s) - digamma(n + s)
+    d_a = digamma(k + a) - digamma(a) + common
+    d_b = digamma(n - k + b) - digamma(b) + common
+    slope = s * mu * (1 - mu)  # d a / d eta = - d b / d eta
+    out = {"eta": slope * (d_a - d_b), "g": -(a * d_a + b * d_b)}
+    if second:
+        common1 = polygamma(1, s) - polygamma(1, n + s)
+        l_aa = polygamma(1, k + a) - polygamma(1, a) + common1
+        l_bb = polygamma(1, n - k + b) - polygamma(1, b) + common1
+        out["eta_eta"] = slope**2 * (l_aa - 2 * common1 + l_bb) + slope * (1 - 2 * mu) * (d_a - d_b)
+        out["eta_g"] = -(slope * (a * (l_aa - common1) + b * (common1 - l_bb)) + out["eta"])
+        out["g_g"] = a**2 * l_aa + 2 * a * b * common1 + b**2 * l_bb + a * d_a + b * d_b
+    return out
+
+
+def beta_binomial_gradient(
+    x: np.ndarray, k: np.ndarray, n: np.ndarray, params: np.ndarray, weights: np.ndarray
+) -> np.ndarray:
+    """Gradient ``(B, p + 1)`` of the weighted beta-binomial log-likelihood at each row of
+    ``params`` (the logit-mean terms, then ``logit_rho``), weights ``(B, n)``."""
+    terms = _observation_terms(x, k, n, params, second=False)
+    return np.column_stack([(weights * terms["eta"]) @ x, (weights * terms["g"]).sum(1)])
+
+
+def beta_binomial_hessian(
+    x: np.ndarray, k: np.ndarray, n: np.ndarray, params: np.ndarray, weights: np.ndarray
+) -> np.ndarray:
+    """Hessian ``(B, p + 1, p + 1)`` of the weighted beta-binomial log-likelihood (analytic,
+    digamma and trigamma); ``params`` may be one row for every row of ``weights``."""
+    terms = _observation_terms(x, k, n, params, second=True)
+    p = x.shape[1]
+    hess = np.empty((len(weights), p + 1, p + 1))
+    scaled = weights * terms["eta_eta"]
+    for i in range(p):
+        for j in range(i, p):
+            hess[:, i, j] = hess[:, j, i] = scaled @ (x[:, i] * x[:, j])
+    hess[:, :p, p] = hess[:, p, :p] = (weights * terms["eta_g"]) @ x
+    hess[:, p, p] = (weights * terms["g_g"]).sum(1)
+    return hess
+
+
+def refit_beta_binomial(
+    x: np.ndarray,
+    k: np.ndarray,
+    n: np.ndarray,
+    start: np.ndarray,
+    weights: np.ndarray,
+    *,
+    max_iter: int = 60,
+    tol: float = 1e-7,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Beta-binomial ML refits, one per row of ``weights`` (bootstrap draw counts), all at
+    once from ``start`` (the full-sample estimate). Returns the ``(B, p + 1)`` estimates and
+    which converged.
+
+    Newton steps with each replicate's Hessian held at ``start`` (its trigamma terms are
+    slow and a replicate's estimate lies close to the full sample's) and renewed every eight
+    iterations for the replicates still moving, so an iteration mostly costs one gradient of
+    the replicates not yet converged; a replicate whose steps grow has them halved."""
+    k, n = np.asarray(k, dtype=float), np.asarray(n, dtype=float)
+    start = np.asarray(start, dtype=float)
+    inverse = np.linalg.pinv(beta_binomial_hessian(x, k, n, start[None], weights))
+    params = np.tile(start, (len(weights), 1))
+    size, previous = np.ones(len(weights)), np.full(len(weights), np.inf)
+    converged = np.zeros(len(weights), dtype=bool)
+    for iteration in range(max_iter):
+        todo = np.flatnonzero(~converged)
+        if iteration and iteration % 8 == 0:  # slow replicates: a fresh Hessian
+            fresh = beta_binomial_hessian(x, k, n, params[todo], weights[todo])
+            inverse[todo] = np.linalg.pinv(fresh)
+        grad = beta_binomial_gradient(x, k, n, params[todo], weights[todo])
+        step = np.matmul(inverse[todo], grad[..., None])[..., 0]
+        norm = np.abs(step).max(axis=1)
+        done = norm < tol
+        converged[todo[done]] = True
+        if converged.all() or not np.isfinite(norm).any():
+            break
+        size[todo] = np.where(norm > previous[todo], size[todo] / 2, np.minimum(2 * size[todo], 1))
+        params[todo] -= np.where(done, 0.0, size[todo])[:, None] * step
+        previous[todo] = norm
+    good = converged & np.isfinite(params).all(axis=1)
+    return params, good
 
 
 def doubling_effect(
     fit: InterceptionFit, salvo: float, years: float, level: float = 0.95
 ) -> dict[str, float]:
-    """Defeat rate at ``salvo`` and at ``2 * salvo`` (same time), their difference in
-    percentage points, with delta-method confidence intervals (linear-time fit only)."""
+    """Defeat rate at ``salvo`` and at ``2 * salvo`` (same time) and their difference in
+    percentage points (linear-time fit only). The intervals (``*_ci_low``, ``*_ci_high``) are
+    the bootstrap percentiles when the fit was bootstrapped, else the delta method's; the
+    delta-method intervals are also given as ``*_model``, with ``interval`` naming the
+    headline one."""
     z = stats.norm.ppf(0.5 + level / 2)
     x1 = np.array([1.0, np.log2(salvo), years])
     x2 = x1 + np.array([0.0, 1.0, 0.0])
-    out: dict[str, float] = {}
+    out: dict = {}
     for name, x in (("rate", x1), ("rate_doubled", x2)):
         eta, se = x @ fit.params, float(np.sqrt(x @ fit.cov @ x))
         out[name] = float(expit(eta))
-        out[f"{name}_ci_low"] = float(expit(eta - z * se))
-        out[f"{name}_ci_high"] = float(expit(eta + z * se))
+        out[f"{name}_ci_low_model"] = float(expit(eta - z * se))
+        out[f"{name}_ci_high_model"] = float(expit(eta + z * se))
     p1, p2 = out["rate"], out["rate_doubled"]
     grad = p2 * (1 - p2) * x2 - p1 * (1 - p1) * x1
     se = float(np.sqrt(grad @ fit.cov @ grad))
     out["change_points"] = 100 * (p2 - p1)
-    out["change_ci_low"] = 100 * (p2 - p1 - z * se)
-    out["change_ci_high"] = 100 * (p2 - p1 + z * se)
+    out["change_ci_low_model"] = 100 * (p2 - p1 - z * se)
+    out["change_ci_high_model"] = 100 * (p2 - p1 + z * se)
+    for name in ("rate", "rate_doubled", "change"):
+        out[f"{name}_ci_low"] = out[f"{name}_ci_low_model"]
+        out[f"{name}_ci_high"] = out[f"{name}_ci_high_model"]
+    if fit.boot is not None:
+        beta = fit.boot[:, : len(x1)]
+        r1, r2 = expit(beta @ x1), expit(beta @ x2)
+        for name, draws in (("rate", r1), ("rate_doubled", r2), ("change", 100 * (r2 - r1))):
+            low, high = np.percentile(draws, _tails(level))
+            out[f"{name}_ci_low"], out[f"{name}_ci_high"] = float(low), float(high)
+    out["interval"] = fit.interval
+    out["n_boot"] = 0 if fit.boot is None else len(fit.boot)
     return out
 
 
@@ -434,6 +635,26 @@ class _Choices:
     timed_only: bool
     min_waves: int
     level: float
+    interval: str = "cluster_bootstrap"
+    n_boot: int = N_BOOT
+    block_months: int = BLOCK_MONTHS
+    seed: int | None = SEED
+
+    def fit(self, sample: pd.DataFrame) -> tuple[InterceptionFit, np.ndarray]:
+        """The main fit of a sample (``date, launched, successes``) with its headline
+        interval, and the sample's years since the origin."""
+        t = _years(sample["date"], self.origin)
+        fit = fit_interception(
+            sample["launched"],
+            sample["successes"],
+            t,
+            months=month_codes(sample["date"]),
+            interval=self.interval,
+            n_boot=self.n_boot,
+            block_months=self.block_months,
+            seed=self.seed,
+        )
+        return fit, t
 
 
 @dataclass
@@ -484,8 +705,18 @@ def interception_model(
     min_waves: int = MIN_WAVES,
     origin: str | pd.Timestamp | None = None,
     level: float = 0.95,
+    interval: str = "cluster_bootstrap",
+    n_boot: int = N_BOOT,
+    block_months: int = BLOCK_MONTHS,
+    seed: int | None = SEED,
 ) -> ModelResult:
     """Defeat-rate (headline) and kinetic-only models per class; see the module docstring.
+
+    The headline intervals (coefficients, rho, doubling effect) come from a bootstrap of
+    whole calendar months by default (``interval``, ``n_boot``, ``block_months``, ``seed``:
+    see :func:`fit_interception`); the model's Wald intervals stay beside them as ``*_model``.
+    The ``sensitivity`` table gives each other specification's doubling effect in points
+    (``doubling_points``), and the summary their range (``*_doubling_points_spec_min/max``).
 
     Tables: ``coefficients`` (class, measure, model, term, estimate, se, CI, p, n_waves),
     ``fits`` (one row per class × measure: waves, pooled rate, rho, dispersion, converged),
@@ -495,13 +726,20 @@ def interception_model(
     ``by_salvo`` (pooled defeat rate per salvo-size bin, model sample) and ``exclusions``.
     """
     origin_ts = pd.Timestamp(origin) if origin is not None else as_timestamps(waves["date"]).min()
-    choices = _Choices(origin_ts, timed_only, min_waves, level)
+    if interval not in INTERVALS:
+        raise ValueError(f"interval {interval!r} is not one of {', '.join(INTERVALS)}")
+    choices = _Choices(
+        origin_ts, timed_only, min_waves, level, interval, n_boot, block_months, seed
+    )
     rows = _Rows()
     summary: dict[str, float | int | str | None] = {
         "origin": str(origin_ts.date()),
         "population": "timed waves" if timed_only else "all waves",
         "model": "beta-binomial ML (GenericLikelihoodModel); quasi-binomial GLM as check",
         "salvo_term": "log2(launched of the class): coefficient = change in logit per doubling",
+        "interval": interval,
+        "n_boot": n_boot if interval == "cluster_bootstrap" else 0,
+        "block_months": block_months,
     }
     for weapon_class in classes:
         frame = class_waves(waves, strikes, weapon_class)
@@ -571,8 +809,7 @@ def _fit_measure(
         )
         summary[f"{key}_n_waves"] = len(sample)
         return
-    t = _years(sample["date"], choices.origin)
-    fit = fit_interception(sample["launched"], sample["successes"], t)
+    fit, t = choices.fit(sample)
     coef = fit.coefficients(choices.level).assign(
         weapon_class=weapon_class, measure=measure, n_waves=fit.n_waves
     )
@@ -584,6 +821,7 @@ def _fit_measure(
     if measure == "defeat":
         rows.by_salvo.append(_salvo_bins(sample, weapon_class))
         rows.sensitivity.extend(_sensitivity_rows(frame, sample, fit, t, weapon_class, choices))
+        _record_spec_range(summary, rows.sensitivity, weapon_class)
 
 
 def _fit_row(fit: InterceptionFit, weapon_class: str, measure: str, level: float) -> dict:
@@ -603,6 +841,8 @@ def _fit_row(fit: InterceptionFit, weapon_class: str, measure: str, level: float
         "pearson_dispersion": fit.dispersion,
         "converged": fit.converged,
         "loglike": fit.loglike,
+        "interval": fit.interval,
+        "boot_failed": fit.boot_failed,
     }
 
 
@@ -627,6 +867,29 @@ def _effect_row(
     }
 
 
+def doubling_interval(waves_sample: pd.DataFrame, **options) -> tuple[float, float, float]:
+    """The doubling effect in percentage points with its interval, ``(change, low, high)``,
+    by the code path of the report (:func:`interception_model`).
+
+    ``waves_sample``: one row per wave of one class, with ``date`` (calendar months are the
+    bootstrap's clusters), ``launched`` (> 0) and ``successes`` (defeated, at most launched;
+    ``defeated`` is used when there is no ``successes`` column, as in
+    :func:`simulate_interception`). Time is counted from the first date; the effect is taken
+    at the median salvo and median date. ``options``: ``interval``, ``n_boot``,
+    ``block_months``, ``seed`` and ``level``.
+    """
+    sample = waves_sample
+    if "successes" not in sample:
+        sample = sample.assign(successes=sample["defeated"])
+    dates = as_timestamps(sample["date"])
+    sample = sample.assign(date=dates)
+    choices = _Choices(dates.min(), True, 0, **{"level": 0.95, **options})
+    fit, t = choices.fit(sample)
+    salvo, years = float(np.median(sample["launched"])), float(np.median(t))
+    effect = doubling_effect(fit, salvo, years, choices.level)
+    return effect["change_points"], effect["change_ci_low"], effect["change_ci_high"]
+
+
 def _record_fit(
     summary: dict, key: str, coef: pd.DataFrame, fit: InterceptionFit, effect: dict
 ) -> None:
@@ -638,9 +901,12 @@ def _record_fit(
     summary[f"{key}_log2_salvo_ci_high"] = round(float(b["ci_high"]), 4)
     summary[f"{key}_rho"] = round(fit.rho, 4)
     summary[f"{key}_pearson_dispersion"] = round(fit.dispersion, 3)
-    summary[f"{key}_doubling_points"] = round(effect["change_points"], 2)
-    summary[f"{key}_doubling_points_ci_low"] = round(effect["change_ci_low"], 2)
-    summary[f"{key}_doubling_points_ci_high"] = round(effect["change_ci_high"], 2)
+    summary[f"{key}_doubling_points"] = round(float(effect["change_points"]), 2)
+    summary[f"{key}_doubling_points_ci_low"] = round(float(effect["change_ci_low"]), 2)
+    summary[f"{key}_doubling_points_ci_high"] = round(float(effect["change_ci_high"]), 2)
+    summary[f"{key}_doubling_points_ci_low_model"] = round(effect["change_ci_low_model"], 2)
+    summary[f"{key}_doubling_points_ci_high_model"] = round(effect["change_ci_high_model"], 2)
+    summary[f"{key}_interval"] = fit.interval
 
 
 def _sensitivity_rows(
@@ -651,30 +917,51 @@ def _sensitivity_rows(
     weapon_class: str,
     choices: _Choices,
 ) -> list[dict]:
-    """The defeat-rate salvo coefficient of the main fit and of each other choice."""
+    """The defeat-rate salvo coefficient of the main fit and of each other choice, with each
+    choice's doubling effect in points at the main sample's median salvo and median date.
+    The other choices keep their model intervals (they are compared by their estimates)."""
     variants = [("main", fit, "beta_binomial"), ("quasi_binomial", fit, "quasi_binomial")]
     other = measure_sample(frame, weapon_class, "defeat", timed_only=not choices.timed_only)
     if len(other) >= choices.min_waves and len(other) != len(sample):
+        other_t = _years(other["date"], choices.origin)
         variants.append(
             (
                 "all_waves" if choices.timed_only else "timed_waves",
-                fit_interception(
-                    other["launched"], other["successes"], _years(other["date"], choices.origin)
-                ),
+                fit_interception(other["launched"], other["successes"], other_t, interval="model"),
                 "beta_binomial",
             )
         )
     variants.append(
         (
             "year_effects",
-            fit_interception(sample["launched"], sample["successes"], t, time="year"),
+            fit_interception(
+                sample["launched"], sample["successes"], t, time="year", interval="model"
+            ),
             "beta_binomial",
         )
     )
+    salvo, years = float(np.median(sample["launched"])), float(np.median(t))
     return [
         _sensitivity_row(vfit, variant, model, weapon_class, choices.level)
+        | {"doubling_points": spec_doubling_points(vfit, model, salvo, years)}
         for variant, vfit, model in variants
     ]
+
+
+def spec_doubling_points(fit: InterceptionFit, model: str, salvo: float, years: float) -> float:
+    """The doubling effect in points of any fit (linear time or one level per year, either
+    model's coefficients) at ``salvo`` and ``years`` since the origin; NaN when the year of
+    ``years`` has no level."""
+    params = fit.params if model == "beta_binomial" else fit.qb_params
+    coef = dict(zip(fit.terms, params, strict=True))
+    if "years" in coef:
+        eta = coef["const"] + coef["log2_salvo"] * np.log2(salvo) + coef["years"] * years
+    else:
+        level = coef.get(f"year{int(np.floor(years))}")
+        if level is None:
+            return float("nan")
+        eta = level + coef["log2_salvo"] * np.log2(salvo)
+    return float(100 * (expit(eta + coef["log2_salvo"]) - expit(eta)))
 
 
 def _sensitivity_row(
@@ -692,6 +979,20 @@ def _sensitivity_row(
         "ci_high": row["ci_high"],
         "p_value": row["p_value"],
     }
+
+
+def _record_spec_range(summary: dict, sensitivity: list[dict], weapon_class: str) -> None:
+    """The lowest and highest doubling effect over the reasonable specifications."""
+    points = [
+        r["doubling_points"]
+        for r in sensitivity
+        if r["weapon_class"] == weapon_class and np.isfinite(r["doubling_points"])
+    ]
+    if points:
+        key = f"{weapon_class}_defeat_doubling_points_spec"
+        summary[f"{key}_min"] = round(float(min(points)), 2)
+        summary[f"{key}_max"] = round(float(max(points)), 2)
+        summary[f"{key}_count"] = len(points)
 
 
 def _ordered(parts: list[pd.DataFrame], columns: list[str] | None = None) -> pd.DataFrame:
@@ -762,7 +1063,13 @@ ASSUMPTIONS = (
     "destroyed count; missile destroyed is taken to mean shot down throughout.",
     "Beta-binomial regression by maximum likelihood: logit of the mean defeat rate linear in "
     "log2(salvo of the class) and years since the first wave; one intra-wave correlation rho "
-    "per model. 95% Wald intervals from the numerical Hessian.",
+    "per model.",
+    "Confidence intervals (95%) come from a bootstrap over calendar months: the months of "
+    "waves are resampled with replacement, the model is refitted on each resample (399 times "
+    "by default) and the interval is the middle 95% of the refitted values. Waves of one month "
+    "share weather, targets and defences, so they move together; months are taken as roughly "
+    "independent. The Wald intervals from the numerical Hessian, which treat waves as "
+    "independent, are kept beside them (ci_low_model, ci_high_model) and are narrower.",
     "Sample: timed waves with at least one of the class launched; waves with missing counts, "
     "with destroyed allocated across classes, or with a lumped mixed row that includes the "
     "class are excluded; destroyed + not_reach_goal above launched is capped at launched.",
@@ -801,27 +1108,43 @@ def simulate_interception(
     years: float = 3.0,
     not_reach_share: float = 0.3,
     origin: str = "2022-10-01",
+    month_share: float = 0.0,
+    ar: float = 0.0,
+    salvo_month_sd: float = 0.0,
     seed: int | None = None,
 ) -> tuple[pd.DataFrame, dict[str, float]]:
-    """Waves with a known saturation slope: ``n`` log-uniform on ``salvo_range``, the wave's
+    """Waves with a known saturation slope: ``n`` log-uniform on ``salvo_range`` (times a
+    factor common to the calendar month, log-normal with sd ``salvo_month_sd``, so that large
+    salvos come in runs as in the real data), the wave's
     defeat share ``p ~ Beta(mu (1 - rho) / rho, (1 - mu) (1 - rho) / rho)`` with
     ``logit(mu) = intercept + slope * log2(n) + time_slope * t``, ``k ~ Binomial(n, p)``
-    (``rho = 0``: plain binomial). A share ``not_reach_share`` of the defeated is reported as
-    ``not_reach_goal``. Returns a :func:`class_waves`-like table (all timed, all eligible)
-    and the truth (``slope``, ``time_slope``, ``rho``)."""
+    (``rho = 0``: plain binomial). The waves' shares may be dependent while each keeps that
+    beta distribution (a Gaussian copula, :func:`~analysis.models.salvo.dependent_normals`:
+    ``month_share`` of the latent variance common to a calendar month, AR(1) ``ar`` from wave
+    to wave), so the mean model stays exactly true. A share ``not_reach_share`` of the
+    defeated is reported as ``not_reach_goal``. Returns a :func:`class_waves`-like table (all
+    timed, all eligible) and the truth (``intercept``, ``slope``, ``time_slope``, ``rho``)."""
     rng = np.random.default_rng(seed)
     lo, hi = np.log(salvo_range[0]), np.log(salvo_range[1])
-    n = np.round(np.exp(rng.uniform(lo, hi, n_waves))).astype("int64")
     t = np.sort(rng.uniform(0.0, years, n_waves))
+    dates = pd.Timestamp(origin) + pd.to_timedelta(np.round(t * DAYS_PER_YEAR), unit="D")
+    months = month_codes(dates)
+    log_n = rng.uniform(lo, hi, n_waves)
+    if salvo_month_sd:
+        log_n = log_n + salvo_month_sd * rng.standard_normal(int(months.max()) + 1)[months]
+    n = np.maximum(1, np.round(np.exp(log_n))).astype("int64")
     mu = expit(intercept + slope * np.log2(n) + time_slope * t)
     if rho > 0:
         size = (1 - rho) / rho
-        p = rng.beta(mu * size, (1 - mu) * size)
+        if month_share or ar:
+            latent = dependent_normals(dates, month_share=month_share, ar=ar, rng=rng)
+            p = stats.beta.ppf(stats.norm.cdf(latent), mu * size, (1 - mu) * size)
+        else:
+            p = rng.beta(mu * size, (1 - mu) * size)
     else:
         p = mu
     k = rng.binomial(n, p)
     lost = rng.binomial(k, not_reach_share)
-    dates = pd.Timestamp(origin) + pd.to_timedelta(np.round(t * DAYS_PER_YEAR), unit="D")
     frame = pd.DataFrame(
         {
             "wave_id": np.arange(n_waves),
@@ -841,4 +1164,12 @@ def simulate_interception(
             "capped": False,
         }
     )
-    return frame, {"slope": slope, "time_slope": time_slope, "rho": rho}
+    truth = {"intercept": intercept, "slope": slope, "time_slope": time_slope, "rho": rho}
+    return frame, truth
+
+
+def true_doubling_points(truth: dict[str, float], salvo: float, years: float) -> float:
+    """The doubling effect in points that :func:`simulate_interception`'s ``truth`` implies at
+    ``salvo`` and ``years`` since its origin."""
+    eta = truth["intercept"] + truth["slope"] * np.log2(salvo) + truth["time_slope"] * years
+    return float(100 * (expit(eta + truth["slope"]) - expit(eta)))

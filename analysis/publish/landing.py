@@ -8,7 +8,9 @@ from data.
 
 from __future__ import annotations
 
+import csv
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -90,9 +92,13 @@ def _provenance(provenance: dict) -> list[tuple[str, str]]:
 
 
 def landing_context(
-    results: dict[str, dict], sections: list[tuple[str, str, dict]], provenance: dict
+    results: dict[str, dict],
+    sections: list[tuple[str, str, dict]],
+    provenance: dict,
+    calibration: list[dict[str, str]] | None = None,
 ) -> dict[str, Any]:
-    """Everything the landing page shows, as plain values for ``landing.html.j2``."""
+    """Everything the landing page shows, as plain values for ``landing.html.j2``;
+    ``calibration`` are the rows of :func:`calibration_rows` (none: no calibration run)."""
     order = [stem for stem, _, _ in sections]
     params = provenance.get("parameters", {})
     period = (
@@ -109,6 +115,8 @@ def landing_context(
         "sections": [_section(stem, page, results.get(stem)) for stem, page, _ in sections],
         "provenance": _provenance(provenance),
         "credit": CREDIT,
+        "calibration": calibration or [],
+        "calibration_folder": CALIBRATION_FOLDER,
     }
 
 
@@ -122,6 +130,68 @@ def headline_findings(results: dict[str, dict], order: list[str]) -> list[dict]:
     ]
 
 
+#: The calibration files a report carries, copied from ``reports/calibration/``.
+CALIBRATION_FOLDER = "calibration"
+CALIBRATION_FILES = ("calibration.csv", "calibration.png", "calibration.json")
+#: The row of the calibration table the landing page shows: nominal 95%, strong dependence.
+CALIBRATION_SHOWN = {"level": "0.95", "process": "ar1_0.5"}
+
+
+def copy_calibration(source: Path, folder: Path) -> bool:
+    """Copy the calibration table, chart and record from ``source`` into the report's
+    ``calibration/`` (atomically); False when no full calibration run exists yet."""
+    present = [source / name for name in CALIBRATION_FILES if (source / name).is_file()]
+    if len(present) < len(CALIBRATION_FILES):
+        return False
+    target = Path(folder) / CALIBRATION_FOLDER
+    target.mkdir(parents=True, exist_ok=True)
+    for path in present:
+        write_with(target / path.name, _writer(path.read_bytes()))
+    return True
+
+
+def _writer(data: bytes) -> Callable[[Path], object]:
+    return lambda target: target.write_bytes(data)
+
+
+def calibration_rows(folder: Path) -> list[dict[str, str]]:
+    """The calibration rows the landing page lists (nominal 95% at AR(1) rho 0.5), as text;
+    empty when the report carries no calibration table."""
+    path = Path(folder) / CALIBRATION_FOLDER / CALIBRATION_FILES[0]
+    if not path.is_file():
+        return []
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = [
+            r
+            for r in csv.DictReader(handle)
+            if all(_same(r.get(k), v) for k, v in CALIBRATION_SHOWN.items())
+        ]
+    return [
+        {
+            "label": r.get("label", ""),
+            "coverage": _percent(r.get("coverage")),
+            "band": f"{_percent(r.get('band_low'))} to {_percent(r.get('band_high'))}",
+            "replicates": r.get("replicates", ""),
+            "verdict": "holds" if r.get("meets_target") == "True" else "too narrow",
+        }
+        for r in rows
+    ]
+
+
+def _same(value: str | None, wanted: str) -> bool:
+    try:
+        return float(value or "nan") == float(wanted)
+    except ValueError:
+        return value == wanted
+
+
+def _percent(value: str | None) -> str:
+    try:
+        return f"{float(value or 'nan'):.0%}"
+    except ValueError:
+        return ""
+
+
 def write_landing_page(
     folder: Path, sections: list[tuple[str, str, dict]], provenance: dict
 ) -> Path:
@@ -130,7 +200,8 @@ def write_landing_page(
 
     results = read_results(folder)
     order = [stem for stem, _, _ in sections]
-    page = render_page("landing.html.j2", **landing_context(results, sections, provenance))
+    context = landing_context(results, sections, provenance, calibration_rows(folder))
+    page = render_page("landing.html.j2", **context)
     index = Path(folder) / "index.html"
     write_with(index, lambda p: p.write_text(page, encoding="utf-8"))
     write_json(

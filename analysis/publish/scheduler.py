@@ -24,6 +24,7 @@ from typing import Any
 from analysis import __version__
 from analysis.errors import AnalysisError
 from analysis.freeze import software_versions
+from analysis.paths import ProjectPaths
 from analysis.publish.runs import COMPLETE, FAILED, mark, new_run, promote, prune, write_state
 
 
@@ -374,7 +375,7 @@ def _given(spec: SetSpec, run: Path, source: Path) -> dict[str, Any]:
 
 def _finish(progress: _Progress) -> SetOutcome:
     """Publish a set whose notebooks all ran: on success swap its link; record the state."""
-    from analysis.publish.landing import write_landing_page
+    from analysis.publish.landing import copy_calibration, write_landing_page
 
     spec, run = progress.spec, progress.run
     order = [p.stem for p in spec.notebooks]
@@ -396,6 +397,7 @@ def _finish(progress: _Progress) -> SetOutcome:
     if not errors:
         sections = [(o.stem, o.html, progress.given[o.stem]) for o in outcomes]
         try:
+            copy_calibration(ProjectPaths.at(spec.root).reports / "calibration", run)
             write_landing_page(run, sections, _provenance(progress, seconds))
         except AnalysisError as exc:  # e.g. a damaged results record: the set fails
             errors = (str(exc),)

@@ -110,16 +110,19 @@ def set_key(
 
 
 def shared_inputs(paths: ProjectPaths) -> dict:
-    """Inputs every set reads besides its release: curated tables, forecast snapshots, code,
-    and the versions of Python and the libraries that compute and render it."""
+    """Inputs every set reads besides its release: curated tables, forecast snapshots, the
+    calibration table its landing page carries, code, and the versions of Python and the
+    libraries that compute and render it."""
     # The curated tables the notebooks read (the partnership timeline); not sources.json,
     # which changes with every new release, even for the sets pinned to an older one.
     curated = [p for p in paths.raw.glob("*.csv") if p.is_file()]
     snapshots = (
         [p for p in paths.forecasts.rglob("*") if p.is_file()] if paths.forecasts.is_dir() else []
     )
+    calibration = [p for p in (paths.reports / "calibration").glob("calibration.*") if p.is_file()]
     return {
         "curated": fingerprint_files(curated) if curated else None,
+        "calibration": fingerprint_files(calibration) if calibration else None,
         "forecasts": fingerprint_files(snapshots, paths.forecasts) if snapshots else None,
         "package": __version__,
         "software": software_versions(),
