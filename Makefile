@@ -83,6 +83,7 @@ bench: build
 # About 15 minutes on 2 cores; `python -m analysis calibrate --quick` is the CI subset.
 calibrate: $(STAMP)
 	$(PY) -m analysis calibrate
+	mkdir -p docs/calibration && cp reports/calibration/calibration.* docs/calibration/
 
 # The unit tier (tests/conftest.py marks it): no kernel, no browser, no data fetched or built.
 test-fast: $(STAMP)

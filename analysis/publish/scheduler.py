@@ -397,7 +397,10 @@ def _finish(progress: _Progress) -> SetOutcome:
     if not errors:
         sections = [(o.stem, o.html, progress.given[o.stem]) for o in outcomes]
         try:
-            copy_calibration(ProjectPaths.at(spec.root).reports / "calibration", run)
+            project = ProjectPaths.at(spec.root)
+            for source in (project.reports / "calibration", project.root / "docs" / "calibration"):
+                if copy_calibration(source, run):  # a fresh run, else the committed last one
+                    break
             write_landing_page(run, sections, _provenance(progress, seconds))
         except AnalysisError as exc:  # e.g. a damaged results record: the set fails
             errors = (str(exc),)

@@ -119,10 +119,15 @@ def shared_inputs(paths: ProjectPaths) -> dict:
     snapshots = (
         [p for p in paths.forecasts.rglob("*") if p.is_file()] if paths.forecasts.is_dir() else []
     )
-    calibration = [p for p in (paths.reports / "calibration").glob("calibration.*") if p.is_file()]
+    calibration = [
+        p
+        for folder in (paths.reports / "calibration", paths.root / "docs" / "calibration")
+        for p in folder.glob("calibration.*")
+        if p.is_file()
+    ]
     return {
         "curated": fingerprint_files(curated) if curated else None,
-        "calibration": fingerprint_files(calibration) if calibration else None,
+        "calibration": fingerprint_files(calibration, paths.root) if calibration else None,
         "forecasts": fingerprint_files(snapshots, paths.forecasts) if snapshots else None,
         "package": __version__,
         "software": software_versions(),
