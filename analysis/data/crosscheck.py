@@ -14,7 +14,7 @@ import pandas as pd
 
 from analysis.data.dates import DateLike
 from analysis.data.scope import in_scope
-from analysis.data.series import as_timestamps, series
+from analysis.data.scope_comparison import scope_comparison
 from analysis.data.waves import summarise_waves
 from analysis.vocabulary import ALL_SCOPE, NATIONAL_SCOPE
 
@@ -43,23 +43,6 @@ NIGHT_MEASURES = {
     "missiles_launched": "missiles launched",
     "missiles_defeated": "missiles shot down",
 }
-
-
-def monthly_launches(strikes: pd.DataFrame, months: Sequence[pd.Timestamp]) -> pd.DataFrame:
-    """Launches per month and headline group under both scopes: ``month, weapon, national,
-    all`` for ``months`` (month starts), from every reporter's ``strikes``."""
-    days = as_timestamps(strikes["end_date"])
-    span = {"by": "headline", "freq": "M", "start": days.min(), "end": days.max()}
-    frames = []
-    for scope in (NATIONAL_SCOPE, ALL_SCOPE):
-        counts = series(strikes, scope=scope, **span)
-        frames.append(
-            counts.rename(columns={"period": "month", "headline": "weapon", "launched": scope})[
-                ["month", "weapon", scope]
-            ].set_index(["month", "weapon"])
-        )
-    both = pd.concat(frames, axis=1).reset_index()
-    return both[both["month"].isin(list(months))].reset_index(drop=True)
 
 
 def _gap_days_by_month(gap_days: Sequence[str]) -> dict[pd.Timestamp, list[str]]:
@@ -92,8 +75,10 @@ def monthly_crosscheck(
     reporter's ``strikes``): ``difference = national - reference``, ``share`` of the
     reference, ``within`` :data:`TOLERANCE`, whether the month holds a reporting gap
     (``gap_days``, Kyiv dates) and the explanation."""
-    counts = monthly_launches(strikes, references["month"].unique())
-    out = references.merge(counts, on=["month", "weapon"], how="left")
+    counts = scope_comparison(strikes).rename(columns={"group": "weapon"})
+    out = references.merge(
+        counts[["month", "weapon", NATIONAL_SCOPE, ALL_SCOPE]], on=["month", "weapon"], how="left"
+    )
     out = out.rename(columns={"launched": "reference"})
     for scope in (NATIONAL_SCOPE, ALL_SCOPE):
         out[scope] = out[scope].fillna(0).astype("int64")

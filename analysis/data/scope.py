@@ -22,7 +22,6 @@ from analysis.params import ParameterError
 from analysis.params import check_scope as check_scope_value
 from analysis.vocabulary import ALL_SCOPE
 
-ALL = ALL_SCOPE
 #: Nationwide accounts whose rows count under ``national`` in waves with no national row.
 NATIONWIDE_FALLBACK: tuple[str, ...] = (COMMANDER_IN_CHIEF, GENERAL_STAFF)
 
@@ -49,7 +48,7 @@ def in_scope(strikes: pd.DataFrame, scope: str) -> pd.DataFrame:
     national summary's rows, and a :data:`NATIONWIDE_FALLBACK` account's rows in waves that
     hold no national row (rows without a ``wave_id``: on Kyiv dates without one)."""
     check_scope(scope)
-    if scope == ALL:
+    if scope == ALL_SCOPE:
         return strikes
     national = strikes["reporter"] == NATIONAL
     night = "wave_id" if "wave_id" in strikes.columns else "end_date"
@@ -61,6 +60,6 @@ def in_scope(strikes: pd.DataFrame, scope: str) -> pd.DataFrame:
 def scoped_waves(strikes: pd.DataFrame, waves: pd.DataFrame, scope: str) -> pd.DataFrame:
     """The waves as ``scope`` sees them: for ``national``, each wave summarised from the rows
     :func:`in_scope` keeps (a wave that only regional air commands posted drops out)."""
-    if check_scope(scope) == ALL:
+    if check_scope(scope) == ALL_SCOPE:
         return waves
     return summarise_waves(in_scope(strikes, scope))

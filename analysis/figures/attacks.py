@@ -89,16 +89,7 @@ def _massed_sizes(ax: Axes, frame: pd.DataFrame, middle: pd.Series) -> None:
         ("massed_largest", "largest", "bottom"),
         ("massed_median", "median", "top"),
     ):
-        ax.annotate(
-            label,
-            (middle[at], frame.loc[at, column]),
-            xytext=(0, 6 if va == "bottom" else -6),
-            textcoords="offset points",
-            ha="center",
-            va=va,
-            fontsize="small",
-            color=MASSED_COLOUR,
-        )
+        _pair_label(ax, label, (middle[at], frame.loc[at, column]), va, 6, MASSED_COLOUR)
 
 
 def massed_chart(
@@ -197,6 +188,20 @@ def _band(ax: Axes, data: pd.DataFrame, colour) -> None:
         ax.hlines(values, starts, ends, colors=colours, linewidth=1.4)
 
 
+def _pair_label(ax: Axes, label: str, xy: tuple, va: str, offset: float, colour) -> None:
+    """A direct label ``offset`` points above (``va="bottom"``) or below (``"top"``) a point."""
+    ax.annotate(
+        label,
+        xy,
+        xytext=(0, offset if va == "bottom" else -offset),
+        textcoords="offset points",
+        ha="center",
+        va=va,
+        fontsize="small",
+        color=colour,
+    )
+
+
 def _label_bounds(ax: Axes, data: pd.DataFrame, colour) -> None:
     """``upper bound`` above and ``lower bound`` below the month where they are furthest
     apart (nothing when they never differ)."""
@@ -209,16 +214,7 @@ def _label_bounds(ax: Axes, data: pd.DataFrame, colour) -> None:
         ("got_through_upper", "upper bound", "bottom"),
         ("got_through", "lower bound", "top"),
     ):
-        ax.annotate(
-            label,
-            (x, data.loc[widest, column]),
-            xytext=(0, 4 if va == "bottom" else -4),
-            textcoords="offset points",
-            ha="center",
-            va=va,
-            fontsize="small",
-            color=colour,
-        )
+        _pair_label(ax, label, (x, data.loc[widest, column]), va, 4, colour)
 
 
 def got_through_chart(

@@ -139,15 +139,21 @@ class LogForecast:
     params: np.ndarray | None = None
 
 
+def _fit(model, start_params):
+    """Fit from ``start_params`` (the previous origin's), else afresh when they fail; the
+    caller silences the optimiser's warnings."""
+    try:
+        return model.fit(disp=False, start_params=start_params, maxiter=200)
+    except (np.linalg.LinAlgError, ValueError):
+        if start_params is None:
+            raise
+        return model.fit(disp=False, maxiter=200)
+
+
 def _statespace(model, start_params, h: int) -> LogForecast:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        try:
-            res = model.fit(disp=False, start_params=start_params, maxiter=200)
-        except (np.linalg.LinAlgError, ValueError):
-            if start_params is None:
-                raise
-            res = model.fit(disp=False, maxiter=200)
+        res = _fit(model, start_params)
         pred = res.get_forecast(h)
         mean = np.asarray(pred.predicted_mean, dtype=float)
         se = np.sqrt(np.asarray(pred.var_pred_mean, dtype=float))
@@ -183,12 +189,7 @@ def _ets(y: np.ndarray, h: int, start_params=None) -> LogForecast:
     model = ETSModel(pd.Series(y), error="add", trend="add", damped_trend=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        try:
-            res = model.fit(disp=False, start_params=start_params, maxiter=200)
-        except (np.linalg.LinAlgError, ValueError):
-            if start_params is None:
-                raise
-            res = model.fit(disp=False, maxiter=200)
+        res = _fit(model, start_params)
         pred = res.get_prediction(start=len(y), end=len(y) + h - 1)
         mean = np.asarray(pred.predicted_mean, dtype=float)
         se = np.sqrt(np.asarray(pred.forecast_variance, dtype=float))
