@@ -249,10 +249,14 @@ def test_the_title_names_the_intervals_below_target():
         }
     )
     assert headline(table) == (
-        "1 of 2 95% intervals held the true value less than 90% of the time with strongly "
-        "dependent errors: Monthly growth rate"
+        "1 of 2 headline 95% intervals held the true value less than 90% of the time with "
+        "strongly dependent errors: Monthly growth rate"
     )
-    assert headline(table.assign(meets_target=True)).startswith("Every 95% interval held")
+    assert headline(table.assign(meets_target=True)).startswith("Every headline 95% interval")
+    # A comparison row (not a headline interval) is shown but never judged in the title.
+    compared = table.assign(headline=[True, True, True, False])
+    compared.loc[3, ["estimator", "meets_target"]] = ["salvo_median_bootstrap", False]
+    assert headline(compared) == headline(table)
 
 
 # --- adapters and a quick run ------------------------------------------------------------------
@@ -336,3 +340,15 @@ def test_a_partial_run_replaces_its_estimators_rows_and_keeps_the_others(tmp_pat
     assert meta["runs"]["event_level"]["replicates"] == 50
     alone, _ = merged(tmp_path / "none", new, {"estimators": {}})
     assert alone is new  # nothing to merge with: the run's own table
+
+
+def test_the_quick_subset_of_the_month_intervals_is_not_clearly_too_narrow(tmp_path):
+    # A fixed-seed run of 30 replicates per process: a band that lies wholly below the 0.90
+    # target would mean the interval is too narrow under strong dependence.
+    names = ["defeat_doubling", "salvo_median", "salvo_p90"]
+    result = run.calibrate(ProjectPaths(tmp_path), only=names, quick=True, jobs=2)
+    table = result.table
+    strong = table[(table["process"] == "ar1_0.5") & (table["level"] == 0.95)]
+    assert set(strong["estimator"]) == set(names) and strong["headline"].all()
+    assert (strong["band_high"] >= 0.90).all(), strong[["estimator", "coverage", "band_high"]]
+    assert (strong["failed"] == 0).all()

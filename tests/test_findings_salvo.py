@@ -429,22 +429,30 @@ def test_kinetic_drone_doubling(pub):
     assert "do not show" not in both_up
 
 
-def test_month_bootstrap_intervals_are_explained_in_plain_words(pub):
+def test_month_intervals_are_explained_in_plain_words(pub):
     salvo = salvo_result()
     plain = findings.median_growth(salvo, pub)
     assert "drawn at random" not in plain  # a model interval gets no such note
-    slopes = salvo.table("slopes").assign(interval="block_bootstrap")
-    boot = ModelResult("salvo", salvo.summary, {**salvo.tables, "slopes": slopes})
-    for text in (findings.median_growth(boot, pub), findings.q90_growth(boot, pub)):
-        assert findings.MONTHS_NOTE in text
-        assert not numbers_in(findings.MONTHS_NOTE)
+    for interval, note in (
+        ("block_bootstrap", findings.BOOTSTRAP_NOTE),
+        ("fixed_b", findings.MONTHS_NOTE),
+    ):
+        slopes = salvo.table("slopes").assign(interval=interval)
+        boot = ModelResult("salvo", salvo.summary, {**salvo.tables, "slopes": slopes})
+        for text in (findings.median_growth(boot, pub), findings.q90_growth(boot, pub)):
+            assert note in text
+            assert not numbers_in(note)
     interception = interception_result()
-    effects = interception.table("effects").assign(interval="cluster_bootstrap")
-    tables = {**interception.tables, "effects": effects}
-    text = findings.doubling_effect(
-        ModelResult("interception", interception.summary, tables), "strike_drone", pub
-    )
-    assert findings.MONTHS_NOTE in text
+    for interval, note in (
+        ("cluster_bootstrap", findings.BOOTSTRAP_NOTE),
+        ("fixed_b", findings.MONTHS_NOTE),
+    ):
+        effects = interception.table("effects").assign(interval=interval)
+        tables = {**interception.tables, "effects": effects}
+        text = findings.doubling_effect(
+            ModelResult("interception", interception.summary, tables), "strike_drone", pub
+        )
+        assert note in text
 
 
 def _with_sensitivity(points: dict[str, float]) -> ModelResult:

@@ -105,6 +105,36 @@ def test_bootstrap_intervals_are_wider_when_months_are_alike():
     assert np.mean(wider) >= 2 / 3
 
 
+def test_fixed_b_intervals_are_wider_when_months_are_alike_and_say_how_they_were_made():
+    wider = []
+    for seed in range(6):
+        frame, _ = simulate_interception(
+            200, rho=0.05, month_share=0.5, salvo_month_sd=1.0, seed=seed
+        )
+        fit = _fit(frame, interval="fixed_b")
+        assert fit.interval == "fixed_b" and fit.boot is None and fit.hac is not None
+        assert fit.hac.design == "location" and fit.hac.cov.shape == (4, 4)  # 3 terms + rho
+        effect = doubling_effect(fit, 50.0, 1.5)
+        assert effect["change_ci_low"] < effect["change_points"] < effect["change_ci_high"]
+        middle = (effect["change_ci_low"] + effect["change_ci_high"]) / 2
+        assert middle == pytest.approx(effect["change_points"])  # symmetric about the estimate
+        wider.append(
+            effect["change_ci_high"] - effect["change_ci_low"]
+            > effect["change_ci_high_model"] - effect["change_ci_low_model"]
+        )
+        low, high = fit.rho_ci()
+        assert low < fit.rho < high
+    assert np.mean(wider) >= 5 / 6
+
+
+def test_too_few_months_keep_the_model_interval():
+    frame, _ = simulate_interception(80, rho=0.05, seed=3)
+    days = pd.to_timedelta(np.arange(len(frame)) % 25, unit="D")
+    frame = frame.assign(date=pd.Timestamp("2024-01-01") + days)  # one calendar month
+    fit = _fit(frame, interval="fixed_b")
+    assert fit.interval == "model (too few months)" and fit.hac is None
+
+
 def test_failed_refits_fall_back_to_the_model_interval(monkeypatch):
     import analysis.models.interception as module
 
@@ -129,7 +159,9 @@ def test_doubling_interval_matches_the_report_and_its_options():
     assert (change, low, high) == pytest.approx(
         (effect["change_points"], effect["change_ci_low"], effect["change_ci_high"])
     )
-    assert effect["interval"] == "cluster_bootstrap" and effect["n_boot"] == 99
+    assert effect["interval"] == "fixed_b" and effect["n_boot"] == 0
+    boot = doubling_interval(frame, interval="cluster_bootstrap", n_boot=99)
+    assert boot[0] == change and boot[1:] != (low, high)  # same estimate, another interval
     model = doubling_interval(frame, interval="model")
     assert model == pytest.approx(
         (effect["change_points"], effect["change_ci_low_model"], effect["change_ci_high_model"])
@@ -139,7 +171,7 @@ def test_doubling_interval_matches_the_report_and_its_options():
 
 @pytest.mark.slow
 @pytest.mark.parametrize("month_share, ar", [(0.0, 0.0), (0.3, 0.5)])
-def test_month_bootstrap_covers_the_true_doubling_effect(month_share, ar):
+def test_month_interval_covers_the_true_doubling_effect(month_share, ar):
     replicates, hits = 200, 0
     for seed in range(replicates):
         frame, truth = simulate_interception(
@@ -388,11 +420,11 @@ def test_real_salvo_coefficients(real_interception):
     # Larger drone salvos go with a *higher* defeat rate, not saturation ...
     assert s["strike_drone_defeat_log2_salvo_ci_low"] > 0
     assert s["strike_drone_defeat_doubling_points"] == 3.15
-    # The month bootstrap's interval, about twice as wide as the model's.
+    # The fixed-b interval over months, three times as wide as the model's.
     assert (
         s["strike_drone_defeat_doubling_points_ci_low"],
         s["strike_drone_defeat_doubling_points_ci_high"],
-    ) == (1.99, 4.54)
+    ) == (1.15, 5.15)
     assert (
         s["strike_drone_defeat_doubling_points_ci_low_model"],
         s["strike_drone_defeat_doubling_points_ci_high_model"],
@@ -402,7 +434,7 @@ def test_real_salvo_coefficients(real_interception):
         s["strike_drone_defeat_doubling_points_spec_min"],
         s["strike_drone_defeat_doubling_points_spec_max"],
     ) == (1.27, 4.62)
-    assert s["strike_drone_defeat_interval"] == "cluster_bootstrap"
+    assert s["strike_drone_defeat_interval"] == "fixed_b"
     # ... which comes from drones lost (not_reach_goal), not from those shot down.
     assert (
         s["strike_drone_kinetic_log2_salvo_ci_low"]
@@ -420,7 +452,6 @@ def test_real_salvo_coefficients(real_interception):
     assert (drones["ci_low"] > 0).all()  # every variant agrees on the sign
     fits = real_interception.table("fits")
     assert fits["converged"].all()
-    # Refits that did not converge are left out (here one of 399, kinetic-only drones).
-    assert fits["boot_failed"].tolist() == [0, 1, 0, 0, 0, 0]
-    assert fits["interval"].eq("cluster_bootstrap").all()
+    assert fits["boot_failed"].tolist() == [0] * 6  # no refits with the default interval
+    assert fits["interval"].eq("fixed_b").all()
     assert (fits["pearson_dispersion"] > 1).all() and (fits["rho_ci_low"] > 0).all()

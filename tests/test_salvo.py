@@ -90,6 +90,22 @@ def test_bootstrap_interval_is_wider_than_the_model_when_months_are_alike():
     assert np.mean(wider) >= 0.75
 
 
+def test_fixed_b_interval_is_wider_than_the_model_when_months_are_alike():
+    wider = []
+    for seed in range(8):
+        waves, _ = simulate_salvos(300, month_share=0.5, seed=seed)
+        trend = _fit_sample(waves, 0.5, interval="fixed_b")
+        row = trend.segment_slopes().iloc[0]
+        assert row["interval"] == "fixed_b" and row["n_boot"] == 0
+        assert trend.hac is not None and trend.hac.design == "trend"
+        assert row["ci_low"] < row["slope"] < row["ci_high"]
+        assert 0 <= row["p_value"] <= 1
+        wider.append(row["ci_high"] - row["ci_low"] > row["ci_high_model"] - row["ci_low_model"])
+        line = trend.predict(np.array([0.0, 1.0]))
+        assert (line["ci_low"] < line["fitted"]).all() and (line["fitted"] < line["ci_high"]).all()
+    assert np.mean(wider) >= 0.75
+
+
 def test_slope_interval_is_the_linear_slope_of_the_report():
     waves, _ = simulate_salvos(300, seed=9)
     result = salvo_model(waves, knots=(), n_boot=99)
@@ -112,7 +128,7 @@ def test_too_few_months_keep_the_model_interval_and_say_so():
 @pytest.mark.parametrize(
     "quantile, month_share, ar", [(0.5, 0.0, 0.0), (0.5, 0.3, 0.5), (0.9, 0.3, 0.3)]
 )
-def test_month_bootstrap_covers_the_true_slope_with_dependent_waves(quantile, month_share, ar):
+def test_month_interval_covers_the_true_slope_with_dependent_waves(quantile, month_share, ar):
     replicates, hits = 200, 0
     key = "q50" if quantile == 0.5 else "q90"
     for seed in range(replicates):
@@ -163,8 +179,11 @@ def test_salvo_model_on_simulated_waves_reports_slopes_holding_the_truth():
     )
     assert slopes["measure"].eq("drones").all()  # no missile sample: no missile rows
     timed = slopes[slopes["population"] == "timed"]
-    assert timed["interval"].eq("block_bootstrap").all() and timed["n_boot"].eq(99).all()
+    assert timed["interval"].eq("fixed_b").all() and timed["n_boot"].eq(0).all()
     assert slopes.loc[slopes["population"] == "all", "interval"].eq("nid").all()
+    boot = salvo_model(waves, knots=(), interval="block_bootstrap", n_boot=99).table("slopes")
+    timed = boot[boot["population"] == "timed"]
+    assert timed["interval"].eq("block_bootstrap").all() and timed["n_boot"].eq(99).all()
 
 
 def test_piecewise_trend_recovers_both_segment_slopes():
@@ -311,8 +330,8 @@ def test_real_slopes(real_salvo):
     assert s["timed_drone_waves"] == 624 and s["timed_missile_waves"] == 384
     # Drone salvos grow: median by about 40 drones per year, 90th percentile far faster in 2025.
     assert s["drones_q50_linear_slope"] == 39.66
-    # The month bootstrap's interval, and the narrower one that treats waves as independent.
-    assert (s["drones_q50_linear_ci_low"], s["drones_q50_linear_ci_high"]) == (36.03, 47.18)
+    # The fixed-b interval over months, and the narrower one that treats waves as independent.
+    assert (s["drones_q50_linear_ci_low"], s["drones_q50_linear_ci_high"]) == (27.36, 51.95)
     assert (s["drones_q50_linear_ci_low_model"], s["drones_q50_linear_ci_high_model"]) == (
         36.84,
         42.47,
@@ -320,9 +339,12 @@ def test_real_slopes(real_salvo):
     assert (
         s["drones_q90_piecewise_segment1_ci_low"],
         s["drones_q90_piecewise_segment1_ci_high"],
-    ) == (210.3, 476.28)
-    assert s["interval"] == "block_bootstrap" and s["n_boot"] == 399
-    assert s["drones_q90_piecewise_segment1_ci_low"] > s["drones_q90_piecewise_segment0_ci_high"]
+    ) == (66.13, 588.13)
+    assert s["interval"] == "fixed_b" and s["n_boot"] == 0
+    # Large drone salvos grow faster from 2025 (327 a year against about 55 before), but with
+    # dependence between months allowed for the two intervals overlap.
+    assert s["drones_q90_piecewise_segment1_slope"] == 327.13
+    assert s["drones_q90_piecewise_segment1_ci_low"] < s["drones_q90_piecewise_segment0_ci_high"]
     # Missile salvos: no overall growth in the median.
     assert s["missiles_q50_linear_ci_low"] <= 0 <= s["missiles_q50_linear_ci_high"]
     fitted = real_salvo.table("fitted")

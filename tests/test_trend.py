@@ -14,15 +14,13 @@ from scipy import stats
 from statsmodels.discrete.discrete_model import NegativeBinomial
 
 from analysis.modelresult import ModelResult
+from analysis.models.hac import bartlett_sum, fixed_b_critical_value, hac_bandwidth
 from analysis.models.trend import (
     DAYS_PER_MONTH,
-    _bartlett_sum,
     fit_growth,
     fit_trend,
     fit_trend_strikes,
-    fixed_b_critical_value,
     growth_interval,
-    hac_bandwidth,
     simulate_ar1_counts,
     simulate_counts,
     strike_counts,
@@ -126,8 +124,8 @@ def test_bartlett_sum_equals_the_lagged_products() -> None:
         direct = (q * q).sum(1) + sum(
             2 * (1 - j / M) * (q[:, j:] * q[:, :-j]).sum(1) for j in range(1, M)
         )
-        assert _bartlett_sum(q, M) == pytest.approx(direct)
-        assert _bartlett_sum(q[1], M) == pytest.approx(direct[1])
+        assert bartlett_sum(q, M) == pytest.approx(direct)
+        assert bartlett_sum(q[1], M) == pytest.approx(direct[1])
 
 
 def test_growth_interval_is_the_report_path() -> None:

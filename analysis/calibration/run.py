@@ -57,7 +57,7 @@ FULL_REPLICATES = 200
 #: The quick subset (CI): few replicates, the two extreme error processes, cheap estimators.
 QUICK_REPLICATES = 30
 QUICK_PROCESSES = ("iid", "ar1_0.5")
-QUICK_MAX_COST = 0.1
+QUICK_MAX_COST = 0.2
 #: How far below nominal a coverage may fall and still meet its target.
 SHORTFALL = 0.05
 BAND_CONFIDENCE = 0.95
@@ -70,6 +70,7 @@ JSON = "calibration.json"
 COLUMNS = [
     "estimator",
     "label",
+    "headline",
     "process",
     "rho",
     "level",
@@ -254,6 +255,7 @@ def summarise(replicates: pd.DataFrame) -> pd.DataFrame:
                 {
                     "estimator": name,
                     "label": estimator_named(name).label,
+                    "headline": estimator_named(name).headline,
                     "process": process,
                     "rho": process_named(process).rho,
                     "level": float(level),
@@ -304,8 +306,9 @@ class CalibrationRun:
 def choose(
     only: Iterable[str] | None, quick: bool
 ) -> tuple[list[Estimator], list[str], list[ErrorProcess]]:
-    """The estimators to run (named by ``only``, else every headline one; with ``quick`` the
-    cheap ones), those left out because their model function is missing, and the processes."""
+    """The estimators to run (named by ``only``, else every headline one and the comparisons;
+    with ``quick`` the cheap ones), those left out because their model function is missing,
+    and the processes."""
     if only:
         wanted = [estimator_named(name) for name in dict.fromkeys(only)]
     else:

@@ -482,7 +482,7 @@ def defeat_by_salvo_chart(
 
 def slopes_table(salvo: ModelResult, population: str = "timed") -> pd.DataFrame:
     """Salvo growth per year: measure, quantile, specification, segment dates, waves, slope and
-    95% CI (rounded; the month bootstrap's for the timed waves), with the model's interval that
+    95% CI (rounded; fixed-b over months for the timed waves), with the model's interval that
     treats waves as independent beside it when the slopes carry one."""
     slopes = salvo.table("slopes")
     rows = slopes[slopes["population"] == population]
@@ -571,7 +571,7 @@ def defeat_by_year_table(interception: ModelResult) -> pd.DataFrame:
 
 def effects_table(interception: ModelResult) -> pd.DataFrame:
     """Doubling effects: rate at the median salvo and at twice it (%), change in points with
-    its 95% CI (month bootstrap) and, when given, the model's interval that treats waves as
+    its 95% CI (fixed-b over months) and, when given, the model's interval that treats waves as
     independent, and the date at which they are evaluated."""
     rows = interception.table("effects")
     if rows.empty:

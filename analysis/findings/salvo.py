@@ -35,6 +35,10 @@ CLASS_NAMES = {
 MEASURE_NOUNS = {"drones": "drones", "missiles": "missiles"}
 #: How the intervals of the salvo trends and of the doubling effect are made, in plain words.
 MONTHS_NOTE = (
+    "The interval allows for waves of the same month being alike, and for a month being "
+    "like the months around it."
+)
+BOOTSTRAP_NOTE = (
     "The interval allows for waves of the same month being alike: it comes from refitting "
     "the model many times on months of waves drawn at random."
 )
@@ -197,8 +201,12 @@ def _trend(row, noun: str, level: float) -> str:
 
 
 def _months_note(row) -> str:
-    """The plain-words note on a month-bootstrap interval (nothing for a model interval)."""
-    return f" {MONTHS_NOTE}" if str(row.get("interval", "")).endswith("bootstrap") else ""
+    """The plain-words note on an interval that allows for alike months (nothing for a model
+    interval, which treats waves as independent)."""
+    interval = str(row.get("interval", ""))
+    if interval == "fixed_b":
+        return f" {MONTHS_NOTE}"
+    return f" {BOOTSTRAP_NOTE}" if interval.endswith("bootstrap") else ""
 
 
 def _direction(low: float, high: float, up: str, down: str, flat: str) -> str:

@@ -104,15 +104,8 @@ from statsmodels.stats.multitest import multipletests
 
 from analysis.data.series import complete_counts
 from analysis.modelresult import ModelResult
-from analysis.models.trend import (
-    _acf1,
-    _ar1_for_critical_value,
-    _bartlett_sum,
-    _check_counts,
-    _nb_fit,
-    _pearson,
-    hac_bandwidth,
-)
+from analysis.models.hac import acf1, ar1_for_critical_value, bartlett_sum, hac_bandwidth
+from analysis.models.trend import _check_counts, _nb_fit, _pearson
 
 LEVEL = 0.95
 #: The threshold a p-value (adjusted or not) is read against.
@@ -247,7 +240,7 @@ def _null_statistics(window: int, transition_weeks: int, bandwidth: int, rho: fl
     H = np.linalg.solve(X.T @ X, X.T)  # coefficients = H @ y
     beta = e @ H.T
     residuals = e - beta @ X.T
-    variance = _bartlett_sum(residuals[:, None, :] * H[None, :, :], bandwidth)
+    variance = bartlett_sum(residuals[:, None, :] * H[None, :, :], bandwidth)
     statistics = np.sort((np.abs(beta) / np.sqrt(variance)).T, axis=1)
     statistics.flags.writeable = False
     return statistics
@@ -416,13 +409,13 @@ def _fit_full(y: np.ndarray, X: np.ndarray, method: str, bandwidth: int) -> _ITS
         influence = (bread @ X.T) * residuals
         sigma2 = float(residuals @ residuals) / max(len(y) - X.shape[1], 1)
         se_model = np.sqrt(np.diag(bread) * sigma2)
-        se = np.sqrt(_bartlett_sum(influence, bandwidth))
+        se = np.sqrt(bartlett_sum(influence, bandwidth))
         return _ITSFit(params, se, se_model, math.nan, np.expm1(X @ params), residuals)
     fit = _nb_fit(y, X, np.zeros(len(y)))
     mu, alpha = fit.mu, fit.alpha
     bread = np.linalg.inv((X.T * (mu / (1 + alpha * mu))) @ X)
     influence = (bread @ X.T) * ((y - mu) / (1 + alpha * mu))
-    se = np.sqrt(_bartlett_sum(influence, bandwidth))
+    se = np.sqrt(bartlett_sum(influence, bandwidth))
     se_model = np.sqrt(np.clip(np.diag(fit.cov), 0, None))
     return _ITSFit(fit.params, se, se_model, alpha, mu, _pearson(y, mu, alpha))
 
@@ -555,7 +548,7 @@ def event_study(
             "slope_change_high": pct(high[d]),
             "p_slope": float(p_values[d]),
             "alpha": None if math.isnan(fit.alpha) else float(fit.alpha),
-            "resid_acf1": _acf1(fit.residuals),
+            "resid_acf1": acf1(fit.residuals),
         }
     )
     coefficients = pd.DataFrame(
@@ -588,7 +581,7 @@ def _fixed_b(
     to [0, 0.9]); the larger critical value, the larger p-value. The second guards against
     autocorrelation stronger than a bandwidth of about 10 weeks absorbs in 52 weeks, where
     the Newey-West variance is biased down; with independent weeks the two agree."""
-    rho = _ar1_for_critical_value(residuals)
+    rho = ar1_for_critical_value(residuals)
     nulls = [_null_statistics(window, transition, bandwidth, r) for r in {0.0, rho}]
     critical = np.max([np.quantile(null, LEVEL, axis=1) for null in nulls], axis=0)
     p_values = np.array(

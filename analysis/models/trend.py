@@ -56,6 +56,13 @@ from scipy import optimize, signal, special, stats
 from analysis.data.labels import PERIOD_WORDS
 from analysis.data.series import complete_counts
 from analysis.modelresult import ModelResult
+from analysis.models.hac import (
+    acf1,
+    ar1_for_critical_value,
+    bartlett_sum,
+    fixed_b_critical_value,
+    hac_bandwidth,
+)
 
 FREQS = ("D", "W", "M")
 #: Days per month used to express growth per month (365.25 / 12 = 30.44).
@@ -73,8 +80,6 @@ _ALPHA_MIN, _ALPHA_MAX = 1e-6, 1e3
 INTERVALS = ("fixed_b", "hac", "model")
 #: Draws of the simulated fixed-b critical value: its Monte Carlo error is about 0.02 on a
 #: value near 2.5-3.5, well below the sampling error of the interval itself.
-_CV_DRAWS = 2000
-_RHO_CAP = 0.9
 _DOW = ("Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _WEEKDAYS = ("Mon", *_DOW)
 
@@ -342,12 +347,6 @@ def _pearson(y: np.ndarray, mu: np.ndarray, alpha: float) -> np.ndarray:
     return (y - mu) / np.sqrt(mu + alpha * mu**2)
 
 
-def _acf1(residuals: np.ndarray) -> float:
-    r = residuals - residuals.mean()
-    denominator = float(np.sum(r**2))
-    return float(np.sum(r[1:] * r[:-1]) / denominator) if denominator > 0 else math.nan
-
-
 # --- growth ------------------------------------------------------------------------------------
 
 
@@ -373,74 +372,13 @@ def _doubling(b: float, low: float, high: float) -> tuple[float, float, float, s
     return estimate, fastest, slowest, text
 
 
-def hac_bandwidth(n_periods: int) -> int:
-    """Bartlett bandwidth ``M = ceil(1.3 * sqrt(T))`` (at least 2, at most T) for the fixed-b
-    growth interval: the rule of Lazarus, Lewis, Stock and Watson (2018) for fixed-b tests,
-    which trades a little power for intervals that keep their coverage under autocorrelation."""
-    return int(min(max(2, math.ceil(1.3 * math.sqrt(n_periods))), n_periods))
-
-
-def fixed_b_critical_value(
-    n_periods: int, bandwidth: int, rho: float = 0.0, *, level: float = LEVEL, seed: int = 0
-) -> float:
-    """Critical value of the Newey-West (Bartlett, bandwidth ``M``) t-statistic of a trend slope.
-
-    Simulated with :data:`_CV_DRAWS` Gaussian series of ``n_periods`` values with AR(1) errors
-    (``rho``; 0 for independent errors), regressed on an intercept and a linear trend: the
-    fixed-b distribution of the slope's t-statistic (Kiefer and Vogelsang 2005) for this very
-    design and ``b = M / T``. The published fixed-b polynomials are for a location model; for a
-    trend slope (Bunzel and Vogelsang 2005) they are much too small (2.8 instead of 3.5 at
-    T = 26, M = 7). A fixed seed makes the value reproducible.
-    """
-    T, M = int(n_periods), int(bandwidth)
-    rng = np.random.default_rng(seed)
-    t = np.arange(T) - (T - 1) / 2
-    X = np.column_stack([np.ones(T), t])
-    h = np.linalg.solve(X.T @ X, X.T)[1]  # slope = h @ y
-    e = rng.standard_normal((_CV_DRAWS, T))
-    if rho > 0:
-        e[:, 0] /= math.sqrt(1 - rho**2)  # a stationary start
-        e = signal.lfilter([1.0], [1.0, -rho], e, axis=1)
-    u = e - e.mean(axis=1, keepdims=True) - np.outer(e @ t / (t @ t), t)
-    q = u * h
-    variance = _bartlett_sum(q, M)
-    statistic = np.abs(e @ h) / np.sqrt(variance)
-    return float(np.quantile(statistic, level))
-
-
-def _bartlett_sum(q: np.ndarray, bandwidth: int) -> np.ndarray:
-    """Bartlett long-run sum of each row of ``q``: ``sum_|j|<M (1 - |j|/M) sum_t q_t q_t+j``.
-
-    Computed as ``(1/M) * sum_k S_k**2`` over the sums ``S_k`` of ``q`` in every window of
-    ``M`` consecutive periods (windows cut at the ends): the Bartlett kernel is two box kernels
-    convolved, so this takes one cumulative sum instead of ``M`` lagged products.
-    """
-    M = int(bandwidth)
-    pad = [(0, 0)] * (q.ndim - 1) + [(M - 1, M - 1)]
-    padded = np.pad(q, pad)
-    zero = np.zeros((*q.shape[:-1], 1))
-    cumulative = np.concatenate([zero, np.cumsum(padded, axis=-1)], axis=-1)
-    window = cumulative[..., M:] - cumulative[..., :-M]
-    return np.sum(window * window, axis=-1) / M
-
-
 def _slope_hac_se(y: np.ndarray, X: np.ndarray, fit: _NBFit, bandwidth: int) -> float:
     """Newey-West (Bartlett, bandwidth ``M``, weights ``1 - j/M``) standard error of the slope:
     the sandwich ``H^-1 S H^-1`` of the NB2 scores, ``H = X' W X`` as in the model-based one."""
     mu, alpha = fit.mu, fit.alpha
     bread = np.linalg.inv((X.T * (mu / (1 + alpha * mu))) @ X)
     q = (bread @ X.T)[1] * (y - mu) / (1 + alpha * mu)  # the slope's influence per period
-    return float(math.sqrt(_bartlett_sum(q, bandwidth)))
-
-
-def _ar1_for_critical_value(residuals: np.ndarray) -> float:
-    """Lag-1 autocorrelation of the residuals with Kendall's bias correction (+ (1 + 3 rho) / T,
-    short series understate it), clipped to [0, 0.9] and rounded to 0.01."""
-    rho = _acf1(residuals)
-    if not np.isfinite(rho):
-        return 0.0
-    rho += (1 + 3 * rho) / len(residuals)
-    return round(min(max(rho, 0.0), _RHO_CAP), 2)
+    return float(math.sqrt(bartlett_sum(q, bandwidth)))
 
 
 def _window(index: pd.DatetimeIndex, lengths: np.ndarray, months: int | None):
@@ -503,7 +441,7 @@ def _headline_interval(
     M = hac_bandwidth(n) if bandwidth is None else int(bandwidth)
     if not 1 <= M <= n:
         raise ValueError(f"bandwidth must be a whole number from 1 to {n}, not {bandwidth}")
-    rho = _ar1_for_critical_value(_pearson(y, fit.mu, fit.alpha))
+    rho = ar1_for_critical_value(_pearson(y, fit.mu, fit.alpha))
     critical = max(fixed_b_critical_value(n, M), fixed_b_critical_value(n, M, rho))
     text = f"Newey-West, fixed-b (M = {M}, b = {M / n:.2f}), critical value {critical:.2f}"
     return _slope_hac_se(y, X, fit, M), critical, text, float(M), M / n
@@ -594,7 +532,7 @@ def fit_growth(
         bandwidth_b=b_ratio,
         critical_value=critical,
         alpha=fit.alpha,
-        resid_acf1=_acf1(_pearson(yw, fit.mu, fit.alpha)),
+        resid_acf1=acf1(_pearson(yw, fit.mu, fit.alpha)),
     )
     return row
 
@@ -727,7 +665,7 @@ def fit_trend(
             }
         )
 
-    acf1 = _acf1(residuals)
+    lag1 = acf1(residuals)
     k = fit.k
     summary: dict[str, float | int | str | None] = {
         "model": "negative binomial (NB2) GLM, log link, offset log(days in period)",
@@ -757,7 +695,7 @@ def fit_trend(
         "aic": -2 * fit.llf + 2 * (k + 1),
         "aic_poisson": -2 * fit.llf_poisson + 2 * k,
         "loglik": fit.llf,
-        "resid_acf1": acf1,
+        "resid_acf1": lag1,
     }
     for row in rows:
         key = "all" if row["window"] == "whole span" else f"{row['months']}m"
@@ -789,10 +727,10 @@ def fit_trend(
         "reporting practice changed over the war.",
         "From 2025 the strike-drone counts include decoys (Gerbera and similar), so drone "
         "growth mixes more attack drones with more decoys.",
-        f"Lag-1 autocorrelation of the Pearson residuals is {acf1:.2f}: "
+        f"Lag-1 autocorrelation of the Pearson residuals is {lag1:.2f}: "
         + (
             "positive autocorrelation makes the model-based trend band too narrow"
-            if acf1 > 0.1 and not hac_lags
+            if lag1 > 0.1 and not hac_lags
             else "HAC covariance is used for the trend band"
             if hac_lags
             else "small, so the independence assumption is not badly off"

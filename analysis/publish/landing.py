@@ -155,8 +155,8 @@ def _writer(data: bytes) -> Callable[[Path], object]:
 
 
 def calibration_rows(folder: Path) -> list[dict[str, str]]:
-    """The calibration rows the landing page lists (nominal 95% at AR(1) rho 0.5), as text;
-    empty when the report carries no calibration table."""
+    """The calibration rows the landing page lists (headline intervals, nominal 95% at AR(1)
+    rho 0.5), as text; empty when the report carries no calibration table."""
     path = Path(folder) / CALIBRATION_FOLDER / CALIBRATION_FILES[0]
     if not path.is_file():
         return []
@@ -165,6 +165,7 @@ def calibration_rows(folder: Path) -> list[dict[str, str]]:
             r
             for r in csv.DictReader(handle)
             if all(_same(r.get(k), v) for k, v in CALIBRATION_SHOWN.items())
+            and r.get("headline") != "False"
         ]
     return [
         {
