@@ -58,6 +58,11 @@ def _cmdline(pid: int) -> bytes:
         return b""
 
 
+def _kernels(pids) -> list[int]:
+    """The pids of ``pids`` that run a Jupyter kernel."""
+    return [p for p in pids if b"ipykernel" in _cmdline(p)]
+
+
 def describe(pids: set[int]) -> list[str]:
     """Each pid with its command line, for the failure message."""
     out = []
@@ -79,9 +84,10 @@ def test_a_killed_batch_leaves_no_worker_or_kernel_and_the_next_run_cleans_up(pr
     _wait_for(
         lambda: (folder / RUNS).is_dir() and len(list((folder / RUNS).glob("*.*"))) == 2, timeout=90
     )
-    time.sleep(3)
+    # A busy machine may start the second kernel seconds after the run files appear.
+    _wait_for(lambda: len(_kernels(descendants(process.pid))) >= 2, timeout=60)
     below = descendants(process.pid)
-    kernels = [p for p in below if b"ipykernel" in _cmdline(p)]
+    kernels = _kernels(below)
     assert len(kernels) >= 2, below
 
     process.kill()
