@@ -4,13 +4,14 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: help install upgrade fetch build forecast report batch test test-fast bench lint \
+.PHONY: help install upgrade fetch build forecast report pdf batch test test-fast bench lint \
 	typecheck lab clean calibrate
 
 GRID ?= notebooks/grids/example.yaml
 
 help:
 	@echo "make report     fetch, build and publish the default report (prints its path last)"
+	@echo "make pdf        the default report, every page printed into its report.pdf (Chromium)"
 	@echo "make test       install, lint, fetch, build and run every test (what CI runs)"
 	@echo "make test-fast  the unit tier only: no kernel, browser or data build (about a minute)"
 	@echo "make lab        open JupyterLab with the project's kernel"
@@ -65,6 +66,11 @@ forecast: build
 
 report: forecast
 	@$(PY) -m analysis report
+
+# The newest default report (made first when its inputs changed) printed into one PDF by the
+# installed Chromium: reports/latest/report.pdf.
+pdf: forecast
+	@$(PY) -m analysis report --pdf
 
 batch: forecast
 	$(PY) -m analysis batch $(GRID)

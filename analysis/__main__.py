@@ -71,8 +71,13 @@ def _report(args: argparse.Namespace, paths: ProjectPaths) -> None:
         parameters={"scope": args.scope},
         force=args.force,
         jobs=args.jobs,
+        pdf=args.pdf,
     )
     print(html)
+    if args.pdf:
+        from analysis.publish.pdf import PDF_NAME
+
+        print(html.parent / PDF_NAME)
 
 
 def _batch(args: argparse.Namespace, paths: ProjectPaths) -> None:
@@ -264,6 +269,11 @@ def parser() -> argparse.ArgumentParser:
         type=_positive,
         default=default_jobs(),
         help="notebooks run side by side (default: cores, at most 4)",
+    )
+    r.add_argument(
+        "--pdf",
+        action="store_true",
+        help="also print every page into one report.pdf with the installed Chromium",
     )
     r.set_defaults(func=_report)
 

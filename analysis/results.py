@@ -7,8 +7,11 @@ in the report is typed by hand. Every write is atomic.
 
 from __future__ import annotations
 
+import base64
+import io
 import json
 import math
+import struct
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +31,50 @@ class ResultsError(AnalysisError):
 
 #: Folder under ``reports/`` for notebooks run by hand (no ``output_dir``).
 INTERACTIVE = "interactive"
+#: Charts are saved at twice the pixels they are shown at (200 per inch, shown at 100), so
+#: that they stay crisp on high-density screens and when a reader zooms in.
+FIGURE_DPI = 200
+SHOWN_DPI = 100
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    """Width and height in pixels of a PNG image, from its header."""
+    if png[:8] != b"\x89PNG\r\n\x1a\n" or png[12:16] != b"IHDR":
+        raise ValueError("not a PNG image")
+    width, height = struct.unpack(">II", png[16:24])
+    return int(width), int(height)
+
+
+def figure_alt(fig: Figure) -> str:
+    """A chart's alt text: its title (the figure's title, its wrapped lines joined, else the
+    first panel title), in plain words; ``"Chart"`` for a chart without any title."""
+    titles = [fig.get_suptitle()]
+    for ax in fig.axes:
+        titles += [ax.get_title(loc=loc) for loc in ("left", "center", "right")]
+    for title in titles:
+        line = " ".join(title.split())
+        if line:
+            return line
+    return "Chart"
+
+
+@dataclass(frozen=True)
+class SavedFigure:
+    """A chart as saved beside the report: the PNG at twice the pixels, its size when shown
+    (half the PNG's pixels) and its alt text. Jupyter displays it as that PNG with ``width``,
+    ``height`` and ``alt`` metadata, which the page template writes on the ``<img>``;
+    ``figure`` is the matplotlib Figure it was drawn from."""
+
+    figure: Figure
+    png: bytes
+    width: int
+    height: int
+    alt: str
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> tuple[dict, dict]:
+        data = {"image/png": base64.b64encode(self.png).decode("ascii"), "text/plain": self.alt}
+        meta = {"image/png": {"width": self.width, "height": self.height, "alt": self.alt}}
+        return data, meta
 
 
 def _plain(value: Any) -> Any:
@@ -56,8 +103,8 @@ def _plain(value: Any) -> Any:
 class Publisher:
     """Collects one notebook run's outputs in ``folder`` (created on first write).
 
-    ``figure`` and ``table`` return their argument, so a notebook cell can save and display
-    in one line.
+    ``table`` returns its argument and ``figure`` the saved chart (:class:`SavedFigure`), so a
+    notebook cell can save and display in one line.
     """
 
     folder: Path
@@ -74,12 +121,26 @@ class Publisher:
     def _path(self, name: str, suffix: str) -> Path:
         return self.folder / f"{self.notebook}__{name}{suffix}"
 
-    def figure(self, fig: Figure, name: str, caption: str = "") -> Figure:
-        """Save ``fig`` as PNG beside the report and return it for display."""
+    def figure(self, fig: Figure, name: str, caption: str = "") -> SavedFigure:
+        """Save ``fig`` as PNG beside the report, at twice the pixels it is shown at, and return
+        it for display (as that PNG, with its shown size and alt text).
+
+        The image is the whole figure, uncropped: the charts' constrained layout keeps every
+        text inside it, so the text sizes the charts are built with hold on the page."""
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=FIGURE_DPI)
+        png = buffer.getvalue()
+        pixels_wide, pixels_high = png_size(png)
+        scale = SHOWN_DPI / FIGURE_DPI
+        saved = SavedFigure(
+            fig, png, round(pixels_wide * scale), round(pixels_high * scale), figure_alt(fig)
+        )
         path = self._path(name, ".png")
-        write_with(path, lambda p: fig.savefig(p, format="png", dpi=110, bbox_inches="tight"))
-        self._remember(path.name, "figure", caption)
-        return fig
+        write_with(path, lambda p: p.write_bytes(png))
+        self._remember(
+            path.name, "figure", caption, alt=saved.alt, width=saved.width, height=saved.height
+        )
+        return saved
 
     def table(self, df: pd.DataFrame, name: str, caption: str = "") -> pd.DataFrame:
         """Save ``df`` as CSV beside the report and return it for display."""
@@ -121,10 +182,11 @@ class Publisher:
         self.write()
         return value
 
-    def _remember(self, name: str, kind: str, caption: str) -> None:
+    def _remember(self, name: str, kind: str, caption: str, **extra: Any) -> None:
         self.files = [f for f in self.files if f != name]
         self.files.append(name)
-        self.numbers.setdefault("_captions", {})[name] = {"kind": kind, "caption": caption}
+        entry = {"kind": kind, "caption": caption, **extra}
+        self.numbers.setdefault("_captions", {})[name] = entry
         self.write()
 
     @property

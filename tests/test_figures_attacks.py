@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from matplotlib.collections import LineCollection
+from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
@@ -18,6 +19,7 @@ from analysis.data.gaps import INCOMPLETE_NOTE, footnote, possibly_incomplete
 from analysis.data.labels import SOURCE_CREDIT
 from analysis.data.overview import Processed, load_processed
 from analysis.data.series import got_through
+from analysis.figures import palette
 from analysis.figures.attacks import (
     MASSED_COLOUR,
     got_through_chart,
@@ -26,8 +28,7 @@ from analysis.figures.attacks import (
     massed_table,
     styled,
 )
-from analysis.figures.salvo import CLASS_COLOURS
-from analysis.figures.style import INCOMPLETE_LEGEND, hatched_months
+from analysis.figures.style import INCOMPLETE_LEGEND, footer_text, hatched_months
 
 RELEASE = "2026-04-05"
 
@@ -76,21 +77,21 @@ def test_massed_chart_draws_counts_and_sizes_with_the_finding_as_title():
     top, bottom = fig.axes
     counts = bars(top)
     assert [b.get_height() for b in counts] == [0, 2, 1]
-    assert {b.get_facecolor()[:3] for b in counts} == {(0.3, 0.3, 0.3)}
+    assert {b.get_facecolor()[:3] for b in counts} == {to_rgb(palette.NEUTRAL)}
     assert [b.get_alpha() for b in counts] == [None, None, 0.4]  # March: 10 days only
     median, largest = (line.get_ydata().tolist() for line in bottom.get_lines()[::-1])
     assert (median, largest) == ([400.0, 400.0], [500, 400])
     title = fig.get_suptitle()
     assert title.startswith("2 massed attacks in the 2 months to February 2025")
-    assert "Massed: at least 300 drones and missiles" in title
-    assert SOURCE_CREDIT.format(release=RELEASE) in texts(fig)
+    assert "Massed: at least 300 drones and missiles" in footer_text(fig)
+    assert SOURCE_CREDIT.format(release=RELEASE) in footer_text(fig)
     assert "largest" in texts(fig) and "median" in texts(fig)
-    assert MASSED_COLOUR == "0.3"
+    assert MASSED_COLOUR == palette.NEUTRAL  # massed attacks mix drones and missiles
 
 
 def test_massed_chart_hatches_the_possibly_incomplete_months_and_says_why():
     plain = massed_chart(monthly(), release=RELEASE, rule="relative", fixed_size=200)
-    assert hatched_months(plain) == [] and INCOMPLETE_LEGEND not in plain.get_suptitle()
+    assert hatched_months(plain) == [] and INCOMPLETE_LEGEND not in footer_text(plain)
     fig = massed_chart(
         monthly(),
         release=RELEASE,
@@ -99,7 +100,7 @@ def test_massed_chart_hatches_the_possibly_incomplete_months_and_says_why():
         incomplete=[*FEBRUARY, pd.Timestamp("2024-06-01")],  # June 2024 is not shown
     )
     assert hatched_months(fig) == ["2025-02"]
-    assert INCOMPLETE_LEGEND in fig.get_suptitle()
+    assert INCOMPLETE_LEGEND in footer_text(fig)
 
 
 def test_massed_chart_of_a_period_without_massed_attacks_says_so():
@@ -159,25 +160,30 @@ def through() -> pd.DataFrame:
     return got_through(STRIKES, start="2025-01-01", end="2025-03-10")
 
 
-def test_got_through_chart_draws_a_band_per_class_in_its_colour():
+def test_got_through_chart_draws_a_band_per_class_in_the_got_through_colour():
     fig = got_through_chart(through(), release=RELEASE)
     assert len(fig.axes) == 3
     drones = fig.axes[0]
     bands = bars(drones)
     assert [b.get_y() for b in bands] == [10, 50, 50]  # lower bounds
     assert [b.get_height() for b in bands] == [30, 0, 0]  # upper minus lower
-    assert {b.get_facecolor()[:3] for b in bands} == {tuple(CLASS_COLOURS["strike_drone"])}
+    near_black = to_rgb(palette.GOT_THROUGH)
+    assert {b.get_facecolor()[:3] for b in bands} == {near_black}
     assert [b.get_alpha() for b in bands] == pytest.approx([0.35, 0.35, 0.14])  # March: part
     lines = [c for c in drones.collections if isinstance(c, LineCollection)]
-    assert {tuple(c.get_color()[0][:3]) for c in lines} == {tuple(CLASS_COLOURS["strike_drone"])}
+    assert {tuple(c.get_color()[0][:3]) for c in lines} == {near_black}
     assert "upper bound" in texts(fig) and "lower bound" in texts(fig)
     cruise = bars(fig.axes[1])
-    assert {b.get_facecolor()[:3] for b in cruise} == {tuple(CLASS_COLOURS["cruise_missile"])}
+    assert {b.get_facecolor()[:3] for b in cruise} == {near_black}
+    assert [ax.get_title(loc="left") for ax in fig.axes[:2]] == [
+        "Long-range strike drones (Shahed/Geran type, decoys included)",
+        "Cruise missiles",
+    ]
     assert "none launched in this period" in texts(fig)  # no ballistic missile
     assert fig.get_suptitle().startswith(
         "Between 60 and 90 strike drones were not reported stopped in the 2 months to February 2025"
     )
-    assert "not a count of hits" in fig.get_suptitle()
+    assert "not a count of hits" in footer_text(fig)
     assert SOURCE_CREDIT.format(release=RELEASE) in texts(fig)
 
 
@@ -185,7 +191,7 @@ def test_got_through_chart_hatches_the_possibly_incomplete_months_in_every_panel
     fig = got_through_chart(through(), release=RELEASE, incomplete=FEBRUARY)
     assert hatched_months(fig) == ["2025-02"]
     assert sum(p.get_gid() == "incomplete:2025-02" for ax in fig.axes for p in ax.patches) == 3
-    assert INCOMPLETE_LEGEND in fig.get_suptitle()
+    assert INCOMPLETE_LEGEND in footer_text(fig)
     assert hatched_months(got_through_chart(through(), release=RELEASE)) == []
 
 

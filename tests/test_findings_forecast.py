@@ -4,6 +4,7 @@ itself, run by papermill on the real snapshot."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import numpy as np
@@ -522,7 +523,7 @@ def test_charts_draw_every_model_with_the_chosen_first_and_the_credit():
     assert len(fig.axes[0].get_lines()) == len(HAND_MODELS)
     dashed = [line.get_linestyle() for line in fig.axes[0].get_lines()]
     assert dashed.count("--") == 2  # the two simple rules
-    assert "Backtest: a model beats the simple rules for 2 of 2 groups" in _texts(fig)
+    assert fig.get_suptitle() == "A model beats the simple rules for 2 of 2 groups"
     weekly = pd.DataFrame(
         {"drones": 100.0}, index=pd.date_range("2025-11-03", "2026-03-23", freq="7D")
     )
@@ -621,6 +622,13 @@ def test_notebook_records_findings_files_and_its_parameters(real_build, tmp_path
         assert (tmp_path / f"05_forecast__{name}").stat().st_size > 0
     table = pd.read_csv(tmp_path / "05_forecast__forecast_missiles.csv")
     assert table["weeks ahead"].tolist() == [1, 2, 3, 4]
+
+    # The page a reader opens shows no pandas placeholder for a missing value.
+    from analysis.publish.execute import render_html
+
+    page = render_html(tmp_path / "05_forecast.ipynb", "Forecast")
+    text = re.sub(r"<style.*?</style>|<script.*?</script>|<[^>]+>", " ", page, flags=re.S)
+    assert not re.search(r"\b(?:NaT|NaN|nan)\b|&lt;NA&gt;", text)
 
 
 @pytest.mark.real_data

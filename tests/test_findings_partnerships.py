@@ -5,6 +5,7 @@ notebooks/04_supply_partnerships.ipynb)."""
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import nbformat
@@ -54,6 +55,11 @@ def pub(tmp_path: Path) -> Publisher:
 
 def recorded(pub: Publisher, key: str) -> dict:
     return next(f for f in pub.findings if f["key"] == key)
+
+
+def chart_text(fig: Figure) -> str:
+    """Every text drawn on ``fig``, one per line."""
+    return "\n".join(t.get_text() for t in fig.findobj(Text))
 
 
 # --- launches by design origin -----------------------------------------------------------------
@@ -137,9 +143,9 @@ def test_origin_share_chart_hatches_the_possibly_incomplete_months_in_both_panel
     fig = origin_share_chart(monthly, release="2026-04-05", incomplete=[pd.Timestamp("2025-02-01")])
     assert hatched_months(fig) == ["2025-02"]
     assert sum(p.get_gid() == "incomplete:2025-02" for ax in fig.axes for p in ax.patches) == 2
-    assert INCOMPLETE_LEGEND in fig.get_suptitle()
+    assert INCOMPLETE_LEGEND in chart_text(fig)
     plain = origin_share_chart(monthly, release="2026-04-05")
-    assert hatched_months(plain) == [] and INCOMPLETE_LEGEND not in plain.get_suptitle()
+    assert hatched_months(plain) == [] and INCOMPLETE_LEGEND not in chart_text(plain)
 
 
 # --- North Korean band -------------------------------------------------------------------------
@@ -207,20 +213,41 @@ def appearances_result() -> ModelResult:
     return ModelResult("model_appearances", summary=summary, tables={"lags": lags})
 
 
-def test_appearance_finding_reports_lags_as_reporting_choices(pub):
-    text = appearance_finding(pub, appearances_result())
-    assert (
-        "'Iskander-M/KN-23' first appears on 2024-02-15, 47 days after nk-first "
-        "(2023-12-30)" in text
+def appearance_events() -> pd.DataFrame:
+    """The timeline rows of the events that :func:`appearances_result` links."""
+    return pd.DataFrame(
+        {
+            "event_id": ["first-drone", "nk-first", "nk-report"],
+            "label": ["First Shahed drone downed", "First North Korean missiles used", "Report"],
+        }
     )
-    assert "16 days after first-drone (2022-09-13), an event that predates the data" in text
+
+
+def test_appearance_finding_reports_lags_as_reporting_choices(pub):
+    text = appearance_finding(pub, appearances_result(), appearance_events())
+    assert (
+        "'Iskander-M/KN-23' first appears on 2024-02-15, 47 days after “First North Korean "
+        "missiles used” (2023-12-30)" in text
+    )
+    assert (
+        "16 days after “First Shahed drone downed” (2022-09-13), an event that predates the "
+        "data" in text
+    )
+    assert "nk-first" not in text and "first-drone" not in text
     assert "chose to name a weapon" in text
     assert pub.numbers["lag_days[Iskander-M/KN-23]"] == 47
     assert recorded(pub, "label_appearances")["headline"] is False
 
-    table = label_lags_table(appearances_result())
+    table = label_lags_table(appearances_result(), appearance_events())
     assert table["event date"].tolist() == ["2022-09-13", "2023-12-30", "2025-05-29"]
     assert table["reference event"].tolist() == ["yes", "yes", ""]
+    assert table["linked event"].tolist() == [
+        "First Shahed drone downed",
+        "First North Korean missiles used",
+        "Report",
+    ]
+    # Without the timeline an event is named by its id in words, as before labels existed.
+    assert appearance_finding(pub, appearances_result()).count("“nk first”") == 1
 
 
 # --- implied minimum supply --------------------------------------------------------------------
@@ -271,6 +298,13 @@ def timeline() -> pd.DataFrame:
     return pd.DataFrame(
         {
             "event_id": ["early", "up", "down", "flat", "other"],
+            "label": [
+                "First drones delivered",
+                "First missiles used",
+                "Treaty signed",
+                "Warning from abroad",
+                "Another statement",
+            ],
             "date": pd.to_datetime(
                 ["2022-08-01", "2024-01-01", "2024-06-03", "2024-09-02", "2024-07-01"]
             ),
@@ -346,17 +380,17 @@ def test_event_study_finding_says_no_change_survives_correction(pub):
     )
     # The smallest p before correction, with its corrected values from the table.
     assert (
-        "The smallest p-value of a jump before correction is 0.004, for up (11.3 times the "
+        "The smallest p-value of a jump before correction is 0.004, for “up” (11.3 times the "
         "pre-event trend, 95% CI 1.98–64.1); corrected for testing 3 events it is 0.012 "
         "(Holm) or 0.012 (Benjamini–Hochberg)." in text
     )
     # up's jump test survives, its placebo test (0.051 after correction) does not.
     assert (
-        "the smallest placebo p-value is 0.017, for up; corrected it is 0.051 (Holm) or "
+        "the smallest placebo p-value is 0.017, for “up”; corrected it is 0.051 (Holm) or "
         "0.051 (Benjamini–Hochberg)." in text
     )
     assert "Before correction, 2 of the 3 events have a 95% confidence interval" in text
-    assert "down (0.48 times the pre-event trend, 95% CI 0.28–0.82)" in text
+    assert "“down” (0.48 times the pre-event trend, 95% CI 0.28–0.82)" in text
     assert f"with 3 tests, about {0.05 * 3:.1f} would by chance alone" in text
     assert "flat" not in text
     # 10 placebo dates: p cannot fall below 1/11 = 0.09, and the sentence says so.
@@ -381,10 +415,10 @@ def test_event_study_finding_names_an_event_that_survives_correction(pub):
     text = event_study_finding(pub, study_result(survivor=True))
     assert (
         "1 of the 3 events tested shows a change that survives correction for testing 3 "
-        "events: up (11.3 times the pre-event trend, 95% CI 1.98–64.1; corrected p 0.012, "
+        "events: “up” (11.3 times the pre-event trend, 95% CI 1.98–64.1; corrected p 0.012, "
         "placebo 0.03)." in text
     )
-    assert "None of" not in text and "down (0.48" not in text.split("Before correction")[0]
+    assert "None of" not in text and "“down” (0.48" not in text.split("Before correction")[0]
     assert pub.numbers["events_survive_correction"] == 1
     assert recorded(pub, "event_studies")["value"] == 1
 
@@ -394,8 +428,12 @@ def test_event_study_finding_with_enough_placebo_dates_and_the_whole_timeline(pu
     assert "smallest possible" not in text
     assert (
         "Against placebo dates at least 8 weeks from every chosen event, 1 event has a p "
-        "below 0.05 before correction (up) and 0 after." in text
+        "below 0.05 before correction (“First missiles used”) and 0 after." in text
     )
+    # With the timeline, every event is named by its label, never by its id.
+    assert "for “First missiles used” (11.3 times the pre-event trend" in text
+    assert "“Treaty signed” (0.48 times the pre-event trend" in text
+    assert "“up”" not in text and "“down”" not in text
     assert pub.numbers["events_placebo_p_below_005"] == 1
     assert pub.numbers["events_placebo_p_bh_below_005"] == 0  # 3/41 = 0.073
     # Confounders come from the whole timeline: 'other' lies in the windows too.
@@ -449,8 +487,18 @@ def test_event_table_readings_and_other_events_from_the_timeline():
         by_id.loc["down", "other_event_ids"].split(", ")
     )
     assert by_id.loc["up", "counterfactual_excess_low"] == -4136.0
+    assert by_id["event"].tolist() == [
+        "First drones delivered",
+        "First missiles used",
+        "Treaty signed",
+        "Warning from abroad",
+    ]
     html_text = event_table_style(table).to_html()
     assert "11.26" in html_text and "–" in html_text
+    # Readers see labels and weapons in words; the keys stay in the saved table only.
+    assert "First missiles used" in html_text and "Treaty signed" in html_text
+    assert ">up<" not in html_text and ">down<" not in html_text and "event_id" not in html_text
+    assert "ballistic missiles" in html_text and "ballistic_missile" not in html_text
     assert "counterfactual" not in html_text  # kept for the CSV, not shown
     assert "p corrected (Holm)" in html_text and "placebo p all weeks, corrected (BH)" in html_text
     assert ">0.012<" in html_text and ">0.051<" in html_text  # p-values to 3 decimals
@@ -467,31 +515,36 @@ def filled_markers(fig: Figure) -> list:
     ]
 
 
-def test_event_study_chart_draws_estimated_events_with_credit():
+def test_event_study_chart_draws_estimated_events_by_label_with_credit():
     fig = event_study_chart(study_result(), timeline(), release="2026-04-05")
     assert isinstance(fig, Figure)
-    text = "\n".join(t.get_text() for t in fig.findobj(Text))
-    assert SOURCE_CREDIT.format(release="2026-04-05") in text
+    text = chart_text(fig)
+    assert SOURCE_CREDIT.format(release="2026-04-05") in " ".join(text.split())
     assert "association, not proof of cause" in text
-    assert "down (unverified)" in text
-    assert "early" not in text  # not estimated: listed as a count only
-    assert "Not shown: 1 event" in text
+    assert "Treaty signed (unverified), 3 Jun 2024" in text
+    assert "First missiles used, 1 Jan 2024" in text
+    assert "Iran" in text and "North Korea" in text  # partners named on the chart
+    for key in ("up", "down", "flat", "early"):
+        assert key not in text.split()  # no event is named by its id
+    assert "First drones delivered" not in text  # not estimated: counted only
+    assert "Not shown: 1 event that could not be tested" in " ".join(text.split())
     title = fig.get_suptitle()
-    assert title.startswith("No change in weekly launches survives correction for testing 3 events")
+    assert " ".join(title.split()) == (
+        "None of the 3 events tested is followed by a clear change in weekly launches"
+    )
     assert not filled_markers(fig)
 
     survivor = event_study_chart(study_result(survivor=True), release="2026-04-05")
-    assert survivor.get_suptitle().startswith(
-        "1 of 3 events shows a change in weekly launches that survives correction"
+    assert " ".join(survivor.get_suptitle().split()) == (
+        "1 of the 3 events tested is followed by a clear change in weekly launches"
     )
     assert len(filled_markers(survivor)) == 1  # up only
+    assert "up, 1 Jan 2024" in chart_text(survivor)  # no timeline: the id in words
 
     nothing = study_result()
     nothing.tables["events"]["status"] = "not estimated"
-    text = "\n".join(
-        t.get_text() for t in event_study_chart(nothing, release="2026-04-05").findobj(Text)
-    )
-    assert "no event could be estimated" in text and "Not shown: 4 events" in text
+    text = " ".join(chart_text(event_study_chart(nothing, release="2026-04-05")).split())
+    assert "no event could be tested" in text and "Not shown: 4 events" in text
 
 
 # --- timeline and HTML safety ------------------------------------------------------------------
@@ -499,16 +552,20 @@ def test_event_study_chart_draws_estimated_events_with_credit():
 
 def test_timeline_rows_mark_unverified_and_month_dates():
     rows = timeline_rows(timeline(), ["early", "down"])
-    assert rows["event_id"].tolist() == ["early", "down"]
+    assert rows["event_id"].tolist() == ["early", "down"]  # the key, kept for the saved CSV
+    assert rows["event"].tolist() == ["First drones delivered", "Treaty signed"]
     assert rows["date"].tolist() == ["2022-08", "2024-06-03"]
     assert rows["verification"].tolist() == ["checked", UNVERIFIED_MARK]
     text = describe_timeline(rows, 5)
     assert text.startswith("2 of the timeline's 5 events are shown")
-    assert "1 is marked unverified" in text and "down" in text
+    assert "1 is marked unverified" in text and "“Treaty signed”" in text
+    assert "down" not in text.split()
 
 
 def test_timeline_html_escapes_text_and_builds_a_safe_link():
     page = timeline_html(timeline_rows(timeline())).to_html()
+    assert "First drones delivered" in page and "Treaty signed" in page
+    assert ">early<" not in page and ">down<" not in page and "event_id" not in page
     assert "<b>arrived</b>" not in page
     assert "Drones &lt;b&gt;arrived&lt;/b&gt; &amp; more" in page
     assert (
@@ -605,6 +662,13 @@ def test_notebook_records_findings_and_files_for_non_default_parameters(
         assert (tmp_path / f"{STEM}__{name}").stat().st_size > 0
     timeline_csv = pd.read_csv(tmp_path / f"{STEM}__timeline.csv")
     assert timeline_csv["event_id"].tolist() == events.split(",")
+
+    # The page a reader opens shows no pandas placeholder for a missing value.
+    from analysis.publish.execute import render_html
+
+    page = render_html(tmp_path / "run.ipynb", "Supply partnerships")
+    text = re.sub(r"<style.*?</style>|<script.*?</script>|<[^>]+>", " ", page, flags=re.S)
+    assert not re.search(r"\b(?:NaT|NaN|nan)\b|&lt;NA&gt;", text)
 
 
 @pytest.mark.real_data

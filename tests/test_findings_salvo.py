@@ -585,7 +585,7 @@ def test_charts_build_with_the_source_credit():
     for fig in figures:
         assert isinstance(fig, Figure)
         assert SOURCE_CREDIT.format(release="2099-01-01") in _texts(fig)
-    assert "1,234 on 2025-05-17" in _texts(figures[1])
+    assert "1,234 on 17 May 2025" in _texts(figures[1])
 
 
 def test_display_tables():
@@ -688,6 +688,13 @@ def test_notebook_records_findings_and_files_for_its_parameters(tmp_path, real_p
         assert (tmp_path / f"{STEM}__{name}.png").stat().st_size > 10_000
         assert f"{STEM}__{name}.png" in record["files"]
     assert all((tmp_path / f).is_file() for f in record["files"])
+
+    # The page a reader opens shows no pandas placeholder for a missing value.
+    from analysis.publish.execute import render_html
+
+    page = render_html(tmp_path / f"{STEM}.ipynb", "Attacks and defences")
+    text = re.sub(r"<style.*?</style>|<script.*?</script>|<[^>]+>", " ", page, flags=re.S)
+    assert not re.search(r"\b(?:NaT|NaN|nan)\b|&lt;NA&gt;", text)
 
 
 @pytest.mark.real_data

@@ -565,15 +565,16 @@ def test_trend_chart_has_two_panels_the_windows_and_the_credit():
     assert isinstance(fig, Figure) and len(fig.axes) == 2
     assert "Piterfm".lower() in _texts(fig).lower() and RELEASE in _texts(fig)
     labels = [t.get_text().strip() for t in fig.axes[1].texts]
-    assert labels == ["last 6 months", "last 12 months"]
+    assert labels == ["last 12 months"]  # the 6-month window starts after the weeks drawn
     assert fig.axes[0].yaxis.get_major_formatter()(12000, 0) == "12,000"
 
 
 def test_regimes_chart_marks_every_break():
     fig = regimes_chart(regime_result(), weekly_series(), release=RELEASE, group="drones")
     assert len(fig.axes) == 2
-    assert [t.get_text() for t in fig.axes[0].texts] == ["2024-08-26", "2025-02-03"]
-    assert "2 breaks chosen by BIC (re-fits: 1 to 3)" in _texts(fig)
+    labels = [t.get_text() for t in fig.axes[0].texts]
+    assert labels == ["26 Aug 2024", "3 Feb 2025", "typical\nweek"]  # breaks, then the level
+    assert "2 changes of level found (re-fits of the data found 1 to 3)" in _texts(fig)
 
 
 # --- the notebook on the real snapshot ----------------------------------------------------------
@@ -683,6 +684,13 @@ def test_notebook_publishes_what_its_parameters_ask_for(notebook_runs):
     errors = [o for c in executed.cells for o in c.get("outputs", []) if o.output_type == "error"]
     assert errors == []
     json.dumps(record)  # the record is plain JSON
+
+    # The page a reader opens shows no pandas placeholder for a missing value.
+    from analysis.publish.execute import render_html
+
+    page = render_html(folder / f"{STEM}.ipynb", "Escalation trends")
+    text = re.sub(r"<style.*?</style>|<script.*?</script>|<[^>]+>", " ", page, flags=re.S)
+    assert not re.search(r"\b(?:NaT|NaN|nan)\b|&lt;NA&gt;", text)
 
 
 @pytest.mark.real_data

@@ -31,7 +31,7 @@ from analysis.data.overview import (
     validate_parameters,
 )
 from analysis.figures.overview import monthly_chart
-from analysis.figures.style import INCOMPLETE_LEGEND, hatched_months
+from analysis.figures.style import INCOMPLETE_LEGEND, footer_text, hatched_months
 from analysis.paths import ProjectPaths
 from analysis.vocabulary import WEAPON_CLASSES
 
@@ -344,8 +344,12 @@ def test_monthly_chart_has_one_panel_per_class_and_the_source_credit():
     assert isinstance(fig, Figure)
     assert len(fig.axes) == 3
     texts = [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text"))]
-    assert SOURCE_CREDIT.format(release="2026-04-05") in texts
-    assert any("2025-01-03 to 2025-02-28" in t for t in texts)
+    assert SOURCE_CREDIT.format(release="2026-04-05") in footer_text(fig)
+    assert any("3 Jan 2025 to 28 Feb 2025" in t for t in texts)
+    assert (
+        fig.get_suptitle()
+        == "The busiest month: 6,000 long-range strike drones launched in Jan 2025"
+    )
     assert any("none launched" in t for t in texts)  # the ballistic panel is empty
     drone_axis = fig.axes[0].yaxis
     assert drone_axis.get_major_formatter()(6000, 0) == "6,000"
@@ -370,7 +374,7 @@ def test_monthly_chart_hatches_the_possibly_incomplete_months_shown_and_says_why
     assert hatched_months(fig) == ["2025-02"]
     spans = [p for ax in fig.axes for p in ax.patches if p.get_gid() == "incomplete:2025-02"]
     assert len(spans) == 2  # one per panel
-    assert INCOMPLETE_LEGEND in fig.get_suptitle()
+    assert INCOMPLETE_LEGEND in footer_text(fig)
 
 
 # The real release ---------------------------------------------------------------------------

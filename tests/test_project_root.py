@@ -19,7 +19,8 @@ CHECKOUT = ProjectPaths()
 RELEASE = "2026-04-05"
 #: An event only the other project's timeline records.
 MARKER = (
-    "other-project-only,2025-03-03,day,iran,statement,,A statement only the other project "
+    "other-project-only,Other project statement,2025-03-03,day,iran,statement,,"
+    "A statement only the other project "
     "records.,Example,Other project,https://example.org/other,checked,"
 )
 #: The other project's saved forecast: drones from release 2026-03-01 (a Sunday), four weeks.

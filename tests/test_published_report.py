@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
-import shutil
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -14,27 +12,11 @@ import pytest
 
 from analysis.paths import PROJECT_ROOT, ProjectPaths
 from analysis.publish.landing import write_landing_page
+from analysis.publish.pdf import CHROMIUM_FLAGS, chromium_path
 from analysis.publish.report import notebook_paths, run_report
 from analysis.results import Publisher
 
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def chromium_path() -> str | None:
-    """Debian's chromium (or CHROMIUM=/path), or None."""
-    for candidate in (os.environ.get("CHROMIUM"), "chromium", "chromium-browser"):
-        if candidate and shutil.which(candidate):
-            return shutil.which(candidate)
-    return None
 
 
 def test_landing_page_escapes_text_from_data(tmp_path):
@@ -130,3 +112,84 @@ def test_report_opens_in_headless_chromium_without_errors(report):
             anchor = f'id="{parsed.fragment}"'
             assert anchor in Path(unquote(parsed.path)).read_text(), f"missing anchor {url}"
     print(f"screenshot: {ARTIFACTS / 'report-index.png'}")
+
+
+#: Widths a reader uses: a desktop browser and a phone held upright.
+VIEWPORTS = ({"width": 1400, "height": 900}, {"width": 400, "height": 860})
+_PAGE_CHECKS = """() => ({
+  overflow: document.documentElement.scrollWidth > window.innerWidth + 1,
+  noAlt: Array.from(document.images).filter(i => !(i.getAttribute('alt') || '').trim())
+    .map(i => (i.getAttribute('src') || '').slice(0, 60)),
+  nav: Array.from(document.querySelectorAll('nav.pages a')).map(a => a.href),
+  firstImage: document.images.length
+    ? document.images[0].getBoundingClientRect().top + window.scrollY : null,
+})"""
+
+
+def _visible_text(page: str) -> str:
+    """A page's text as a reader sees it: no styles, scripts or tags."""
+    page = re.sub(r"<(style|script)\b.*?</\1>", " ", page, flags=re.S | re.I)
+    return html.unescape(re.sub(r"<[^>]+>", " ", page))
+
+
+def _page_problems(seen: dict, where: str) -> list[str]:
+    """What a reader would trip over on one page: sideways scrolling, images without alt text,
+    a missing nav bar or a nav link to nowhere."""
+    problems = []
+    if seen["overflow"]:
+        problems.append(f"{where}: the page scrolls sideways")
+    if seen["noAlt"]:
+        problems.append(f"{where}: images without alt text {seen['noAlt']}")
+    if not seen["nav"]:
+        problems.append(f"{where}: no nav bar")
+    problems += [
+        f"{where}: nav link {url} does not resolve"
+        for url in seen["nav"]
+        if not Path(unquote(urlparse(url).path)).is_file()
+    ]
+    return problems
+
+
+@pytest.mark.real_data
+def test_every_page_reads_at_desktop_and_phone_width_in_headless_chromium(report):
+    chromium = chromium_path()
+    if chromium is None:
+        pytest.skip("no Chromium found (Debian: apt-get install chromium; or set CHROMIUM)")
+    from playwright.sync_api import sync_playwright
+
+    folder = report.parent
+    pages = [report, *sorted(folder.glob("[0-9][0-9]_*.html"))]
+    problems: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
+        for viewport in VIEWPORTS:
+            tab = browser.new_page(viewport=viewport)
+            errors: list[str] = []
+            tab.on("console", lambda m, e=errors: e.append(m.text) if m.type == "error" else None)
+            tab.on("pageerror", lambda x, e=errors: e.append(str(x)))
+            for path in pages:
+                tab.goto(path.as_uri())
+                tab.wait_for_load_state("load")
+                seen = tab.evaluate(_PAGE_CHECKS)
+                problems += _page_problems(seen, f"{path.name} at {viewport['width']} px")
+                first = seen["firstImage"]
+                if path == report and (first is None or first > 1.5 * viewport["height"]):
+                    problems.append(f"{path.name}: the first chart starts at {first} px")
+            if errors:
+                problems.append(f"console errors at {viewport['width']} px: {errors}")
+            tab.close()
+        browser.close()
+    assert problems == []
+
+
+@pytest.mark.real_data
+def test_pages_show_no_missing_value_codes_and_the_landing_page_opens_briefly(report):
+    folder = report.parent
+    for path in [report, *sorted(folder.glob("[0-9][0-9]_*.html"))]:
+        text = _visible_text(path.read_text(encoding="utf-8"))
+        found = re.findall(r"\b(NaT|nan|NaN)\b|<NA>", text)
+        assert not found, f"{path.name}: {found[:5]}"
+    page = report.read_text(encoding="utf-8")
+    body = page[page.index("<body") :]
+    words = _visible_text(body[: body.index("<img")]).split()
+    assert len(words) <= 150, len(words)

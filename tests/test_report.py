@@ -89,6 +89,8 @@ def test_report_for_a_period(project):
     assert ">2024-12<" not in html and ">2026-01<" not in html  # months outside the period
     assert "data:image/png;base64," in html
     assert "Kaggle piterfm/massive-missile-attacks-on-ukraine" in html
+    text = re.sub(r"<[^>]+>", " ", body)  # no pandas placeholder for a missing value
+    assert not re.search(r"\b(?:NaT|NaN|nan)\b|&lt;NA&gt;", text)
 
     executed = nbformat.read(folder / "01_data_overview.ipynb", as_version=4)
     injected = [c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])]

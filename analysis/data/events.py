@@ -3,11 +3,16 @@
 The table is authored by the project: one row per publicly reported event in the Iran and
 North Korea supply partnerships, each with a public source. It is validated like the strike
 data: a bad row fails with a message naming the file, the column, the row and why.
+
+Each event has two names: ``event_id``, the stable key that parameters, grids and saved tables
+refer to, and ``label``, the few plain words a reader sees in charts, tables and sentences
+("First North Korean missiles used"). Code matches on the key and shows the label.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -27,6 +32,7 @@ PRECISIONS = ("day", "month")
 VERIFICATION = ("checked", "unverified")
 EVENT_COLUMNS = (
     "event_id",
+    "label",
     "date",
     "date_precision",
     "partner",
@@ -43,6 +49,14 @@ _REQUIRED_TEXT = ("description", "source_org", "source_title", "source_url")
 # Both matched in full (``fullmatch``): ``^...$`` would also accept a trailing newline.
 _SLUG = EVENT_ID_PATTERN
 _URL = r"https?://\S+"
+#: The longest label accepted; the committed labels stay near 40 characters so that they fit
+#: a chart on a phone.
+LABEL_MAX_CHARS = 60
+_ONE_LINE = r"\S(?:.*\S)?"
+#: A label that is really a key or a code: a slug, snake_case, or an upper-case code.
+_CODE_LOOK = r"[a-z0-9]+(?:-[a-z0-9]+)*|.*_.*|[A-Z0-9]+(?:-[A-Z0-9]+)+"
+#: Sentence case: the label starts with a capital letter or a figure ("6,000 workers ...").
+_SENTENCE_START = r"[A-Z0-9]"
 
 
 def _one_of(values: tuple[str, ...], what: str) -> pa.Check:
@@ -56,6 +70,33 @@ def _filled(values: pd.Series) -> pd.Series:
 
 def _iso_date(values: pd.Series) -> pd.Series:
     return pd.to_datetime(values, format="%Y-%m-%d", errors="coerce").notna()
+
+
+def _label_checks() -> list[pa.Check]:
+    """The checks of ``label``: filled, one line, short, plain words, unique."""
+
+    def blank(s: pd.Series) -> pd.Series:
+        return s.str.strip() == ""
+
+    return [
+        pa.Check(_filled, error="missing label (every event needs a short plain label)"),
+        pa.Check(
+            lambda s: blank(s) | s.str.fullmatch(_ONE_LINE),
+            error="label has a line break or spaces at its ends",
+        ),
+        pa.Check(
+            lambda s: s.str.len() <= LABEL_MAX_CHARS,
+            error=f"label longer than {LABEL_MAX_CHARS} characters",
+        ),
+        pa.Check(
+            lambda s: blank(s) | (~s.str.fullmatch(_CODE_LOOK) & s.str.match(_SENTENCE_START)),
+            error="label looks like a key or code (write a few plain words in sentence case)",
+        ),
+        pa.Check(
+            lambda s: blank(s) | ~s.str.strip().str.casefold().duplicated(keep=False),
+            error="duplicate label",
+        ),
+    ]
 
 
 def events_schema(today: dt.date) -> pa.DataFrameSchema:
@@ -86,6 +127,7 @@ def events_schema(today: dt.date) -> pa.DataFrameSchema:
                     pa.Check(lambda s: ~s.duplicated(keep=False), error="duplicate event_id"),
                 ],
             ),
+            "label": pa.Column(str, _label_checks()),
             "date": pa.Column(
                 str,
                 [
@@ -130,7 +172,8 @@ def events_path(root: str | Path | None = None) -> Path:
 def read_events(
     path: Path | None = None, today: dt.date | None = None, root: str | Path | None = None
 ) -> pd.DataFrame:
-    """The validated event timeline, sorted by date, with ``date`` as a timestamp.
+    """The validated event timeline, sorted by date, with ``date`` as a timestamp and each
+    event's ``label`` beside its ``event_id``.
 
     ``path`` None reads the timeline of the project in ``root`` (None: this checkout), so that
     a report made with ``--root`` reads that project's timeline.
@@ -142,3 +185,18 @@ def read_events(
     out = df.loc[:, list(EVENT_COLUMNS)].copy()
     out["date"] = pd.to_datetime(out["date"], format="%Y-%m-%d")
     return out.sort_values(["date", "event_id"], kind="stable").reset_index(drop=True)
+
+
+def event_labels(events: pd.DataFrame | None) -> dict[str, str]:
+    """``event_id`` -> ``label`` of a timeline (:func:`read_events`); empty without a timeline
+    or when it has no ``label`` column (a hand-made table)."""
+    if events is None or "label" not in events.columns:
+        return {}
+    return dict(zip(events["event_id"].astype(str), events["label"].astype(str), strict=True))
+
+
+def event_label(event_id: str, labels: Mapping[str, str]) -> str:
+    """The label of ``event_id`` in ``labels`` (:func:`event_labels`); an event without one
+    (a table made by hand) is named by its id with spaces for dashes."""
+    label = labels.get(event_id, "")
+    return label if label.strip() else str(event_id).replace("-", " ")

@@ -2,10 +2,12 @@
 
 The charts take the monthly tables of :func:`analysis.data.attacks.massed_series` and
 :func:`analysis.data.series.got_through`; their titles are the findings of
-:mod:`analysis.findings.attacks`. Classes keep the colours of the salvo charts; massed attacks,
-which mix drones and missiles, are drawn in a neutral grey. Months only partly inside the
-period are drawn lighter and labelled ``(part)``; possibly incomplete months are hatched in
-charts and marked ``*`` in tables (:mod:`analysis.data.gaps`).
+:mod:`analysis.findings.attacks`. They are drawn in the report style of
+:mod:`analysis.figures.style` (full width, panels one under the other, large text, direct
+labels): massed attacks, which mix drones and missiles, in the palette's neutral grey, and what
+got through in its near black, the colour of "got through" on every chart. Months only partly
+inside the period are drawn lighter and labelled ``(part)``; possibly incomplete months are
+hatched in charts and marked ``*`` in tables (:mod:`analysis.data.gaps`).
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 import pandas as pd
-import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
@@ -22,20 +23,26 @@ from pandas.io.formats.style import Styler
 from analysis.data.dates import months_text
 from analysis.data.gaps import mark_months
 from analysis.data.labels import CLASS_LABELS
-from analysis.figures.salvo import CLASS_COLOURS
+from analysis.figures import palette
 from analysis.figures.style import (
+    NOTE_COLOUR,
+    TEXT_PT,
     count_axis,
     date_axis,
+    end_labels,
     hatch_months,
     incomplete_note,
+    report_figure,
     set_credit,
     set_title,
 )
 from analysis.findings.attacks import got_through_title, massed_title, rule_text
 from analysis.findings.salvo import CLASS_NAMES
 
-#: Massed attacks mix drones and missiles, so they take no class colour.
-MASSED_COLOUR = "0.3"
+#: Massed attacks mix drones and missiles, so they take the neutral grey, not a class colour.
+MASSED_COLOUR = palette.NEUTRAL
+#: What got through (launched and not reported stopped) is near black on every chart.
+GOT_THROUGH_COLOUR = palette.GOT_THROUGH
 #: Opacity of a month only partly inside the period, against 1 for a whole month.
 PARTIAL_ALPHA = 0.4
 _HALF_MONTH = pd.Timedelta(days=14)
@@ -53,7 +60,7 @@ def _month_labels(periods: pd.Series, complete: pd.Series) -> pd.Series:
 def _empty(ax: Axes, message: str) -> None:
     ax.set_ylim(0, 1)
     ax.set_yticks([0])
-    ax.text(0.5, 0.5, message, transform=ax.transAxes, ha="center", va="center", color="0.4")
+    ax.text(0.5, 0.5, message, transform=ax.transAxes, ha="center", va="center", color=NOTE_COLOUR)
 
 
 def _span(periods: pd.Series) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -64,12 +71,13 @@ def _span(periods: pd.Series) -> tuple[pd.Timestamp, pd.Timestamp]:
 # Massed attacks ----------------------------------------------------------------------------------
 
 
-def _massed_sizes(ax: Axes, frame: pd.DataFrame, middle: pd.Series) -> None:
-    """Largest (circles) and median (dots, drawn over them) massed attack per month, each
-    labelled once, at the last month where the two differ clearly."""
+def _massed_sizes(ax: Axes, frame: pd.DataFrame, middle: pd.Series) -> list[tuple]:
+    """Largest (circles) and median (dots, drawn over them) massed attack per month; returns
+    their direct labels, for the last month with a massed attack (see
+    :func:`analysis.figures.style.end_labels`)."""
     with_massed = frame["massed"] > 0
     if not with_massed.any():
-        return
+        return []
     x = middle[with_massed]
     for column, face in (("massed_largest", "white"), ("massed_median", MASSED_COLOUR)):
         ax.plot(
@@ -78,18 +86,13 @@ def _massed_sizes(ax: Axes, frame: pd.DataFrame, middle: pd.Series) -> None:
             "o",
             color=MASSED_COLOUR,
             markerfacecolor=face,
-            markersize=5.5,
+            markersize=7,
         )
-    apart = frame["massed_largest"] - frame["massed_median"]
-    clear = with_massed & (apart >= 0.1 * frame["massed_largest"].max())
-    if not clear.any():
-        return
-    at = clear[clear].index[-1]
-    for column, label, va in (
-        ("massed_largest", "largest", "bottom"),
-        ("massed_median", "median", "top"),
-    ):
-        _pair_label(ax, label, (middle[at], frame.loc[at, column]), va, 6, MASSED_COLOUR)
+    at = with_massed[with_massed].index[-1]
+    return [
+        (middle[at], float(frame.loc[at, "massed_largest"]), "largest", NOTE_COLOUR),
+        (middle[at], float(frame.loc[at, "massed_median"]), "median", NOTE_COLOUR),
+    ]
 
 
 def massed_chart(
@@ -108,21 +111,21 @@ def massed_chart(
     """
     frame = monthly.sort_values("period").reset_index(drop=True)
     middle = frame["period"] + _HALF_MONTH
-    with sns.axes_style("whitegrid"), sns.plotting_context("notebook", font_scale=0.9):
-        fig = Figure(figsize=(11, 6.6), layout="constrained")
+    with report_figure(8.8) as fig:
         top, bottom = fig.subplots(2, 1, sharex=True)
         bars = top.bar(middle, frame["massed"], width=_BAR_DAYS, color=MASSED_COLOUR)
         for bar, whole in zip(bars, frame["complete"], strict=True):
             if not whole:
                 bar.set_alpha(PARTIAL_ALPHA)
         count_axis(top, "Massed attacks per month", "attacks", nbins=4)
-        _massed_sizes(bottom, frame, middle)
+        labels = _massed_sizes(bottom, frame, middle)
         count_axis(
             bottom,
             "Size of a massed attack: the month's median and largest",
             "drones and missiles",
             nbins=4,
         )
+        end_labels(bottom, labels)
         if not frame["massed"].any():
             _empty(bottom, "no massed attack in this period")
         hatched: list[pd.Timestamp] = []
@@ -135,8 +138,9 @@ def massed_chart(
             massed_title(frame),
             [
                 f"Massed: {rule_text(rule, fixed_size)}",
-                "Size: long-range strike drones plus missiles launched in one wave; Kyiv months; "
-                "lighter bars: partly covered",
+                "Size: long-range strike drones plus missiles launched in one wave; open "
+                "circles: the month's largest massed attack, dots: its median",
+                "Kyiv months; lighter bars: months only partly covered",
                 incomplete_note(hatched),
             ],
         )
@@ -197,7 +201,7 @@ def _pair_label(ax: Axes, label: str, xy: tuple, va: str, offset: float, colour)
         textcoords="offset points",
         ha="center",
         va=va,
-        fontsize="small",
+        fontsize=TEXT_PT,
         color=colour,
     )
 
@@ -224,21 +228,20 @@ def got_through_chart(
     incomplete: Iterable[pd.Timestamp] = (),
 ) -> Figure:
     """Per month and class, the band of what was not reported stopped: from launched minus
-    shot down minus lost locally (lower) to launched minus shot down (upper); one panel per
-    class, each on its own scale, titled with
+    shot down minus lost locally (lower) to launched minus shot down (upper), in the "got
+    through" colour; one panel per class under each other, each on its own scale, titled with
     :func:`analysis.findings.attacks.got_through_title`.
 
     ``through`` is :func:`analysis.data.series.got_through` by class with ``freq="M"``.
     """
     classes: Sequence[str] = list(dict.fromkeys(through["weapon_class"]))
-    with sns.axes_style("whitegrid"), sns.plotting_context("notebook", font_scale=0.9):
-        fig = Figure(figsize=(11, 1.8 + 2.1 * max(len(classes), 1)), layout="constrained")
+    with report_figure(3.4 + 2.3 * max(len(classes), 1)) as fig:
         axes = fig.subplots(max(len(classes), 1), 1, sharex=True, squeeze=False)[:, 0]
         hatched: list[pd.Timestamp] = []
         for ax, weapon_class in zip(axes, classes, strict=False):
             data = through[through["weapon_class"] == weapon_class].sort_values("period")
             data = data.reset_index(drop=True)
-            colour = CLASS_COLOURS.get(weapon_class, "0.4")
+            colour = GOT_THROUGH_COLOUR
             _band(ax, data, colour)
             if ax is axes[0]:
                 _label_bounds(ax, data, colour)

@@ -1,15 +1,16 @@
 """Charts of the weekly launch forecasts (``notebooks/05_forecast.ipynb``).
 
 Each function returns a matplotlib :class:`~matplotlib.figure.Figure` built without pyplot
-state, in the style of :mod:`analysis.data.overview` and :mod:`analysis.figures.origins`: seaborn
-``whitegrid``, readable labels, thousands separators and the source credit under the chart.
-Every model keeps one colour on every chart; the model whose forecast is shown is drawn
-heavier, and the simple rules (baselines) are dashed where lines compare models.
+state in the report style of :mod:`analysis.figures.style`: one chart per figure at full
+width, panels one under the other, large text, thousands separators, direct labels instead of
+legends and the source credit under the chart. Actual launches and the forecast shown take the
+group's colour (drones blue, missiles vermillion); the other models and the simple rules
+(baselines) are grey context, the rules dashed.
 """
 
 from __future__ import annotations
 
-import math
+import textwrap
 from collections.abc import Mapping
 
 import numpy as np
@@ -17,34 +18,29 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
-from analysis.figures.style import count_axis, date_axis
+from analysis.figures import palette
+from analysis.figures.style import (
+    NOTE_COLOUR,
+    TEXT_PT,
+    about,
+    concept_colour,
+    count_axis,
+    date_axis,
+    end_labels,
+    panel_title,
+    report_figure,
+)
 from analysis.figures.style import set_credit as _credit
 from analysis.figures.style import set_title as _title
 from analysis.findings.forecast import GroupForecast, label, snapshot_model
 from analysis.models.forecast import BASELINES
 
-_DEEP = sns.color_palette("deep")
-MODEL_COLOURS: dict[str, tuple[float, float, float]] = {
-    "sarimax": _DEEP[0],
-    "unobserved_components": _DEEP[2],
-    "ets": _DEEP[4],
-    "theta": _DEEP[8],
-    "naive": _DEEP[7],
-    "mean4": _DEEP[6],
-    "drift": _DEEP[5],
-}
-ACTUAL_COLOUR = "0.15"
-MISS_COLOUR = _DEEP[3]
-#: Colours of successive older releases on the snapshot chart.
-RELEASE_COLOURS = (_DEEP[1], _DEEP[4], _DEEP[8], _DEEP[9])
-
-
-def _colour(model: str):
-    return MODEL_COLOURS.get(model, "0.4")
+#: The other models and the simple rules are context: grey, the rules dashed.
+CONTEXT_COLOUR = palette.NEUTRAL
+#: Rings around the weeks that fell outside a saved forecast's 80% range.
+MISS_COLOUR = "black"
 
 
 def _fan(
@@ -56,10 +52,10 @@ def _fan(
     *,
     strong: bool,
     bands: bool = True,
-    median_label: str | None = None,
-) -> None:
-    """Median line and 80%/95% bands of forecast ``rows`` at ``x``; with ``start_value`` the
-    fan opens from the last observed week."""
+) -> list[tuple]:
+    """Median line (dashed) and 80%/95% bands of forecast ``rows`` at ``x``; with
+    ``start_value`` the fan opens from the last observed week. Returns the direct labels of
+    the fan's end (see :func:`analysis.figures.style.end_labels`)."""
     x = list(x)
     point = rows["point"].to_numpy(dtype=float)
     lo80, hi80 = rows["lo80"].to_numpy(dtype=float), rows["hi80"].to_numpy(dtype=float)
@@ -69,26 +65,40 @@ def _fan(
             np.insert(a, 0, start_value) for a in (point, lo80, hi80, lo95, hi95)
         )
     if bands:
-        ax.fill_between(x, lo95, hi95, color=colour, alpha=0.2 if strong else 0.13, linewidth=0)
-        ax.fill_between(x, lo80, hi80, color=colour, alpha=0.42 if strong else 0.28, linewidth=0)
-    ax.plot(
-        x,
-        point,
-        color=colour,
-        linewidth=2.4 if strong else 1.5,
-        linestyle="-" if bands else "--",
-        label=median_label,
-        zorder=3,
-    )
+        ax.fill_between(x, lo95, hi95, color=colour, alpha=0.15 if strong else 0.12, linewidth=0)
+        ax.fill_between(x, lo80, hi80, color=colour, alpha=0.3 if strong else 0.25, linewidth=0)
+    ax.plot(x, point, color=colour, linewidth=2.4 if strong else 1.6, linestyle="--", zorder=3)
+    if not len(point):
+        return []
+    return [
+        (x[-1], float(hi95[-1]), "95%", NOTE_COLOUR),
+        (x[-1], float(hi80[-1]), "80%", NOTE_COLOUR),
+        (x[-1], float(point[-1]), "median", NOTE_COLOUR),
+    ]
 
 
 def _verdict_title(fc: GroupForecast) -> str:
-    """The finding of the backtest, as a chart title."""
+    """The finding of the backtest, as a note under the chart."""
     if fc.beats_baseline:
         return f"the {label(fc.chosen)} beats the simple rules in the backtest"
     if fc.chosen in BASELINES:
         return f"no model beats the simple rule ({label(fc.chosen)}), so it is shown"
     return f"forecast of the {label(fc.chosen)}"
+
+
+def forecast_title(fc: GroupForecast) -> str:
+    """The forecast chart's finding: the median of the forecast shown, per week over the
+    horizon ("Drones: about 1,100 launches a week expected over the next 8 weeks")."""
+    table = fc.result.table("forecast")
+    rows = table[table["model"] == fc.chosen]
+    group = fc.group.capitalize()
+    if rows.empty:
+        return f"{group}: recent weekly launches"
+    weeks = len(rows)
+    return (
+        f"{group}: about {about(float(rows['point'].mean()))} launches a week expected over "
+        f"the next {weeks} week{'s' if weeks != 1 else ''}"
+    )
 
 
 # Forecast fan per model --------------------------------------------------------------------------
@@ -98,8 +108,9 @@ def forecast_chart(
     fc: GroupForecast, *, release: str, history_weeks: int = 26, panels: int = 4
 ) -> Figure:
     """The group's last ``history_weeks`` complete weeks and the forecast of the next weeks
-    (median, 80% and 95% intervals) of the shown model, first and emphasised, then of the
-    other models with the best backtest scores, up to ``panels`` panels on one shared scale.
+    (median, 80% and 95% ranges) of the shown model, first and emphasised in the group's
+    colour, then of the other models with the best backtest scores in grey, up to ``panels``
+    panels one under the other on one shared scale; titled with :func:`forecast_title`.
 
     Bands that run above the top of the shared scale are cut, with their peak written in the
     panel.
@@ -108,89 +119,75 @@ def forecast_chart(
     history = fc.result.table("history")["launched"].iloc[-history_weeks:]
     ranks = fc.tested.table("summary").set_index("model")
     others = [m for m in ranks.index if m != fc.chosen and m in set(table["model"])]
-    models = [fc.chosen, *others][:panels]
+    models = [fc.chosen, *others][: max(panels, 1)]
     last_week, last_value = history.index[-1], float(history.iloc[-1])
     chosen_rows = table[table["model"] == fc.chosen]
     top = 1.1 * max(float(history.max()), float(chosen_rows["hi95"].max()), 1.0)
-    ncols = 2 if len(models) > 1 else 1
-    nrows = math.ceil(len(models) / ncols)
     group = fc.group
-    with sns.axes_style("whitegrid"), sns.plotting_context("notebook", font_scale=0.9):
-        fig = Figure(figsize=(11, 1.7 + 3.0 * nrows), layout="constrained")
-        axes = fig.subplots(nrows, ncols, sharex=True, sharey=True, squeeze=False).ravel()
-        for ax, model in zip(axes, models, strict=False):
+    colour = concept_colour(group)
+    with report_figure(4.0 + 2.3 * len(models)) as fig:
+        axes = fig.subplots(len(models), 1, sharex=True, sharey=True, squeeze=False)[:, 0]
+        for ax, model in zip(axes, models, strict=True):
             rows = table[table["model"] == model].sort_values("step")
             strong = model == fc.chosen
-            colour = _colour(model)
             ax.plot(
                 history.index,
                 history.to_numpy(),
-                color=ACTUAL_COLOUR,
-                linewidth=1.1,
+                color=colour,
+                linewidth=1.6,
                 marker="o",
-                markersize=2.2,
+                markersize=3.5,
                 zorder=4,
             )
-            _fan(ax, [last_week, *rows["week"]], rows, colour, last_value, strong=strong)
-            ax.axvline(last_week, color="0.5", linewidth=0.8, linestyle=":", zorder=1)
+            ends = _fan(
+                ax,
+                [last_week, *rows["week"]],
+                rows,
+                colour if strong else CONTEXT_COLOUR,
+                last_value,
+                strong=strong,
+            )
+            ax.axvline(last_week, color=CONTEXT_COLOUR, linewidth=1.0, linestyle=":", zorder=1)
             mase = ranks.loc[model, "mase"] if model in ranks.index else float("nan")
             name = label(model)
             name = name[:1].upper() + name[1:]
             if strong:
                 ax.set_title(
-                    f"{name}: shown (backtest MASE {mase:.2f})",
+                    f"{name}: shown (backtest error score {mase:.2f})",
                     loc="left",
-                    fontsize="medium",
+                    fontsize=TEXT_PT + 1,
                     fontweight="bold",
-                    color=colour,
+                    wrap=True,
                 )
-                ax.set_facecolor((*colour, 0.05))
             else:
-                ax.set_title(f"{name} (backtest MASE {mase:.2f})", loc="left", fontsize="medium")
+                panel_title(ax, f"{name} (backtest error score {mase:.2f})")
             peak = float(rows["hi95"].max())
             if peak > top:
                 ax.text(
                     0.99,
                     0.97,
-                    f"bands cut off at the top; the 95% band reaches {peak:,.0f}",
+                    f"the 95% band reaches {peak:,.0f}",
                     transform=ax.transAxes,
                     ha="right",
                     va="top",
-                    fontsize="x-small",
-                    color="0.3",
+                    fontsize=TEXT_PT,
+                    color=NOTE_COLOUR,
                 )
-            count_axis(
-                ax,
-                ylabel=f"{group} launched per week" if ax in axes[::ncols] else "",
-                from_zero=False,
-            )
-        for ax in axes[len(models) :]:
-            ax.set_visible(False)
-        axes[0].set_ylim(0, top)
+            count_axis(ax, ylabel="per week", from_zero=False)
+            ax.set_ylim(0, top)
+            end_labels(ax, [e for e in ends if e[1] <= top])
         date_axis(axes[0], history.index[0], table["week"].max(), pad=True)
-        for ax in axes[-ncols:]:
-            ax.tick_params(axis="x", labelbottom=True)
-        handles = [
-            Line2D([], [], color=ACTUAL_COLOUR, marker="o", markersize=3, linewidth=1.1),
-            Line2D([], [], color="0.35", linewidth=2),
-            Patch(color="0.35", alpha=0.42, linewidth=0),
-            Patch(color="0.35", alpha=0.2, linewidth=0),
-        ]
-        axes[0].legend(
-            handles,
-            ["actual weekly launches", "median forecast", "80% interval", "95% interval"],
-            loc="upper left",
-            fontsize="x-small",
-            frameon=True,
-            framealpha=0.9,
-        )
         _title(
             fig,
-            f"{group.capitalize()}: {_verdict_title(fc)}",
+            forecast_title(fc),
             [
-                f"Complete Monday-to-Sunday weeks (Kyiv): {len(history)} observed, then the "
-                f"next {fc.horizon} weeks after the dotted line; intervals as wide as the "
-                "backtest's errors; shared scale",
+                f"Complete Monday-to-Sunday weeks (Kyiv): {len(history)} observed (line with "
+                f"dots), then the next {fc.horizon} weeks after the dotted line: the forecast's "
+                "median dashed, its 80% and 95% ranges shaded, as wide as the backtest's errors",
+                f"Model shown: {_verdict_title(fc)}; grey panels: other models, for comparison; "
+                "shared scale",
+                "Backtest error score: the average error as a multiple of the typical change "
+                "from one week to the next (lower is better)",
             ],
         )
         _credit(fig, release)
@@ -201,52 +198,60 @@ def forecast_chart(
 
 
 def mase_by_horizon_chart(forecasts: Mapping[str, GroupForecast], *, release: str) -> Figure:
-    """MASE of every model at each horizon on the backtest's later (scoring) weeks only, one
-    panel per group, the shown model heavier and the simple rules dashed."""
+    """Backtest error score (MASE) of every model at each horizon on the backtest's later
+    (scoring) weeks only, one panel per group under each other: the shown model in the
+    group's colour, the simple rules dashed grey, the other models thin grey; the shown model
+    and the rules are labelled at their ends."""
     groups = list(forecasts)
-    with sns.axes_style("whitegrid"), sns.plotting_context("notebook", font_scale=0.9):
-        fig = Figure(figsize=(11, 4.6), layout="constrained")
-        axes = fig.subplots(1, len(groups), squeeze=False)[0]
+    with report_figure(3.6 + 3.2 * max(len(groups), 1)) as fig:
+        axes = fig.subplots(max(len(groups), 1), 1, squeeze=False)[:, 0]
         for ax, group in zip(axes, groups, strict=True):
             fc = forecasts[group]
             scores = fc.tested.table("scores")
+            ends = []
             for model in fc.tested.table("summary")["model"]:
                 rows = scores[scores["model"] == model].sort_values("step")
                 strong = model == fc.chosen
+                baseline = model in BASELINES
+                colour = concept_colour(group) if strong else CONTEXT_COLOUR
                 ax.plot(
                     rows["step"],
                     rows["mase"],
-                    color=_colour(model),
-                    linewidth=2.6 if strong else 1.3,
-                    marker="o",
-                    markersize=5 if strong else 3.5,
-                    linestyle="--" if model in BASELINES else "-",
-                    label=label(model) + (" (shown)" if strong else ""),
+                    color=colour,
+                    linewidth=2.8 if strong else 1.6 if baseline else 1.1,
+                    marker="o" if strong else None,
+                    markersize=5,
+                    linestyle="--" if baseline else "-",
+                    alpha=1.0 if strong or baseline else 0.7,
                     zorder=3 if strong else 2,
                 )
+                if (strong or baseline) and len(rows):
+                    name = textwrap.fill(label(model) + (" (shown)" if strong else ""), 20)
+                    text_colour = colour if strong else NOTE_COLOUR
+                    ends.append(
+                        (rows["step"].iloc[-1], float(rows["mase"].iloc[-1]), name, text_colour)
+                    )
             origins = int(fc.tested.summary["origins"])
             verdict = "a model beats them" if fc.beats_baseline else "no model beats them"
-            ax.set_title(
-                f"{group.capitalize()}: {verdict} ({origins:,} later weeks)",
-                loc="left",
-                fontsize="medium",
-            )
-            ax.set_xlabel("weeks ahead")
-            ax.set_ylabel("MASE (lower is better)")
+            panel_title(ax, f"{group.capitalize()}: {verdict} ({origins:,} later weeks)")
+            ax.set_xlabel("weeks ahead", fontsize=TEXT_PT)
+            ax.set_ylabel("error score", fontsize=TEXT_PT)
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
             ax.set_ylim(bottom=0)
             ax.grid(axis="x", visible=False)
             sns.despine(ax=ax, left=True)
-            ax.legend(loc="lower right", fontsize="x-small", frameon=True, framealpha=0.9)
+            end_labels(ax, ends)
         beaten = sum(forecasts[g].beats_baseline for g in groups)
         _title(
             fig,
-            "Backtest: no model beats the simple rules"
+            "No model forecasts better than the simple rules"
             if beaten == 0
-            else f"Backtest: a model beats the simple rules for {beaten} of {len(groups)} groups",
+            else f"A model beats the simple rules for {beaten} of {len(groups)} groups",
             [
-                "MASE (lower is better) on weeks that did not help choose the models",
-                "Simple rules dashed; the model shown drawn heavier",
+                "Backtest error score by weeks ahead, on weeks that did not help choose the "
+                "models: the average error as a multiple of the typical change from one week to "
+                "the next (lower is better; the mean absolute scaled error, MASE)",
+                "Dashed grey: the simple rules; thin grey: the other models",
             ],
         )
         _credit(fig, release)
@@ -254,6 +259,18 @@ def mase_by_horizon_chart(forecasts: Mapping[str, GroupForecast], *, release: st
 
 
 # Earlier forecasts against what happened -----------------------------------------------------
+
+
+def snapshot_title(scored: pd.DataFrame) -> str:
+    """The snapshot chart's finding: how many of the weeks observed since fell inside the
+    saved forecasts' 80% ranges."""
+    inside = scored["in80"].astype(bool)
+    if not len(inside):
+        return "Earlier forecasts against what happened"
+    return (
+        f"Earlier forecasts: {int(inside.sum()):,} of {len(inside):,} weeks since fell inside "
+        "their 80% range"
+    )
 
 
 def snapshot_chart(
@@ -265,9 +282,10 @@ def snapshot_chart(
     lead_weeks: int = 12,
 ) -> Figure:
     """Forecasts saved from older releases against the weeks that followed, one panel per
-    group: the actual weekly launches from ``lead_weeks`` before the forecast on, the saved
-    forecast of the model chosen now (median, 80% and 95% intervals, one colour per older
-    release) and the other saved models' medians; weeks outside the 80% interval are ringed.
+    group under each other: the actual weekly launches from ``lead_weeks`` before the
+    forecast on, the saved forecast of the model chosen now (median, 80% and 95% ranges, in
+    the group's colour) and the other saved models' medians in grey; weeks outside the 80%
+    range are ringed. Titled with :func:`snapshot_title` over the models chosen now.
 
     ``scored`` is :func:`analysis.models.forecast.score_snapshots`; ``weekly`` is
     :func:`analysis.models.forecast.weekly_table` of this release; ``forecasts`` maps each
@@ -279,23 +297,21 @@ def snapshot_chart(
     if not groups:
         raise ValueError("no scored snapshot of the groups given")
     releases = sorted(scored["release"].unique())
-    colours = dict(zip(releases, RELEASE_COLOURS * len(releases), strict=False))
-    with sns.axes_style("whitegrid"), sns.plotting_context("notebook", font_scale=0.9):
-        fig = Figure(figsize=(11, 1.6 + 3.0 * len(groups)), layout="constrained")
+    shown_rows = []
+    with report_figure(3.6 + 3.4 * len(groups)) as fig:
         axes = fig.subplots(len(groups), 1, squeeze=False)[:, 0]
         for ax, group in zip(axes, groups, strict=True):
+            colour = concept_colour(group)
             rows = scored[scored["series"] == group]
             first = pd.Timestamp(rows["last_observed_week"].min()) - pd.Timedelta(weeks=lead_weeks)
             last = pd.Timestamp(rows["week"].max())
             actual = weekly[group]
             actual = actual[(actual.index >= first) & (actual.index <= last)]
-            names = []
             for older in releases:
                 snap = rows[rows["release"] == older]
                 if snap.empty:
                     continue
                 model = snapshot_model(snap["model"], chosen[group])
-                colour = colours[older]
                 for other in snap["model"].unique():
                     if other == model:
                         continue
@@ -303,98 +319,64 @@ def snapshot_chart(
                     ax.plot(
                         o["week"],
                         o["point"],
-                        color=colour,
-                        linewidth=0.9,
-                        alpha=0.55,
+                        color=CONTEXT_COLOUR,
+                        linewidth=1.1,
                         linestyle=":",
                         zorder=2,
                     )
                 mine = snap[snap["model"] == model].sort_values("week")
+                shown_rows.append(mine)
                 start = pd.Timestamp(mine["last_observed_week"].iloc[0])
                 if start in weekly.index:
                     x, opening = [start, *mine["week"]], float(weekly.loc[start, group])
                 else:
                     x, opening = list(mine["week"]), None
-                _fan(
-                    ax,
-                    x,
-                    mine,
-                    colour,
-                    opening,
-                    strong=True,
-                    median_label=f"release {older}: {label(model)} median",
-                )
-                ax.axvline(start, color=colour, linewidth=0.9, linestyle=":", zorder=1)
+                _fan(ax, x, mine, colour, opening, strong=True)
+                ax.axvline(start, color=CONTEXT_COLOUR, linewidth=1.0, linestyle=":", zorder=1)
                 ax.text(
                     start,
                     1.0,
                     f" forecast made from release {older}",
-                    color=colour,
+                    color=NOTE_COLOUR,
                     transform=ax.get_xaxis_transform(),
-                    fontsize="x-small",
+                    fontsize=TEXT_PT,
                     va="top",
                 )
                 missed = mine[~mine["in80"].astype(bool)]
                 ax.scatter(
                     missed["week"],
                     missed["actual"],
-                    s=90,
+                    s=110,
                     facecolors="none",
                     edgecolors=MISS_COLOUR,
                     linewidths=1.5,
                     zorder=5,
                     clip_on=False,
                 )
-                names.append(older)
             ax.plot(
                 actual.index,
                 actual.to_numpy(),
-                color=ACTUAL_COLOUR,
-                linewidth=1.2,
+                color=colour,
+                linewidth=1.6,
                 marker="o",
-                markersize=3,
+                markersize=3.5,
                 zorder=4,
             )
-            ax.set_title(
-                f"{group.capitalize()}: what the earlier forecast said and what happened",
-                loc="left",
-                fontsize="medium",
+            panel_title(
+                ax, f"{group.capitalize()}: what the earlier forecast said and what happened"
             )
             ax.set_ylim(bottom=0)
-            count_axis(ax, ylabel=f"{group} launched per week", from_zero=False)
+            count_axis(ax, ylabel="per week", from_zero=False)
             date_axis(ax, actual.index.min() if len(actual) else first, last, pad=True)
-            handles, labels_ = ax.get_legend_handles_labels()
-            handles += [
-                Line2D([], [], color=ACTUAL_COLOUR, marker="o", markersize=3, linewidth=1.2),
-                Line2D([], [], color="0.4", linestyle=":", linewidth=0.9),
-                Patch(color="0.35", alpha=0.42, linewidth=0),
-                Patch(color="0.35", alpha=0.2, linewidth=0),
-                Line2D(
-                    [],
-                    [],
-                    linestyle="none",
-                    marker="o",
-                    markersize=9,
-                    markerfacecolor="none",
-                    markeredgecolor=MISS_COLOUR,
-                ),
-            ]
-            labels_ += [
-                "actual weekly launches",
-                "other models' medians",
-                "80% interval",
-                "95% interval",
-                "outside the 80% interval",
-            ]
-            ax.legend(
-                handles, labels_, loc="upper left", fontsize="x-small", frameon=True, framealpha=0.9
-            )
         _title(
             fig,
-            "Earlier forecasts against what happened",
+            snapshot_title(pd.concat(shown_rows) if shown_rows else scored.iloc[:0]),
             [
                 "Saved from older releases, scored on the weeks this release now observes; model "
                 "shown: the one chosen now",
+                "Line with dots: actual weekly launches; dashed: the saved forecast's median, "
+                "with its 80% and 95% ranges shaded; dotted grey: other models' medians; black "
+                "rings: weeks outside the 80% range",
             ],
         )
         _credit(fig, release)

@@ -1,47 +1,84 @@
 """Charts of the supply-partnership indicators (``analysis/indicators.py``).
 
 Each function returns a matplotlib :class:`~matplotlib.figure.Figure` built without pyplot
-state, in the style of :mod:`analysis.data.overview`: seaborn ``whitegrid``, readable labels,
-thousands separators and the source credit under the chart. Partnership events are drawn as
-vertical lines in their partner's colour, labelled in a strip above the panels where labels
-that would overlap are staggered onto further rows; every event line carries the gid
-``event:<event_id>`` (see :func:`event_ids`).
+state. The weekly and share charts are in the report style of :mod:`analysis.figures.style`
+(full width, panels one under the other, large text, direct labels, the source credit under
+the chart) with the palette's colours: Iranian design orange, North Korean reddish purple (the
+ambiguous Iskander-M/KN-23 label in a lighter tint of it), Russian design vermillion (with the
+headline classes, Russian-design launches are missiles) and other or unidentified grey.
+Partnership events are drawn as vertical lines in their partner's colour, labelled in a strip
+above the panels where labels that would overlap are staggered onto further rows; every event
+line carries the gid ``event:<event_id>`` (see :func:`event_ids`). Charts show an event's
+plain ``label`` (:func:`analysis.data.events.event_labels`), never its key.
 """
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
+from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch
 from matplotlib.ticker import PercentFormatter
 
+from analysis.data.events import event_labels
 from analysis.data.indicators import HEADLINE_CLASSES, ORIGIN_GROUPS, ORIGIN_LABELS
 from analysis.data.labels import PARTNER_NAMES
-from analysis.figures.style import count_axis, hatch_months, incomplete_note, set_credit
+from analysis.figures import palette
+from analysis.figures.style import (
+    FIGURE_WIDTH,
+    TEXT_PT,
+    count_axis,
+    hatch_months,
+    incomplete_note,
+    panel_title,
+    report_figure,
+    set_credit,
+)
 from analysis.figures.style import date_axis as _date_axis
 from analysis.figures.style import set_title as _title
 from analysis.modelresult import ModelResult
 
-_DEEP = sns.color_palette("deep")
-ORIGIN_COLOURS: dict[str, tuple[float, float, float]] = {
-    "iranian_design": _DEEP[2],
-    "north_korean": _DEEP[3],
-    "russia_or_north_korea": _DEEP[4],
-    "russian": _DEEP[0],
-    "other_unknown": _DEEP[7],
+ORIGIN_COLOURS: dict[str, str] = {
+    "iranian_design": palette.IRAN,
+    "north_korean": palette.NORTH_KOREA,
+    "russia_or_north_korea": palette.NORTH_KOREA,
+    "russian": palette.MISSILES,
+    "other_unknown": palette.NEUTRAL,
 }
-PARTNER_COLOURS: dict[str, tuple[float, float, float]] = {
-    "iran": ORIGIN_COLOURS["iranian_design"],
-    "north_korea": ORIGIN_COLOURS["north_korean"],
+#: Opacity of each origin's bars and areas: the ambiguous label is a lighter tint of the
+#: North Korean colour, so that the two read as one family told apart by their depth.
+ORIGIN_ALPHA: dict[str, float] = {
+    "iranian_design": 0.9,
+    "north_korean": 0.95,
+    "russia_or_north_korea": 0.4,
+    "russian": 0.9,
+    "other_unknown": 0.9,
+}
+#: The colours' names, for the notes that say which colour is which.
+COLOUR_NAMES: dict[str, str] = {
+    palette.IRAN: "orange",
+    palette.NORTH_KOREA: "reddish purple",
+    palette.MISSILES: "vermillion",
+    palette.NEUTRAL: "grey",
+}
+PARTNER_COLOURS: dict[str, str] = {
+    "iran": palette.IRAN,
+    "north_korea": palette.NORTH_KOREA,
 }
 #: Event types marked on the North Korean band chart.
 BAND_EVENT_TYPES = ("first_use", "delivery")
+#: Event types labelled on the weekly origin chart (the others are drawn as lines only, so
+#: that the labels stay readable at full size on a phone).
+LABELLED_EVENT_TYPES = ("first_use", "agreement")
+#: The span after the last report that uses a North Korean label: greyed and hatched, gid
+#: ``label-gap:YYYY-MM-DD`` (its first day), so the band does not seem to fall to zero.
+LABEL_GAP_HATCH = "xx"
+LABEL_GAP_COLOUR = "#9E9E9E"  # the palette's neutral grey
+_LABEL_GAP_GID = "label-gap:"
 _LABEL_FONT_PT = 7.5
 _LABEL_MAX_CHARS = 30
 
@@ -116,8 +153,13 @@ def _draw_events(
     events: pd.DataFrame,
     rows: list[int],
     labels: Mapping[str, str],
+    *,
+    font_pt: float = _LABEL_FONT_PT,
+    aligns: Mapping[str, str] | None = None,
 ) -> None:
-    """Event lines through every panel and their labels in ``strip`` (rows from the top)."""
+    """Event lines through every panel and their labels in ``strip`` (rows from the top); an
+    event missing from ``labels`` is a thinner line across the strip, without a label.
+    ``aligns`` puts a label left of its line ("right") instead of right of it."""
     n_rows = max(rows, default=0) + 1
     strip.set_ylim(0, n_rows + 0.2)
     strip.set_yticks([])
@@ -125,25 +167,30 @@ def _draw_events(
     sns.despine(ax=strip, left=True, bottom=True)
     strip.tick_params(axis="x", which="both", bottom=False, labelbottom=False)
     for (_, event), row in zip(events.iterrows(), rows, strict=True):
-        colour = PARTNER_COLOURS.get(event["partner"], "0.3")
-        top = n_rows - row - 0.5
+        colour = PARTNER_COLOURS.get(event["partner"], palette.NEUTRAL)
+        text = labels.get(event["event_id"])
+        top = n_rows - row - 0.5 if text else n_rows + 0.2
         strip.plot(
             [event["date"], event["date"]],
             [0, top],
             color=colour,
-            linewidth=0.9,
+            linewidth=0.9 if text else 0.7,
+            alpha=1.0 if text else 0.5,
             gid=f"event:{event['event_id']}",
             zorder=2,
         )
+        if not text:
+            continue
+        align = (aligns or {}).get(event["event_id"], "left")
         # A white box behind each label hides the lines of later events that pass under it.
         strip.text(
             event["date"],
             top,
-            " " + labels[event["event_id"]],
-            fontsize=_LABEL_FONT_PT,
+            " " + text if align == "left" else text + " ",
+            fontsize=font_pt,
             color=colour,
             va="center",
-            ha="left",
+            ha=align,
             zorder=3,
             bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6, "alpha": 0.9},
         )
@@ -162,8 +209,11 @@ def _draw_events(
 def _colour_note(events: pd.DataFrame) -> str:
     """Which colour stands for which partner, for the subtitle ('' without events)."""
     partners = list(dict.fromkeys(events["partner"]))
-    colour_names = {"iran": "green", "north_korea": "red"}
-    parts = [f"{colour_names.get(p, 'grey')}: {PARTNER_NAMES.get(p, p)}" for p in partners]
+    parts = [
+        f"{COLOUR_NAMES.get(PARTNER_COLOURS.get(p, palette.NEUTRAL), 'grey')}: "
+        f"{PARTNER_NAMES.get(p, p)}"
+        for p in partners
+    ]
     return "event lines by partner (" + ", ".join(parts) + ")" if parts else ""
 
 
@@ -211,6 +261,46 @@ def _bars(
 # Weekly launches by origin ---------------------------------------------------------------------
 
 
+def _strip_layout(
+    events: pd.DataFrame,
+    first: pd.Timestamp,
+    last: pd.Timestamp,
+    labels: Mapping[str, str],
+    axis_inches: float,
+    font_pt: float = TEXT_PT,
+) -> tuple[list[int], dict[str, str]]:
+    """Rows (0 = top) and alignment of the labelled events' labels (events without a label
+    get row 0 and no alignment): a label that would run past the right end is written to the
+    left of its line."""
+    span_days = max((last - first).days, 1)
+    days_per_inch = span_days / axis_inches
+    char_days = font_pt * 0.52 / 72 * days_per_inch  # an average character is about 0.5 em
+    starts, widths, chosen, aligns = [], [], [], {}
+    for event_id, date in zip(events["event_id"], events["date"], strict=True):
+        if event_id not in labels:
+            continue
+        x = (date - first).days
+        width = (len(labels[event_id]) + 1) * char_days
+        aligns[event_id] = "left" if x + width <= span_days else "right"
+        starts.append(x if aligns[event_id] == "left" else x - width)
+        widths.append(width)
+        chosen.append(event_id)
+    placed = dict(zip(chosen, _stagger(starts, widths, gap=0.1 * days_per_inch), strict=True))
+    return [placed.get(e, 0) for e in events["event_id"]], aligns
+
+
+def _event_names(
+    shown: pd.DataFrame, events: pd.DataFrame | None, labels: Mapping[str, str] | None
+) -> dict[str, str]:
+    """The plain labels of the events of ``shown`` whose type is labelled on the weekly
+    chart (:data:`LABELLED_EVENT_TYPES`; every event when the table has no type): ``labels``
+    first, then the timeline's ``label`` column, then the key with spaces."""
+    known = {**event_labels(events), **(labels or {})}
+    if "event_type" in shown.columns:
+        shown = shown[shown["event_type"].isin(LABELLED_EVENT_TYPES)]
+    return {e: known.get(e) or short_label(e) for e in shown["event_id"]}
+
+
 def origin_weekly_chart(
     origin_weekly: pd.DataFrame,
     events: pd.DataFrame | None = None,
@@ -218,43 +308,60 @@ def origin_weekly_chart(
     release: str,
     labels: Mapping[str, str] | None = None,
 ) -> Figure:
-    """Weekly launches by design origin in three panels, each on its own scale, with the
-    partnership events in range as labelled vertical lines.
+    """Weekly launches by design origin in three panels one under the other, each on its own
+    scale and titled with its totals, with the partnership events in range as vertical lines;
+    first uses and agreements are labelled in a strip above the panels.
 
     ``origin_weekly`` is :func:`analysis.data.indicators.origin_series` with ``freq="W"``. Panels:
     Iranian-design drones; Russian design with other or unidentified origin stacked on top;
     North Korean (KN-23 alone) with Russian-or-North-Korean (Iskander-M/KN-23) stacked on top.
     Partly observed first and last weeks are drawn lighter. ``labels`` maps event_ids to
-    chart labels (default: the event_id with spaces).
+    chart labels (default: the timeline's ``label`` column, else the event_id with spaces).
     """
     frame = origin_weekly.sort_values("period")
     first = frame["period"].min()
     last = frame["period"].max() + pd.Timedelta(days=7)
     shown = _events_in(events, first, last)
-    names = {e: (labels or {}).get(e, short_label(e)) for e in shown["event_id"]}
-    rows = _label_rows(shown, first, last, axis_inches=10.0, labels=names)
+    names = _event_names(shown, events, labels)
+    rows, aligns = _strip_layout(shown, first, last, names, axis_inches=FIGURE_WIDTH - 1.2)
+    n_rows = max(rows, default=0) + 1
     headline = tuple(frame.attrs.get("weapon_classes") or ()) == HEADLINE_CLASSES
     missiles = " (missiles)" if headline else ""
+
+    def total(group: str) -> str:
+        return f"{int(frame[group].sum()):,}"
+
     panels = (
         (
-            "Iranian-design drones (Shahed/Geran, Russian-built and, from 2025, decoys included)",
+            "Iranian design (Shahed/Geran type, Russian-built included): "
+            + total("iranian_design"),
             ["iranian_design"],
         ),
         (
-            f"Russian design{missiles}; other or unidentified origin stacked on top",
+            f"Russian design{missiles}: {total('russian')}; other or unidentified (grey, on "
+            f"top): {total('other_unknown')}",
             ["russian", "other_unknown"],
         ),
         (
-            "North Korean: KN-23 named alone; Iskander-M/KN-23 (Russian or North Korean) on top",
+            f"North Korean, KN-23 named alone: {total('north_korean')}; Iskander-M/KN-23, "
+            f"Russian or North Korean (lighter, on top): {total('russia_or_north_korea')}",
             ["north_korean", "russia_or_north_korea"],
         ),
     )
-    with sns.axes_style("whitegrid"), sns.plotting_context("notebook", font_scale=0.9):
-        fig, strip, axes = _figure_layout(len(panels), max(rows, default=0) + 1, 2.2)
-        for ax, (title, groups) in zip(axes, panels, strict=True):
+    strip_height = 0.3 * n_rows + 0.3
+    with report_figure(3.4 + strip_height + 2.6 * len(panels)) as fig:
+        axes = fig.subplots(
+            len(panels) + 1,
+            1,
+            sharex=True,
+            squeeze=False,
+            height_ratios=[strip_height] + [2.6] * len(panels),
+        )[:, 0]
+        strip, panel_axes = axes[0], list(axes[1:])
+        for ax, (title, groups) in zip(panel_axes, panels, strict=True):
             bottom = np.zeros(len(frame))
             for group in groups:
-                _bars(
+                bars = _bars(
                     ax,
                     frame["period"],
                     frame[group],
@@ -263,34 +370,77 @@ def origin_weekly_chart(
                     7,
                     bottom=bottom,
                 )
+                for bar in bars:
+                    bar.set_alpha((bar.get_alpha() or 1.0) * ORIGIN_ALPHA[group])
                 bottom = bottom + frame[group].to_numpy()
-            count_axis(ax, title, nbins=4)
-            ax.set_ylabel("launched per week")
-            handles = [Patch(color=ORIGIN_COLOURS[g]) for g in groups]
-            ax.legend(
-                handles,
-                [f"{ORIGIN_LABELS[g]}: {int(frame[g].sum()):,}" for g in groups],
-                loc="upper left",
-                fontsize="x-small",
-                frameon=True,
-                framealpha=0.9,
-                title="total in period",
-                title_fontsize="x-small",
-            )
-        _draw_events(strip, axes, shown, rows, names)
-        _date_axis(axes[-1], first, last)
+            count_axis(ax, title, "per week", nbins=4)
+        _draw_events(strip, panel_axes, shown, rows, names, font_pt=TEXT_PT, aligns=aligns)
+        _date_axis(panel_axes[-1], first, last)
+        labelled = "; labelled: first uses and agreements, other events as thin lines"
         notes = [
             _classes_note(frame),
             "Kyiv weeks from Monday; each panel has its own scale; "
             "lighter bars: weeks only partly covered",
-            _colour_note(shown),
+            _colour_note(shown) + (labelled if len(shown) > len(names) else ""),
         ]
-        _title(fig, "Weekly launches by design origin, with partnership events", notes)
+        _title(fig, "Launches per week by design origin, with partnership events", notes)
         set_credit(fig, release, events=not shown.empty)
     return fig
 
 
 # Monthly origin shares --------------------------------------------------------------------------
+
+#: Short names of the origins, written on their areas in the share chart.
+SHARE_LABELS: dict[str, str] = {
+    "iranian_design": "Iranian design",
+    "north_korean": "North Korean",
+    "russia_or_north_korea": "Iskander-M/KN-23",
+    "russian": "Russian design",
+    "other_unknown": "Other",
+}
+#: An area is labelled on the chart where it is at least this thick; thinner ones are named
+#: with their colour in the notes.
+_LABEL_MIN_SHARE = 0.1
+
+
+def _label_areas(ax: Axes, edges: pd.Series, order: Sequence[str], stack: np.ndarray) -> list[str]:
+    """Write each origin's short name on its area, at its thickest month away from the
+    chart's ends; returns the origins labelled."""
+    n = stack.shape[1]
+    inner = slice(n // 8, n - n // 8) if n >= 8 else slice(0, n)
+    filled = np.nan_to_num(stack)
+    below = np.cumsum(filled, axis=0) - filled
+    labelled = []
+    for i, group in enumerate(order):
+        part = filled[i, inner]
+        if not len(part) or part.max() < _LABEL_MIN_SHARE:
+            continue
+        labelled.append(group)
+        at = inner.start + int(np.argmax(part))
+        middle = edges.iloc[at] + (edges.iloc[at + 1] - edges.iloc[at]) / 2
+        ax.text(
+            middle,
+            below[i, at] + filled[i, at] / 2,
+            SHARE_LABELS[group],
+            ha="center",
+            va="center",
+            fontsize=TEXT_PT,
+            color="0.1",
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5, "alpha": 0.75},
+            zorder=4,
+        )
+    return labelled
+
+
+def _thin_note(thin: Sequence[str]) -> str:
+    """Which colour the origins too thin to label have, for the notes ('' for none)."""
+
+    def colour(group: str) -> str:
+        name = COLOUR_NAMES.get(ORIGIN_COLOURS[group], "grey")
+        return f"light {name}" if ORIGIN_ALPHA[group] < 0.5 else name
+
+    parts = [f"{ORIGIN_LABELS[g]} ({colour(g)})" for g in dict.fromkeys(thin)]
+    return "Thin areas: " + "; ".join(parts) if parts else ""
 
 
 def origin_share_chart(
@@ -299,9 +449,11 @@ def origin_share_chart(
     release: str,
     incomplete: Iterable[pd.Timestamp] = (),
 ) -> Figure:
-    """Share of launches by design origin per month as stacked areas, in two panels: all
-    launches counted, and the launches not of Iranian design (the missiles, with the default
-    classes), where the Russian, ambiguous and North Korean parts can be seen.
+    """Share of launches by design origin per month as stacked areas, in two panels one under
+    the other: all launches counted, and the launches not of Iranian design (the missiles,
+    with the default classes), where the Russian, ambiguous and North Korean parts can be
+    seen. Each area is named on the chart where it is thick enough; thinner ones are named
+    with their colour in the notes.
 
     ``origin_monthly`` is :func:`analysis.data.indicators.origin_series` with ``freq="M"``; months
     without launches (0/0) are left empty. The months of ``incomplete`` that are shown
@@ -321,8 +473,8 @@ def origin_share_chart(
     rest_title = "Share of the launches not of Iranian design"
     if tuple(frame.attrs.get("weapon_classes") or ()) == HEADLINE_CLASSES:
         rest_title = "Share of missile launches (the launches not of Iranian design)"
-    with sns.axes_style("whitegrid"), sns.plotting_context("notebook", font_scale=0.9):
-        fig = Figure(figsize=(11, 7.2), layout="constrained")
+    labelled: list[str] = []
+    with report_figure(9.6) as fig:
         top, bottom = fig.subplots(2, 1, sharex=True)
         for ax, key, title in (
             (top, "all", "Share of all launches counted"),
@@ -335,34 +487,24 @@ def origin_share_chart(
             stack[:, empty] = np.nan
             # Step areas: each month's share held from its first day to the next month's.
             y = np.hstack([stack, stack[:, -1:]])
-            ax.stackplot(
+            areas = ax.stackplot(
                 edges,
                 y,
                 colors=[ORIGIN_COLOURS[g] for g in order],
-                labels=[ORIGIN_LABELS[g] for g in order],
                 step="post",
                 linewidth=0,
-                alpha=0.9,
             )
-            ax.set_title(title, loc="left", fontsize="medium")
+            for area, group in zip(areas, order, strict=True):
+                area.set_alpha(ORIGIN_ALPHA[group])
+            panel_title(ax, title)
             ax.set_ylim(0, 1)
             ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-            ax.set_ylabel("share of launches")
+            ax.set_ylabel("share of launches", fontsize=TEXT_PT)
             ax.grid(axis="x", visible=False)
             sns.despine(ax=ax, left=True)
             hatched = hatch_months(ax, incomplete, frame["period"])
-        handles, names = top.get_legend_handles_labels()
-        names = [textwrap.fill(n, 26) for n in names]
-        fig.legend(
-            handles[::-1],
-            names[::-1],
-            loc="outside right center",
-            fontsize="small",
-            frameon=False,
-            title="Design origin",
-            title_fontsize="small",
-            labelspacing=1.0,
-        )
+            if len(frame):
+                labelled += _label_areas(ax, edges, order, stack)
         _date_axis(bottom, first, last)
         _title(
             fig,
@@ -371,6 +513,7 @@ def origin_share_chart(
                 _classes_note(frame) + "; months without launches are left empty",
                 "'Iranian design' is design lineage, not place of manufacture: Russian-built Geran "
                 "copies (Alabuga) and, from 2025, decoys are included",
+                _thin_note([g for g in groups if g not in labelled]),
                 incomplete_note(hatched),
             ],
         )
@@ -379,6 +522,61 @@ def origin_share_chart(
 
 
 # North Korean missile band -------------------------------------------------------------------
+
+
+def label_gap_start(band: pd.DataFrame) -> pd.Timestamp | None:
+    """The first period after the last one whose reports use a North Korean label (KN-23
+    alone or Iskander-M/KN-23: ``upper`` above 0) when the band runs on past it, else None.
+
+    After that period the band's zero says only that the source stopped using the label, not
+    that no North Korean missile was launched (the Air Force's reports of 2026 name none)."""
+    frame = band.sort_values("period").reset_index(drop=True)
+    named = frame.index[frame["upper"].to_numpy() > 0]
+    if len(named) == 0 or named[-1] == len(frame) - 1:
+        return None
+    return pd.Timestamp(frame.at[named[-1] + 1, "period"])
+
+
+def label_gaps(fig: Figure) -> list[str]:
+    """The first days (``YYYY-MM-DD``) of the label gaps marked on ``fig``, once each."""
+    seen: list[str] = []
+    for ax in fig.axes:
+        for patch in ax.patches:
+            gid = patch.get_gid() or ""
+            if gid.startswith(_LABEL_GAP_GID) and gid[len(_LABEL_GAP_GID) :] not in seen:
+                seen.append(gid[len(_LABEL_GAP_GID) :])
+    return seen
+
+
+def _mark_label_gap(
+    axes: Sequence[Axes], start: pd.Timestamp, end: pd.Timestamp, when: str
+) -> None:
+    """Grey and hatch the span from ``start`` to ``end`` on every panel, with a short note
+    inside it on the first."""
+    for ax in axes:
+        ax.axvspan(
+            start,
+            end,
+            facecolor=(*to_rgb(LABEL_GAP_COLOUR), 0.25),
+            edgecolor=(*to_rgb(LABEL_GAP_COLOUR), 0.9),
+            hatch=LABEL_GAP_HATCH,
+            linewidth=0,
+            zorder=0.6,
+            gid=f"{_LABEL_GAP_GID}{start:%Y-%m-%d}",
+        )
+    axes[0].text(
+        start + (end - start) / 2,
+        0.97,
+        f"label\nnot used\nfrom\n{when}",
+        transform=axes[0].get_xaxis_transform(),
+        ha="center",
+        va="top",
+        fontsize="small",
+        color="0.2",
+        linespacing=1.1,
+        bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0, "alpha": 0.85},
+        gid="label-gap-note",
+    )
 
 
 def north_korean_band_chart(
@@ -394,6 +592,9 @@ def north_korean_band_chart(
     launches, with the North Korean first-use and delivery events in range marked.
 
     ``band`` is :func:`analysis.data.indicators.north_korean_band` (or its ``band`` table).
+    When the reports stop using a North Korean label before the band ends
+    (:func:`label_gap_start`), the bounds are not drawn from there on: that span is greyed and
+    hatched with a note, instead of a drop to zero.
     """
     frame = band.table("band") if isinstance(band, ModelResult) else band
     frame = frame.sort_values("period").reset_index(drop=True)
@@ -409,9 +610,14 @@ def north_korean_band_chart(
     names = {e: (labels or {}).get(e, short_label(e)) for e in shown["event_id"]}
     rows = _label_rows(shown, first, last, axis_inches=10.0, labels=names)
     edges = pd.concat([frame["period"], pd.Series([last])], ignore_index=True)
+    gap = label_gap_start(frame)
+    # From the gap on, the bounds are not drawn: the label stopped, not the missiles.
+    after = (frame["period"] >= gap).to_numpy() if gap is not None else np.zeros(len(frame), bool)
 
-    def held(values: pd.Series) -> np.ndarray:
-        array = values.astype("float64").to_numpy()
+    def held(values: pd.Series, masked: bool = False) -> np.ndarray:
+        array = values.astype("float64").to_numpy().copy()
+        if masked:
+            array[after] = np.nan
         return np.append(array, array[-1:])
 
     with sns.axes_style("whitegrid"), sns.plotting_context("notebook", font_scale=0.9):
@@ -427,8 +633,8 @@ def north_korean_band_chart(
         )
         count_ax.fill_between(
             edges,
-            held(frame["lower"]),
-            held(frame["upper"]),
+            held(frame["lower"], masked=True),
+            held(frame["upper"], masked=True),
             step="post",
             color=amb,
             alpha=0.35,
@@ -438,7 +644,7 @@ def north_korean_band_chart(
         )
         count_ax.step(
             edges,
-            held(frame["upper"]),
+            held(frame["upper"], masked=True),
             where="post",
             color=amb,
             linewidth=1.4,
@@ -446,7 +652,7 @@ def north_korean_band_chart(
         )
         count_ax.step(
             edges,
-            held(frame["lower"]),
+            held(frame["lower"], masked=True),
             where="post",
             color=nk,
             linewidth=1.8,
@@ -465,8 +671,8 @@ def north_korean_band_chart(
 
         share_ax.fill_between(
             edges,
-            held(frame["share_lower"]),
-            held(frame["share_upper"]),
+            held(frame["share_lower"], masked=True),
+            held(frame["share_upper"], masked=True),
             step="post",
             color=amb,
             alpha=0.35,
@@ -475,7 +681,7 @@ def north_korean_band_chart(
         )
         share_ax.step(
             edges,
-            held(frame["share_upper"]),
+            held(frame["share_upper"], masked=True),
             where="post",
             color=amb,
             linewidth=1.4,
@@ -483,7 +689,7 @@ def north_korean_band_chart(
         )
         share_ax.step(
             edges,
-            held(frame["share_lower"]),
+            held(frame["share_lower"], masked=True),
             where="post",
             color=nk,
             linewidth=1.8,
@@ -505,11 +711,18 @@ def north_korean_band_chart(
         for i in partial:
             for ax in (count_ax, share_ax):
                 ax.axvspan(edges[i], edges[i + 1], color="0.92", zorder=0, linewidth=0)
+        when = "" if gap is None else f"{gap:%b %Y}" if monthly else f"{gap:%-d %b %Y}"
+        if gap is not None:
+            _mark_label_gap([count_ax, share_ax], gap, last, when)
         _draw_events(strip, [count_ax, share_ax], shown, rows, names)
         _date_axis(share_ax, first, last)
         notes = [
             "Lower bound: rows naming KN-23 alone. Upper bound: plus every row labelled "
             "Iskander-M/KN-23, a label that also covers Russian Iskander-M.",
+            f"Grey hatching: from {when} no report uses a North Korean label, so the band "
+            "cannot be drawn there; it is not a drop to zero"
+            if gap is not None
+            else "",
             "; ".join(
                 n
                 for n in (
@@ -529,7 +742,10 @@ __all__ = [
     "BAND_EVENT_TYPES",
     "ORIGIN_COLOURS",
     "PARTNER_COLOURS",
+    "LABEL_GAP_HATCH",
     "event_ids",
+    "label_gap_start",
+    "label_gaps",
     "north_korean_band_chart",
     "origin_share_chart",
     "origin_weekly_chart",

@@ -5,19 +5,25 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 import pandas as pd
-import seaborn as sns
 from matplotlib.figure import Figure
 from pandas.io.formats.style import Styler
 
 from analysis.data.labels import CLASS_LABELS
 from analysis.data.overview import Period
 from analysis.figures.style import (
+    NOTE_COLOUR,
+    change_words,
+    concept_colour,
     count_axis,
     date_axis,
+    day_label,
     hatch_months,
     incomplete_note,
+    month_label,
+    report_figure,
     set_credit,
     set_title,
+    short_name,
 )
 from analysis.vocabulary import BALLISTIC_MISSILE, CRUISE_MISSILE, SAM_GROUND_ATTACK, STRIKE_DRONE
 
@@ -50,6 +56,39 @@ def _partial_months(period: Period | None) -> set[pd.Timestamp]:
     return partial
 
 
+def _year_totals(data: pd.DataFrame, partial: set[pd.Timestamp]) -> pd.Series:
+    """Launches per calendar year, for the years whose twelve months are all shown whole."""
+    months = data[~data["month"].isin(partial)]
+    years = months.groupby(months["month"].dt.year)
+    totals = years["launched"].sum()
+    return totals[years["month"].nunique() == 12]
+
+
+def monthly_title(
+    monthly: pd.DataFrame, weapon_class: str, partial: Iterable[pd.Timestamp] = ()
+) -> str:
+    """The chart's finding for ``weapon_class``: the change between the last two whole
+    calendar years shown ("Launches of long-range strike drones grew about fivefold from 2024
+    to 2025 (10,970 to 54,702)"), else the busiest month."""
+    data = monthly[monthly["weapon_class"] == weapon_class]
+    noun = short_name(weapon_class)
+    if data.empty or not data["launched"].any():
+        return f"No {noun} launched in this period"
+    totals = _year_totals(data, set(partial))
+    if len(totals) >= 2:
+        (y1, before), (y2, after) = list(totals.items())[-2:]
+        words = change_words(float(before), float(after))
+        if words:
+            return (
+                f"Launches of {noun} {words} from {y1} to {y2} ({int(before):,} to {int(after):,})"
+            )
+    peak = data.loc[data["launched"].idxmax()]
+    return (
+        f"The busiest month: {int(peak['launched']):,} {noun} launched in "
+        f"{month_label(peak['month'])}"
+    )
+
+
 def monthly_chart(
     monthly: pd.DataFrame,
     classes: Sequence[str] = CHART_CLASSES,
@@ -58,36 +97,39 @@ def monthly_chart(
     period: Period | None = None,
     incomplete: Iterable[pd.Timestamp] = (),
 ) -> Figure:
-    """Launches per month, one panel per class (each on its own scale), with a source credit.
+    """Launches per month, one panel per class stacked at full width (each on its own scale,
+    in its concept's colour), titled with the change of the first class between the last two
+    whole years shown, with a source credit.
 
-    With ``period``, the subtitle names the dates shown and months it covers only in part
+    With ``period``, the notes name the dates shown and months it covers only in part
     are drawn lighter. The months of ``incomplete`` that are shown (possibly incomplete:
     :func:`analysis.data.gaps.possibly_incomplete`) are hatched, with a note saying why.
     """
     classes = list(classes)
     partial = _partial_months(period)
     first_month, last_month = monthly["month"].min(), monthly["month"].max()
-    subtitle = "Kyiv dates; each panel has its own scale"
+    notes = ["Kyiv dates; each panel has its own scale"]
     if period is not None:
         first = period.start or period.data_first
         last = period.end or period.data_last
-        subtitle = f"{first or 'first date'} to {last or 'last date'}; " + subtitle
+        shown = f"{day_label(first) if first else 'first date'} to "
+        shown += day_label(last) if last else "last date"
+        notes = [f"{shown}; " + notes[0]]
     if partial & set(monthly["month"]):
-        subtitle += "; lighter bars: months only partly covered"
-    with sns.axes_style("whitegrid"), sns.plotting_context("notebook", font_scale=0.9):
-        fig = Figure(figsize=(10, 1.2 + 2.0 * len(classes)), layout="constrained")
-        axes = fig.subplots(len(classes), 1, sharex=True, squeeze=False)[:, 0]
-        colours = sns.color_palette("deep", len(classes))
+        notes[0] += "; lighter bars: months only partly covered"
+    with report_figure(1.9 + 2.3 * max(len(classes), 1)) as fig:
+        axes = fig.subplots(max(len(classes), 1), 1, sharex=True, squeeze=False)[:, 0]
         hatched: list[pd.Timestamp] = []
-        for ax, weapon_class, colour in zip(axes, classes, colours, strict=True):
+        for ax, weapon_class in zip(axes, classes, strict=False):
             data = monthly[monthly["weapon_class"] == weapon_class]
             middle = data["month"] + pd.Timedelta(days=14)
-            bars = ax.bar(middle, data["launched"], width=27, color=colour)
+            bars = ax.bar(middle, data["launched"], width=27, color=concept_colour(weapon_class))
             for bar, month in zip(bars, data["month"], strict=True):
                 if month in partial:
                     bar.set_alpha(0.45)
             hatched = hatch_months(ax, incomplete, data["month"])
-            count_axis(ax, CLASS_LABELS.get(weapon_class, weapon_class), "launched", nbins=4)
+            title = CLASS_LABELS.get(weapon_class, weapon_class)
+            count_axis(ax, title, "launched per month", nbins=4)
             if not data["launched"].any():
                 ax.set_ylim(0, 1)
                 ax.set_yticks([0])
@@ -98,13 +140,14 @@ def monthly_chart(
                     transform=ax.transAxes,
                     ha="center",
                     va="center",
-                    color="0.4",
+                    color=NOTE_COLOUR,
                 )
         if not monthly.empty:
             date_axis(axes[-1], first_month, last_month, tick_day=15)
             axes[-1].set_xlim(
                 first_month - pd.Timedelta(days=5), last_month + pd.Timedelta(days=33)
             )
-        set_title(fig, "Launches per month by weapon class", [subtitle, incomplete_note(hatched)])
+        title = monthly_title(monthly, classes[0], partial) if classes else "Launches per month"
+        set_title(fig, title, [*notes, incomplete_note(hatched)])
         set_credit(fig, release)
     return fig

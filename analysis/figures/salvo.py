@@ -1,8 +1,11 @@
 """Charts and display tables of ``notebooks/03_salvo_and_interception.ipynb``.
 
-Charts are matplotlib :class:`~matplotlib.figure.Figure` objects built without pyplot state, in
-the style of :mod:`analysis.data.overview` (seaborn ``whitegrid``, readable labels, thousands
-separators, the source credit under the chart). Tables reshape the tables of
+Charts are matplotlib :class:`~matplotlib.figure.Figure` objects built without pyplot state in
+the report style of :mod:`analysis.figures.style`: one chart per figure at full width, panels
+stacked one under the other, large text, thousands separators, direct labels instead of
+legends, titles that state the finding and the source credit under the chart. Drones are blue,
+missiles vermillion and the share stopped bluish green, on every chart
+(:mod:`analysis.figures.palette`). Tables reshape the tables of
 :func:`analysis.models.salvo.salvo_model` and
 :func:`analysis.models.interception.interception_model` for a reader: plain column names,
 rates in percent, rounded numbers.
@@ -10,7 +13,6 @@ rates in percent, rounded numbers.
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Sequence
 
 import numpy as np
@@ -18,12 +20,21 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedLocator, FuncFormatter, PercentFormatter
 from scipy.special import expit
 
-from analysis.data.dates import day_text
-from analysis.figures.style import count_axis, date_axis
+from analysis.figures import palette
+from analysis.figures.style import (
+    NOTE_COLOUR,
+    TEXT_PT,
+    about,
+    count_axis,
+    date_axis,
+    day_label,
+    end_labels,
+    panel_title,
+    report_figure,
+)
 from analysis.figures.style import set_credit as _credit
 from analysis.figures.style import set_title as _title
 from analysis.figures.style import thousands as _thousands
@@ -31,29 +42,41 @@ from analysis.modelresult import ModelResult
 from analysis.models.interception import DAYS_PER_YEAR
 from analysis.models.salvo import MEASURES, salvo_sample, wave_dates
 
-_DEEP = sns.color_palette("deep")
-#: Colours as in the overview's monthly chart (strike drones, cruise, ballistic missiles).
+#: Colours of the classes (drones blue, every missile class vermillion), as on every chart.
 CLASS_COLOURS = {
-    "strike_drone": _DEEP[0],
-    "cruise_missile": _DEEP[1],
-    "ballistic_missile": _DEEP[2],
+    "strike_drone": palette.DRONES,
+    "cruise_missile": palette.MISSILES,
+    "ballistic_missile": palette.MISSILES,
 }
-MEASURE_COLOURS = {"drones": _DEEP[0], "missiles": _DEEP[3]}
-QUANTILE_COLOURS = {0.5: "0.15", 0.9: _DEEP[1]}
+MEASURE_COLOURS = {"drones": palette.DRONES, "missiles": palette.MISSILES}
+#: The share stopped (destroyed or lost before its target) has one colour on every chart.
+DEFEATED_COLOUR = palette.DEFEATED
+#: Waves left out of a fit, and other context, are grey.
+CONTEXT_COLOUR = palette.NEUTRAL
+#: Line style of each fitted quantile: the median solid, the 90th percentile dashed.
+QUANTILE_STYLES = {0.5: "-", 0.9: "--"}
 CLASS_TITLES = {
-    "strike_drone": "Strike drones (Shahed/Geran type, decoys included)",
+    "strike_drone": "Long-range strike drones (Shahed/Geran type, decoys included)",
     "cruise_missile": "Cruise missiles",
     "ballistic_missile": "Ballistic missiles",
 }
+#: Plural nouns of the classes, for titles.
+CLASS_NOUNS = {
+    "strike_drone": "long-range strike drones",
+    "cruise_missile": "cruise missiles",
+    "ballistic_missile": "ballistic missiles",
+}
 MEASURE_TITLES = {
-    "drones": "Strike drones per wave (Shahed/Geran type; decoys included from 2025)",
-    "missiles": "Missiles per wave (cruise, ballistic, S-300/S-400 and unidentified)",
+    "drones": "Drones per wave (Shahed/Geran type, decoys included from 2025)",
+    "missiles": "Missiles per wave (cruise, ballistic and others)",
 }
 QUANTILE_NAMES = {0.5: "median", 0.9: "90th percentile"}
+#: Direct labels of the fitted lines, in plain words.
+QUANTILE_LABELS = {0.5: "median", 0.9: "1 in 10\nlarger"}
 
 
 def _empty(ax: Axes, message: str) -> None:
-    ax.text(0.5, 0.5, message, transform=ax.transAxes, ha="center", va="center", color="0.4")
+    ax.text(0.5, 0.5, message, transform=ax.transAxes, ha="center", va="center", color=NOTE_COLOUR)
     ax.set_yticks([])
 
 
@@ -62,14 +85,44 @@ def _knots(salvo: ModelResult) -> list[pd.Timestamp]:
     return [pd.Timestamp(k.strip()) for k in text.split(",") if k.strip()]
 
 
+def _moved(first: float, last: float) -> str:
+    if last > 1.05 * first:
+        return "grew"
+    if last < 0.95 * first:
+        return "shrank"
+    return "held"
+
+
 # Salvo size over time ---------------------------------------------------------------------------
+
+
+def salvo_title(fitted: pd.DataFrame, spec: str = "piecewise") -> str:
+    """The salvo chart's finding: how the median drone wave moved over the span ("The median
+    drone wave grew from about 20 to about 90 drones"); a plain title without a fit."""
+    if fitted.empty:
+        return "Drones and missiles per attack wave"
+    line = fitted[
+        (fitted["measure"] == "drones")
+        & (fitted["spec"] == spec)
+        & np.isclose(fitted["quantile"].astype(float), 0.5)
+    ].sort_values("date")
+    if line.empty:
+        return "Drones and missiles per attack wave"
+    first, last = (max(float(v), 0.0) for v in line["fitted"].iloc[[0, -1]])
+    moved = _moved(first, last)
+    if moved == "held":
+        return f"The median drone wave held at about {about(last)} drones"
+    if round(first) < 1:
+        return f"The median drone wave {moved} to about {about(last)} drones"
+    return f"The median drone wave {moved} from about {about(first)} to about {about(last)} drones"
 
 
 def salvo_size_chart(
     salvo: ModelResult, waves: pd.DataFrame, *, release: str, spec: str = "piecewise"
 ) -> Figure:
-    """Wave sizes over time (drones; missiles), one dot per wave, with the fitted median and
-    90th-percentile lines of ``spec`` and their 95% confidence bands.
+    """Wave sizes over time (drones; missiles, one panel under the other), one dot per wave,
+    with the fitted median (solid) and 90th-percentile (dashed) lines of ``spec`` and their 95%
+    bands, labelled at their ends; titled with :func:`salvo_title`.
 
     Filled dots are the timed waves the fit uses; open grey dots are waves reported with
     dates only (left out of the fit). A dotted vertical line marks each knot of the
@@ -79,112 +132,121 @@ def salvo_size_chart(
     knots = _knots(salvo) if spec == "piecewise" else []
     samples = {m: salvo_sample(waves, m, timed_only=False) for m in MEASURES}
     dates = pd.concat([s["date"] for s in samples.values()])
-    with sns.axes_style("whitegrid"), sns.plotting_context("notebook", font_scale=0.9):
-        fig = Figure(figsize=(11, 8.2), layout="constrained")
+    counts = []
+    with report_figure(9.6) as fig:
         axes = fig.subplots(2, 1, sharex=True, height_ratios=[1.25, 1])
         for ax, measure in zip(axes, MEASURES, strict=True):
             sample = samples[measure]
+            colour = MEASURE_COLOURS[measure]
             timed, untimed = sample[sample["time_known"]], sample[~sample["time_known"]]
+            counts.append(f"{len(timed):,} timed and {len(untimed):,} dates-only {measure} waves")
             ax.scatter(
                 untimed["date"],
                 untimed["size"],
-                s=9,
+                s=14,
                 facecolors="none",
-                edgecolors="0.6",
-                linewidths=0.6,
-                label=f"wave reported with dates only, not in the fit ({len(untimed):,})",
+                edgecolors=CONTEXT_COLOUR,
+                linewidths=0.8,
                 zorder=1,
             )
             ax.scatter(
-                timed["date"],
-                timed["size"],
-                s=9,
-                color=MEASURE_COLOURS[measure],
-                alpha=0.45,
-                linewidths=0,
-                label=f"timed wave, in the fit ({len(timed):,})",
-                zorder=2,
+                timed["date"], timed["size"], s=14, color=colour, alpha=0.35, linewidths=0, zorder=2
             )
             lines = (
                 fitted[(fitted["measure"] == measure) & (fitted["spec"] == spec)]
                 if len(fitted)
                 else fitted
             )
+            ends = []
             for quantile in sorted(lines["quantile"].unique()) if len(lines) else []:
-                line = lines[np.isclose(lines["quantile"], quantile)]
-                colour = QUANTILE_COLOURS.get(round(quantile, 2), "0.4")
+                line = lines[np.isclose(lines["quantile"], quantile)].sort_values("date")
                 ax.fill_between(
                     line["date"],
                     line["ci_low"].clip(lower=0),
                     line["ci_high"],
                     color=colour,
-                    alpha=0.18,
+                    alpha=0.2,
                     linewidth=0,
                     zorder=3,
                 )
-                name = QUANTILE_NAMES.get(round(quantile, 2), f"q{quantile:g}")
                 ax.plot(
                     line["date"],
                     line["fitted"].clip(lower=0),
                     color=colour,
-                    linewidth=2.0,
+                    linewidth=2.6,
+                    linestyle=QUANTILE_STYLES.get(round(quantile, 2), ":"),
                     zorder=4,
-                    label=f"fitted {name}, with 95% band",
+                )
+                name = QUANTILE_LABELS.get(round(quantile, 2), f"q{quantile:g}")
+                ends.append(
+                    (line["date"].iloc[-1], max(float(line["fitted"].iloc[-1]), 0), name, colour)
                 )
             for knot in knots:
                 if not len(sample) or not sample["date"].min() < knot < sample["date"].max():
                     continue
-                ax.axvline(knot, color="0.35", linestyle=":", linewidth=1.0, zorder=0)
+                ax.axvline(knot, color=CONTEXT_COLOUR, linestyle=":", linewidth=1.4, zorder=0)
                 ax.annotate(
-                    f"bend {day_text(knot)}",
+                    f"bend {day_label(knot)}",
                     (knot, 1),
                     xycoords=("data", "axes fraction"),
-                    xytext=(3, -3),
+                    xytext=(-4, -3),
                     textcoords="offset points",
+                    ha="right",
                     va="top",
-                    fontsize="x-small",
-                    color="0.3",
+                    fontsize=TEXT_PT,
+                    color=NOTE_COLOUR,
                 )
             count_axis(ax, MEASURE_TITLES[measure], "launched in the wave")
             if sample.empty:
                 _empty(ax, f"no wave with {measure} in this period")
-            else:
-                ax.legend(
-                    loc="upper left",
-                    fontsize="x-small",
-                    frameon=True,
-                    framealpha=0.9,
-                    markerscale=1.6,
-                )
+            end_labels(ax, ends)
         if len(dates):
             date_axis(axes[-1], dates.min(), dates.max(), pad=True)
         shape = (
-            "straight line, bent once at the dotted line"
+            "each line is straight, bent once at the dotted line"
             if spec == "piecewise" and knots
-            else "straight line"
+            else "each line is straight"
         )
         _title(
             fig,
-            "Salvo size: drones and missiles per attack wave",
+            salvo_title(fitted, spec),
             [
-                f"Quantile regression of the wave size on time ({shape}); bands are 95% "
-                "confidence intervals of the fitted lines, from refits on months of waves "
-                "drawn at random; each panel has its own scale; a wave's date is the Kyiv "
-                "date on which it ended"
+                "Each dot is one attack wave, on the Kyiv date it ended; open grey dots: waves "
+                "reported with dates only, left out of the lines",
+                "Solid line: the median wave (half are larger); dashed: one wave in ten is "
+                f"larger; {shape}; shaded: how sure each line is (95%); each panel has its own "
+                "scale",
+                "Waves: " + "; ".join(counts),
             ],
         )
         _credit(fig, release)
     return fig
 
 
+def record_title(progression: pd.DataFrame, measure: str = "drones") -> str:
+    """The record chart's finding: the current record of ``measure`` and how often it was
+    raised ("The drone record was raised 12 times, to 810 on 7 Sep 2025")."""
+    steps = progression[progression["measure"] == measure].sort_values("date")
+    if steps.empty:
+        return "The largest wave so far, over time"
+    top = steps.iloc[-1]
+    raised = len(steps) - 1
+    times = "once" if raised == 1 else f"{raised:,} times"
+    noun = measure[:-1] if measure.endswith("s") else measure
+    when = f"{int(top['record']):,} on {day_label(top['date'])}"
+    if raised == 0:
+        return f"The {noun} record: {when}"
+    return f"The {noun} record was raised {times}, to {when}"
+
+
 def record_progression_chart(salvo: ModelResult, waves: pd.DataFrame, *, release: str) -> Figure:
-    """The record wave size over time: a step for every new record (drones; missiles), held
-    to the last wave in ``waves``, with the current record labelled. Open markers: records set
-    by waves reported with dates only."""
+    """The record wave size over time: a step for every new record (drones; missiles, one
+    panel under the other), held to the last wave in ``waves``, with the current record
+    labelled; titled with :func:`record_title`. Open markers: records set by waves reported
+    with dates only."""
     progression = salvo.table("record_progression")
     last_day = wave_dates(waves).max() if len(waves) else pd.NaT
-    with sns.axes_style("whitegrid"), sns.plotting_context("notebook", font_scale=0.9):
-        fig = Figure(figsize=(11, 6.6), layout="constrained")
+    with report_figure(8.6) as fig:
         axes = fig.subplots(2, 1, sharex=True, height_ratios=[1.3, 1])
         for ax, measure in zip(axes, MEASURES, strict=True):
             steps = progression[progression["measure"] == measure].sort_values("date")
@@ -197,67 +259,43 @@ def record_progression_chart(salvo: ModelResult, waves: pd.DataFrame, *, release
             end = max(last_day, steps["date"].max()) if pd.notna(last_day) else steps["date"].max()
             x = pd.concat([steps["date"], pd.Series([end])], ignore_index=True)
             y = np.append(steps["record"].to_numpy(), steps["record"].iloc[-1])
-            ax.step(x, y, where="post", color=colour, linewidth=2.0)
+            ax.step(x, y, where="post", color=colour, linewidth=2.4)
             timed = steps["time_known"].astype(bool)
             ax.scatter(
-                steps.loc[timed, "date"],
-                steps.loc[timed, "record"],
-                s=28,
-                color=colour,
-                zorder=3,
-                label="new record, timed wave",
+                steps.loc[timed, "date"], steps.loc[timed, "record"], s=36, color=colour, zorder=3
             )
             ax.scatter(
                 steps.loc[~timed, "date"],
                 steps.loc[~timed, "record"],
-                s=28,
+                s=36,
                 facecolors="white",
                 edgecolors=colour,
                 zorder=3,
-                label="new record, wave reported with dates only",
             )
             top = steps.iloc[-1]
             ax.annotate(
-                f"{int(top['record']):,} on {day_text(top['date'])}",
+                f"{int(top['record']):,} on {day_label(top['date'])}",
                 (top["date"], top["record"]),
                 xytext=(-6, 6),
                 textcoords="offset points",
                 ha="right",
                 va="bottom",
-                fontsize="small",
-                color="0.15",
+                fontsize=TEXT_PT,
+                color=colour,
             )
             count_axis(ax, f"{title}: raised {len(steps) - 1:,} times", "record")
-            ax.set_ylim(0, steps["record"].max() * 1.15)
-            handles = [
-                Line2D(
-                    [], [], color=colour, marker="o", linestyle="-", label="new record, timed wave"
-                )
-            ]
-            if (~timed).any():
-                handles.append(
-                    Line2D(
-                        [],
-                        [],
-                        color=colour,
-                        marker="o",
-                        markerfacecolor="white",
-                        linestyle="",
-                        label="new record, wave reported with dates only",
-                    )
-                )
-            ax.legend(
-                handles=handles, loc="upper left", fontsize="x-small", frameon=True, framealpha=0.9
-            )
+            ax.set_ylim(0, steps["record"].max() * 1.25)
         first = progression["date"].min() if len(progression) else last_day
         if pd.notna(first) and pd.notna(last_day):
             date_axis(axes[-1], first, max(last_day, progression["date"].max()), pad=True)
         _title(
             fig,
-            "Record salvo: the largest wave so far, over time",
+            record_title(progression),
             [
-                "A record is a wave strictly larger than every earlier wave in the period; all "
-                "waves count, including those reported with dates only"
+                "A record is a wave larger than every earlier wave in the period; all waves "
+                "count, including those reported with dates only",
+                "Filled dots: records set by timed waves; open dots: by waves reported with "
+                "dates only; each panel has its own scale",
             ],
         )
         _credit(fig, release)
@@ -268,29 +306,50 @@ def record_progression_chart(salvo: ModelResult, waves: pd.DataFrame, *, release
 
 
 def _class_axes(fig: Figure, classes: Sequence[str]) -> list[Axes]:
-    axes = fig.subplots(1, max(len(classes), 1), sharey=True, squeeze=False)[0]
+    """One panel per class, one under the other at full width."""
+    axes = fig.subplots(max(len(classes), 1), 1, squeeze=False)[:, 0]
     return list(axes)
 
 
 def _rate_axis(ax: Axes, title: str) -> None:
-    ax.set_title(textwrap.fill(title, 34), loc="left", fontsize="medium")
+    panel_title(ax, title)
     ax.set_ylim(0, 1)
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.grid(axis="x", visible=False)
     sns.despine(ax=ax, left=True)
 
 
+def defeat_title(by_year: pd.DataFrame, classes: Sequence[str]) -> str:
+    """The defeat-rate chart's finding: the share stopped of each class in the latest year
+    with at least half the launches of the busiest year ("Share stopped in 2025: long-range
+    strike drones 86%, cruise missiles 78%, ballistic missiles 33%")."""
+    defeat = by_year[by_year["measure"] == "defeat"] if len(by_year) else by_year
+    if defeat.empty:
+        return "Share of launched weapons stopped, per year"
+    # The latest year with at least half the launches of the busiest: a last year of only a
+    # few months is passed over.
+    launched = defeat.groupby("year")["launched"].sum()
+    year = int(launched[launched >= 0.5 * launched.max()].index.max())
+    latest = defeat[defeat["year"] == year].set_index("weapon_class")
+    parts = [
+        f"{CLASS_NOUNS.get(c, c.replace('_', ' '))} {float(latest.loc[c, 'rate']):.0%}"
+        for c in classes
+        if c in latest.index
+    ]
+    return f"Share stopped in {year}: " + ", ".join(parts)
+
+
 def defeat_rate_by_year_chart(
     interception: ModelResult, classes: Sequence[str], *, release: str
 ) -> Figure:
-    """Pooled defeat rate per class and year with Wilson 95% intervals, and the kinetic-only
-    rate (shot down) beside it; the x labels give the number launched that year."""
+    """Pooled share stopped per class and year with 95% intervals (filled dots), and the share
+    shot down beside it (open dots), one panel per class under each other; the x labels give
+    the number launched that year; titled with :func:`defeat_title`."""
     by_year = interception.table("by_year")
-    with sns.axes_style("whitegrid"), sns.plotting_context("notebook", font_scale=0.9):
-        fig = Figure(figsize=(11, 4.8), layout="constrained")
+    with report_figure(1.9 + 2.6 * max(len(classes), 1)) as fig:
         axes = _class_axes(fig, classes)
-        for ax, weapon_class in zip(axes, classes, strict=True):
-            colour = CLASS_COLOURS.get(weapon_class, "0.3")
+        all_years = by_year["year"].astype(int) if len(by_year) else pd.Series(dtype=int)
+        for ax, weapon_class in zip(axes, classes, strict=False):
             rows = by_year[by_year["weapon_class"] == weapon_class] if len(by_year) else by_year
             _rate_axis(ax, CLASS_TITLES.get(weapon_class, weapon_class))
             defeat = rows[rows["measure"] == "defeat"] if len(rows) else rows
@@ -298,8 +357,12 @@ def defeat_rate_by_year_chart(
                 _empty(ax, "no eligible waves")
                 continue
             years = defeat["year"].astype(int).to_numpy()
-            for measure, shift, filled in (("defeat", -0.12, True), ("kinetic", 0.12, False)):
-                part = rows[rows["measure"] == measure]
+            ends = []
+            for measure, shift, filled, name in (
+                ("defeat", -0.12, True, "stopped"),
+                ("kinetic", 0.12, False, "shot down"),
+            ):
+                part = rows[rows["measure"] == measure].sort_values("year")
                 if part.empty:
                     continue
                 x = part["year"].astype(int).to_numpy() + shift
@@ -309,54 +372,30 @@ def defeat_rate_by_year_chart(
                     part["rate"],
                     yerr=err,
                     fmt="o",
-                    color=colour,
+                    color=DEFEATED_COLOUR,
                     capsize=3,
-                    markersize=6,
-                    markerfacecolor=colour if filled else "white",
-                    linewidth=1.2,
+                    markersize=7,
+                    markerfacecolor=DEFEATED_COLOUR if filled else "white",
+                    linewidth=1.4,
                 )
+                ends.append((float(x[-1]) + 0.1, float(part["rate"].iloc[-1]), name, NOTE_COLOUR))
             ax.xaxis.set_major_locator(FixedLocator(years))
             ax.set_xticklabels(
-                [f"{y}\n{n:,}" for y, n in zip(years, defeat["launched"], strict=True)],
-                fontsize="small",
+                [f"{y}\n{n:,}" for y, n in zip(years, defeat["launched"], strict=True)]
             )
-            ax.set_xlim(years.min() - 0.6, years.max() + 0.6)
-        axes[0].set_ylabel("share of launched")
-        handles = [
-            Line2D(
-                [],
-                [],
-                color="0.3",
-                marker="o",
-                linestyle="",
-                label="defeat rate:\n(destroyed + not reaching\ntheir target) / launched",
-            ),
-            Line2D(
-                [],
-                [],
-                color="0.3",
-                marker="o",
-                markerfacecolor="white",
-                linestyle="",
-                label="kinetic only: destroyed / launched\n(drones: only the waves that\n"
-                "report the split)",
-            ),
-        ]
-        axes[0].legend(
-            handles=handles,
-            loc="lower left",
-            fontsize="x-small",
-            frameon=True,
-            framealpha=0.9,
-            labelspacing=1.0,
-        )
+            ax.set_xlim(all_years.min() - 0.5, all_years.max() + 0.5)
+            ax.set_ylabel("share of launched", fontsize=TEXT_PT)
+            end_labels(ax, ends)
         _title(
             fig,
-            "Share of launched weapons defeated, per year",
+            defeat_title(by_year, classes),
             [
-                "Pooled over the eligible waves of each Kyiv calendar year (the labels under each "
-                "year give the number launched); bars are Wilson 95% intervals, which treat "
-                "weapons as independent and so are too narrow, since waves vary more than that"
+                "Filled dots: share stopped (destroyed, or lost before reaching a target); open "
+                "dots: share shot down (drones: only the waves that report the split)",
+                "Pooled over the eligible waves of each Kyiv calendar year; under each year: the "
+                "number launched",
+                "Bars: 95% intervals that treat each weapon as independent, so they are too "
+                "narrow (waves vary more than that)",
             ],
         )
         _credit(fig, release)
@@ -391,24 +430,43 @@ def _fitted_curve(
     return expit(eta), reference
 
 
+def _doubling_points(ax: Axes, effect: pd.Series) -> None:
+    """The share stopped at the median wave and at twice it, with their 95% intervals."""
+    xs = [effect["salvo"], effect["salvo_doubled"]]
+    ys = [effect["rate"], effect["rate_doubled"]]
+    lows = [effect["rate_ci_low"], effect["rate_doubled_ci_low"]]
+    highs = [effect["rate_ci_high"], effect["rate_doubled_ci_high"]]
+    ax.errorbar(
+        xs,
+        ys,
+        yerr=[np.subtract(ys, lows), np.subtract(highs, ys)],
+        fmt="D",
+        color=DEFEATED_COLOUR,
+        markerfacecolor="white",
+        markersize=7,
+        capsize=3,
+        linewidth=1.4,
+        zorder=4,
+    )
+
+
 def defeat_by_salvo_chart(
     interception: ModelResult, classes: Sequence[str], *, release: str
 ) -> Figure:
-    """Defeat rate against salvo size per class: observed pooled rate per salvo-size bin
-    (Wilson 95% intervals, drawn at the bin's mean salvo), the fitted beta-binomial curve at
-    the sample's median date, and the two points of the doubling effect with their 95%
-    intervals."""
+    """Share stopped against the number launched in the wave, one panel per class under each
+    other: the pooled share per wave-size bin (95% intervals, drawn at the bin's mean size),
+    the fitted curve at the sample's median date (labelled at its end) and the two points of
+    the doubling effect with their 95% intervals."""
     by_salvo = interception.table("by_salvo")
     effects = interception.table("effects")
-    with sns.axes_style("whitegrid"), sns.plotting_context("notebook", font_scale=0.9):
-        fig = Figure(figsize=(11, 4.9), layout="constrained")
+    with report_figure(1.9 + 2.8 * max(len(classes), 1)) as fig:
         axes = _class_axes(fig, classes)
-        for ax, weapon_class in zip(axes, classes, strict=True):
-            colour = CLASS_COLOURS.get(weapon_class, "0.3")
+        for ax, weapon_class in zip(axes, classes, strict=False):
             _rate_axis(ax, CLASS_TITLES.get(weapon_class, weapon_class))
             ax.set_xscale("log", base=2)
             ax.xaxis.set_major_formatter(FuncFormatter(_thousands))
-            ax.set_xlabel("launched in the wave (log scale)", fontsize="small")
+            ax.set_xlabel("launched in the wave (log scale)", fontsize=TEXT_PT)
+            ax.set_ylabel("share stopped", fontsize=TEXT_PT)
             bins = by_salvo[by_salvo["weapon_class"] == weapon_class] if len(by_salvo) else by_salvo
             if bins.empty:
                 _empty(ax, "too few waves to model")
@@ -420,10 +478,10 @@ def defeat_by_salvo_chart(
                 bins["rate"],
                 yerr=err,
                 fmt="o",
-                color=colour,
+                color=DEFEATED_COLOUR,
                 capsize=3,
-                markersize=6,
-                linewidth=1.2,
+                markersize=7,
+                linewidth=1.4,
                 zorder=3,
             )
             grid = np.geomspace(
@@ -432,45 +490,26 @@ def defeat_by_salvo_chart(
             curve = _fitted_curve(interception, weapon_class, grid)
             if curve is not None:
                 rate, reference = curve
-                ax.plot(
-                    grid,
-                    rate,
-                    color="0.15",
-                    linewidth=1.6,
-                    zorder=2,
-                    label=f"model at {day_text(reference)}",
-                )
+                ax.plot(grid, rate, color=DEFEATED_COLOUR, linewidth=2.2, zorder=2)
                 effect = effects[
                     (effects["weapon_class"] == weapon_class) & (effects["measure"] == "defeat")
                 ].iloc[0]
-                xs = [effect["salvo"], effect["salvo_doubled"]]
-                ys = [effect["rate"], effect["rate_doubled"]]
-                lows = [effect["rate_ci_low"], effect["rate_doubled_ci_low"]]
-                highs = [effect["rate_ci_high"], effect["rate_doubled_ci_high"]]
-                ax.errorbar(
-                    xs,
-                    ys,
-                    yerr=[np.subtract(ys, lows), np.subtract(highs, ys)],
-                    fmt="D",
-                    color="0.15",
-                    markersize=5,
-                    capsize=3,
-                    zorder=4,
-                    label="median salvo and twice it",
+                _doubling_points(ax, effect)
+                end_labels(
+                    ax,
+                    [(grid[-1], float(rate[-1]), f"model,\n{day_label(reference)}", NOTE_COLOUR)],
                 )
-                ax.legend(loc="lower right", fontsize="x-small", frameon=True, framealpha=0.9)
             ax.set_xlim(min(0.8, grid.min() * 0.8), grid.max() * 1.2)
-        axes[0].set_ylabel("share defeated")
         _title(
             fig,
-            "Defeat rate against salvo size",
+            "Share stopped, by the number launched in the wave",
             [
-                "Dots: pooled defeat rate of the timed waves in each salvo-size bin (all years "
-                "together; bins in the table below), with Wilson 95% intervals; line: the "
-                "beta-binomial model at one date (the sample's median), so it need not pass "
-                "through dots that pool several years; "
-                "diamonds: the doubling effect's two points with 95% intervals from refits on "
-                "months of waves drawn at random"
+                "Dots: share stopped in the timed waves of each size (all years together; sizes "
+                "in the table below), with 95% intervals",
+                "Line: the model at one date (the sample's middle date), so it need not pass "
+                "through dots that pool several years",
+                "Open diamonds: a wave of the median size and one twice as large, with 95% "
+                "intervals from refits on months of waves drawn at random",
             ],
         )
         _credit(fig, release)

@@ -5,6 +5,9 @@ numbers and records it on the :class:`~analysis.results.Publisher` (with ``pub.n
 the figures the tests and the landing page check). The ``describe_*`` functions return
 explanatory text with numbers from the run (parameters, counts) without recording it.
 
+Events are named by their ``label`` from the timeline (``data/raw/partnership_events.csv``),
+never by their ``event_id``, which stays the key in the saved tables.
+
 The readings are descriptive. "Iranian design" is design lineage, not place of manufacture;
 North Korean missiles are a band, not a number; event studies are associations in timing,
 not evidence that an event caused a change.
@@ -17,6 +20,7 @@ import math
 import pandas as pd
 
 from analysis.data.dates import day_text, days_text, month_name
+from analysis.data.events import event_label, event_labels
 from analysis.data.labels import PARTNER_NAMES
 from analysis.modelresult import ModelResult
 from analysis.models.event_study import confounders
@@ -55,16 +59,19 @@ def _why_not(table: pd.DataFrame, window: int) -> str:
 
 
 def describe_timeline(rows: pd.DataFrame, n_timeline: int) -> str:
-    """How many events are shown, per partner, and which are unverified."""
+    """How many events are shown, per partner, and which are unverified (named by their
+    labels, the ``event`` column of :func:`~analysis.figures.partnerships.timeline_rows`)."""
     partners = rows["partner"].value_counts()
     parts = ", ".join(f"{n:,} {p}" for p, n in partners.items())
     text = f"{len(rows):,} of the timeline's {n_timeline:,} events are shown ({parts})."
-    flagged = rows.loc[rows["verification"] == UNVERIFIED_MARK, "event_id"].tolist()
+    name = "event" if "event" in rows.columns else "event_id"
+    flagged = rows.loc[rows["verification"] == UNVERIFIED_MARK, name].tolist()
     if flagged:
         text += (
             f" {len(flagged):,} {'is' if len(flagged) == 1 else 'are'} marked unverified "
             f"(shaded): the source could not be read when the row was written, and the "
-            f"row is kept because the claim was widely reported: {', '.join(flagged)}."
+            f"row is kept because the claim was widely reported: "
+            f"{'; '.join(f'“{f}”' for f in flagged)}."
         )
     else:
         text += " Every event shown was checked against its source."
@@ -193,11 +200,14 @@ def north_korean_band_finding(pub: Publisher, band: ModelResult) -> str:
 # --- first appearances ---------------------------------------------------------------------------
 
 
-def appearance_finding(pub: Publisher, appearances: ModelResult) -> str:
+def appearance_finding(
+    pub: Publisher, appearances: ModelResult, timeline: pd.DataFrame | None = None
+) -> str:
     """When each partnership label first appears in the reports, and the lag from its
-    reference event."""
+    reference event (named by its label in ``timeline``)."""
     s = appearances.summary
     lags = appearances.table("lags")
+    names = event_labels(timeline)
     parts = []
     for label in dict.fromkeys(lags["label"]):
         first = s.get(f"first_appearance[{label}]")
@@ -212,7 +222,9 @@ def appearance_finding(pub: Publisher, appearances: ModelResult) -> str:
         row = lags[(lags["label"] == label) & (lags["event_id"] == event)].iloc[0]
         day = day_text(row["event_date"])
         when = f"{abs(lag):,} days {'after' if lag >= 0 else 'before'}"
-        text = f"'{label}' first appears on {first}, {when} {event} ({day})"
+        text = (
+            f"'{label}' first appears on {first}, {when} “{event_label(str(event), names)}” ({day})"
+        )
         if bool(row["before_data"]):
             text += ", an event that predates the data, so the lag is only an upper bound"
         parts.append(text)
@@ -338,7 +350,7 @@ def _verdict(done: pd.DataFrame) -> str:
             f"testing {_events(n)}. "
         )
     described = [
-        f"{r.event_id} ({_ratio(r.ratio)} times the pre-event trend, 95% CI "
+        f"{r.event_name} ({_ratio(r.ratio)} times the pre-event trend, 95% CI "
         f"{_ratio(r.ratio_low)}–{_ratio(r.ratio_high)}; corrected p {_p(r.p_level_bh)}, "
         f"placebo {_p(r.placebo_p_all_bh)})"
         for r in survivors.itertuples()
@@ -361,7 +373,7 @@ def _smallest(done: pd.DataFrame, exclusion: object) -> tuple[str, dict]:
         r = done.loc[level.idxmin()]
         text += (
             f"The smallest p-value of a jump before correction is {_p(r['p_level'])}, for "
-            f"{r['event_id']} ({_ratio(r['ratio'])} times the pre-event trend, 95% CI "
+            f"{r['event_name']} ({_ratio(r['ratio'])} times the pre-event trend, 95% CI "
             f"{_ratio(r['ratio_low'])}–{_ratio(r['ratio_high'])}); corrected for testing "
             f"{_events(n)} it is {_p(r['p_level_holm'])} (Holm) or {_p(r['p_level_bh'])} "
             "(Benjamini–Hochberg). "
@@ -376,7 +388,7 @@ def _smallest(done: pd.DataFrame, exclusion: object) -> tuple[str, dict]:
         r = done.loc[placebo.idxmin()]
         text += (
             f"Against every week at least {exclusion} weeks from the event, the smallest "
-            f"placebo p-value is {_p(r['placebo_p_all'])}, for {r['event_id']}; corrected it "
+            f"placebo p-value is {_p(r['placebo_p_all'])}, for {r['event_name']}; corrected it "
             f"is {_p(r['placebo_p_all_holm'])} (Holm) or {_p(r['placebo_p_all_bh'])} "
             "(Benjamini–Hochberg). "
         )
@@ -395,7 +407,7 @@ def _before_correction(done: pd.DataFrame) -> tuple[str, int]:
     if clear.empty:
         return "Even before correction, no 95% confidence interval of the jump excludes 1. ", 0
     described = [
-        f"{r.event_id} ({_ratio(r.ratio)} times the pre-event trend, 95% CI "
+        f"{r.event_name} ({_ratio(r.ratio)} times the pre-event trend, 95% CI "
         f"{_ratio(r.ratio_low)}–{_ratio(r.ratio_high)})"
         for r in clear.itertuples()
     ]
@@ -424,7 +436,7 @@ def _strict_placebo(done: pd.DataFrame, exclusion: object) -> tuple[str, int | N
         ), n_strict
     before = done[done.apply(stands_out, axis=1)]
     after = done[done.apply(lambda r: stands_out(r, "placebo_p_bh"), axis=1)]
-    named = f" ({', '.join(before['event_id'])})" if len(before) else ""
+    named = f" ({'; '.join(before['event_name'])})" if len(before) else ""
     return (
         f"Against placebo dates at least {exclusion} weeks from every chosen event, "
         f"{_count_p(len(before))} below {PLACEBO_ALPHA:g} before correction{named} and "
@@ -444,10 +456,11 @@ def event_study_finding(
 ) -> str:
     """How many events were estimated and how many show a change that survives correction for
     the number of events tested (the finding's value), the smallest p-values before and after
-    correction, the 95% CIs that exclude 1 before correction; timing is association only."""
+    correction, the 95% CIs that exclude 1 before correction; timing is association only.
+    Events are named by their labels in ``timeline``."""
     s = result.summary
     table = result.table("events")
-    done = table[table["status"] == "estimated"]
+    done = _named(table[table["status"] == "estimated"], timeline)
     n_events, n_done = int(s["n_events"]), len(done)
     window, exclusion = s["window_weeks"], s["exclusion_weeks"]
     pub.number("events_chosen", n_events)
@@ -493,6 +506,12 @@ def event_study_finding(
     pub.number("window_weeks", window)
     pub.number("lag_weeks", s["lag_weeks"])
     return pub.finding("event_studies", text, value=n_survive, unit=unit, headline=True)
+
+
+def _named(rows: pd.DataFrame, timeline: pd.DataFrame | None) -> pd.DataFrame:
+    """``rows`` of an event table with ``event_name``: each event's label, in quotes."""
+    names = event_labels(timeline)
+    return rows.assign(event_name=[f"“{event_label(e, names)}”" for e in rows["event_id"]])
 
 
 def _confounding_sentence(
@@ -601,7 +620,8 @@ _P_COLUMNS = (*_CORRECTED, "placebo_p_raw", "placebo_p_all_raw")
 
 
 def event_table(result: ModelResult, timeline: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The event-study summary for display and saving: ``event_id, date, partner, series,
+    """The event-study summary for display and saving: ``event_id`` (the key, for machines),
+    ``event`` (its label in ``timeline``, for readers) ``, date, partner, series,
     status, ratio`` (level change against the pre-event trend) ``, ratio_low, ratio_high``,
     the p-values (``p_level``, ``placebo_p``, ``placebo_p_all``, each with ``_holm`` and
     ``_bh`` corrected for the number of events tested; the placebo p-values of the
@@ -611,11 +631,13 @@ def event_table(result: ModelResult, timeline: pd.DataFrame | None = None) -> pd
     ``other_events`` (count, from the whole ``timeline`` when given), ``other_event_ids`` and a
     short ``reading``."""
     table = result.table("events")
+    labels = event_labels(timeline)
     others = other_events(result, timeline)
     n_other = others.map(lambda s: len(s.split(", ")) if s else 0).astype("int64")
     out = pd.DataFrame(
         {
             "event_id": table["event_id"].to_numpy(),
+            "event": [event_label(e, labels) for e in table["event_id"]],
             "date": days_text(table["date"]).to_numpy(),
             "partner": [PARTNER_NAMES.get(p, p) for p in table["partner"]],
             "series": table["series"].to_numpy(),

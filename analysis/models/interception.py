@@ -57,7 +57,14 @@ from statsmodels.tools.numdiff import approx_fprime
 from analysis.data.series import as_timestamps
 from analysis.data.taxonomy import lookup, split_model
 from analysis.modelresult import ModelResult
-from analysis.models.hac import MonthHAC, month_hac
+from analysis.models.hac import (
+    MonthHAC,
+    ar1_for_critical_value,
+    bartlett_sum,
+    fixed_b_critical_value,
+    hac_bandwidth,
+    month_hac,
+)
 from analysis.models.salvo import (
     BLOCK_MONTHS,
     MIN_BOOT_MONTHS,
@@ -1236,3 +1243,78 @@ def true_doubling_points(truth: dict[str, float], salvo: float, years: float) ->
     ``salvo`` and ``years`` since its origin."""
     eta = truth["intercept"] + truth["slope"] * np.log2(salvo) + truth["time_slope"] * years
     return float(100 * (expit(eta + truth["slope"]) - expit(eta)))
+
+
+@dataclass(frozen=True)
+class RecentShare:
+    """The share of a class defeated over the last ``months`` complete calendar months
+    (``first``..``last`` month starts): ``share`` with its ``low``/``high`` interval at
+    ``level``, from ``waves`` waves and ``launched`` weapons."""
+
+    weapon_class: str
+    months: int
+    first: pd.Timestamp | None
+    last: pd.Timestamp | None
+    share: float
+    low: float
+    high: float
+    waves: int
+    launched: int
+    level: float = 0.95
+
+
+def _complete_months(dates: pd.Series, months: int) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The first and last month starts of the last ``months`` complete calendar months of
+    ``dates`` (the month of the last date counts only when that date is its last day)."""
+    last_day = pd.Timestamp(dates.max())
+    last = last_day.to_period("M")
+    if last_day != last.end_time.normalize():
+        last -= 1
+    return (last - (months - 1)).start_time, last.start_time
+
+
+def recent_defeat_share(
+    waves: pd.DataFrame,
+    strikes: pd.DataFrame,
+    weapon_class: str = STRIKE_DRONE,
+    *,
+    months: int = 3,
+    level: float = 0.95,
+) -> RecentShare:
+    """The pooled defeat rate (defeated / launched, timed and untimed waves) of a class over
+    the last ``months`` complete months, with a Newey-West interval over the waves in time
+    order and a fixed-b critical value: a wave's defeat share resembles its neighbours'
+    (the same defences, weather and targets), so waves are not independent trials.
+
+    Each wave's influence on the ratio ``R = sum k / sum n`` is ``(k - R n) / sum n``; its
+    Bartlett long-run variance (bandwidth ``ceil(1.3 sqrt(waves))``) gives the standard
+    error, and the critical value is the fixed-b one for a mean at the influence's own lag-1
+    correlation. The interval is clipped to [0, 1]."""
+    frame = class_waves(waves, strikes, weapon_class)
+    sample = measure_sample(frame, weapon_class, "defeat", timed_only=False)
+    nan = float("nan")
+    if sample.empty:
+        return RecentShare(weapon_class, months, None, None, nan, nan, nan, 0, 0, level)
+    dates = as_timestamps(sample["date"])
+    first, last = _complete_months(dates, months)
+    inside = ((dates >= first) & (dates < last + pd.offsets.MonthBegin(1))).to_numpy()
+    chosen = sample[inside].assign(_date=dates[inside]).sort_values("_date", kind="stable")
+    n = chosen["launched"].to_numpy(float)
+    k = chosen["successes"].to_numpy(float)
+    if len(n) < 3 or n.sum() <= 0:
+        return RecentShare(
+            weapon_class, months, first, last, nan, nan, nan, len(n), int(n.sum()), level
+        )
+    share = float(k.sum() / n.sum())
+    influence = (k - share * n) / n.sum()
+    bandwidth = hac_bandwidth(len(n))
+    se = float(np.sqrt(bartlett_sum(influence, bandwidth)))
+    rho = ar1_for_critical_value(influence)
+    critical = max(
+        fixed_b_critical_value(len(n), bandwidth, 0.0, level=level, design="location"),
+        fixed_b_critical_value(len(n), bandwidth, rho, level=level, design="location"),
+    )
+    low, high = max(0.0, share - critical * se), min(1.0, share + critical * se)
+    return RecentShare(
+        weapon_class, months, first, last, share, low, high, len(n), int(n.sum()), level
+    )

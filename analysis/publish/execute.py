@@ -6,14 +6,18 @@ The one module that runs a notebook: the scheduler calls it for reports and batc
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from analysis.atomic import write_with
 from analysis.errors import AnalysisError
+from analysis.results import RESULTS_SUFFIX
 
 KERNEL = "python3"
 
@@ -24,14 +28,66 @@ TEMPLATES = Path(__file__).parent / "templates"
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
-def render_html(notebook: Path, title: str) -> str:
-    """HTML of an executed notebook with the code input and the In/Out prompts left out.
+#: How many findings the key-points box shows when a notebook marks none as headline.
+KEY_POINTS_FALLBACK = 3
+
+
+def key_points(record: dict | None) -> list[str]:
+    """The texts of a notebook's key points: its headline findings, else its first three."""
+    findings = (record or {}).get("findings") or []
+    chosen = [f for f in findings if f.get("headline")] or findings[:KEY_POINTS_FALLBACK]
+    return [str(f.get("text") or "") for f in chosen if f.get("text")]
+
+
+def read_record(folder: Path, stem: str) -> dict | None:
+    """The notebook's ``results.json`` record in ``folder``; None when missing or unreadable
+    (the page then has no key-points box; the landing page reports a damaged record)."""
+    try:
+        record = json.loads((Path(folder) / f"{stem}{RESULTS_SUFFIX}").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return record if isinstance(record, dict) else None
+
+
+_HEADING = re.compile(r'<(h[1-6])(\b[^>]*?)\sid="([^"]*)"([^>]*)>(.*?)</\1>', re.S)
+_ID = re.compile(r'\sid="([^"]*)"')
+
+
+def unique_heading_ids(page: str) -> str:
+    """``page`` with every heading's id unique: a repeated one gets ``-2``, ``-3``, ... and
+    the heading's own anchor link follows it (nbconvert names ids after the heading's text)."""
+    taken = set(_ID.findall(page))
+    seen: set[str] = set()
+
+    def rename(match: re.Match) -> str:
+        tag, before, old, after, inner = match.groups()
+        new, n = old, 1
+        while new in seen or (new != old and new in taken):
+            n += 1
+            new = f"{old}-{n}"
+        seen.add(new)
+        taken.add(new)
+        if new == old:
+            return match.group(0)
+        inner = inner.replace(f'href="#{old}"', f'href="#{new}"', 1)
+        return f'<{tag}{before} id="{new}"{after}>{inner}</{tag}>'
+
+    return _HEADING.sub(rename, page)
+
+
+def render_html(notebook: Path, title: str, points: Sequence[str] = ()) -> str:
+    """HTML of an executed notebook with the code input and the In/Out prompts left out, in
+    the report's frame: ``points`` (finding texts, ``**bold**`` markup) in a key-points box
+    before the content, markers for the nav bar and footer, and unique heading ids.
 
     The (output-less) parameter cells are dropped altogether.
     """
     import nbformat
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
+
+    from analysis.publish.landing import sentence
+    from analysis.publish.nav import notebook_resources
 
     exporter = HTMLExporter(
         extra_template_basedirs=[str(TEMPLATES)],
@@ -45,8 +101,12 @@ def render_html(notebook: Path, title: str) -> str:
         enabled=True,
     )
     nb = nbformat.read(notebook, as_version=4)
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
-    return body
+    resources: dict[str, Any] = {
+        "metadata": {"name": title},
+        "frame": notebook_resources([sentence(text) for text in points]),
+    }
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    return unique_heading_ids(body)
 
 
 def _failing_line(exc) -> str:
@@ -144,7 +204,9 @@ def _run_notebook(task: NotebookTask) -> NotebookOutcome:
         error = f"notebook {source.name} could not be run: {type(exc).__name__}: {exc}"
     if executed.is_file():
         try:
-            body = render_html(executed, title=task.title)
+            body = render_html(
+                executed, _title(source.stem, task), key_points(read_record(task.run, source.stem))
+            )
             write_with(html, lambda tmp: tmp.write_text(body, encoding="utf-8"))
         except Exception as exc:  # noqa: BLE001 - reported as the notebook's failure
             error = error or f"notebook {source.name}: HTML rendering failed: {exc}"
@@ -156,6 +218,15 @@ def _run_notebook(task: NotebookTask) -> NotebookOutcome:
         html=html.name if html.is_file() else None,
         summary=summary or error,
     )
+
+
+def _title(stem: str, task: NotebookTask) -> str:
+    """The page's human title with the data release; the task's own for an unknown notebook."""
+    from analysis.publish.nav import PAGES, document_title
+
+    if f"{stem}.html" not in {p.href for p in PAGES}:
+        return task.title
+    return document_title(stem, task.parameters.get("release"))
 
 
 def git_commit(root: Path) -> str:

@@ -16,6 +16,15 @@ from typing import Any
 
 from analysis.atomic import write_json, write_with
 from analysis.data.labels import DATA_CREDIT, EVENTS_CREDIT, SCOPE_LABELS
+from analysis.publish.front import front_context, image, key_figure, key_point
+from analysis.publish.nav import (
+    LANDING,
+    frame_context,
+    frame_notebook_pages,
+    is_known_page,
+    page_title,
+    report_pages,
+)
 from analysis.publish.pages import render_page
 from analysis.vocabulary import DEFAULT_SCOPE
 
@@ -57,12 +66,24 @@ def _captioned(record: dict, kind: str) -> list[tuple[str, str]]:
     ]
 
 
-def _section(stem: str, page: str, record: dict | None) -> dict[str, Any]:
-    """One notebook's section: its other findings, figures, tables and the notebook link."""
+def _section(
+    stem: str, page: str, record: dict | None, folder: Path | None = None
+) -> dict[str, Any]:
+    """One notebook's section: its human title, key point and key chart, its other findings,
+    figures, tables and the page link."""
     record = record or {}
+    chosen = key_figure(record)
+    figure = None
+    if chosen is not None:
+        figure = {
+            **image(folder or Path("."), chosen[0], chosen[1] or chosen[0]),
+            "caption": chosen[1],
+        }
     return {
         "id": stem,
-        "title": _text(record.get("title") or stem.replace("_", " ")),
+        "title": page_title(stem) if is_known_page(stem) else _text(record.get("title") or stem),
+        "point": sentence(key_point(record)),
+        "key_figure": figure,
         "page": page,
         "findings": _findings([f for f in record.get("findings", []) if not f.get("headline")]),
         "figures": [
@@ -96,9 +117,11 @@ def landing_context(
     sections: list[tuple[str, str, dict]],
     provenance: dict,
     calibration: list[dict[str, str]] | None = None,
+    folder: Path | None = None,
 ) -> dict[str, Any]:
     """Everything the landing page shows, as plain values for ``landing.html.j2``;
-    ``calibration`` are the rows of :func:`calibration_rows` (none: no calibration run)."""
+    ``calibration`` are the rows of :func:`calibration_rows` (none: no calibration run);
+    ``folder`` is the report folder, where the charts' sizes are read."""
     order = [stem for stem, _, _ in sections]
     params = provenance.get("parameters", {})
     period = (
@@ -112,12 +135,19 @@ def landing_context(
         "counts": SCOPE_LABELS.get(scope, _text(scope)),
         "headline": _findings(headline_findings(results, order)),
         "caveat": CAVEAT,
-        "sections": [_section(stem, page, results.get(stem)) for stem, page, _ in sections],
+        "sections": [_section(stem, page, results.get(stem), folder) for stem, page, _ in sections],
+        **front_context(results, folder or Path(".")),
         "provenance": _provenance(provenance),
         "credit": CREDIT,
         "calibration": calibration or [],
         "calibration_folder": CALIBRATION_FOLDER,
+        **page_frame(sections, provenance),
     }
+
+
+def page_frame(sections: list[tuple[str, str, dict]], provenance: dict) -> dict[str, Any]:
+    """The landing page's frame: the nav bar (the landing page marked) and the footer."""
+    return frame_context(report_pages(sections), LANDING, provenance)
 
 
 def headline_findings(results: dict[str, dict], order: list[str]) -> list[dict]:
@@ -201,10 +231,11 @@ def write_landing_page(
 
     results = read_results(folder)
     order = [stem for stem, _, _ in sections]
-    context = landing_context(results, sections, provenance, calibration_rows(folder))
+    context = landing_context(results, sections, provenance, calibration_rows(folder), folder)
     page = render_page("landing.html.j2", **context)
     index = Path(folder) / "index.html"
     write_with(index, lambda p: p.write_text(page, encoding="utf-8"))
+    frame_notebook_pages(folder, sections, provenance)
     write_json(
         {
             "provenance": provenance,

@@ -3,7 +3,8 @@
 Output in ``reports/<name>/``: each executed notebook (kept also when a cell fails, as the
 record of the run), its HTML with code hidden, the PNG charts, CSV tables and
 ``*.results.json`` findings the notebooks publish, and ``index.html``, the landing page with
-the headline findings and the provenance. ``reports/latest`` links to the newest report.
+the headline findings and the provenance; with ``pdf``, ``report.pdf``, every page printed by
+Chromium. ``reports/latest`` links to the newest report.
 """
 
 from __future__ import annotations
@@ -70,6 +71,7 @@ def run_report(
     notebooks: list[str] | None = None,
     force: bool = False,
     jobs: int = 1,
+    pdf: bool = False,
 ) -> Path:
     """Execute every report notebook for ``release`` and ``[start, end]``, render each to HTML
     and write the landing page; return the path of ``reports/<name>/index.html``.
@@ -80,7 +82,8 @@ def run_report(
     written into a fresh run folder and published by swapping the ``reports/<name>`` link,
     so a failed or interrupted run never replaces a good report. When a cell fails, the
     executed copy with the error stays in that run folder and a ``ReportError`` names the
-    notebook and the cell. ``jobs`` notebooks run side by side.
+    notebook and the cell. ``jobs`` notebooks run side by side. ``pdf`` prints the report
+    (made now or unchanged) into ``report.pdf`` beside its ``index.html``.
     """
     from analysis.publish.grid import ParameterSet
     from analysis.publish.runs import locked, remove_partial_runs
@@ -114,4 +117,8 @@ def run_report(
             if not outcome.ok:
                 raise ReportError(outcome.errors[0])
         point_latest(paths.reports, paths.reports / set_name)
+        if pdf:  # under the lock, so no other run replaces the folder while it prints
+            from analysis.publish.pdf import print_report_pdf
+
+            print_report_pdf(paths.reports / set_name)
     return paths.reports / set_name / "index.html"
