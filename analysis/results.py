@@ -46,15 +46,16 @@ def png_size(png: bytes) -> tuple[int, int]:
 
 
 def figure_alt(fig: Figure) -> str:
-    """A chart's alt text: its title (the figure's title, its wrapped lines joined, else the
-    first panel title), in plain words; ``"Chart"`` for a chart without any title."""
-    titles = [fig.get_suptitle()]
+    """A chart's alt text: the figure's title (the finding; its wrapped lines joined), else the
+    first line of the first panel title; ``"Chart"`` for a chart without any title."""
+    finding = " ".join(fig.get_suptitle().split())
+    if finding:
+        return finding
     for ax in fig.axes:
-        titles += [ax.get_title(loc=loc) for loc in ("left", "center", "right")]
-    for title in titles:
-        line = " ".join(title.split())
-        if line:
-            return line
+        for loc in ("left", "center", "right"):
+            title = ax.get_title(loc=loc).strip()
+            if title:
+                return " ".join(title.splitlines()[0].split())
     return "Chart"
 
 

@@ -455,3 +455,48 @@ def test_real_salvo_coefficients(real_interception):
     assert fits["boot_failed"].tolist() == [0] * 6  # no refits with the default interval
     assert fits["interval"].eq("fixed_b").all()
     assert (fits["pearson_dispersion"] > 1).all() and (fits["rho_ci_low"] > 0).all()
+
+
+def test_ratio_interval_pools_the_waves_and_widens_when_neighbours_are_alike():
+    from analysis.models.interception import ratio_interval
+
+    n = np.full(40, 100.0)
+    k = np.tile([90.0, 70.0], 20)  # alternating waves: neighbours unlike
+    share, low, high = ratio_interval(n, k)
+    assert share == 0.8 and low < 0.8 < high
+    runs = np.repeat([90.0, 70.0], 20)  # the same shares in two long runs
+    _, run_low, run_high = ratio_interval(n, runs)
+    assert run_high - run_low > 3 * (high - low)
+    assert all(np.isnan(ratio_interval(n[:2], k[:2])))
+    assert ratio_interval(np.full(5, 10.0), np.full(5, 10.0)) == (1.0, 1.0, 1.0)
+
+
+def test_ratio_interval_covers_a_planted_share_with_autocorrelated_waves():
+    from analysis.calibration.simulate import ar1
+    from analysis.models.interception import ratio_interval
+
+    rng = np.random.default_rng(20260405)
+    hits = 0
+    for _ in range(200):
+        n = rng.integers(20, 400, 90).astype(float)
+        p = 0.85 + 0.05 * ar1(90, 0.5, rng)
+        k = rng.binomial(n.astype(int), np.clip(p, 0, 1)).astype(float)
+        _, low, high = ratio_interval(n, k)
+        truth = float((n * np.clip(p, 0, 1)).sum() / n.sum())  # the share these waves hold
+        hits += low <= truth <= high
+    assert hits >= 180  # 90% of 200 at a nominal 95%
+
+
+@pytest.mark.real_data
+def test_real_monthly_and_recent_drone_defeat_shares(real_waves, real_strikes):
+    from analysis.models.interception import monthly_defeat_share, recent_defeat_share
+
+    monthly = monthly_defeat_share(real_waves, real_strikes)
+    assert monthly["month"].max() == pd.Timestamp("2026-03-01")  # April 2026 still running
+    march = monthly.set_index("month").loc["2026-03-01"]
+    # Every reporter's waves (the national summary alone: 32 waves, 6,462 launched).
+    assert (march["waves"], march["launched"]) == (33, 6493)
+    assert round(march["share"], 3) == 0.903 and march["low"] < march["share"] < march["high"]
+    recent = recent_defeat_share(real_waves, real_strikes)
+    assert (recent.first, recent.last) == (pd.Timestamp("2026-01-01"), pd.Timestamp("2026-03-01"))
+    assert round(recent.share, 3) == 0.875 and recent.low < recent.share < recent.high

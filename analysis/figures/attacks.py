@@ -267,6 +267,57 @@ def got_through_chart(
     return fig
 
 
+def stopped_title(through: pd.DataFrame, weapon_class: str = "strike_drone") -> str:
+    """The finding of the stopped-or-through chart: the share of a class reported stopped over
+    the last twelve complete months ("86% of strike drones launched in the 12 months to March
+    2026 were reported stopped")."""
+    data = through[(through["weapon_class"] == weapon_class) & through["complete"].astype(bool)]
+    data = data.sort_values("period").tail(12)
+    launched = float(data["launched"].sum())
+    if launched <= 0:
+        return "Launched, stopped and not reported stopped, per month"
+    stopped = launched - float(data["got_through"].sum())
+    name = CLASS_NAMES.get(weapon_class, weapon_class)
+    last = pd.Timestamp(data["period"].max())
+    return (
+        f"{100 * stopped / launched:.0f}% of {name} launched in the {len(data)} months to "
+        f"{last:%B %Y} were reported stopped"
+    )
+
+
+def stopped_chart(
+    through: pd.DataFrame, *, release: str, incomplete: Iterable[pd.Timestamp] = ()
+) -> Figure:
+    """Per month and class, what was launched split into what was reported stopped (shot down
+    or lost locally) and what was not (launched minus both): two stacked bars whose total is
+    the launches; one panel per class under each other, each on its own scale.
+
+    ``through`` is :func:`analysis.data.series.got_through` by class with ``freq="M"``."""
+    classes: Sequence[str] = list(dict.fromkeys(through["weapon_class"]))
+    with report_figure(3.0 + 2.3 * max(len(classes), 1)) as fig:
+        axes = fig.subplots(max(len(classes), 1), 1, sharex=True, squeeze=False)[:, 0]
+        hatched: list[pd.Timestamp] = []
+        for ax, weapon_class in zip(axes, classes, strict=False):
+            data = through[through["weapon_class"] == weapon_class].sort_values("period")
+            x = pd.DatetimeIndex(data["period"]) + pd.Timedelta(days=15)
+            passed = data["got_through"].astype(float).to_numpy()
+            stopped = data["launched"].astype(float).to_numpy() - passed
+            ax.bar(x, stopped, width=26, color=palette.DEFEATED)
+            ax.bar(x, passed, bottom=stopped, width=26, color=palette.GOT_THROUGH)
+            count_axis(ax, CLASS_LABELS.get(weapon_class, weapon_class), "per month", nbins=4)
+            hatched += hatch_months(ax, incomplete, data["period"])
+        if len(through):
+            date_axis(axes[-1], through["period"].min(), through["period"].max(), pad=True)
+        notes = [
+            "Green: reported stopped (shot down, or lost locally to electronic warfare); "
+            "black: launched and not reported stopped; together, the launches",
+            incomplete_note(hatched),
+        ]
+        set_title(fig, stopped_title(through), [n for n in notes if n])
+        set_credit(fig, release)
+    return fig
+
+
 def got_through_table(
     through: pd.DataFrame, incomplete: Iterable[pd.Timestamp] = ()
 ) -> pd.DataFrame:

@@ -105,7 +105,7 @@ def forecast_title(fc: GroupForecast) -> str:
 
 
 def forecast_chart(
-    fc: GroupForecast, *, release: str, history_weeks: int = 26, panels: int = 4
+    fc: GroupForecast, *, release: str, history_weeks: int = 65, panels: int = 4
 ) -> Figure:
     """The group's last ``history_weeks`` complete weeks and the forecast of the next weeks
     (median, 80% and 95% ranges) of the shown model, first and emphasised in the group's

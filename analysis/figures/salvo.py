@@ -302,7 +302,82 @@ def record_progression_chart(salvo: ModelResult, waves: pd.DataFrame, *, release
     return fig
 
 
+def largest_attacks_chart(salvo: ModelResult, *, release: str, n: int = 10) -> Figure:
+    """The ``n`` largest attacks by drones launched: one horizontal bar each, drones and
+    missiles stacked in their colours, labelled with the date and the composition; largest on
+    top. Titled with the largest and how many of the ``n`` came in its year."""
+    top = salvo.table("records")
+    top = top[top["by"] == "drones"].sort_values("rank").head(n)
+    with report_figure(0.55 * max(len(top), 1) + 2.2) as fig:
+        ax = fig.subplots()
+        y = np.arange(len(top))
+        drones = top["drones"].to_numpy(float)
+        missiles = top["missiles"].to_numpy(float)
+        ax.barh(y, drones, color=MEASURE_COLOURS["drones"], height=0.42)
+        ax.barh(y, missiles, left=drones, color=MEASURE_COLOURS["missiles"], height=0.42)
+        for i, row in enumerate(top.itertuples(index=False)):
+            label = f"{day_label(row.date)}: {int(row.drones):,} drones, {int(row.missiles):,}"
+            ax.text(0, i - 0.25, f"{label} missiles", va="bottom", ha="left", fontsize=TEXT_PT)
+        ax.set_yticks([])
+        ax.invert_yaxis()
+        ax.xaxis.set_major_formatter(FuncFormatter(_thousands))
+        ax.set_xlabel("drones and missiles launched in one attack")
+        ax.grid(axis="y", visible=False)
+        sns.despine(ax=ax, left=True)
+        if len(top):
+            first = top.iloc[0]
+            year = pd.Timestamp(first["date"]).year
+            same = int((pd.to_datetime(top["date"]).dt.year == year).sum())
+            share = f"all {len(top)}" if same == len(top) else f"{same} of the {len(top)}"
+            title = (
+                f"The largest attack: {int(first['drones']):,} drones on "
+                f"{day_label(first['date'])}; {share} largest came in {year}"
+            )
+        else:
+            title = "No attack with drones in this period"
+        _title(fig, title, ["Blue: drones; vermillion: missiles launched in the same attack"])
+        _credit(fig, release)
+    return fig
+
+
 # Interception ---------------------------------------------------------------------------------
+
+
+def defeat_by_month_title(monthly: pd.DataFrame, name: str = "strike drones") -> str:
+    """The monthly defeat chart's finding: the latest month's share and the range over the
+    last twelve months."""
+    if monthly.empty:
+        return f"Share of {name} reported stopped, per month"
+    last = monthly.iloc[-1]
+    recent = monthly.tail(12)["share"] * 100
+    return (
+        f"{100 * last['share']:.0f}% of {name} were reported stopped in "
+        f"{pd.Timestamp(last['month']):%B %Y}; {recent.min():.0f}% to {recent.max():.0f}% "
+        f"over the last {len(recent)} months"
+    )
+
+
+def defeat_by_month_chart(
+    monthly: pd.DataFrame, *, release: str, name: str = "strike drones"
+) -> Figure:
+    """The share of a class reported stopped per month (dot) with its 95% interval (line),
+    from :func:`analysis.models.interception.monthly_defeat_share`."""
+    with report_figure(4.6) as fig:
+        ax = fig.subplots()
+        x = pd.DatetimeIndex(monthly["month"]) + pd.Timedelta(days=15)
+        ax.vlines(x, monthly["low"], monthly["high"], color=palette.DEFEATED, linewidth=2)
+        ax.plot(x, monthly["share"], "o", color=palette.DEFEATED, markersize=5)
+        _rate_axis(ax, f"Share of {name} reported stopped, per month")
+        if len(monthly):
+            date_axis(ax, monthly["month"].min(), monthly["month"].max(), pad=True)
+        notes = [
+            "Dot: launched and reported stopped (shot down or lost locally) in the month; "
+            "line: its 95% interval, which allows for waves of the same weeks being alike; "
+            "months with fewer than 3 waves have no line"
+        ]
+        _title(fig, defeat_by_month_title(monthly, name), notes)
+        _credit(fig, release)
+    return fig
 
 
 def _class_axes(fig: Figure, classes: Sequence[str]) -> list[Axes]:

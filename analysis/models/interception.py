@@ -1301,10 +1301,25 @@ def recent_defeat_share(
     chosen = sample[inside].assign(_date=dates[inside]).sort_values("_date", kind="stable")
     n = chosen["launched"].to_numpy(float)
     k = chosen["successes"].to_numpy(float)
-    if len(n) < 3 or n.sum() <= 0:
-        return RecentShare(
-            weapon_class, months, first, last, nan, nan, nan, len(n), int(n.sum()), level
-        )
+    share, low, high = ratio_interval(n, k, level)
+    return RecentShare(
+        weapon_class, months, first, last, share, low, high, len(n), int(n.sum()), level
+    )
+
+
+#: Fewest waves for a ratio's interval: with fewer, the Newey-West variance means nothing.
+MIN_RATIO_WAVES = 3
+
+
+def ratio_interval(n: np.ndarray, k: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
+    """The pooled share ``R = sum k / sum n`` of waves in time order with a Newey-West interval
+    (Bartlett, bandwidth ``ceil(1.3 sqrt(waves))``) and the fixed-b critical value of a mean at
+    the influence's own lag-1 correlation, clipped to [0, 1]; NaN with fewer than
+    :data:`MIN_RATIO_WAVES` waves or nothing launched."""
+    n, k = np.asarray(n, dtype=float), np.asarray(k, dtype=float)
+    nan = float("nan")
+    if len(n) < MIN_RATIO_WAVES or n.sum() <= 0:
+        return nan, nan, nan
     share = float(k.sum() / n.sum())
     influence = (k - share * n) / n.sum()
     bandwidth = hac_bandwidth(len(n))
@@ -1314,7 +1329,34 @@ def recent_defeat_share(
         fixed_b_critical_value(len(n), bandwidth, 0.0, level=level, design="location"),
         fixed_b_critical_value(len(n), bandwidth, rho, level=level, design="location"),
     )
-    low, high = max(0.0, share - critical * se), min(1.0, share + critical * se)
-    return RecentShare(
-        weapon_class, months, first, last, share, low, high, len(n), int(n.sum()), level
-    )
+    return share, max(0.0, share - critical * se), min(1.0, share + critical * se)
+
+
+def monthly_defeat_share(
+    waves: pd.DataFrame,
+    strikes: pd.DataFrame,
+    weapon_class: str = STRIKE_DRONE,
+    *,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Per complete calendar month, the pooled share of a class defeated (every wave with the
+    class) with its :func:`ratio_interval`: ``month, waves, launched, defeated, share, low,
+    high`` (NaN interval for months with fewer than :data:`MIN_RATIO_WAVES` waves). The month
+    of the last wave counts only when that wave falls on the month's last day."""
+    frame = class_waves(waves, strikes, weapon_class)
+    sample = measure_sample(frame, weapon_class, "defeat", timed_only=False)
+    columns = ["month", "waves", "launched", "defeated", "share", "low", "high"]
+    if sample.empty:
+        return pd.DataFrame(columns=columns)
+    dates = as_timestamps(sample["date"])
+    sample = sample.assign(_date=dates, month=dates.dt.to_period("M").dt.start_time)
+    last_complete = _complete_months(dates, 1)[1]
+    sample = sample[sample["month"] <= last_complete]  # a month still running is left out
+    rows = []
+    for month, part in sample.sort_values("_date", kind="stable").groupby("month"):
+        n, k = part["launched"].to_numpy(float), part["successes"].to_numpy(float)
+        share, low, high = ratio_interval(n, k, level)
+        if not np.isfinite(share) and n.sum() > 0:
+            share = float(k.sum() / n.sum())
+        rows.append([month, len(n), int(n.sum()), int(k.sum()), share, low, high])
+    return pd.DataFrame(rows, columns=columns)
