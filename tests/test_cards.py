@@ -57,7 +57,7 @@ def test_largest_attack_card_names_the_date_and_the_missiles():
     [
         (40.0, 15.0, 70.0, "rising: about +40% a year, plausibly +15% to +70%"),
         (-30.0, -50.0, -5.0, "falling: about -30% a year, plausibly -50% to -5%"),
-        (10.0, -20.0, 45.0, "no clear change: somewhere between -20% and +45% a year"),
+        (10.0, -20.0, 45.0, "no clear change (somewhere between -20% and +45% a year)"),
     ],
 )
 def test_one_verdict_from_the_cautious_interval(pct, low, high, words):

@@ -124,7 +124,7 @@ def growth_verdict(pct_year: float, low: float, high: float) -> str:
         return f"rising: about {pct_year:+.0f}% a year, plausibly {low:+.0f}% to {high:+.0f}%"
     if high < 0:
         return f"falling: about {pct_year:+.0f}% a year, plausibly {low:+.0f}% to {high:+.0f}%"
-    return f"no clear change: somewhere between {low:+.0f}% and {high:+.0f}% a year"
+    return f"no clear change (somewhere between {low:+.0f}% and {high:+.0f}% a year)"
 
 
 def per_year(pct_month: float) -> float:
