@@ -320,16 +320,27 @@ def launches_pivot(monthly: pd.DataFrame, incomplete: Iterable[pd.Timestamp] = (
     return mark_months(wide, incomplete)
 
 
+def _by_size(waves: pd.DataFrame, by: str) -> pd.DataFrame:
+    """The waves with any ``by``, biggest first (ties: the earlier start first)."""
+    if by not in waves.columns:
+        raise ValueError(f"by {by!r} is not a column of the waves table")
+    chosen = waves[waves[by] > 0]
+    return chosen.sort_values([by, "start"], ascending=[False, True], kind="stable")
+
+
+def largest_wave(waves: pd.DataFrame, by: str = "drones_launched") -> pd.Series | None:
+    """The wave with the most ``by`` (ties: the earlier start), or None when no wave has any."""
+    ranked = _by_size(waves, by)
+    return None if ranked.empty else ranked.iloc[0]
+
+
 def biggest_waves(waves: pd.DataFrame, n: int = 10, by: str = "drones_launched") -> pd.DataFrame:
     """The ``n`` waves with the most ``by`` (waves with none left out), biggest first.
 
     ``start``/``end`` are shown as Kyiv local times (midnight-to-midnight when ``time_known``
     is False: the reports gave dates only); the index is the rank (1 = biggest).
     """
-    if by not in waves.columns:
-        raise ValueError(f"by {by!r} is not a column of the waves table")
-    top = waves[waves[by] > 0].sort_values([by, "start"], ascending=[False, True], kind="stable")
-    top = top.head(n).loc[:, list(WAVE_TABLE_COLUMNS)].reset_index(drop=True)
+    top = _by_size(waves, by).head(n).loc[:, list(WAVE_TABLE_COLUMNS)].reset_index(drop=True)
     for column in ("start", "end"):
         if isinstance(top[column].dtype, pd.DatetimeTZDtype):
             top[column] = top[column].dt.tz_convert(KYIV).dt.tz_localize(None)

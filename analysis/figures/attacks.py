@@ -221,6 +221,22 @@ def _label_bounds(ax: Axes, data: pd.DataFrame, colour) -> None:
         _pair_label(ax, label, (x, data.loc[widest, column]), va, 4, colour)
 
 
+def _classes(through: pd.DataFrame) -> list[str]:
+    """The weapon classes of a ``got_through`` table, in their order."""
+    return list(dict.fromkeys(through["weapon_class"]))
+
+
+def _class_panels(fig: Figure, classes: Sequence[str]) -> list[Axes]:
+    """One panel per class, one under the other, sharing the month axis."""
+    return list(fig.subplots(max(len(classes), 1), 1, sharex=True, squeeze=False)[:, 0])
+
+
+def _class_rows(through: pd.DataFrame, weapon_class: str) -> pd.DataFrame:
+    """One class's months, in order."""
+    rows = through[through["weapon_class"] == weapon_class]
+    return rows.sort_values("period").reset_index(drop=True)
+
+
 def got_through_chart(
     through: pd.DataFrame,
     *,
@@ -234,13 +250,12 @@ def got_through_chart(
 
     ``through`` is :func:`analysis.data.series.got_through` by class with ``freq="M"``.
     """
-    classes: Sequence[str] = list(dict.fromkeys(through["weapon_class"]))
+    classes = _classes(through)
     with report_figure(3.4 + 2.3 * max(len(classes), 1)) as fig:
-        axes = fig.subplots(max(len(classes), 1), 1, sharex=True, squeeze=False)[:, 0]
+        axes = _class_panels(fig, classes)
         hatched: list[pd.Timestamp] = []
         for ax, weapon_class in zip(axes, classes, strict=False):
-            data = through[through["weapon_class"] == weapon_class].sort_values("period")
-            data = data.reset_index(drop=True)
+            data = _class_rows(through, weapon_class)
             colour = GOT_THROUGH_COLOUR
             _band(ax, data, colour)
             if ax is axes[0]:
@@ -293,12 +308,12 @@ def stopped_chart(
     the launches; one panel per class under each other, each on its own scale.
 
     ``through`` is :func:`analysis.data.series.got_through` by class with ``freq="M"``."""
-    classes: Sequence[str] = list(dict.fromkeys(through["weapon_class"]))
+    classes = _classes(through)
     with report_figure(3.0 + 2.3 * max(len(classes), 1)) as fig:
-        axes = fig.subplots(max(len(classes), 1), 1, sharex=True, squeeze=False)[:, 0]
+        axes = _class_panels(fig, classes)
         hatched: list[pd.Timestamp] = []
         for ax, weapon_class in zip(axes, classes, strict=False):
-            data = through[through["weapon_class"] == weapon_class].sort_values("period")
+            data = _class_rows(through, weapon_class)
             x = pd.DatetimeIndex(data["period"]) + pd.Timedelta(days=15)
             passed = data["got_through"].astype(float).to_numpy()
             stopped = data["launched"].astype(float).to_numpy() - passed

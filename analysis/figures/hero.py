@@ -8,14 +8,15 @@ the panels, one row each, so their labels never collide with each other or with 
 
 from __future__ import annotations
 
-import math
 import textwrap
 from collections.abc import Sequence
 
 import pandas as pd
 from matplotlib.figure import Figure
 
+from analysis.data.overview import largest_wave
 from analysis.figures import palette
+from analysis.figures.partnerships import PARTNER_COLOURS
 from analysis.figures.style import count_axis, credit, date_axis
 
 #: The milestones the hero chart marks (``event_id`` of the curated timeline): the first
@@ -28,7 +29,6 @@ HERO_EVENTS = (
     "russia-dprk-treaty-signed",
     "russia-iran-treaty-signed",
 )
-PARTNER_COLOURS = {"iran": palette.IRAN, "north_korea": palette.NORTH_KOREA}
 #: Six inches at 12 pt: text stays at least 11 px when the image is shown 400 px wide.
 WIDTH = 6.0
 FONT = 12
@@ -196,7 +196,5 @@ def _wrap(text: str, width: int = 52) -> str:
 
 def record_of(waves: pd.DataFrame, column: str) -> tuple[pd.Timestamp, int] | None:
     """The date and count of the wave with the most ``column`` (None when there is none)."""
-    if waves.empty or not math.isfinite(float(waves[column].max())) or waves[column].max() <= 0:
-        return None
-    top = waves.sort_values([column, "start"], ascending=[False, True]).iloc[0]
-    return pd.Timestamp(top["date"]), int(top[column])
+    top = largest_wave(waves, column)
+    return None if top is None else (pd.Timestamp(top["date"]), int(top[column]))

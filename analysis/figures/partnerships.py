@@ -336,6 +336,23 @@ _LINE_SPACING = 1.3
 _INK = "#222222"
 
 
+def _lane_heading(ax: Axes, partner: str, x: float, y: float, va: str) -> None:
+    """A partner's name in bold and its colour at the left of its lane (``x`` in axes
+    fraction, ``y`` in data units)."""
+    ax.text(
+        x,
+        y,
+        PARTNER_NAMES.get(partner, partner),
+        transform=ax.get_yaxis_transform(),
+        ha="left",
+        va=va,
+        fontsize=TEXT_PT,
+        fontweight="bold",
+        color=PARTNER_COLOURS.get(partner, NEUTRAL),
+        gid=f"lane:{partner}",
+    )
+
+
 def text_width(text: str, size: float = TEXT_PT, bold: bool = False) -> float:
     """The printed width of one line of ``text`` in inches, in the default font."""
     if not text.strip():
@@ -627,18 +644,7 @@ def _draw_lane(
     colour = PARTNER_COLOURS.get(partner, NEUTRAL)
     top, bottom = span
     ax.axhspan(top, bottom, color=colour, alpha=0.09, linewidth=0, zorder=0)
-    ax.text(
-        0.01,
-        top + 0.06,
-        PARTNER_NAMES.get(partner, partner),
-        transform=ax.get_yaxis_transform(),
-        ha="left",
-        va="top",
-        fontsize=TEXT_PT,
-        fontweight="bold",
-        color=colour,
-        gid=f"lane:{partner}",
-    )
+    _lane_heading(ax, partner, 0.01, top + 0.06, "top")
     for (event_id, day), mark, slot in zip(
         zip(rows["event_id"], rows["date"], strict=True), marks, slots, strict=True
     ):
@@ -772,18 +778,7 @@ def event_study_chart(
     top = 0.0
     for partner in partners:
         colour = PARTNER_COLOURS.get(partner, NEUTRAL)
-        ax.text(
-            0,
-            top + _HEAD_IN / 2,
-            PARTNER_NAMES.get(partner, partner),
-            transform=ax.get_yaxis_transform(),
-            ha="left",
-            va="center",
-            fontsize=TEXT_PT,
-            fontweight="bold",
-            color=colour,
-            gid=f"lane:{partner}",
-        )
+        _lane_heading(ax, partner, 0, top + _HEAD_IN / 2, "center")
         top += _HEAD_IN
         for _, row in done[done["partner"] == partner].iterrows():
             lines = texts[row["event_id"]]

@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from analysis.data.overview import largest_wave
 from analysis.results import Publisher
 
 CARD_PREFIX = "card:"
@@ -104,9 +105,9 @@ def latest_month_card(drones: pd.Series, missiles: pd.Series, pub: Publisher | N
 
 def largest_attack_card(waves: pd.DataFrame, pub: Publisher | None) -> Card:
     """The largest single attack (wave) by drones, with its missiles and date."""
-    if waves.empty or waves["drones_launched"].max() == 0:
+    top = largest_wave(waves)
+    if top is None:
         return record_card(pub, Card("largest_attack", "Largest single attack", "–", "none"))
-    top = waves.sort_values(["drones_launched", "start"], ascending=[False, True]).iloc[0]
     day = pd.Timestamp(top["date"])
     drones, missiles = int(top["drones_launched"]), int(top["missiles_launched"])
     detail = f"drones, with {missiles:,} missiles, on {day.day} {day:%b %Y}"

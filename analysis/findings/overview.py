@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.data.dates import MONTH_FORMAT
-from analysis.data.overview import Processed
+from analysis.data.overview import Processed, largest_wave
 from analysis.data.reporters import NATIONAL, REPORTER_LABELS
 from analysis.results import Publisher
 
@@ -28,11 +28,11 @@ def coverage_finding(pub: Publisher, data: Processed, strikes: pd.DataFrame) -> 
 
 def record_wave_finding(pub: Publisher, waves: pd.DataFrame) -> str:
     """The largest drone wave in the period, with its missiles."""
-    if waves.empty or waves["drones_launched"].max() == 0:
+    top = largest_wave(waves)
+    if top is None:
         return pub.finding(
             "record_wave", "No drone wave falls in the period shown.", headline=False
         )
-    top = waves.sort_values(["drones_launched", "start"], ascending=[False, True]).iloc[0]
     text = (
         f"The largest wave in the period ended on {top['date']}: {int(top['drones_launched']):,} "
         f"long-range strike drones (decoys included) and {int(top['missiles_launched']):,} "

@@ -362,6 +362,20 @@ def _verdict(done: pd.DataFrame) -> str:
     )
 
 
+def _corrected(row: pd.Series, column: str) -> str:
+    """A p-value's two corrections for testing every event, as words."""
+    holm, bh = _p(row[f"{column}_holm"]), _p(row[f"{column}_bh"])
+    return f"{holm} (Holm) or {bh} (Benjamini–Hochberg). "
+
+
+def _smallest_numbers(row: pd.Series, column: str) -> dict[str, float]:
+    """``smallest_<column>`` and its ``_holm`` / ``_bh`` corrections, for the record."""
+    return {
+        f"smallest_{column}{suffix}": float(row[f"{column}{suffix}"])
+        for suffix in ("", "_holm", "_bh")
+    }
+
+
 def _smallest(done: pd.DataFrame, exclusion: object) -> tuple[str, dict]:
     """The smallest p-values before correction (level test, all-weeks placebo) with their
     corrected values, as sentences and as numbers."""
@@ -375,28 +389,18 @@ def _smallest(done: pd.DataFrame, exclusion: object) -> tuple[str, dict]:
             f"The smallest p-value of a jump before correction is {_p(r['p_level'])}, for "
             f"{r['event_name']} ({_ratio(r['ratio'])} times the pre-event trend, 95% CI "
             f"{_ratio(r['ratio_low'])}–{_ratio(r['ratio_high'])}); corrected for testing "
-            f"{_events(n)} it is {_p(r['p_level_holm'])} (Holm) or {_p(r['p_level_bh'])} "
-            "(Benjamini–Hochberg). "
+            f"{_events(n)} it is {_corrected(r, 'p_level')}"
         )
-        numbers.update(
-            smallest_p_level=float(r["p_level"]),
-            smallest_p_level_holm=float(r["p_level_holm"]),
-            smallest_p_level_bh=float(r["p_level_bh"]),
-        )
+        numbers.update(_smallest_numbers(r, "p_level"))
     placebo = pd.to_numeric(done["placebo_p_all"], errors="coerce")
     if placebo.notna().any():
         r = done.loc[placebo.idxmin()]
         text += (
             f"Against every week at least {exclusion} weeks from the event, the smallest "
             f"placebo p-value is {_p(r['placebo_p_all'])}, for {r['event_name']}; corrected it "
-            f"is {_p(r['placebo_p_all_holm'])} (Holm) or {_p(r['placebo_p_all_bh'])} "
-            "(Benjamini–Hochberg). "
+            f"is {_corrected(r, 'placebo_p_all')}"
         )
-        numbers.update(
-            smallest_placebo_p_all=float(r["placebo_p_all"]),
-            smallest_placebo_p_all_holm=float(r["placebo_p_all_holm"]),
-            smallest_placebo_p_all_bh=float(r["placebo_p_all_bh"]),
-        )
+        numbers.update(_smallest_numbers(r, "placebo_p_all"))
     return text, numbers
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis.findings.cards import cards_from, summary_text
+from analysis.results import png_size as read_png_size
 
 #: The hero chart: the figure notebook 01 records under this name.
 HERO_FIGURE = "01_data_overview__hero.png"
@@ -22,13 +23,9 @@ def png_size(path: Path) -> tuple[int, int] | None:
     """Width and height in pixels from a PNG's header (None when it is not a readable PNG)."""
     try:
         with Path(path).open("rb") as handle:
-            head = handle.read(24)
-    except OSError:
+            return read_png_size(handle.read(24))
+    except (OSError, ValueError, struct.error):
         return None
-    if len(head) < 24 or head[:8] != b"\x89PNG\r\n\x1a\n":
-        return None
-    width, height = struct.unpack(">II", head[16:24])
-    return int(width), int(height)
 
 
 def image(folder: Path, name: str, alt: str) -> dict[str, Any]:
