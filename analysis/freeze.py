@@ -117,10 +117,16 @@ def import_closure(code: Iterable[str], package: Path = PACKAGE) -> set[Path]:
     return set(seen.values())
 
 
+#: The modules that turn an executed notebook into its page and write the landing page.
+RENDERING = ("publish.execute", "publish.nav", "publish.landing")
+
+
 def notebooks_code_fingerprint(notebooks: Iterable[Path], package: Path = PACKAGE) -> str:
-    """Hash of the package code that the ``notebooks`` can run (their import closure) and of
-    the templates that render them: a change elsewhere in the package does not touch them."""
+    """Hash of the package code that the ``notebooks`` can run (their import closure), of the
+    code that renders their pages (:data:`RENDERING`) and of its templates: a change elsewhere
+    in the package does not touch them."""
     code = [text for nb in notebooks for text in notebook_code(nb)]
+    code += [f"import {package.name}.{module}" for module in RENDERING]
     files = import_closure(code, package) | set(template_files(package))
     return fingerprint_files(files, package)
 

@@ -24,3 +24,10 @@ class ModelResult:
 
     def table(self, key: str) -> pd.DataFrame:
         return self.tables[key]
+
+    def whole(self, key: str) -> int:
+        """The summary's count ``key`` as an int (TypeError when it is text or missing)."""
+        value = self.summary[key]
+        if isinstance(value, str) or value is None:
+            raise TypeError(f"{self.name}: summary {key!r} is {value!r}, not a count")
+        return int(value)

@@ -135,6 +135,8 @@ KERNEL = {
     "test_published_report.py::test_report_opens_in_headless_chromium_without_errors",
     "test_published_report.py::test_every_page_reads_at_desktop_and_phone_width_in_headless_chromium",
     "test_published_report.py::test_pages_show_no_missing_value_codes_and_the_landing_page_opens_briefly",
+    "test_published_report.py::test_every_page_speaks_plainly_outside_its_method_folds",
+    "test_published_report.py::test_each_card_reads_the_same_on_the_page_that_made_it",
     "test_report.py::test_report_for_a_period",
     "test_report.py::test_failing_notebook_keeps_the_error_and_names_the_cell",
 }

@@ -73,6 +73,14 @@ def test_growth_card_compounds_the_monthly_rate_to_a_year():
     assert math.isnan(per_year(math.nan))
 
 
+def test_a_growth_card_without_a_clear_change_says_so_in_large_type():
+    card = growth_card(
+        {"growth_pct_per_month": 3.7, "growth_pct_low": -3.1, "growth_pct_high": 10.9}, None
+    )
+    assert card.value == "No clear change"
+    assert card.detail == "somewhere between -31% and +246% a year; best estimate +55%"
+
+
 def test_cards_are_collected_in_order_with_their_page_and_make_the_summary(tmp_path):
     one, three = Publisher(tmp_path, "01_demo"), Publisher(tmp_path, "03_demo")
     defeated_card(0.874, 0.849, 0.900, 3, three)
@@ -84,8 +92,10 @@ def test_cards_are_collected_in_order_with_their_page_and_make_the_summary(tmp_p
     assert [c["key"] for c in cards] == ["latest_month", "growth", "defeated"]
     assert cards[2]["page"] == "03_demo" and cards[2]["value"] == "87%"
     text = summary_text(cards)
-    assert text.startswith("In January 2025 Russia launched 350 long-range drones and 20 missiles")
-    assert "3.5 times as many as a year earlier" in text
+    assert text.startswith(
+        "In January 2025 Russia launched 350 long-range drones (3.5 times as many as a year "
+        "earlier) and 20 missiles at Ukraine."
+    )
     assert "rising: about +43% a year" in text and "About 87% of drones" in text
     assert text.count(".") <= 4 and summary_text([]) == ""
 

@@ -23,8 +23,10 @@ from analysis.data.references import (
 from analysis.data.scope import scoped_waves
 from analysis.errors import DataValidationError
 from analysis.findings.crosscheck import (
+    crosscheck_detail,
     crosscheck_finding,
     monthly_display,
+    nights_detail,
     nights_display,
     nights_finding,
 )
@@ -160,7 +162,7 @@ def test_monthly_crosscheck_sets_both_scopes_beside_the_reference_and_explains_g
     assert march["within"] and march["explanation"] == "within 1%"
     april = table.loc[("drones", pd.Timestamp("2025-04-01"))]
     assert april["possibly_incomplete"] and not april["within"]
-    assert april["explanation"] == "the source has no report on 2025-04-10 (reporting gap)"
+    assert april["explanation"] == "the source has no report on 10 Apr 2025 (a reporting gap)"
     missiles = table.loc[("missiles", pd.Timestamp("2025-03-01"))]
     assert missiles["national"] == 12  # the General Staff's post stands in for the summary
 
@@ -232,7 +234,7 @@ def test_real_months_short_of_the_reference_with_a_gap_name_the_missing_days(rea
     table = real_monthly.set_index(["weapon", "month"])
     november = table.loc[("drones", pd.Timestamp("2024-11-01"))]
     assert (november["reference"], november["national"]) == (2576, 2434)
-    assert "2024-11-23 (reporting gap)" in november["explanation"]
+    assert "no report on 23 Nov 2024 (a reporting gap)" in november["explanation"]
     july = table.loc[("drones", pd.Timestamp("2025-07-01"))]
     assert (int(july["national"].iloc[0]), int(july["all"].iloc[0])) == (6297, 6303)
 
@@ -256,18 +258,119 @@ def test_real_nights_match_the_air_forces_figures_except_the_explained_ones(
     ]
     assert (record["reference"], record["project"]) == (810, 810)
     text = nights_finding(Publisher(tmp_path, "01_data_overview"), table)
-    assert text.startswith("For 16 of the 20 largest nights checked")
+    assert text == (
+        "For 16 of the 20 largest attacks checked, this report's counts match the Air Force's "
+        "published figures exactly; the other four differ for reasons given in the method notes."
+    )
+    assert nights_detail(table).startswith(
+        "The attacks whose figures differ: 15 Nov 2022, 16 Dec 2022, 13 Dec 2024 and 28 Sep 2025."
+    )
 
 
 def test_the_findings_count_matching_months_and_record_both_scopes(real_monthly, tmp_path):
     pub = Publisher(tmp_path, "01_data_overview")
     text = crosscheck_finding(pub, real_monthly)
-    assert text.startswith(
-        "Counted from the national summary, the monthly drone totals are within 1%"
+    assert text == (
+        "In 16 of the 20 months checked (Sep 2023 to Feb 2026), this report's monthly drone "
+        "totals are within 1% of the published national figures; three of the other four have "
+        "a known cause, given in the method notes."
     )
-    assert "16 of the 20 months checked (2023-09 to 2026-02)" in text
     assert pub.numbers["crosscheck_within_national"] == 16
+    assert "counting every reporter instead, 15 of 20 months are within 1%" in (
+        crosscheck_detail(real_monthly)
+    )
+    assert crosscheck_detail(real_monthly).endswith(
+        "months further apart (Oct 2024, Nov 2024, Jan 2025 and Apr 2025)."
+    )
     record = json.loads((tmp_path / "01_data_overview.results.json").read_text())
     assert record["findings"][0]["key"] == "crosscheck"
+    assert record["findings"][0]["headline"]
     display = monthly_display(real_monthly)
     assert display.loc[display["month"] == "2024-11 *", "difference"].iloc[0] == "-5.5%"
+
+
+# --- the words, on hand-written tables ----------------------------------------------------------
+
+
+def drone_months(within: list[bool], explanations: list[str]) -> pd.DataFrame:
+    """Primary monthly drone references from Jan 2025 on: 100 published, ``all`` 100."""
+    n = len(within)
+    return pd.DataFrame(
+        {
+            "month": pd.date_range("2025-01-01", periods=n, freq="MS"),
+            "weapon": "drones",
+            "reference": 100,
+            "national": [100 if w else 90 for w in within],
+            "all": 100,
+            "within": within,
+            "primary": True,
+            "explanation": explanations,
+        }
+    )
+
+
+def test_crosscheck_finding_says_how_many_months_match_and_how_many_others_are_explained(
+    tmp_path,
+):
+    pub = Publisher(tmp_path, "test")
+    table = drone_months(
+        [True, True, False, False], ["within 1%", "within 1%", "a gap", "not explained by the data"]
+    )
+    assert crosscheck_finding(pub, table) == (
+        "In 2 of the 4 months checked (Jan 2025 to Apr 2025), this report's monthly drone "
+        "totals are within 1% of the published national figures; one of the other two has a "
+        "known cause, given in the method notes."
+    )
+    matching = drone_months([True, True], ["within 1%", "within 1%"])
+    assert crosscheck_finding(pub, matching) == (
+        "In all 2 months checked (Jan 2025 to Feb 2025), this report's monthly drone totals are "
+        "within 1% of the published national figures."
+    )
+    both = drone_months([True, False, False], ["within 1%", "a gap", "a General Staff figure"])
+    assert crosscheck_finding(pub, both).endswith(
+        "; the other two each have a known cause, given in the method notes."
+    )
+    unexplained = drone_months([True, False], ["within 1%", "not explained by the data"])
+    assert crosscheck_finding(pub, unexplained).endswith("; the data do not explain the other one.")
+
+
+def test_crosscheck_detail_gives_the_other_scope_and_the_months_further_apart():
+    table = drone_months([True, False, False], ["within 1%", "a gap", "a gap"])
+    assert crosscheck_detail(table) == (
+        "The check counts the national summary (the national scope) against each month's primary "
+        "reference; counting every reporter instead, 3 of 3 months are within 1%. The table "
+        "gives what the data say about the months further apart (Feb 2025 and Mar 2025)."
+    )
+
+
+def night_rows(differences: list[int], notes: list[str]) -> pd.DataFrame:
+    """One figure per night from 1 Mar 2025 on, with its difference and note."""
+    return pd.DataFrame(
+        {
+            "date": pd.date_range("2025-03-01", periods=len(differences), freq="D"),
+            "difference": differences,
+            "note": notes,
+        }
+    )
+
+
+def test_nights_finding_counts_exact_nights_and_says_whether_the_others_are_explained(tmp_path):
+    pub = Publisher(tmp_path, "test")
+    explained = night_rows([0, 0, 3], ["", "", "a first count"])
+    assert nights_finding(pub, explained) == (
+        "For 2 of the 3 largest attacks checked, this report's counts match the Air Force's "
+        "published figures exactly; the other one differs for reasons given in the method notes."
+    )
+    assert nights_finding(pub, night_rows([0, 2, 3], ["", "", "x"])).endswith(
+        "; the other two differ and the method notes say what the data show about each."
+    )
+    assert nights_finding(pub, night_rows([0], [""])).endswith("published figures exactly.")
+    assert pub.numbers["crosscheck_nights_exact"] == 1
+
+
+def test_nights_detail_names_the_dates_that_differ_as_a_reader_writes_them():
+    assert nights_detail(night_rows([0, 2, 3], ["", "a", "b"])) == (
+        "The attacks whose figures differ: 2 Mar 2025 and 3 Mar 2025. The table gives each "
+        "figure and the reason."
+    )
+    assert nights_detail(night_rows([0], [""])) == "Every figure checked is the Air Force's own."

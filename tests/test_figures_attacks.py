@@ -16,7 +16,6 @@ from matplotlib.text import Text
 
 from analysis.data.attacks import classify_waves, massed_series
 from analysis.data.gaps import INCOMPLETE_NOTE, footnote, possibly_incomplete
-from analysis.data.labels import SOURCE_CREDIT
 from analysis.data.overview import Processed, load_processed
 from analysis.data.series import got_through
 from analysis.figures import palette
@@ -28,7 +27,7 @@ from analysis.figures.attacks import (
     massed_table,
     styled,
 )
-from analysis.figures.style import INCOMPLETE_LEGEND, footer_text, hatched_months
+from analysis.figures.style import INCOMPLETE_LEGEND, credit, footer_text, hatched_months
 
 RELEASE = "2026-04-05"
 
@@ -84,7 +83,7 @@ def test_massed_chart_draws_counts_and_sizes_with_the_finding_as_title():
     title = fig.get_suptitle()
     assert title.startswith("2 massed attacks in the 2 months to February 2025")
     assert "Massed: at least 300 drones and missiles" in footer_text(fig)
-    assert SOURCE_CREDIT.format(release=RELEASE) in footer_text(fig)
+    assert credit(RELEASE) in footer_text(fig)
     assert "largest" in texts(fig) and "median" in texts(fig)
     assert MASSED_COLOUR == palette.NEUTRAL  # massed attacks mix drones and missiles
 
@@ -184,7 +183,7 @@ def test_got_through_chart_draws_a_band_per_class_in_the_got_through_colour():
         "Between 60 and 90 strike drones were not reported stopped in the 2 months to February 2025"
     )
     assert "not a count of hits" in footer_text(fig)
-    assert SOURCE_CREDIT.format(release=RELEASE) in texts(fig)
+    assert credit(RELEASE) in texts(fig)
 
 
 def test_got_through_chart_hatches_the_possibly_incomplete_months_in_every_panel():

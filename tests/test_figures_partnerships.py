@@ -14,8 +14,13 @@ from matplotlib.text import Text
 
 from analysis.data.events import read_events
 from analysis.data.indicators import north_korean_band
-from analysis.data.labels import SOURCE_CREDIT
-from analysis.figures.origins import label_gap_start, label_gaps, north_korean_band_chart
+from analysis.figures.origins import (
+    band_title,
+    label_gap_start,
+    label_gaps,
+    north_korean_band_chart,
+    share_title,
+)
 from analysis.figures.palette import IRAN, NORTH_KOREA
 from analysis.figures.partnerships import (
     MILESTONE_TYPES,
@@ -25,7 +30,13 @@ from analysis.figures.partnerships import (
     text_width,
     wrap_text,
 )
-from analysis.figures.style import FIGURE_WIDTH, clipped_texts, footer_text, smallest_text_px
+from analysis.figures.style import (
+    FIGURE_WIDTH,
+    clipped_texts,
+    credit,
+    footer_text,
+    smallest_text_px,
+)
 from analysis.modelresult import ModelResult
 from analysis.results import figure_alt
 
@@ -83,7 +94,7 @@ def test_milestones_chart_shows_each_key_milestone_once_by_its_label():
     assert f"({len(key)} of the timeline's {len(timeline)} events; the table lists them all)" in (
         text
     )
-    assert SOURCE_CREDIT.format(release=RELEASE) in text
+    assert credit(RELEASE) in text
 
 
 def test_milestones_chart_title_states_when_each_partner_s_weapons_were_first_used():
@@ -144,7 +155,7 @@ def test_partnership_charts_are_readable_on_a_phone_in_the_report_style(name):
     assert smallest_text_px(fig) >= 11  # shown 400 px wide
     assert clipped_texts(fig) == []
     assert not fig.legends and not [ax for ax in fig.axes if ax.get_legend()]
-    assert SOURCE_CREDIT.format(release=RELEASE) in " ".join(footer_text(fig).split())
+    assert credit(RELEASE) in " ".join(footer_text(fig).split())
     assert figure_alt(fig) == fig.get_suptitle()
 
 
@@ -250,6 +261,33 @@ def test_band_chart_hatches_the_span_where_the_label_stops_instead_of_a_drop_to_
     assert ys[1] == 0 and ys[2] == 7 and np.isnan(ys[3:]).all()
     plain = north_korean_band_chart(band_frame([5, 0, 7]), release=RELEASE)
     assert label_gaps(plain) == [] and "label not used" not in all_text(plain)
+
+
+def test_band_chart_title_states_the_range_between_the_bounds():
+    frame = band_frame([5, 0, 7]).assign(lower=[1, 0, 2])
+    assert (
+        band_title(frame) == "Between 3 and 12 of 42 ballistic missiles may have been North Korean"
+    )
+    assert north_korean_band_chart(frame, release=RELEASE).get_suptitle() == band_title(frame)
+    assert band_title(band_frame([0, 0])) == (
+        "No ballistic missile was reported under a North Korean label"
+    )
+    assert band_title(band_frame([0]).assign(ballistic=0)) == (
+        "No ballistic missile launches in the period"
+    )
+
+
+def test_share_chart_title_states_the_iranian_design_share_of_the_latest_months():
+    months = pd.date_range("2025-01-01", periods=14, freq="MS")
+    monthly = pd.DataFrame(
+        {"period": months, "complete": [True] * 13 + [False], "iranian_design": 96, "total": 100}
+    )
+    assert share_title(monthly) == (
+        "About 96% of launches in the last 12 complete months were of Iranian design"
+    )
+    assert share_title(monthly.assign(iranian_design=0, total=0)) == (
+        "Share of launches by design origin, per month"
+    )
 
 
 def test_band_chart_on_real_data_hatches_from_the_month_after_the_label_last_appears(

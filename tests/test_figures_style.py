@@ -17,7 +17,6 @@ import pytest
 from matplotlib.figure import Figure
 
 from analysis.data.indicators import origin_series
-from analysis.data.labels import SOURCE_CREDIT
 from analysis.data.overview import monthly_by_class
 from analysis.figures import attacks, forecast, origins, overview, palette, salvo, trends
 from analysis.figures.style import (
@@ -29,6 +28,7 @@ from analysis.figures.style import (
     clipped_texts,
     colours_used,
     concept_colour,
+    credit,
     footer_text,
     is_grey,
     report_figure,
@@ -174,7 +174,7 @@ def test_every_chart_states_its_finding_and_credits_the_source(chart):
     name, fig = chart
     title = fig.get_suptitle()
     assert title and not [w for w in METHOD_WORDS if w.lower() in title.lower()], name
-    assert SOURCE_CREDIT.format(release=RELEASE) in footer_text(fig), name
+    assert credit(RELEASE) in footer_text(fig), name
 
 
 # The style's pieces ------------------------------------------------------------------------------
@@ -221,11 +221,11 @@ def test_title_on_top_and_notes_then_credit_under_the_chart_in_either_order():
     fig = Figure()
     set_credit(fig, RELEASE)
     set_title(fig, "Drone launches tripled", ["first note", "", "second note"])
-    credit = SOURCE_CREDIT.format(release=RELEASE)
+    source = credit(RELEASE)
     assert fig.get_suptitle() == "Drone launches tripled"
-    assert footer_text(fig) == f"first note\nsecond note\n{credit}"
+    assert footer_text(fig) == f"first note\nsecond note\n{source}"
     set_credit(fig, RELEASE, events=True)
-    assert footer_text(fig).startswith(f"first note\nsecond note\n{credit}\nPartnership events")
+    assert footer_text(fig).startswith(f"first note\nsecond note\n{source}\nPartnership events")
 
 
 @pytest.mark.parametrize(
@@ -283,14 +283,13 @@ def test_monthly_title_states_the_change_between_the_last_two_whole_years():
     )
 
 
-def test_trend_and_regime_titles_say_how_far_the_level_moved():
+def test_trend_and_regime_titles_state_the_growth_and_the_typical_week():
     fig = CHARTS["trends.trend_chart"]()
-    assert (
-        fig.get_suptitle() == "The trend of drones launched rose from about 5 to about 200 a week"
-    )
+    assert fig.get_suptitle() == "Launches of drones doubled about every 6 months since Oct 2022"
     fig = CHARTS["trends.regimes_chart"]()
     assert fig.get_suptitle() == (
-        "Weekly launches of drones changed level twice, from about 73 to about 1,100 a week"
+        "Weekly launches of drones changed level twice; since Feb 2025 about 1,100 in a typical "
+        "week"
     )
 
 

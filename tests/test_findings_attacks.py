@@ -114,8 +114,8 @@ def test_massed_finding_counts_shares_sizes_and_the_year_before(pub):
         "massed attacks under the relative rule, against 1 in the 12 months before."
     )
     assert "They carried 70% of all the drones and missiles" in text  # 1,400 of 2,000
-    assert "The median massed attack launched 500 drones and missiles" in text
-    assert "the largest, ending 2025-03-15, 600." in text
+    assert "A typical massed attack launched about 500 drones and missiles" in text
+    assert "the largest, on 15 Mar 2025, 600." in text
     assert "Under the relative rule, a wave is massed when it is at least 3 times" in text
     assert text.endswith(
         "Under the fixed rule (massed when at least 500 drones and missiles), 2 would count as "
@@ -253,7 +253,8 @@ def test_real_massed_attacks_under_the_default_rule(national, tmp_path):
         "In the 12 months from April 2025 to March 2026, 52 of the 362 attack waves were "
         "massed attacks under the relative rule, against 4 in the 12 months before."
     )
-    assert "the largest, ending 2025-09-07, 823." in text
+    assert "the largest, on 7 Sep 2025, 823." in text
+    assert "about 490 drones and missiles" in text  # a median of 490.5, rounded
     assert pub.numbers["massed_median_recent"] == 490.5
     assert pub.numbers["massed_alternative"] == 75
     assert massed_title(monthly) == (

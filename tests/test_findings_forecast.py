@@ -16,7 +16,9 @@ from papermill.exceptions import PapermillExecutionError
 
 from analysis.data.overview import Period
 from analysis.figures.forecast import forecast_chart, mase_by_horizon_chart, snapshot_chart
+from analysis.findings.cards import forecast_card_of
 from analysis.findings.forecast import (
+    PLANNING_NOTE,
     backtest_table,
     beaten_baselines,
     beats_naive_finding,
@@ -30,9 +32,14 @@ from analysis.findings.forecast import (
     forecast_table,
     label,
     methods_text,
+    next_week_finding,
+    range_held_text,
+    rule_note,
     scored_snapshots,
+    skill_verdict,
     snapshot_findings,
     snapshot_model,
+    snapshot_plain_text,
     snapshot_table,
 )
 from analysis.modelresult import ModelResult
@@ -48,6 +55,7 @@ from analysis.models.forecast import (
 )
 from analysis.params import ParameterError
 from analysis.paths import PROJECT_ROOT
+from analysis.publish.plainwords import jargon_in, reader_text
 from analysis.results import Publisher, read_results
 
 LAST_WEEK = pd.Timestamp("2026-03-30")  # a Monday
@@ -333,7 +341,7 @@ def test_calibration_words():
     assert calibration(0.85, 95) == "too narrow"
 
 
-def test_forecast_sentence_gives_the_last_week_median_and_intervals(pub):
+def test_technical_forecast_sentence_gives_the_last_week_median_and_intervals(pub):
     fc = hand_forecast(h=3)
     text = forecast_finding(fc, pub)
     # sarimax is HAND_MODELS[0]: point 100 + 3 at step 3; 80%: 61.8 to 175.1; 95%: 41.2 to 257.5
@@ -344,11 +352,9 @@ def test_forecast_sentence_gives_the_last_week_median_and_intervals(pub):
     assert "95% interval of 41 to 258, as wide as the backtest's errors 3 weeks ahead" in text
     found = recorded(pub, "drones_forecast")
     assert (found["value"], found["low"], found["high"]) == pytest.approx((103, 61.8, 175.1))
-    assert found["headline"] is True
+    assert found["headline"] is False  # the reader's key point is next_week_finding
     assert pub.numbers["drones_forecast_week"] == "2026-04-20"
     missiles = hand_forecast("missiles")
-    forecast_finding(missiles, pub)
-    assert recorded(pub, "missiles_forecast")["headline"] is False
     forecast_finding(missiles, pub, headline=True)
     assert recorded(pub, "missiles_forecast")["headline"] is True
     # the simple rule shown: naive is HAND_MODELS[2], so 300 + 3 at step 3
@@ -376,8 +382,92 @@ def test_beats_naive_statement_compares_with_the_best_rule(pub):
         "the model chosen in advance, the SARIMAX(1,1,1) with drift, scored 0.85" in text
     )
     found = recorded(pub, "beats_naive")
-    assert found["value"] == 1 and found["headline"] is True
+    assert found["value"] == 1 and found["headline"] is False
     assert found["unit"].startswith("of 2 groups")
+
+
+# --- the reader's sentences -----------------------------------------------------------------
+
+
+def test_skill_verdict_says_plainly_which_forecast_is_shown():
+    assert skill_verdict(hand_forecast()) == (
+        "A model that carries on the recent trend forecast past weeks clearly better than "
+        "simple rules such as repeating last week's count, so its forecast is shown."
+    )
+    assert skill_verdict(hand_forecast(dm_p=0.3)) == (
+        "No model forecast past weeks clearly better than simply repeating last week's count, "
+        "so that is the forecast shown."
+    )
+    drift_best = {"drift": 1.0, "naive": 1.1, "sarimax": 1.2, "unobserved_components": 1.3}
+    assert skill_verdict(hand_forecast(mase=drift_best)) == (
+        "No model forecast past weeks clearly better than simply carrying last week's count on "
+        "by the average weekly change, so that is the forecast shown."
+    )
+
+
+def test_next_week_key_point_has_the_card_numbers_and_the_verdict(pub):
+    fc = hand_forecast(h=3)
+    text = next_week_finding(fc, pub)
+    # sarimax at step 1: point 101, 80% range 60.6 to 171.7
+    assert text == (
+        "**Drones:** 101 drones expected in the week of 6 Apr 2026, likely 61 to 172. "
+        "A model that carries on the recent trend forecast past weeks clearly better than "
+        "simple rules such as repeating last week's count, so its forecast is shown."
+    )
+    card = forecast_card_of({"drones": fc}, None)
+    assert f"{card.value} {card.detail}." in text  # the landing card says the same
+    found = recorded(pub, "drones_next_week")
+    assert found["headline"] is True
+    assert (found["value"], found["low"], found["high"]) == pytest.approx((101, 60.6, 171.7))
+    assert pub.numbers["drones_next_week"] == "2026-04-06"
+    assert len(text.split()) <= 45 and not jargon_in(text)
+
+
+def test_range_held_says_how_often_the_likely_range_held_in_plain_words(pub):
+    text = range_held_text(hand_forecast(coverage80=0.93), pub)
+    assert text == (
+        "Tested on 10 past weeks (Dec 2025 to Mar 2026), the actual count fell inside the "
+        "likely range in 93% of the forecasts up to 3 weeks ahead: more than the 80% it aims "
+        "for, so the range errs on the wide side."
+    )
+    assert recorded(pub, "drones_range_held")["value"] == pytest.approx(0.93)
+    assert recorded(pub, "drones_range_held")["headline"] is False
+    assert range_held_text(hand_forecast(coverage80=0.79)).endswith(": about the 80% it aims for.")
+    assert range_held_text(hand_forecast(coverage80=0.6)).endswith(
+        ": less than the 80% it aims for, so expect more surprises than it suggests."
+    )
+
+
+def test_rule_note_sets_the_geometric_average_beside_the_plain_one():
+    history = pd.DataFrame(
+        {"launched": [10.0, 70.0, 0.0, 30.0, 40.0]},
+        index=pd.date_range(end=LAST_WEEK, periods=5, freq="7D"),
+    )
+    chosen = pd.DataFrame({"step": [1], "week": [LAST_WEEK + pd.Timedelta(weeks=1)], "point": 16.0})
+    result = ModelResult(
+        "forecast", {"chosen_model": "mean4"}, {"history": history, "chosen": chosen}
+    )
+    fc = GroupForecast("missiles", result, result, 10)
+    assert rule_note(fc) == (
+        "This average, 16, is below the plain average of those four weeks, 35 (from 0 to 70 "
+        "missiles a week), because it gives quiet weeks more weight."
+    )
+    assert rule_note(hand_forecast()) == ""  # not the four-week rule
+
+
+def test_snapshot_check_in_plain_words():
+    text = snapshot_plain_text(hand_scored(), {"drones": hand_forecast()})
+    # actual 100, 200, 120, 60 against 100: 20 too low on average; 100 and 120 inside 80-150
+    assert text == (
+        "**Drones:** the forecast made from the data of 1 Mar 2026 can now be checked against "
+        "the 4 weeks since. On average it was 20 drones a week too low, and 2 of 4 weeks fell "
+        "inside its likely range. That is too few weeks to judge it yet."
+    )
+    empty = pd.DataFrame(columns=list(SCORE_COLUMNS))
+    assert snapshot_plain_text(empty, {"drones": hand_forecast()}) == (
+        "No forecast saved from an earlier data release can be checked against this one yet."
+    )
+    assert not jargon_in(text) and not jargon_in(PLANNING_NOTE)
 
 
 def test_no_older_snapshot_gives_one_computed_sentence(pub):
@@ -504,15 +594,26 @@ def _texts(fig: Figure) -> str:
     return "\n".join(parts)
 
 
+def test_the_reader_chart_shows_the_forecast_shown_alone_in_plain_words():
+    fig = forecast_chart(hand_forecast(), release="2026-04-05")
+    assert len([ax for ax in fig.axes if ax.get_visible()]) == 1
+    assert fig.get_suptitle() == "Drones: about 100 launches a week expected over the next 3 weeks"
+    text = _texts(fig)
+    assert "the likely range (8 weeks in 10) dark" in text
+    assert "A model that carries on the recent trend forecast past weeks clearly better" in text
+    assert "8 in 10" in text and "expected" in text
+    assert "backtest" not in text and "SARIMAX" not in text
+
+
 def test_charts_draw_every_model_with_the_chosen_first_and_the_credit():
     drones, missiles = hand_forecast(), hand_forecast("missiles")
-    fig = forecast_chart(drones, release="2026-04-05")
+    fig = forecast_chart(drones, release="2026-04-05", panels=4)
     visible = [ax for ax in fig.axes if ax.get_visible()]
     assert len(visible) == len(HAND_MODELS)
     assert visible[0].get_title(loc="left").startswith("SARIMAX(1,1,1) with drift: shown")
     assert visible[0]._left_title.get_fontweight() == "bold"
     text = _texts(fig)
-    assert "release 2026-04-05" in text and "next 3 weeks" in text
+    assert "release of 5 Apr 2026" in text and "next 3 weeks" in text
     assert "the SARIMAX(1,1,1) with drift beats the simple rules in the backtest" in text
     assert "95% band reaches" in text  # drift's hi95 runs above the chosen model's scale
     rule = forecast_chart(hand_forecast(dm_p=0.5), release="2026-04-05", panels=2)
@@ -528,7 +629,10 @@ def test_charts_draw_every_model_with_the_chosen_first_and_the_credit():
         {"drones": 100.0}, index=pd.date_range("2025-11-03", "2026-03-23", freq="7D")
     )
     fig = snapshot_chart(hand_scored(), weekly, {"drones": drones}, release="2026-04-05")
-    assert "forecast made from release 2026-03-01" in _texts(fig)
+    assert "forecast made with data to 1 Mar 2026" in _texts(fig)
+    assert (
+        fig.get_suptitle() == "Earlier forecasts: 2 of 4 weeks since fell inside their likely range"
+    )
     with pytest.raises(ValueError, match="no scored snapshot"):
         snapshot_chart(hand_scored(), weekly, {"missiles": missiles}, release="2026-04-05")
 
@@ -601,10 +705,20 @@ def test_notebook_records_findings_files_and_its_parameters(real_build, tmp_path
     record = read_results(tmp_path)["05_forecast"]
     assert record["parameters"]["horizon"] == 4 and record["parameters"]["groups"] == ["missiles"]
     keys = {f["key"] for f in record["findings"]}
-    assert {"missiles_forecast", "missiles_chosen_model", "beats_naive"} <= keys
+    assert {"missiles_next_week", "missiles_forecast", "missiles_chosen_model", "beats_naive"} <= (
+        keys
+    )
     assert not any(k.startswith("drones_") for k in keys)
     assert {"missiles_snapshot_score", "snapshot_scores"} & keys
-    assert 1 <= sum(f["headline"] for f in record["findings"]) <= 3
+    # the key point: next week's missiles, plainly; the technical findings are not headlines
+    headlines = [f for f in record["findings"] if f["headline"]]
+    assert [f["key"] for f in headlines] == ["missiles_next_week"]
+    (point,) = headlines
+    assert point["text"].startswith(
+        f"**Missiles:** {point['value']:,.0f} missiles expected in the week of 6 Apr 2026, "
+        f"likely {point['low']:,.0f} to {point['high']:,.0f}. "
+    )
+    assert not jargon_in(point["text"])
     numbers = record["numbers"]
     assert numbers["missiles_origins"] == 12
     # the last complete week of 2026-04-05 starts 2026-03-30; four weeks on:
@@ -616,6 +730,7 @@ def test_notebook_records_findings_files_and_its_parameters(real_build, tmp_path
         "forecast_missiles.png",
         "forecast_missiles.csv",
         "backtest_missiles.csv",
+        "forecast_models_missiles.png",
         "mase_by_horizon.png",
     ):
         assert f"05_forecast__{name}" in record["files"]
@@ -629,6 +744,11 @@ def test_notebook_records_findings_files_and_its_parameters(real_build, tmp_path
     page = render_html(tmp_path / "05_forecast.ipynb", "Forecast")
     text = re.sub(r"<style.*?</style>|<script.*?</script>|<[^>]+>", " ", page, flags=re.S)
     assert not re.search(r"\b(?:NaT|NaN|nan)\b|&lt;NA&gt;", text)
+    # and what it sees without opening a fold is plain
+    assert jargon_in(reader_text(page)) == []
+    # the reader's chart of the group is the first figure recorded (the landing's key chart)
+    figures = [n for n in record["files"] if n.endswith(".png")]
+    assert figures[0] == "05_forecast__forecast_missiles.png"
 
 
 @pytest.mark.real_data

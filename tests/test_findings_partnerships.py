@@ -16,11 +16,11 @@ from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
 from analysis.data.indicators import origin_series
-from analysis.data.labels import SOURCE_CREDIT
 from analysis.figures.origins import origin_share_chart
 from analysis.figures.partnerships import (
     event_study_chart,
     event_table_style,
+    event_verdict_table,
     label_lags_table,
     origin_month_table,
     safe_style,
@@ -28,14 +28,18 @@ from analysis.figures.partnerships import (
     timeline_html,
     timeline_rows,
 )
-from analysis.figures.style import INCOMPLETE_LEGEND, hatched_months
+from analysis.figures.style import INCOMPLETE_LEGEND, credit, hatched_months
 from analysis.findings.partnerships import (
     UNVERIFIED_MARK,
     appearance_finding,
+    describe_band,
     describe_event_study,
+    describe_iranian_share,
     describe_timeline,
+    event_study_details,
     event_study_finding,
     event_table,
+    event_verdict,
     first_month_over_1000_finding,
     iranian_share_finding,
     north_korean_band_finding,
@@ -79,20 +83,26 @@ def origin_monthly(
     return frame
 
 
-def test_iranian_share_uses_the_latest_complete_months_and_their_range(pub):
+def test_iranian_share_uses_the_latest_complete_months_in_plain_words(pub):
     # 14 months, the last one partial: the latest 12 complete are months 2..13.
     iran = [1, 1] + [90] * 6 + [80] * 5 + [999]
     total = [10, 10] + [100] * 11 + [1000]
-    text = iranian_share_finding(pub, origin_monthly(14, iran, total))
+    monthly = origin_monthly(14, iran, total)
+    text = iranian_share_finding(pub, monthly)
 
     expected_iran = 1 + 90 * 6 + 80 * 5
     expected_total = 10 + 100 * 11
-    share = expected_iran / expected_total
-    assert "latest 12 complete months (February 2024 to January 2025)" in text
-    assert f"{share:.1%}" in text
-    assert f"({expected_iran:,} of {expected_total:,})" in text
-    assert "from 10.0% to 90.0%" in text
-    assert "design lineage, not place of manufacture" in text
+    share = expected_iran / expected_total  # 84.8%
+    assert text == (
+        "About 85% of the long-range drones and missiles launched in the last 12 complete "
+        "months (Feb 2024 to Jan 2025) were of Iranian design (941 of 1,110). Shahed-type "
+        "drones built in Russia count as Iranian design."
+    )
+    assert (expected_iran, expected_total) == (941, 1110)
+    # The exact share, the monthly range and what "Iranian design" counts go in the fold.
+    detail = describe_iranian_share(monthly)
+    assert f"is {share:.1%}; month by month it ranged from 10.0% to 90.0%" in detail
+    assert "design lineage, not place of manufacture" in detail
     found = recorded(pub, "iranian_design_share")
     assert found["headline"] is True
     assert found["value"] == pytest.approx(share)
@@ -102,18 +112,31 @@ def test_iranian_share_uses_the_latest_complete_months_and_their_range(pub):
 
 def test_iranian_share_with_few_months_says_so_and_survives_no_launches(pub):
     text = iranian_share_finding(pub, origin_monthly(4, [5, 6, 7, 0], [10, 10, 10, 0]))
-    assert "3 complete months of the period" in text and "fewer than 12" in text
-    assert "60.0%" in text  # 18 of 30
+    assert text.startswith(
+        "About 60% of the long-range drones and missiles launched in the period's 3 complete "
+        "months (Jan 2024 to Mar 2024) were of Iranian design (18 of 30)."
+    )
 
-    single = iranian_share_finding(pub, origin_monthly(2, [7, 1], [10, 10]))
-    assert single.startswith("In the period's only complete month (January 2024), 70.0%")
-    assert "ranged" not in single and "no interval" in single
+    monthly = origin_monthly(2, [7, 1], [10, 10])
+    single = iranian_share_finding(pub, monthly)
+    assert single.startswith(
+        "About 70% of the long-range drones and missiles launched in the period's only "
+        "complete month (Jan 2024)"
+    )
+    detail = describe_iranian_share(monthly)
+    assert "ranged" not in detail and "no interval" in detail
 
     part = iranian_share_finding(pub, origin_monthly(1, [3], [4]))
-    assert part.startswith("In the period (part of January 2024), 75.0%")
+    assert part.startswith(
+        "About 75% of the long-range drones and missiles launched in the period (part of "
+        "Jan 2024) were of Iranian design (3 of 4)."
+    )
+
+    nearly_all = iranian_share_finding(pub, origin_monthly(2, [999, 0], [1000, 0]))
+    assert nearly_all.startswith("Over 99% of the long-range drones")
 
     empty = iranian_share_finding(pub, origin_monthly(3, [0, 0, 0], [0, 0, 0], True))
-    assert "no drone or missile launches" in empty
+    assert empty.startswith("No drone or missile launches were counted")
     assert recorded(pub, "iranian_design_share")["value"] is None
 
 
@@ -165,12 +188,17 @@ def band_result(lower=3, upper=40, ballistic=100, first="2024-02-15") -> ModelRe
     )
 
 
-def test_band_finding_gives_both_bounds_and_shares_not_an_interval(pub):
+def test_band_finding_gives_a_plain_range_and_the_fold_its_shares(pub):
     text = north_korean_band_finding(pub, band_result())
-    assert "Between 3 and 40 of the 100 ballistic missiles" in text
-    assert "(3.0% to 40.0% of ballistic missile launches)" in text
-    assert "not an estimate with a confidence interval" in text
-    assert "2024-02-15" in text
+    assert text == (
+        "Between 3 and 40 of the 100 ballistic missiles launched in the period may have been "
+        "North Korean. It is a range, not a number, because most reports use one label, "
+        "Iskander-M/KN-23, for both Russian and North Korean missiles."
+    )
+    detail = describe_band(band_result())
+    assert "(3.0% to 40.0% of ballistic missile launches)" in detail
+    assert "not an estimate with a confidence interval" in detail
+    assert "first appears on 15 Feb 2024" in detail
     found = recorded(pub, "north_korean_band")
     assert (found["low"], found["high"], found["value"]) == (3, 40, None)
     assert found["headline"] is True
@@ -181,7 +209,8 @@ def test_band_finding_without_ballistic_launches(pub):
     text = north_korean_band_finding(pub, band_result(0, 0, 0, None))
     assert "No ballistic missile launches" in text
     text = north_korean_band_finding(pub, band_result(0, 0, 40, None))
-    assert text.startswith("None of the 40 ballistic missiles")
+    assert text.startswith("No ballistic missile launched in the period (40 in all)")
+    assert describe_band(band_result(0, 0, 40, None)).startswith("Both bounds are 0")
     assert recorded(pub, "north_korean_band")["high"] == 0
 
 
@@ -226,15 +255,15 @@ def appearance_events() -> pd.DataFrame:
 def test_appearance_finding_reports_lags_as_reporting_choices(pub):
     text = appearance_finding(pub, appearances_result(), appearance_events())
     assert (
-        "'Iskander-M/KN-23' first appears on 2024-02-15, 47 days after “First North Korean "
-        "missiles used” (2023-12-30)" in text
+        "'Iskander-M/KN-23' is first named on 15 Feb 2024, 47 days after “First North Korean "
+        "missiles used” (30 Dec 2023)" in text
     )
     assert (
-        "16 days after “First Shahed drone downed” (2022-09-13), an event that predates the "
-        "data" in text
+        "16 days after “First Shahed drone downed” (13 Sep 2022), an event from before the "
+        "data begin, so the true gap may be shorter" in text
     )
     assert "nk-first" not in text and "first-drone" not in text
-    assert "chose to name a weapon" in text
+    assert "began to name a weapon" in text
     assert pub.numbers["lag_days[Iskander-M/KN-23]"] == 47
     assert recorded(pub, "label_appearances")["headline"] is False
 
@@ -287,7 +316,7 @@ def test_first_month_over_1000_takes_the_count_from_the_monthly_table(pub):
 def test_supply_finding_lists_years_and_marks_part_years(pub):
     text = supply_finding(pub, supply_result())
     assert "3,634 in 2024 and 2,000 in 2025 (part of the year)" in text
-    assert "5,634 in all" in text and "lower bound" in text
+    assert "5,634 in all" in text and "at least that many had been supplied" in text
     assert pub.numbers["iranian_design_launched_total"] == 5634
 
 
@@ -371,8 +400,14 @@ def study_result(n_placebo: int = 10, window: int = 26, survivor: bool = False) 
     )
 
 
-def test_event_study_finding_says_no_change_survives_correction(pub):
+def test_event_study_finding_says_plainly_that_no_clear_change_followed(pub):
     text = event_study_finding(pub, study_result())
+    assert text == (
+        "No clear change in weekly launches followed any of the 3 events that could be "
+        "tested. Timing is association, not proof of cause."
+    )
+    # The technical account, for the method fold, from the same result.
+    text = event_study_details(study_result())
     assert text.startswith(
         "Of the 4 partnership events chosen, 3 could be estimated (1 could "
         "not: their windows of 26 weeks on each side reach outside the data). None of the 3 "
@@ -412,7 +447,14 @@ def test_event_study_finding_says_no_change_survives_correction(pub):
 
 
 def test_event_study_finding_names_an_event_that_survives_correction(pub):
-    text = event_study_finding(pub, study_result(survivor=True))
+    plain = event_study_finding(pub, study_result(survivor=True), timeline())
+    assert plain == (
+        "Weekly launches changed clearly after 1 of the 3 events that could be tested: after "
+        "“First missiles used” (1 Jan 2024), they were higher than the earlier trend "
+        "suggested, about 11 times as many, plausibly 2.0 to 64 times as many. Timing is "
+        "association, not proof of cause."
+    )
+    text = event_study_details(study_result(survivor=True))
     assert (
         "1 of the 3 events tested shows a change that survives correction for testing 3 "
         "events: “up” (11.3 times the pre-event trend, 95% CI 1.98–64.1; corrected p 0.012, "
@@ -424,7 +466,8 @@ def test_event_study_finding_names_an_event_that_survives_correction(pub):
 
 
 def test_event_study_finding_with_enough_placebo_dates_and_the_whole_timeline(pub):
-    text = event_study_finding(pub, study_result(n_placebo=40), timeline())
+    event_study_finding(pub, study_result(n_placebo=40), timeline())
+    text = event_study_details(study_result(n_placebo=40), timeline())
     assert "smallest possible" not in text
     assert (
         "Against placebo dates at least 8 weeks from every chosen event, 1 event has a p "
@@ -445,8 +488,47 @@ def test_event_study_finding_when_nothing_is_estimated(pub):
     result.tables["events"]["status"] = "not estimated"
     result.tables["events"]["reason"] = "the windows need complete weeks from x to y"
     text = event_study_finding(pub, result)
-    assert text.startswith("None of the 4 chosen events could be estimated: the windows need")
-    assert "association, not proof of cause" in text
+    assert text == (
+        "No partnership event could be tested (4 chosen): the data do not cover the 26 weeks "
+        "before and after them. Timing is association, not proof of cause."
+    )
+    assert pub.numbers["events_survive_correction"] == 0
+    detail = event_study_details(result)
+    assert detail.startswith("None of the 4 chosen events could be estimated: the windows need")
+    assert "association, not proof of cause" in detail
+
+
+def verdict_row(**values) -> pd.Series:
+    """An estimated event row that survives the correction, with ``values`` changed."""
+    row = {
+        "status": "estimated",
+        "reason": None,
+        "ratio": 0.48,
+        "ratio_low": 0.28,
+        "ratio_high": 0.82,
+        "survives_correction": True,
+    }
+    return pd.Series({**row, **values})
+
+
+def test_event_verdict_gives_one_plain_verdict_per_event():
+    assert event_verdict(verdict_row(), 26) == (
+        "lower than the earlier trend suggested, about 52% fewer, plausibly 18% to 72% fewer"
+    )
+    assert event_verdict(verdict_row(ratio=1.5, ratio_low=1.1, ratio_high=2.2), 26) == (
+        "higher than the earlier trend suggested, about 1.5 times as many, plausibly 1.1 to "
+        "2.2 times as many"
+    )
+    # A 95% interval that excludes 1 but does not survive the correction: no clear change.
+    assert event_verdict(verdict_row(survives_correction=False), 26) == "no clear change"
+    early = verdict_row(status="not estimated", reason="the windows need complete weeks from x")
+    assert event_verdict(early, 20) == (
+        "not tested: the data do not cover the 20 weeks before and after it"
+    )
+    quiet = verdict_row(
+        status="not estimated", reason="no launches in the 26 weeks before the event"
+    )
+    assert event_verdict(quiet, 26) == "not tested: no launches in the 26 weeks before it"
 
 
 def test_describe_event_study_names_window_and_subset(pub):
@@ -504,6 +586,25 @@ def test_event_table_readings_and_other_events_from_the_timeline():
     assert ">0.012<" in html_text and ">0.051<" in html_text  # p-values to 3 decimals
     assert "placebo_p_raw" not in html_text and ">0.023<" not in html_text  # CSV only
     assert ">no<" in html_text and ">yes<" not in html_text
+    assert "no clear change" not in html_text  # the plain verdict is shown above the fold
+    # One plain verdict per event; the 95% interval of "down" excludes 1 but the change does
+    # not survive the correction, so its verdict is the cautious one.
+    assert by_id["verdict"].tolist() == [
+        "not tested: the data do not cover the 26 weeks before and after it",
+        "no clear change",
+        "no clear change",
+        "no clear change",
+    ]
+    plain = event_verdict_table(table)
+    assert list(plain.columns) == [
+        "event",
+        "date",
+        "partner",
+        "launches counted",
+        "weekly launches after the event",
+    ]
+    assert plain["launches counted"].tolist()[:2] == ["strike drones", "ballistic missiles"]
+    assert "event_id" not in plain.columns and "up" not in plain["event"].tolist()
 
 
 def filled_markers(fig: Figure) -> list:
@@ -519,7 +620,7 @@ def test_event_study_chart_draws_estimated_events_by_label_with_credit():
     fig = event_study_chart(study_result(), timeline(), release="2026-04-05")
     assert isinstance(fig, Figure)
     text = chart_text(fig)
-    assert SOURCE_CREDIT.format(release="2026-04-05") in " ".join(text.split())
+    assert credit("2026-04-05") in " ".join(text.split())
     assert "association, not proof of cause" in text
     assert "Treaty signed (unverified), 3 Jun 2024" in text
     assert "First missiles used, 1 Jan 2024" in text
@@ -647,7 +748,7 @@ def test_notebook_records_findings_and_files_for_non_default_parameters(
     assert record["parameters"]["events"] == events.split(",")
     assert numbers["events_chosen"] == 2 and numbers["window_weeks"] == 20
     assert numbers["placebo_dates_max"] <= 30
-    assert "Of the 2 partnership events chosen" in keys["event_studies"]["text"]
+    assert keys["event_studies"]["text"].startswith("No clear change in weekly launches")
     for name in (
         "origin_weekly.png",
         "origin_share.png",

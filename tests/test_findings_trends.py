@@ -20,11 +20,14 @@ from analysis.data.labels import GROUP_LABELS
 from analysis.data.overview import Period
 from analysis.figures.trends import regimes_chart, trend_chart
 from analysis.findings import trends as tf
+from analysis.findings.cards import growth_verdict, per_year
+from analysis.findings.text import day_label, month_label
 from analysis.modelresult import ModelResult
 from analysis.models.regimes import RegimeFit
 from analysis.models.trend import TrendFit, check_usable
 from analysis.params import ParameterError
 from analysis.paths import PROJECT_ROOT
+from analysis.publish.plainwords import jargon_in, reader_text
 from analysis.results import Publisher, read_results
 
 NOTEBOOKS = PROJECT_ROOT / "notebooks"
@@ -33,6 +36,7 @@ STEM = "02_escalation_trends"
 RELEASE = "2026-04-05"
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+READABLE_DATE = re.compile(r"(?:\b\d{1,2} )?\b[A-Z][a-z]{2} \d{4}\b")
 
 
 # --- hand-made results -------------------------------------------------------------------------
@@ -247,13 +251,18 @@ def allowed_numbers(*results: ModelResult, extra=()) -> set[str]:
 
 
 def result_dates(*results: ModelResult) -> set[str]:
-    out = set()
+    """Every date of the results as the findings write it: ISO, ``7 Sep 2025`` and
+    ``Sep 2025``."""
+    days = set()
     for result in results:
-        out |= {str(v) for v in result.summary.values() if isinstance(v, str)}
+        days |= {v for v in result.summary.values() if isinstance(v, str) and DATE.fullmatch(v)}
         for table in result.tables.values():
             for column in table.columns:
                 if pd.api.types.is_datetime64_any_dtype(table[column]):
-                    out |= {f"{d:%Y-%m-%d}" for d in table[column].dropna()}
+                    days |= {f"{d:%Y-%m-%d}" for d in table[column].dropna()}
+    out = set(days)
+    for day in days:
+        out |= {day_label(day), month_label(day)}
     return out
 
 
@@ -261,11 +270,11 @@ def assert_numbers_from(text: str, *results: ModelResult, extra=()) -> None:
     """Every date and number in ``text`` (group names aside) is one of the results'."""
     for label in GROUP_LABELS.values():
         text = text.replace(label, "")
-    dates = DATE.findall(text)
+    dates = DATE.findall(text) + READABLE_DATE.findall(text)
     assert set(dates) <= result_dates(*results), dates
     stray = [
         n
-        for n in NUMBER.findall(DATE.sub("", text))
+        for n in NUMBER.findall(READABLE_DATE.sub("", DATE.sub("", text)))
         if n not in allowed_numbers(*results, extra=extra)
     ]
     assert stray == [], f"numbers not in the results: {stray}\n{text}"
@@ -274,15 +283,68 @@ def assert_numbers_from(text: str, *results: ModelResult, extra=()) -> None:
 # --- growth ------------------------------------------------------------------------------------
 
 
-def test_growth_finding_quotes_the_intervals_that_allow_for_autocorrelation(tmp_path):
+def test_growth_finding_gives_the_landing_page_verdict_of_the_last_12_months(tmp_path):
     pub = Publisher(tmp_path, "nb")
     fit = drone_fit()
     text = tf.growth_finding(fit, pub, headline=True)
 
-    assert "Over the last 6 months (2025-10-06 to 2026-04-05)" in text
+    assert text == (
+        "Drone launches over the last 12 months (Apr 2025 to Apr 2026): no clear change "
+        "(somewhere between -31% and +248% a year). Over the whole record since Oct 2022 "
+        "they rose clearly, doubling about every 6 months."
+    )
+    assert jargon_in(text) == []
+    assert len(text.split()) <= 45
+    [record] = pub.findings
+    assert record["key"] == "growth_drones" and record["headline"] is True
+    assert record["value"] == pytest.approx(per_year(3.7358))
+    assert (record["low"], record["high"]) == pytest.approx((per_year(-3.0145), per_year(10.956)))
+    assert record["unit"] == "% a year (last 12 months)"
+    assert pub.numbers["growth_drones_6m_pct"] == 6.0089
+    assert pub.numbers["growth_drones_12m_pct"] == 3.7358
+    assert pub.numbers["growth_drones_all_pct"] == 12.1616
+
+
+def test_growth_finding_and_the_growth_card_use_the_same_words():
+    row = pd.Series(DRONE_ROWS[1])
+    card_words = growth_verdict(
+        per_year(row["growth_pct_per_month"]),
+        per_year(row["growth_pct_low"]),
+        per_year(row["growth_pct_high"]),
+    )
+    assert tf.window_verdict(row) == card_words
+    assert card_words in tf.growth_finding(drone_fit())
+
+
+def test_growth_finding_reads_a_clear_fall_and_no_clear_change():
+    rows = [
+        growth_row("last 12 months", 12.0, -10.0, -17.0, -2.5, start="2025-04-07"),
+        growth_row("whole span", 40.0, 1.0, -0.9, 2.9, start="2022-10-03"),
+    ]
+    text = tf.growth_finding(TrendFit("missiles", "W", trend_result(rows)))
+    assert text == (
+        "Missile launches over the last 12 months (Apr 2025 to Apr 2026): falling: about -72% "
+        "a year, plausibly -89% to -26%. Over the whole record since Oct 2022 there is no "
+        "clear change."
+    )
+    rows[0] = growth_row("last 12 months", 12.0, 2.0, -1.0, 5.0, start="2025-04-07")
+    rows[1] = growth_row("whole span", 40.0, -3.0, -5.0, -1.0, start="2022-10-03")
+    text = tf.growth_finding(TrendFit("cruise_missile", "W", trend_result(rows)))
+    halving = math.log(2) / -math.log1p(-0.03)
+    assert text.startswith("Launches of cruise missiles over the last 12 months")
+    assert f"they fell clearly, halving about every {halving:.0f} months." in text
+
+
+def test_growth_detail_quotes_the_intervals_that_allow_for_autocorrelation(tmp_path):
+    pub = Publisher(tmp_path, "nb")
+    fit = drone_fit()
+    text = tf.growth_detail(fit, pub)
+
+    assert "Over the last 6 months (6 Oct 2025 to 5 Apr 2026)" in text
     assert "+6.0% per month on average (95% CI −6.2% to +19.7%): no clear trend" in text
     assert "+3.7% per month on average (95% CI −3.0% to +11.0%): no clear trend" in text
-    assert "double every" not in text  # neither window is clearly growing
+    assert "Over the whole span (3 Oct 2022 to 5 Apr 2026)" in text
+    assert "they double every 6.0 months (95% CI 5.0 to 7.4)" in text
     assert "lag-1 autocorrelation of the residuals 0.25" in text
     assert "the intervals above allow for that" in text
     assert "narrower −0.3% to +12.7% (last 6 months), +1.1% to +6.5% (last 12 months)" in text
@@ -291,22 +353,19 @@ def test_growth_finding_quotes_the_intervals_that_allow_for_autocorrelation(tmp_
     assert_numbers_from(text, fit.result, extra=(95, 1))
 
     [record] = pub.findings
-    assert record["key"] == "growth_drones" and record["headline"] is True
+    assert record["key"] == "growth_detail_drones" and record["headline"] is False
     assert (record["value"], record["low"], record["high"]) == (6.0089, -6.1545, 19.7489)
     assert record["unit"] == "% per month (last 6 months)"
-    assert pub.numbers["growth_drones_6m_pct"] == 6.0089
-    assert pub.numbers["growth_drones_12m_pct"] == 3.7358
-    assert pub.numbers["growth_drones_all_pct"] == 12.1616
 
 
-def test_growth_finding_reads_a_fall_and_a_reading_that_does_not_change():
+def test_growth_detail_reads_a_fall_and_a_reading_that_does_not_change():
     rows = [
         growth_row("last 6 months", 6.0, -10.0, -17.0, -2.5, acf=-0.1, model=(-15.0, -4.5)),
         growth_row("whole span", 40.0, 1.0, -0.9, 2.9, model=(-0.5, 2.5)),
     ]
     result = trend_result(rows, acf=-0.11)
     fit = TrendFit("missiles", "W", result)
-    text = tf.growth_finding(fit)
+    text = tf.growth_detail(fit)
     halving = math.log(2) / -math.log1p(-0.10)
     assert "−10.0% per month on average (95% CI −17.0% to −2.5%): a clear fall" in text
     assert f"halve every {halving:.1f} months" in text
@@ -316,29 +375,58 @@ def test_growth_finding_reads_a_fall_and_a_reading_that_does_not_change():
     assert_numbers_from(text, result, extra=(95, 1, f"{halving:.1f}"))
 
 
-def test_growth_finding_uses_the_shortest_estimated_window(tmp_path):
+def test_plain_verdict_takes_the_longest_window_without_12_months_and_detail_the_shortest(
+    tmp_path,
+):
     rows = [
         growth_row(
             "last 3 months", 3.0, math.nan, math.nan, math.nan, note="only 3 periods in the window"
         ),
-        growth_row("last 12 months", 12.0, 2.4, -3.8, 8.9),
-        growth_row("whole span", 40.0, 0.7, -0.6, 1.9),
+        growth_row("last 9 months", 9.0, 2.4, -3.8, 8.9, start="2025-07-07"),
+        growth_row("whole span", 40.0, 0.7, -0.6, 1.9, start="2022-10-03"),
     ]
     pub = Publisher(tmp_path, "nb")
     fit = TrendFit("cruise_missile", "M", trend_result(rows), None, None)
-    text = tf.growth_finding(fit, pub)
-    assert "Over the last 3 months (2025-10-06 to 2026-04-05): not estimated (only 3" in text
-    assert "independent" not in text  # no model-based interval given, no comparison
-    assert pub.findings[0]["value"] == 2.4 and pub.findings[0]["headline"] is False
+    assert tf.headline_window(pd.DataFrame(rows))["window"] == "last 9 months"
+    plain = tf.growth_finding(fit, pub)
+    assert plain.startswith("Launches of cruise missiles over the last 9 months (Jul 2025")
+    assert "no clear change either" in plain
+    detail = tf.growth_detail(fit, pub)
+    assert "Over the last 3 months (6 Oct 2025 to 5 Apr 2026): not estimated (only 3" in detail
+    assert "independent" not in detail  # no model-based interval given, no comparison
+    records = {f["key"]: f for f in pub.findings}
+    assert records["growth_cruise_missile"]["headline"] is False
+    assert records["growth_cruise_missile"]["unit"] == "% a year (last 9 months)"
+    assert records["growth_detail_cruise_missile"]["value"] == 2.4
     assert pub.numbers["growth_cruise_missile_3m_pct"] is None
+
+
+def test_headline_window_prefers_12_months_and_falls_back_to_the_whole_span():
+    frame = pd.DataFrame(DRONE_ROWS)
+    assert tf.headline_window(frame)["window"] == "last 12 months"
+    assert tf.headline_window(frame.iloc[[2]])["window"] == "whole span"
+    assert tf.headline_window(frame.iloc[[]]) is None
+
+
+def test_counts_are_rounded_for_a_reader():
+    assert [tf.about(v) for v in (1070.55, 445.1, 22.54, 1.33, 9_650.0)] == [
+        "1,100",
+        "450",
+        "23",
+        "1",
+        "9,600",
+    ]
+    assert tf.about(math.nan) == "n/a"
 
 
 def test_a_group_without_a_fit_is_reported_not_hidden(tmp_path):
     pub = Publisher(tmp_path, "nb")
     fit = TrendFit("guided_bomb", "W", None, error="launches in only 6 of 183 weeks")
-    assert "No trend could be fitted: launches in only 6 of 183 weeks" in tf.growth_finding(
-        fit, pub, headline=True
+    assert tf.growth_finding(fit, pub, headline=True) == (
+        "Launches of guided aerial bombs: no trend could be fitted (launches in only 6 of 183 "
+        "weeks)."
     )
+    assert "No trend could be fitted" in tf.growth_detail(fit, pub)
     assert "No trend could be fitted" in tf.dispersion_finding(fit, pub)
     assert [f["key"] for f in pub.findings] == ["growth_guided_bomb"]
     assert pub.findings[0]["headline"] is False
@@ -353,7 +441,8 @@ def test_trend_findings_mark_the_first_two_fitted_groups_as_headline(tmp_path):
         "missiles": drone_fit("missiles"),
         "iran": drone_fit("iran"),
     }
-    tf.trend_findings(fits, pub)
+    texts = tf.trend_findings(fits, pub)
+    assert list(texts) == list(fits)
     headline = {f["key"]: f["headline"] for f in pub.findings}
     assert headline == {
         "growth_guided_bomb": False,
@@ -403,49 +492,91 @@ def test_dispersion_finding_near_poisson():
 # --- regimes -----------------------------------------------------------------------------------
 
 
-def test_regime_finding_names_breaks_and_the_latest_level(tmp_path):
+def test_regime_finding_says_the_latest_level_plainly(tmp_path):
     pub = Publisher(tmp_path, "nb")
     result = regime_result()
     text = tf.regime_finding(RegimeFit("drones", result, weekly_series()), pub, headline=True)
-    assert "The weekly level has 2 breaks, in the weeks of 2024-08-26 and 2025-02-03." in text
-    assert "began in the week of 2025-02-03 (95% interval 2025-01-27 to 2025-03-17)" in text
+    assert text == (
+        "Since Feb 2025 a typical week has had about 1,100 drone launches (plausibly 970 to "
+        "1,200), about 2.4 times the level from Aug 2024 to Feb 2025 (about 450). The weekly "
+        "level changed twice since May 2023."
+    )
+    assert jargon_in(text) == []
+    record = pub.findings[0]
+    assert record["key"] == "regimes_drones" and record["headline"] is True
+    assert (record["value"], record["low"], record["high"]) == (1074.28, 967.39, 1192.97)
+    assert pub.numbers["n_breaks_drones"] == 2
+    assert pub.numbers["latest_level_drones"] == 1074.28
+
+
+def test_regime_finding_names_the_average_week_when_heavy_weeks_pull_it_up():
+    levels = ((2.0, 0.5, 4.0), (22.54, 18.76, 27.05))
+    result = regime_result(levels=levels, breaks=("2023-06-26",))
+    result.tables["regimes"]["mean_launches"] = [9.9, 36.25]
+    text = tf.regime_finding(RegimeFit("missiles", result))
+    assert text == (
+        "Since Jun 2023 a typical week has had about 23 missile launches (plausibly 19 to 27), "
+        "up from about 2 from May 2023 to Jun 2023. The weekly level changed once since May "
+        "2023. An average week had about 36: a few very heavy weeks pull the average above "
+        "the typical week."
+    )
+
+
+def test_regime_detail_names_breaks_intervals_and_the_drift(tmp_path):
+    pub = Publisher(tmp_path, "nb")
+    result = regime_result()
+    fit = RegimeFit("drones", result, weekly_series())
+    text = tf.regime_detail(fit, pub, drone_fit())
+    assert "The weekly level has 2 breaks, in the weeks of 26 Aug 2024 and 3 Feb 2025." in text
+    assert "began in the week of 3 Feb 2025 (95% interval 27 Jan 2025 to 17 Mar 2025)" in text
     assert "typical week of 1,074 launches (95% CI 967 to 1,193; the average week 1,143)" in text
     assert "2.4 times the level of the regime before" in text
     assert "+3.7% per month (95% CI +1.2% to +6.2%): the level is still rising" in text
+    assert (
+        "The growth over the last 12 months in the trend section, whose interval allows for "
+        "runs of busy and quiet weeks, reads no clear change (somewhere between -31% and "
+        "+248% a year)"
+    ) in text
     assert "association in timing, not proof of cause" in text
     assert "Allowing for autocorrelation" not in text
     assert (
         "The number of breaks is itself uncertain: re-fitting 500 versions of the series, "
         "resampled in blocks of weeks, found between 1 and 3 breaks in 95% of them (2 in 69%)."
     ) in text
-    assert "not only their level, gives 1 break, in the weeks of 2025-02-03." in text
-    assert_numbers_from(text, result, extra=(95, 69))
+    assert "not only their level, gives 1 break, in the weeks of 3 Feb 2025." in text
+    assert_numbers_from(
+        text.split(" The growth over")[0], result, extra=(95, 69)
+    )  # before the growth verdict, whose numbers are the trend's
     record = pub.findings[0]
-    assert record["key"] == "regimes_drones" and record["headline"] is True
-    assert (record["value"], record["low"], record["high"]) == (1074.28, 967.39, 1192.97)
-    assert pub.numbers["n_breaks_drones"] == 2
+    assert record["key"] == "regimes_detail_drones" and record["headline"] is False
+    assert (record["value"], record["low"], record["high"]) == (3.6912, 1.2458, 6.1957)
     assert (pub.numbers["n_breaks_drones_low"], pub.numbers["n_breaks_drones_high"]) == (1, 3)
-    assert pub.numbers["latest_level_drones"] == 1074.28
 
 
-def test_regime_finding_without_breaks_and_with_a_disagreeing_criterion():
+def test_regime_detail_without_breaks_and_with_a_disagreeing_criterion():
     result = regime_result(levels=((25.8, 21.9, 30.4),), breaks=(), n_ar1=1)
-    text = tf.regime_finding(RegimeFit("missiles", result))
+    text = tf.regime_detail(RegimeFit("missiles", result))
     assert (
-        "No break in the weekly level from the week of 2023-05-01 to the week of 2026-03-30"
+        "No break in the weekly level from the week of 1 May 2023 to the week of 30 Mar 2026"
     ) in text
     assert "one regime at a typical week of 26 launches (95% CI 22 to 30" in text
     assert "gives 1 break instead of 0" in text
     assert "found between 1 and 3 breaks in 95% of them (0 in 69%)" in text
+    assert "trend section" not in text  # no trend given: no comparison
+    result.tables["regimes"]["mean_launches"] = [27.0]  # close to the typical week: not named
+    assert tf.regime_finding(RegimeFit("missiles", result)) == (
+        "Since May 2023 the weekly level has held steady: a typical week has had about 26 "
+        "missile launches (plausibly 22 to 30)."
+    )
 
 
-def test_regime_finding_when_every_re_fit_agrees_and_without_a_bootstrap():
+def test_regime_detail_when_every_re_fit_agrees_and_without_a_bootstrap():
     same = regime_result(count_range=(2, 2, 1.0), other=(0, ""))
-    text = tf.regime_finding(RegimeFit("drones", same))
+    text = tf.regime_detail(RegimeFit("drones", same))
     assert "found always 2 breaks (2 in 100%)" in text
     assert "not only their level, gives 0 breaks." in text
     none = regime_result(count_range=(None, None, None))
-    assert "itself uncertain" not in tf.regime_finding(RegimeFit("drones", none))
+    assert "itself uncertain" not in tf.regime_detail(RegimeFit("drones", none))
 
 
 def test_regime_methods_state_the_penalty_range():
@@ -458,7 +589,8 @@ def test_regime_findings_mark_one_headline():
     fits = {g: RegimeFit(g, regime_result()) for g in ("drones", "missiles")}
     pub = Publisher(Path("/nonexistent"), "nb")
     pub.write = lambda: None  # keep the record in memory
-    tf.regime_findings(fits, pub)
+    texts = tf.regime_findings(fits, pub)
+    assert list(texts) == ["drones", "missiles"]
     assert [f["headline"] for f in pub.findings] == [True, False]
 
 
@@ -563,7 +695,7 @@ def _texts(fig: Figure) -> str:
 def test_trend_chart_has_two_panels_the_windows_and_the_credit():
     fig = trend_chart(trend_result(DRONE_ROWS), release=RELEASE, group="drones", freq="W")
     assert isinstance(fig, Figure) and len(fig.axes) == 2
-    assert "Piterfm".lower() in _texts(fig).lower() and RELEASE in _texts(fig)
+    assert "Piterfm".lower() in _texts(fig).lower() and "release of 5 Apr 2026" in _texts(fig)
     labels = [t.get_text().strip() for t in fig.axes[1].texts]
     assert labels == ["last 12 months"]  # the 6-month window starts after the weeks drawn
     assert fig.axes[0].yaxis.get_major_formatter()(12000, 0) == "12,000"
@@ -643,15 +775,26 @@ def test_notebook_publishes_what_its_parameters_ask_for(notebook_runs):
     assert set(findings) == {
         "growth_strike_drone",
         "growth_missiles",
+        "growth_detail_strike_drone",
+        "growth_detail_missiles",
         "dispersion_strike_drone",
         "dispersion_missiles",
         "regimes_missiles",
+        "regimes_detail_missiles",
     }
-    assert 1 <= sum(f["headline"] for f in findings.values()) <= 3
+    headline = [f for f in findings.values() if f["headline"]]
+    assert [f["key"] for f in headline] == [
+        "growth_strike_drone",
+        "growth_missiles",
+        "regimes_missiles",
+    ]
+    for finding in headline:  # key points: plain and short
+        assert jargon_in(finding["text"]) == [] and len(finding["text"].split()) <= 45
     growth = findings["growth_strike_drone"]
-    assert "Over the last 3 months" in growth["text"] and "last 6 months" not in growth["text"]
+    assert "over the last 9 months" in growth["text"] and "3 months" not in growth["text"]
     assert growth["low"] <= growth["value"] <= growth["high"]
-    assert "not proof of cause" in findings["regimes_missiles"]["text"]
+    assert "Over the last 3 months" in findings["growth_detail_strike_drone"]["text"]
+    assert "not proof of cause" in findings["regimes_detail_missiles"]["text"]
 
     numbers = record["numbers"]
     assert {
@@ -691,6 +834,8 @@ def test_notebook_publishes_what_its_parameters_ask_for(notebook_runs):
     page = render_html(folder / f"{STEM}.ipynb", "Escalation trends")
     text = re.sub(r"<style.*?</style>|<script.*?</script>|<[^>]+>", " ", page, flags=re.S)
     assert not re.search(r"\b(?:NaT|NaN|nan)\b|&lt;NA&gt;", text)
+    # What a reader sees outside the "Method and diagnostics" folds is plain.
+    assert jargon_in(reader_text(page)) == []
 
 
 @pytest.mark.real_data

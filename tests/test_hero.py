@@ -69,7 +69,7 @@ def test_hero_marks_the_chosen_milestones_the_record_and_states_the_finding():
         assert label.split()[0] in text
     assert "A statement" not in text  # only the chosen milestones
     assert "810 drones on 7 Sep 2025" in text and "127 on 26 Aug 2024" in text
-    assert "release 2026-04-05" in text
+    assert "release of 5 Apr 2026" in text
     assert min(t.get_fontsize() for t in _texts(fig)) >= 12
     assert fig.get_figwidth() <= 6.0  # 12 pt is then at least 11 px at 400 px wide
     colours = {to_hex(p.get_facecolor()) for ax in fig.axes for p in ax.patches}

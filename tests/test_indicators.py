@@ -21,7 +21,6 @@ from analysis.data.indicators import (
     origin_series,
     year_in_text,
 )
-from analysis.data.labels import SOURCE_CREDIT
 from analysis.data.taxonomy import classify
 from analysis.figures.origins import (
     BAND_EVENT_TYPES,
@@ -32,6 +31,7 @@ from analysis.figures.origins import (
     origin_weekly_chart,
     short_label,
 )
+from analysis.figures.style import credit
 
 RELEASE = "2026-04-05"
 
@@ -383,7 +383,7 @@ def test_origin_weekly_chart_draws_every_event_in_range_with_the_credit():
         origin_series(figure_strikes(), freq="W"), FIGURE_EVENTS, release=RELEASE
     )
     assert isinstance(fig, Figure)
-    assert SOURCE_CREDIT.format(release=RELEASE) in texts(fig)
+    assert credit(RELEASE) in texts(fig)
     assert event_ids(fig) == ["nk-first", "nk-treaty", "iran-plant", "nk-delivery"]
     assert " nk first" in texts(fig)  # short label from the event_id
     assert "before data" not in texts(fig)
@@ -392,14 +392,14 @@ def test_origin_weekly_chart_draws_every_event_in_range_with_the_credit():
 def test_origin_share_chart_has_the_credit():
     fig = origin_share_chart(origin_series(figure_strikes(), freq="M"), release=RELEASE)
     assert isinstance(fig, Figure)
-    assert SOURCE_CREDIT.format(release=RELEASE) in texts(fig)
+    assert credit(RELEASE) in texts(fig)
     assert event_ids(fig) == []
 
 
 def test_north_korean_band_chart_marks_first_use_and_delivery_events():
     band = north_korean_band(figure_strikes())
     fig = north_korean_band_chart(band, FIGURE_EVENTS, release=RELEASE)
-    assert SOURCE_CREDIT.format(release=RELEASE) in texts(fig)
+    assert credit(RELEASE) in texts(fig)
     assert event_ids(fig) == ["nk-first", "nk-delivery"]
     no_events = north_korean_band_chart(band.table("band"), release=RELEASE)
     assert event_ids(no_events) == []
@@ -490,4 +490,4 @@ def test_real_figures_draw_the_events_in_range(real_strikes, events):
     assert set(event_ids(band_fig)) == set(marked["event_id"])
     assert "nk-srbm-first-use" in event_ids(band_fig)
     assert "russia-dprk-treaty-signed" not in event_ids(band_fig)
-    assert SOURCE_CREDIT.format(release=RELEASE) in texts(band_fig)
+    assert credit(RELEASE) in texts(band_fig)

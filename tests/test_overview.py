@@ -12,7 +12,6 @@ import pytest
 from matplotlib.figure import Figure
 
 import analysis.data.strikes
-from analysis.data.labels import SOURCE_CREDIT
 from analysis.data.overview import (
     FLAG_MEANINGS,
     NotBuiltError,
@@ -30,8 +29,8 @@ from analysis.data.overview import (
     quality_table,
     validate_parameters,
 )
-from analysis.figures.overview import monthly_chart
-from analysis.figures.style import INCOMPLETE_LEGEND, footer_text, hatched_months
+from analysis.figures.overview import WAVE_COLUMNS, folded, monthly_caption, monthly_chart
+from analysis.figures.style import INCOMPLETE_LEGEND, credit, footer_text, hatched_months
 from analysis.paths import ProjectPaths
 from analysis.vocabulary import WEAPON_CLASSES
 
@@ -179,10 +178,15 @@ def test_validate_parameters_returns_the_resolved_period():
         None, "2025-01-01", "2025-12-31", RELEASES, "2022-09-28", "2026-04-05"
     )
     assert period == Period("2026-04-05", dt.date(2025, 1, 1), dt.date(2025, 12, 31), FIRST, LAST)
-    assert "2025-01-01 to 2025-12-31" in period.describe()
+    assert period.describe() == (
+        "Data release of 5 Apr 2026; the period, 1 Jan 2025 to 31 Dec 2025 (Kyiv dates); "
+        "counts of the Air Force's national summary."
+    )
     whole = validate_parameters("2026-03-01", None, None, RELEASES, FIRST, LAST)
     assert whole.release == "2026-03-01" and whole.start is None and whole.end is None
-    assert "whole record 2022-09-28 to 2026-04-05" in whole.describe()
+    assert "Data release of 1 Mar 2026; the whole record, 28 Sep 2022 to 5 Apr 2026" in (
+        whole.describe()
+    )
     # The bounds themselves are inside the data.
     validate_parameters(None, FIRST, LAST, RELEASES, FIRST, LAST)
 
@@ -344,7 +348,7 @@ def test_monthly_chart_has_one_panel_per_class_and_the_source_credit():
     assert isinstance(fig, Figure)
     assert len(fig.axes) == 3
     texts = [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text"))]
-    assert SOURCE_CREDIT.format(release="2026-04-05") in footer_text(fig)
+    assert credit("2026-04-05") in footer_text(fig)
     assert any("3 Jan 2025 to 28 Feb 2025" in t for t in texts)
     assert (
         fig.get_suptitle()
@@ -375,6 +379,56 @@ def test_monthly_chart_hatches_the_possibly_incomplete_months_shown_and_says_why
     spans = [p for ax in fig.axes for p in ax.patches if p.get_gid() == "incomplete:2025-02"]
     assert len(spans) == 2  # one per panel
     assert INCOMPLETE_LEGEND in footer_text(fig)
+
+
+def test_monthly_caption_names_the_hatching_only_when_a_hatched_month_is_shown():
+    monthly = monthly_by_class(strikes_frame([("2025-02-03", "strike_drone", 5000)]))
+    plain = "Drones and missiles launched each month, one panel per weapon class on its own scale."
+    assert monthly_caption(monthly) == plain
+    assert monthly_caption(monthly, [pd.Timestamp("2024-05-01")]) == plain
+    assert monthly_caption(monthly, [pd.Timestamp("2025-02-01")]) == (
+        f"{plain} Hatched months hold a day without any report, so their totals may run low."
+    )
+
+
+def test_a_folded_block_escapes_its_title_and_text_and_keeps_a_tables_html():
+    class Table:
+        def _repr_html_(self) -> str:
+            return "<table></table>"
+
+    block = folded("Launches <by> month", Table(), "Months marked * may run low.", "")
+    assert block._repr_html_() == (
+        '<details class="reader-fold"><summary>Launches &lt;by&gt; month</summary>'
+        "<table></table><p>Months marked * may run low.</p></details>"
+    )
+
+
+def test_the_waves_table_columns_read_as_plain_words():
+    top = biggest_waves(
+        pd.DataFrame(
+            {
+                "date": ["2025-09-07"],
+                "start": pd.to_datetime(["2025-09-06 17:00"]),
+                "end": pd.to_datetime(["2025-09-07 09:30"]),
+                "time_known": [True],
+                "drones_launched": [810],
+                "drones_destroyed": [747],
+                "missiles_launched": [13],
+                "missiles_destroyed": [4],
+            }
+        )
+    )
+    assert [WAVE_COLUMNS[c] for c in [top.index.name, *top.columns]] == [
+        "Rank",
+        "Date (attack ended)",
+        "Start (Kyiv time)",
+        "End (Kyiv time)",
+        "Time of day reported",
+        "Drones launched",
+        "Drones shot down",
+        "Missiles launched",
+        "Missiles shot down",
+    ]
 
 
 # The real release ---------------------------------------------------------------------------

@@ -95,7 +95,52 @@ def test_the_landing_page_escapes_findings_titles_parameters_and_provenance(tmp_
     assert f"Demo {ESCAPED}</h2>" in page  # the notebook's title
     assert f"<td>parameters</td><td>start={ESCAPED}</td>" in page
     assert f"<td>daily.csv sha256</td><td>{ESCAPED}</td>" in page
-    assert f"period {ESCAPED} to end of the data" in page
+    assert f"period: from {ESCAPED} to the end of the data" in page
+    assert "Data release of 5 Apr 2026;" in page  # a release named by its date, readably
+    provenance = page[page.index('<details id="provenance">') :]
+    assert f"<td>daily.csv sha256</td><td>{ESCAPED}</td>" in provenance  # behind the fold
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "words"),
+    [
+        (None, None, "the whole record"),
+        ("2025-01-01", None, "from 1 Jan 2025 to the end of the data"),
+        (None, "2025-06-30", "from the start of the data to 30 Jun 2025"),
+        ("2025-01-01", "2025-06-30", "1 Jan 2025 to 30 Jun 2025"),
+    ],
+)
+def test_the_landing_page_names_its_period_in_readable_dates(start, end, words):
+    assert landing.period_text(start, end) == words
+    assert landing.readable_day("2026-04-05") == "5 Apr 2026"
+    assert landing.readable_day("release-7") == "release-7"
+
+
+def test_cells_tagged_method_fold_into_one_collapsed_block_per_run(tmp_path):
+    import nbformat
+
+    from analysis.publish.execute import render_html
+    from analysis.publish.plainwords import reader_text
+
+    cell = nbformat.v4.new_markdown_cell
+    method = {"tags": ["method"]}
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        cell("# Trends\n\nDrone launches are rising."),
+        cell("The negative binomial fit, with its 95% CI.", metadata=method),
+        cell("An AIC table.", metadata=method),
+        cell("## Regimes\n\nThe level settled in Feb 2025."),
+        cell("Breaks found by PELT.", metadata=method),
+    ]
+    nbformat.write(notebook, tmp_path / "page.ipynb")
+    page = render_html(tmp_path / "page.ipynb", "Trends")
+    folds = re.findall(r"<details class=\"method\">(.*?)</details>", page, flags=re.S)
+    assert len(folds) == 2
+    assert "negative binomial" in folds[0] and "AIC table" in folds[0] and "PELT" in folds[1]
+    assert "<summary>Method and diagnostics</summary>" in folds[0]
+    shown = reader_text(page)
+    assert "Drone launches are rising." in shown and "The level settled in Feb 2025." in shown
+    assert "binomial" not in shown and "PELT" not in shown and "Method and diagnostics" not in shown
 
 
 def test_a_finding_sentence_marks_only_its_double_starred_parts_bold():

@@ -120,6 +120,17 @@ def test_a_chart_change_does_not_rerun_a_model_only_notebook_but_a_model_change_
     assert len({notebooks_code_fingerprint([model_only], pkg), before[model_only]}) == 2
 
 
+def test_a_change_to_the_page_rendering_code_reruns_every_notebook(tmp_path):
+    from analysis.freeze import notebooks_code_fingerprint
+
+    pkg = _fake_package(tmp_path)
+    (pkg / "publish" / "nav.py").write_text("LABELS = ('Overview',)\n")
+    model_only = _notebook_importing(tmp_path / "05_model.ipynb", "from pkg.models import fit")
+    before = notebooks_code_fingerprint([model_only], pkg)
+    (pkg / "publish" / "nav.py").write_text("LABELS = ('Overview', 'Trends')\n")
+    assert notebooks_code_fingerprint([model_only], pkg) != before
+
+
 def test_the_real_forecast_notebook_does_not_depend_on_the_salvo_charts():
     from analysis.freeze import PACKAGE, import_closure, notebook_code
 

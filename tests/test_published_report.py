@@ -193,3 +193,50 @@ def test_pages_show_no_missing_value_codes_and_the_landing_page_opens_briefly(re
     body = page[page.index("<body") :]
     words = _visible_text(body[: body.index("<img")]).split()
     assert len(words) <= 150, len(words)
+
+
+@pytest.mark.real_data
+def test_every_page_speaks_plainly_outside_its_method_folds(report):
+    """No statistical term, model name, code identifier or ISO date in what a reader sees
+    without opening a fold (analysis/publish/plainwords.py holds the list)."""
+    from analysis.publish.plainwords import page_jargon
+
+    folder = report.parent
+    problems = {
+        path.name: found
+        for path in [report, *sorted(folder.glob("[0-9][0-9]_*.html"))]
+        if (found := page_jargon(path))
+    }
+    assert problems == {}, "\n".join(
+        f"{name}: {len(found)}\n  " + "\n  ".join(found[:15]) for name, found in problems.items()
+    )
+
+
+@pytest.mark.real_data
+def test_each_card_reads_the_same_on_the_page_that_made_it(report):
+    """One verdict per quantity: a landing card's verdict and range appear in the same words in
+    the reader text of the page behind it."""
+    from analysis.findings.cards import cards_from, growth_verdict
+    from analysis.publish.plainwords import reader_text
+
+    folder = report.parent
+    results = {
+        p.name.removesuffix(".results.json"): json.loads(p.read_text())
+        for p in folder.glob("*.results.json")
+    }
+    cards = {c["key"]: c for c in cards_from(results)}
+
+    def page(card: dict) -> str:
+        return " ".join(reader_text((folder / f"{card['page']}.html").read_text()).split())
+
+    growth = cards["growth"]["numbers"]
+    verdict = growth_verdict(growth["pct_year"], growth["low"], growth["high"])
+    assert verdict in page(cards["growth"])
+    stopped = cards["defeated"]["numbers"]
+    share, low, high = (round(100 * stopped[k]) for k in ("share", "low", "high"))
+    assert f"{share}%" in page(cards["defeated"])
+    assert f"plausibly {low}% to {high}%" in page(cards["defeated"])
+    ahead = cards["forecast"]["numbers"]
+    text = page(cards["forecast"])
+    assert f"{ahead['point']:,.0f}" in text
+    assert f"likely {ahead['low']:,.0f} to {ahead['high']:,.0f}" in text

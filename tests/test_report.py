@@ -80,13 +80,13 @@ def test_report_for_a_period(project):
     for code in ("load_processed(", "validate_parameters(", "import ", "%matplotlib"):
         assert code not in body
     assert "jp-InputPrompt" not in body and "jp-OutputPrompt" not in body
-    assert "Release 2026-04-05; period 2025-01-01 to 2025-12-31" in html
+    assert "Data release of 5 Apr 2026; the period, 1 Jan 2025 to 31 Dec 2025" in html
     assert "counts of the Air Force&#x27;s national summary" in html or (
         "counts of the Air Force's national summary" in html
     )
-    assert "2025-07" in html and "6,297" in html  # the peak month of drone launches in 2025
-    assert "2025-09-07" in html  # the biggest drone wave of 2025 (810 launched)
-    assert ">2024-12<" not in html and ">2026-01<" not in html  # months outside the period
+    assert "Jul 2025" in html and "6,297" in html  # the peak month of drone launches in 2025
+    assert "7 Sep 2025" in html  # the biggest drone wave of 2025 (810 launched)
+    assert ">Dec 2024<" not in html and ">Jan 2026<" not in html  # months outside the period
     assert "data:image/png;base64," in html
     assert "Kaggle piterfm/massive-missile-attacks-on-ukraine" in html
     text = re.sub(r"<[^>]+>", " ", body)  # no pandas placeholder for a missing value
@@ -104,7 +104,7 @@ def test_report_for_a_period(project):
     results = json.loads((folder / "01_data_overview.results.json").read_text())
     assert results["parameters"]["start"] == "2025-01-01"
     record = next(f for f in results["findings"] if f["key"] == "record_wave")
-    assert "2025-09-07" in record["text"] and record["value"] == 810
+    assert "7 Sep 2025" in record["text"] and record["value"] == 810
     assert results["parameters"]["scope"] == "national"
     check = next(f for f in results["findings"] if f["key"] == "crosscheck")
     assert (check["value"], check["unit"]) == (10, "of 12 months")  # 2025 only

@@ -43,6 +43,14 @@ NIGHT_MEASURES = {
     "missiles_launched": "missiles launched",
     "missiles_defeated": "missiles shot down",
 }
+#: What the tables say of a difference the data give no reason for.
+UNEXPLAINED = "not explained by the data"
+
+
+def _day(day: str) -> str:
+    """A Kyiv date (``2024-11-23``) as a reader writes it: ``23 Nov 2024``."""
+    stamp = pd.Timestamp(day)
+    return f"{stamp.day} {stamp:%b %Y}"
 
 
 def _gap_days_by_month(gap_days: Sequence[str]) -> dict[pd.Timestamp, list[str]]:
@@ -58,14 +66,15 @@ def explain_month(row: pd.Series, gaps: Sequence[str]) -> str:
         return f"within {TOLERANCE:.0%}"
     reasons = []
     if gaps and row["difference"] < 0:
-        reasons.append(f"the source has no report on {', '.join(gaps)} (reporting gap)")
+        days = ", ".join(_day(d) for d in gaps)
+        reasons.append(f"the source has no report on {days} (a reporting gap)")
     if row["basis"] == "general_staff":
         reasons.append("a General Staff figure, which counts more than the morning reports")
     if row["approximate"]:
         reasons.append("the reference is rounded")
     if row.get("note"):
         reasons.append(str(row["note"]).rstrip("."))
-    return "; ".join(reasons) if reasons else "not explained by the data"
+    return "; ".join(reasons) if reasons else UNEXPLAINED
 
 
 def monthly_crosscheck(

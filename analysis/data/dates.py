@@ -75,6 +75,17 @@ def month_name(value) -> str:
     return pd.Timestamp(value).strftime("%B %Y")
 
 
+def day_label(value) -> str:
+    """A day as a reader writes it: ``7 Sep 2025``."""
+    day = pd.Timestamp(value)
+    return f"{day.day} {day:%b %Y}"
+
+
+def month_label(value) -> str:
+    """A month as a reader writes it: ``Sep 2025``."""
+    return f"{pd.Timestamp(value):%b %Y}"
+
+
 def long_day(value) -> str:
     """A day in words: ``7 March 2025``."""
     return pd.Timestamp(value).strftime("%-d %B %Y")

@@ -58,12 +58,9 @@ DATASET_NAME = "Kaggle piterfm/massive-missile-attacks-on-ukraine"
 #: Who reported and who compiled the data.
 DATA_CREDIT = f"Air Force of the Armed Forces of Ukraine, compiled by P. Ivaniuk ({DATASET_NAME})"
 #: The source credit under every chart; ``{release}`` is the release shown.
-SOURCE_CREDIT = f"Source: {DATA_CREDIT}, release {{release}}"
+SOURCE_CREDIT = f"Source: {DATA_CREDIT}, release of {{release}}"
 #: The second credit line of a chart that draws partnership events.
-EVENTS_CREDIT = (
-    "Partnership events: project timeline (data/raw/partnership_events.csv), one public "
-    "source per event"
-)
+EVENTS_CREDIT = "Partnership events: this report's own timeline, with one public source per event"
 
 #: What each counting scope counts, as a phrase for "counts of ...".
 SCOPE_LABELS: dict[str, str] = {

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.data.build import OUTPUT_FILES
-from analysis.data.dates import MONTH_FORMAT, DateLike, kyiv_dates, parse_date
+from analysis.data.dates import MONTH_FORMAT, DateLike, day_label, kyiv_dates, parse_date
 from analysis.data.gaps import mark_months
 from analysis.data.labels import CLASS_LABELS, DATASET_NAME
 from analysis.data.scope import check_scope, in_scope, scope_label, scoped_waves
@@ -115,15 +115,16 @@ class Period:
     scope: str = DEFAULT_SCOPE
 
     def describe(self) -> str:
-        """One line naming the release, the dates shown and whose counts, for the heading."""
+        """One line naming the release, the dates shown and whose counts, for the heading, in
+        a reader's words (``Data release of 5 Apr 2026; the whole record, 28 Sep 2022 to ...``)."""
         first = self.start or self.data_first
         last = self.end or self.data_last
-        span = "whole record" if self.start is None and self.end is None else "period"
-        if first or last:
-            span += f" {first or 'first date'} to {last or 'last date'}"
+        span = "the whole record" if self.start is None and self.end is None else "the period"
+        if first and last:
+            span += f", {day_label(first)} to {day_label(last)}"
+        release = day_label(self.release) if RELEASE.fullmatch(self.release) else self.release
         return (
-            f"Release {self.release}; {span} (Kyiv dates, inclusive); "
-            f"counts of {scope_label(self.scope)}."
+            f"Data release of {release}; {span} (Kyiv dates); counts of {scope_label(self.scope)}."
         )
 
 

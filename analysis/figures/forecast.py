@@ -34,13 +34,21 @@ from analysis.figures.style import (
 )
 from analysis.figures.style import set_credit as _credit
 from analysis.figures.style import set_title as _title
-from analysis.findings.forecast import GroupForecast, label, snapshot_model
+from analysis.findings.forecast import GroupForecast, label, skill_verdict, snapshot_model
+from analysis.findings.text import day_label
 from analysis.models.forecast import BASELINES
 
 #: The other models and the simple rules are context: grey, the rules dashed.
 CONTEXT_COLOUR = palette.NEUTRAL
 #: Rings around the weeks that fell outside a saved forecast's 80% range.
 MISS_COLOUR = "black"
+#: The fan's end labels in a reader's words: the 95% top, the 80% top, the median.
+PLAIN_NAMES = ("19 in 20", "8 in 10", "expected")
+#: How to read a fan, in a reader's words.
+PLAIN_FAN = (
+    "the expected count dashed, the likely range (8 weeks in 10) dark, a wider range "
+    "(19 weeks in 20) light"
+)
 
 
 def _fan(
@@ -52,10 +60,12 @@ def _fan(
     *,
     strong: bool,
     bands: bool = True,
+    names: tuple[str, str, str] = ("95%", "80%", "median"),
 ) -> list[tuple]:
     """Median line (dashed) and 80%/95% bands of forecast ``rows`` at ``x``; with
     ``start_value`` the fan opens from the last observed week. Returns the direct labels of
-    the fan's end (see :func:`analysis.figures.style.end_labels`)."""
+    the fan's end (see :func:`analysis.figures.style.end_labels`): ``names`` of the 95% top,
+    the 80% top and the median."""
     x = list(x)
     point = rows["point"].to_numpy(dtype=float)
     lo80, hi80 = rows["lo80"].to_numpy(dtype=float), rows["hi80"].to_numpy(dtype=float)
@@ -71,9 +81,9 @@ def _fan(
     if not len(point):
         return []
     return [
-        (x[-1], float(hi95[-1]), "95%", NOTE_COLOUR),
-        (x[-1], float(hi80[-1]), "80%", NOTE_COLOUR),
-        (x[-1], float(point[-1]), "median", NOTE_COLOUR),
+        (x[-1], float(hi95[-1]), names[0], NOTE_COLOUR),
+        (x[-1], float(hi80[-1]), names[1], NOTE_COLOUR),
+        (x[-1], float(point[-1]), names[2], NOTE_COLOUR),
     ]
 
 
@@ -105,12 +115,16 @@ def forecast_title(fc: GroupForecast) -> str:
 
 
 def forecast_chart(
-    fc: GroupForecast, *, release: str, history_weeks: int = 65, panels: int = 4
+    fc: GroupForecast, *, release: str, history_weeks: int = 65, panels: int = 1
 ) -> Figure:
     """The group's last ``history_weeks`` complete weeks and the forecast of the next weeks
-    (median, 80% and 95% ranges) of the shown model, first and emphasised in the group's
-    colour, then of the other models with the best backtest scores in grey, up to ``panels``
-    panels one under the other on one shared scale; titled with :func:`forecast_title`.
+    (median, 80% and 95% ranges) of the shown model, titled with :func:`forecast_title`.
+
+    With ``panels`` 1 (the reader's chart) the notes say in plain words how to read it and
+    which forecast is shown (:func:`~analysis.findings.forecast.skill_verdict`). With more,
+    the forecast shown comes first, emphasised in the group's colour, then those of the other
+    models with the best backtest scores in grey, up to ``panels`` panels one under the other
+    on one shared scale, each named with its backtest error score (the method fold's chart).
 
     Bands that run above the top of the shared scale are cut, with their peak written in the
     panel.
@@ -120,6 +134,7 @@ def forecast_chart(
     ranks = fc.tested.table("summary").set_index("model")
     others = [m for m in ranks.index if m != fc.chosen and m in set(table["model"])]
     models = [fc.chosen, *others][: max(panels, 1)]
+    plain = len(models) == 1
     last_week, last_value = history.index[-1], float(history.iloc[-1])
     chosen_rows = table[table["model"] == fc.chosen]
     top = 1.1 * max(float(history.max()), float(chosen_rows["hi95"].max()), 1.0)
@@ -146,27 +161,18 @@ def forecast_chart(
                 colour if strong else CONTEXT_COLOUR,
                 last_value,
                 strong=strong,
+                names=PLAIN_NAMES if plain else ("95%", "80%", "median"),
             )
             ax.axvline(last_week, color=CONTEXT_COLOUR, linewidth=1.0, linestyle=":", zorder=1)
-            mase = ranks.loc[model, "mase"] if model in ranks.index else float("nan")
-            name = label(model)
-            name = name[:1].upper() + name[1:]
-            if strong:
-                ax.set_title(
-                    f"{name}: shown (backtest error score {mase:.2f})",
-                    loc="left",
-                    fontsize=TEXT_PT + 1,
-                    fontweight="bold",
-                    wrap=True,
-                )
-            else:
-                panel_title(ax, f"{name} (backtest error score {mase:.2f})")
+            if not plain:
+                _model_title(ax, model, ranks, strong=strong)
             peak = float(rows["hi95"].max())
             if peak > top:
+                band = "the wider range" if plain else "the 95% band"
                 ax.text(
                     0.99,
                     0.97,
-                    f"the 95% band reaches {peak:,.0f}",
+                    f"{band} reaches {peak:,.0f}",
                     transform=ax.transAxes,
                     ha="right",
                     va="top",
@@ -177,21 +183,48 @@ def forecast_chart(
             ax.set_ylim(0, top)
             end_labels(ax, [e for e in ends if e[1] <= top])
         date_axis(axes[0], history.index[0], table["week"].max(), pad=True)
-        _title(
-            fig,
-            forecast_title(fc),
-            [
-                f"Complete Monday-to-Sunday weeks (Kyiv): {len(history)} observed (line with "
-                f"dots), then the next {fc.horizon} weeks after the dotted line: the forecast's "
-                "median dashed, its 80% and 95% ranges shaded, as wide as the backtest's errors",
-                f"Model shown: {_verdict_title(fc)}; grey panels: other models, for comparison; "
-                "shared scale",
-                "Backtest error score: the average error as a multiple of the typical change "
-                "from one week to the next (lower is better)",
-            ],
-        )
+        _title(fig, forecast_title(fc), _plain_notes(fc, len(history)) if plain else _notes(fc))
         _credit(fig, release)
     return fig
+
+
+def _model_title(ax: Axes, model: str, ranks: pd.DataFrame, *, strong: bool) -> None:
+    """A comparison panel's title: the model and its backtest error score, bold if shown."""
+    mase = ranks.loc[model, "mase"] if model in ranks.index else float("nan")
+    name = label(model)
+    name = name[:1].upper() + name[1:]
+    if strong:
+        ax.set_title(
+            f"{name}: shown (backtest error score {mase:.2f})",
+            loc="left",
+            fontsize=TEXT_PT + 1,
+            fontweight="bold",
+            wrap=True,
+        )
+    else:
+        panel_title(ax, f"{name} (backtest error score {mase:.2f})")
+
+
+def _plain_notes(fc: GroupForecast, weeks: int) -> list[str]:
+    """How to read the reader's forecast chart, and which forecast it shows."""
+    return [
+        f"Launches per complete Monday-to-Sunday week (Kyiv time): the last {weeks} weeks "
+        f"(line with dots), then the next {fc.horizon} weeks after the dotted line: {PLAIN_FAN}",
+        skill_verdict(fc),
+    ]
+
+
+def _notes(fc: GroupForecast) -> list[str]:
+    """How to read the comparison chart of the method fold."""
+    return [
+        f"Complete Monday-to-Sunday weeks (Kyiv), then the next {fc.horizon} weeks after the "
+        "dotted line: the forecast's median dashed, its 80% and 95% ranges shaded, as wide as "
+        "the backtest's errors",
+        f"Model shown: {_verdict_title(fc)}; grey panels: other models, for comparison; "
+        "shared scale",
+        "Backtest error score: the average error as a multiple of the typical change "
+        "from one week to the next (lower is better)",
+    ]
 
 
 # Backtest error by horizon -----------------------------------------------------------------------
@@ -269,7 +302,7 @@ def snapshot_title(scored: pd.DataFrame) -> str:
         return "Earlier forecasts against what happened"
     return (
         f"Earlier forecasts: {int(inside.sum()):,} of {len(inside):,} weeks since fell inside "
-        "their 80% range"
+        "their likely range"
     )
 
 
@@ -331,17 +364,19 @@ def snapshot_chart(
                     x, opening = [start, *mine["week"]], float(weekly.loc[start, group])
                 else:
                     x, opening = list(mine["week"]), None
-                _fan(ax, x, mine, colour, opening, strong=True)
+                _fan(ax, x, mine, colour, opening, strong=True, names=PLAIN_NAMES)
                 ax.axvline(start, color=CONTEXT_COLOUR, linewidth=1.0, linestyle=":", zorder=1)
-                ax.text(
+                note = ax.text(
                     start,
                     1.0,
-                    f" forecast made from release {older}",
+                    f"forecast made with data to {day_label(older)} ",
                     color=NOTE_COLOUR,
                     transform=ax.get_xaxis_transform(),
                     fontsize=TEXT_PT,
+                    ha="right",
                     va="top",
                 )
+                note.set_in_layout(False)  # the panel keeps the figure's width
                 missed = mine[~mine["in80"].astype(bool)]
                 ax.scatter(
                     missed["week"],
@@ -372,11 +407,11 @@ def snapshot_chart(
             fig,
             snapshot_title(pd.concat(shown_rows) if shown_rows else scored.iloc[:0]),
             [
-                "Saved from older releases, scored on the weeks this release now observes; model "
-                "shown: the one chosen now",
-                "Line with dots: actual weekly launches; dashed: the saved forecast's median, "
-                "with its 80% and 95% ranges shaded; dotted grey: other models' medians; black "
-                "rings: weeks outside the 80% range",
+                "Forecasts saved from earlier data releases, checked against the weeks reported "
+                "since, by the method that this release's test chooses",
+                f"Line with dots: actual weekly launches; the saved forecast: {PLAIN_FAN}; "
+                "dotted grey: what other methods expected; black rings: weeks outside the "
+                "likely range",
             ],
         )
         _credit(fig, release)

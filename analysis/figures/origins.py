@@ -40,6 +40,7 @@ from analysis.figures.style import (
 )
 from analysis.figures.style import date_axis as _date_axis
 from analysis.figures.style import set_title as _title
+from analysis.findings.partnerships import latest_share
 from analysis.modelresult import ModelResult
 
 ORIGIN_COLOURS: dict[str, str] = {
@@ -508,7 +509,7 @@ def origin_share_chart(
         _date_axis(bottom, first, last)
         _title(
             fig,
-            "Share of launches by design origin, per month",
+            share_title(frame),
             [
                 _classes_note(frame) + "; months without launches are left empty",
                 "'Iranian design' is design lineage, not place of manufacture: Russian-built Geran "
@@ -521,7 +522,31 @@ def origin_share_chart(
     return fig
 
 
+def share_title(origin_monthly: pd.DataFrame) -> str:
+    """The share chart's finding: the Iranian-design share of launches over the latest complete
+    months, in the words of the page's finding (a plain heading without launches)."""
+    latest = latest_share(origin_monthly)
+    if latest.total == 0:
+        return "Share of launches by design origin, per month"
+    return f"{latest.words} of launches {latest.when} were of Iranian design"
+
+
 # North Korean missile band -------------------------------------------------------------------
+
+
+def band_title(band: pd.DataFrame) -> str:
+    """The band chart's finding: how many ballistic missiles may have been North Korean, as a
+    range between the bounds (``band``: the ``band`` table of the North Korean band)."""
+    lower, upper = int(band["lower"].sum()), int(band["upper"].sum())
+    ballistic = int(band["ballistic"].sum())
+    if ballistic == 0 and upper == 0:
+        return "No ballistic missile launches in the period"
+    if upper == 0:
+        return "No ballistic missile was reported under a North Korean label"
+    return (
+        f"Between {lower:,} and {upper:,} of {ballistic:,} ballistic missiles may have been "
+        "North Korean"
+    )
 
 
 def label_gap_start(band: pd.DataFrame) -> pd.Timestamp | None:
@@ -733,7 +758,7 @@ def north_korean_band_chart(
                 if n
             ),
         ]
-        _title(fig, "North Korean ballistic missiles: a band, not a number", notes)
+        _title(fig, band_title(frame), notes)
         set_credit(fig, release, events=not shown.empty)
     return fig
 
@@ -743,11 +768,13 @@ __all__ = [
     "ORIGIN_COLOURS",
     "PARTNER_COLOURS",
     "LABEL_GAP_HATCH",
+    "band_title",
     "event_ids",
     "label_gap_start",
     "label_gaps",
     "north_korean_band_chart",
     "origin_share_chart",
     "origin_weekly_chart",
+    "share_title",
     "short_label",
 ]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 from matplotlib.figure import Figure
@@ -27,6 +29,19 @@ from analysis.figures.style import (
 )
 from analysis.vocabulary import BALLISTIC_MISSILE, CRUISE_MISSILE, SAM_GROUND_ATTACK, STRIKE_DRONE
 
+#: Display names of the waves table's columns (:func:`analysis.data.overview.biggest_waves`).
+WAVE_COLUMNS: dict[str, str] = {
+    "rank": "Rank",
+    "date": "Date (attack ended)",
+    "start": "Start (Kyiv time)",
+    "end": "End (Kyiv time)",
+    "time_known": "Time of day reported",
+    "drones_launched": "Drones launched",
+    "drones_destroyed": "Drones shot down",
+    "missiles_launched": "Missiles launched",
+    "missiles_destroyed": "Missiles shot down",
+}
+
 #: Classes drawn by default: the long-range campaign (drones on their own scale).
 CHART_CLASSES: tuple[str, ...] = (
     STRIKE_DRONE,
@@ -40,6 +55,41 @@ def thousands(table: pd.DataFrame) -> Styler:
     """The table styled for display with thousands separators on its integer columns."""
     ints = [c for c in table.columns if pd.api.types.is_integer_dtype(table[c])]
     return table.style.format("{:,}", subset=ints)
+
+
+@dataclass(frozen=True)
+class Folded:
+    """Content a reader opens on demand: a collapsed block titled ``summary`` holding
+    ``parts`` (tables or anything else with ``_repr_html_``; text becomes a paragraph)."""
+
+    summary: str
+    parts: tuple = ()
+
+    def _repr_html_(self) -> str:
+        inner = "".join(
+            part._repr_html_() if hasattr(part, "_repr_html_") else f"<p>{html.escape(part)}</p>"
+            for part in self.parts
+            if part
+        )
+        return (
+            f'<details class="reader-fold"><summary>{html.escape(self.summary)}</summary>'
+            f"{inner}</details>"
+        )
+
+
+def folded(summary: str, *parts) -> Folded:
+    """``parts`` in a collapsed block titled ``summary`` (a long table a reader may skip)."""
+    return Folded(summary, tuple(parts))
+
+
+def monthly_caption(monthly: pd.DataFrame, incomplete: Iterable[pd.Timestamp] = ()) -> str:
+    """The monthly chart's caption in plain words, naming the hatching when a possibly
+    incomplete month is shown."""
+    text = "Drones and missiles launched each month, one panel per weapon class on its own scale."
+    shown = set(pd.to_datetime(monthly["month"]))
+    if shown & {pd.Timestamp(m) for m in incomplete}:
+        text += " Hatched months hold a day without any report, so their totals may run low."
+    return text
 
 
 def _partial_months(period: Period | None) -> set[pd.Timestamp]:

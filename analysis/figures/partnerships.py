@@ -2,8 +2,8 @@
 
 The indicator charts live in :mod:`analysis.figures.origins`; this module adds what the
 notebook needs on top of them: the partnership timeline as a table (with its source links made
-safe for HTML), the origin and supply tables in display form, the milestones chart, the
-event-study summary table and its chart.
+safe for HTML), the origin and supply tables in display form, the milestones chart, the plain
+per-event verdicts, the event-study summary table and its chart.
 
 **Names.** A reader sees each event's ``label`` ("First North Korean missiles used"), never its
 ``event_id``: the display tables drop the key, which the saved CSVs keep for machines.
@@ -283,6 +283,7 @@ _HIDDEN = (
     "placebo_p_holm",
     "placebo_p_bh",
     "n_placebo_all",
+    "verdict",
 )
 #: The weapons an event study counts, in words.
 _SERIES_NAMES = {"strike_drone": "strike drones", "ballistic_missile": "ballistic missiles"}
@@ -302,6 +303,24 @@ _SHOWN_NAMES = {
     "survives_correction": "change survives correction",
     "other_events": "other events in window",
 }
+
+
+def event_verdict_table(events: pd.DataFrame) -> pd.DataFrame:
+    """:func:`~analysis.findings.partnerships.event_table` as a reader reads it: each event by
+    its label and date, its partner, the weapons counted in words and the plain verdict on
+    weekly launches after it, in date order."""
+    frame = events.sort_values("date", kind="stable")
+    return pd.DataFrame(
+        {
+            "event": frame["event"].to_numpy(),
+            "date": frame["date"].to_numpy(),
+            "partner": frame["partner"].to_numpy(),
+            "launches counted": [
+                _SERIES_NAMES.get(v, str(v).replace("_", " ")) for v in frame["series"]
+            ],
+            "weekly launches after the event": frame["verdict"].to_numpy(),
+        }
+    )
 
 
 def event_table_style(events: pd.DataFrame) -> Styler:
@@ -861,6 +880,7 @@ __all__ = [
     "PARTNER_COLOURS",
     "event_study_chart",
     "event_table_style",
+    "event_verdict_table",
     "label_lags_table",
     "milestones_chart",
     "milestones_title",

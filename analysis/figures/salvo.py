@@ -97,8 +97,9 @@ def _moved(first: float, last: float) -> str:
 
 
 def salvo_title(fitted: pd.DataFrame, spec: str = "piecewise") -> str:
-    """The salvo chart's finding: how the median drone wave moved over the span ("The median
-    drone wave grew from about 20 to about 90 drones"); a plain title without a fit."""
+    """The salvo chart's finding: how the typical (median) drone attack moved over the span
+    ("The typical drone attack grew from about 20 to about 90 drones"); a plain title without
+    a fit."""
     if fitted.empty:
         return "Drones and missiles per attack wave"
     line = fitted[
@@ -111,10 +112,12 @@ def salvo_title(fitted: pd.DataFrame, spec: str = "piecewise") -> str:
     first, last = (max(float(v), 0.0) for v in line["fitted"].iloc[[0, -1]])
     moved = _moved(first, last)
     if moved == "held":
-        return f"The median drone wave held at about {about(last)} drones"
+        return f"The typical drone attack held at about {about(last)} drones"
     if round(first) < 1:
-        return f"The median drone wave {moved} to about {about(last)} drones"
-    return f"The median drone wave {moved} from about {about(first)} to about {about(last)} drones"
+        return f"The typical drone attack {moved} to about {about(last)} drones"
+    return (
+        f"The typical drone attack {moved} from about {about(first)} to about {about(last)} drones"
+    )
 
 
 def salvo_size_chart(
@@ -525,6 +528,26 @@ def _doubling_points(ax: Axes, effect: pd.Series) -> None:
     )
 
 
+def by_salvo_title(effects: pd.DataFrame, classes: Sequence[str]) -> str:
+    """The share-by-attack-size chart's finding for the first modelled class, from the
+    headline interval of its doubling effect ("Larger attacks had more of their long-range
+    strike drones stopped, not fewer")."""
+    fallback = "Share stopped, by the number launched in the attack"
+    if effects.empty:
+        return fallback
+    defeat = effects[effects["measure"] == "defeat"].set_index("weapon_class")
+    chosen = [c for c in classes if c in defeat.index]
+    if not chosen:
+        return fallback
+    row = defeat.loc[chosen[0]]
+    noun = CLASS_NOUNS.get(chosen[0], chosen[0].replace("_", " "))
+    if row["change_ci_low"] > 0:
+        return f"Larger attacks had more of their {noun} stopped, not fewer"
+    if row["change_ci_high"] < 0:
+        return f"Larger attacks had fewer of their {noun} stopped"
+    return f"No clear link between attack size and the share of {noun} stopped"
+
+
 def defeat_by_salvo_chart(
     interception: ModelResult, classes: Sequence[str], *, release: str
 ) -> Figure:
@@ -577,14 +600,14 @@ def defeat_by_salvo_chart(
             ax.set_xlim(min(0.8, grid.min() * 0.8), grid.max() * 1.2)
         _title(
             fig,
-            "Share stopped, by the number launched in the wave",
+            by_salvo_title(effects, classes),
             [
-                "Dots: share stopped in the timed waves of each size (all years together; sizes "
-                "in the table below), with 95% intervals",
+                "Dots: share stopped in the timed attacks of each size (all years together), "
+                "with 95% intervals that treat each weapon as independent, so too narrow",
                 "Line: the model at one date (the sample's middle date), so it need not pass "
                 "through dots that pool several years",
-                "Open diamonds: a wave of the median size and one twice as large, with 95% "
-                "intervals from refits on months of waves drawn at random",
+                "Open diamonds: an attack of the typical size and one twice as large, with 95% "
+                "intervals that allow for attacks of the same months being alike",
             ],
         )
         _credit(fig, release)
@@ -813,6 +836,7 @@ def examples_table(examples: pd.DataFrame) -> pd.DataFrame:
 
 __all__ = [
     "by_salvo_table",
+    "by_salvo_title",
     "coefficients_table",
     "defeat_by_salvo_chart",
     "defeat_by_year_table",

@@ -31,6 +31,8 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from analysis.data.labels import EVENTS_CREDIT, SOURCE_CREDIT
 from analysis.figures import palette
+from analysis.findings.text import day_label, month_label  # noqa: F401 - the charts import them from here
+from analysis.names import RELEASE
 from analysis.vocabulary import MISSILE_CLASSES, UAV_CLASSES
 
 #: Width of every chart, in inches; panels stack under each other at this width.
@@ -91,7 +93,8 @@ def report_figure(height: float, *, width: float = FIGURE_WIDTH) -> Iterator[Fig
 
 def credit(release: str, events: bool = False) -> str:
     """The source credit printed under a chart (with the event timeline when it is drawn)."""
-    text = SOURCE_CREDIT.format(release=release)
+    shown = day_label(release) if RELEASE.fullmatch(str(release)) else release
+    text = SOURCE_CREDIT.format(release=shown)
     return f"{text}\n{EVENTS_CREDIT}" if events else text
 
 
@@ -208,17 +211,6 @@ def change_words(before: float, after: float) -> str:
     if change == 0:
         return "stayed about the same"
     return f"rose by about {change}%" if change > 0 else f"fell by about {-change}%"
-
-
-def day_label(value) -> str:
-    """A day as a reader writes it: ``7 Sep 2025``."""
-    day = pd.Timestamp(value)
-    return f"{day.day} {day:%b %Y}"
-
-
-def month_label(value) -> str:
-    """A month as a reader writes it: ``Sep 2025``."""
-    return f"{pd.Timestamp(value):%b %Y}"
 
 
 def about(value: float) -> str:

@@ -7,12 +7,20 @@ blue, missiles vermillion, others grey), with direct labels instead of legends:
 
 * :func:`trend_chart`: observed counts per period with the fitted trend
   (:func:`analysis.models.trend.fit_trend`), its 95% band and, lighter and grey, the 95% range
-  of single periods; the start of each growth window is marked. Titled with how far the trend
-  moved over the span.
+  of single periods; the start of each growth window is marked. Titled with the growth over
+  the whole span, read from its cautious interval as the page's sentences read it.
 * :func:`regimes_chart`: weekly launches with the levels of
   :func:`analysis.models.regimes.find_regimes` as steps (with their 95% intervals) and the
   dates of the changes as lines with their 95% intervals shaded. Titled with the number of
-  changes and the first and last level.
+  changes and the latest level (a typical week).
+
+The trend line is an average week at each date (the model's mean); a regime's level is a
+typical week (the back-transformed mean of ``log(1 + count)``), lower than the average week
+where a few very heavy weeks pull the average up, as for missiles. The titles say which.
+
+:func:`trend_section` and :func:`regime_section` give what a reader sees of one group (the
+plain verdict, the chart and its caption); :func:`trend_details` and :func:`regime_details`
+what the page's "Method and diagnostics" fold holds (the technical sentences and tables).
 
 Both draw two panels, one under the other, over the same dates: counts on an ordinary scale,
 where the recent weeks dominate, and on a log scale (``log(1 + count)``, so quiet weeks of zero
@@ -48,14 +56,17 @@ from analysis.figures.style import date_axis as _date_axis
 from analysis.figures.style import set_credit as _credit
 from analysis.figures.style import set_title as _title
 from analysis.figures.style import thousands as _thousands
+from analysis.findings.text import month_label
 from analysis.findings.trends import (
     RegimeFit,
     TrendFit,
     breaks_display,
     breaks_table,
     dispersion_finding,
+    growth_detail,
     growth_display,
     growth_table,
+    regime_detail,
     regime_display,
     regime_table,
     regimes_caption,
@@ -112,28 +123,37 @@ def _observed(
     return ax.bar(middle, values, width=length * 0.92, color=colour, alpha=0.4, linewidth=0)
 
 
-def _moved(first: float, last: float) -> str:
-    """``rose``, ``fell`` or ``held`` for a level that went from ``first`` to ``last``."""
-    if last > 1.05 * first:
-        return "rose"
-    if last < 0.95 * first:
-        return "fell"
-    return "held"
+def _every(months: float) -> str:
+    return f"{months:.0f}" if months >= 2 else f"{months:.1f}"
 
 
-def trend_title(frame: pd.DataFrame, group: str, unit: str) -> str:
-    """The trend chart's finding: where the fitted trend started and ended ("The trend of
-    drones launched rose from about 90 to about 1,100 a week")."""
-    fitted = frame["fitted"].astype(float)
-    first, last = float(fitted.iloc[0]), float(fitted.iloc[-1])
-    moved = _moved(first, last)
+def trend_title(growth: pd.DataFrame, group: str) -> str:
+    """The trend chart's finding: the growth over the whole span, read from its cautious
+    interval (``growth_pct_low``/``growth_pct_high``) as the page's sentences read it ("Launches
+    of drones doubled about every 6 months since Oct 2022"; "... no clear change since ...")."""
     noun = short_name(group)
-    if moved == "held":
-        return f"The trend of {noun} launched held at about {about(last)} a {unit}"
-    return (
-        f"The trend of {noun} launched {moved} from about {about(first)} to about "
-        f"{about(last)} a {unit}"
-    )
+    whole = growth[growth["window"] == "whole span"]
+    if whole.empty or not np.isfinite(float(whole.iloc[0]["growth_pct_per_month"])):
+        return f"Launches of {noun}"
+    row = whole.iloc[0]
+    since = f"since {month_label(row['start'])}"
+    low, high = float(row["growth_pct_low"]), float(row["growth_pct_high"])
+    if low > 0 and np.isfinite(float(row["doubling_months"])):
+        every = _every(float(row["doubling_months"]))
+        return f"Launches of {noun} doubled about every {every} months {since}"
+    if high < 0:
+        every = _every(-np.log(2) / float(row["slope_per_month"]))
+        return f"Launches of {noun} halved about every {every} months {since}"
+    return f"Launches of {noun}: no clear change {since}"
+
+
+def _windows_note(windows: pd.DataFrame) -> str:
+    """``Dotted lines: the start of the last 6 months and the last 12 months``."""
+    names = [f"the {w}" for w in windows["window"]]
+    if not names:
+        return ""
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return f"Dotted lines: the start of {listed}"
 
 
 # Trend ------------------------------------------------------------------------------------------
@@ -209,15 +229,17 @@ def trend_chart(result: ModelResult, *, release: str, group: str, freq: str = "W
                 color=NOTE_COLOUR,
             )
         _date_axis(log, first, last)
-        end_labels(linear, [(middle.iloc[-1], float(frame["fitted"].iloc[-1]), "trend", colour)])
+        trend = f"trend:\naverage {unit}"
+        end_labels(linear, [(middle.iloc[-1], float(frame["fitted"].iloc[-1]), trend, colour)])
         summary = result.summary
         notes = [
             f"Complete Kyiv {unit}s, {day_label(summary['start'])} to {day_label(summary['end'])}",
-            f"Bars (dots below): launches per {unit}; line: the trend, with how sure it is "
-            f"shaded around it; light grey: where single {unit}s should fall (95%)",
-            "Dotted lines: where the growth windows start",
+            f"Bars (dots below): launches per {unit}; line: the trend, an average {unit} at "
+            f"each date, with how sure it is shaded around it; light grey: where single "
+            f"{unit}s should fall (95%)",
+            _windows_note(windows),
         ]
-        _title(fig, trend_title(frame, group, unit), notes)
+        _title(fig, trend_title(growth, group), notes)
         _credit(fig, release)
     return fig
 
@@ -235,20 +257,19 @@ def _regime_steps(regimes: pd.DataFrame, column: str) -> tuple[list, list]:
 
 
 def regimes_title(regimes: pd.DataFrame, n_breaks: int, group: str) -> str:
-    """The regimes chart's finding: how many times the weekly level changed, and its first
-    and last level ("Weekly drone launches changed level 3 times, from about 20 to about
-    1,100 a week")."""
+    """The regimes chart's finding: how many times the weekly level changed, and the latest
+    level as a typical week ("Weekly launches of drones changed level 5 times; since Feb 2025
+    about 1,100 in a typical week")."""
     noun = short_name(group)
     levels = regimes["level"].astype(float)
     if levels.empty:
         return f"Weekly launches of {noun}"
+    latest = f"about {about(levels.iloc[-1])} in a typical week"
     if n_breaks == 0:
-        return f"Weekly launches of {noun} held one level: about {about(levels.iloc[-1])} a week"
+        return f"Weekly launches of {noun} held one level: {latest}"
     times = "once" if n_breaks == 1 else "twice" if n_breaks == 2 else f"{n_breaks} times"
-    return (
-        f"Weekly launches of {noun} changed level {times}, from about "
-        f"{about(levels.iloc[0])} to about {about(levels.iloc[-1])} a week"
-    )
+    since = month_label(regimes["start"].iloc[-1])
+    return f"Weekly launches of {noun} changed level {times}; since {since} {latest}"
 
 
 def regimes_chart(result: ModelResult, weekly: pd.Series, *, release: str, group: str) -> Figure:
@@ -358,49 +379,66 @@ def regimes_chart(result: ModelResult, weekly: pd.Series, *, release: str, group
     return fig
 
 
-def trend_section(fit: TrendFit, pub: Publisher, *, release: str) -> list:
-    """What the notebook shows for one group: a heading, the trend chart and the growth
-    table (both saved by ``pub``), and the dispersion finding."""
-    items: list = [Markdown(f"### {group_label(fit.group)}")]
+def _caption(text: str) -> Markdown:
+    """A chart's caption, under it in the page."""
+    return Markdown(f"*{text}.*")
+
+
+def trend_section(fit: TrendFit, verdict: str, pub: Publisher, *, release: str) -> list:
+    """What a reader sees of one group's trend: a heading, the plain ``verdict``
+    (:func:`analysis.findings.trends.growth_finding`), the trend chart (saved by ``pub``) and
+    its caption."""
+    items: list = [Markdown(f"### {group_label(fit.group)}"), Markdown(verdict)]
     if fit.result is not None:
         chart = trend_chart(fit.result, release=release, group=fit.group, freq=fit.freq)
-        items.append(pub.figure(chart, f"trend_{fit.group}", trend_caption(fit)))
-        table = pub.table(
-            growth_table(fit),
-            f"growth_{fit.group}",
-            f"{group_label(fit.group)}: growth per month and doubling time by "
-            "window, 95% CIs allowing for autocorrelation (fixed-b Newey-West) and "
-            "model-based",
-        )
-        items.append(growth_display(table, fit.freq))
-    items.append(Markdown(dispersion_finding(fit, pub)))
+        caption = trend_caption(fit)
+        items += [pub.figure(chart, f"trend_{fit.group}", caption), _caption(caption)]
     return items
 
 
-def regime_section(fit: RegimeFit, pub: Publisher, *, release: str) -> list:
-    """What the notebook shows for one headline group: a heading, the regimes chart and the
-    regime and break tables (saved by ``pub``)."""
-    items: list = [Markdown(f"### {group_label(fit.group)}")]
-    if fit.result is None:
-        return items + [Markdown(f"No regimes estimated: {fit.error}.")]
-    chart = regimes_chart(fit.result, fit.weekly, release=release, group=fit.group)
-    items.append(pub.figure(chart, f"regimes_{fit.group}", regimes_caption(fit)))
+def trend_details(fit: TrendFit, pub: Publisher) -> list:
+    """What the "Method and diagnostics" fold shows of one group's trend: a heading, the
+    growth over every window with its 95% CIs, the growth table (saved by ``pub``) and the
+    dispersion finding."""
+    items: list = [Markdown(f"#### {group_label(fit.group)}"), Markdown(growth_detail(fit, pub))]
+    if fit.result is not None:
+        table = pub.table(
+            growth_table(fit),
+            f"growth_{fit.group}",
+            f"{group_label(fit.group)}: growth per month by window",
+        )
+        items += [growth_display(table, fit.freq), Markdown(dispersion_finding(fit, pub))]
+    return items
+
+
+def regime_section(fit: RegimeFit, verdict: str, pub: Publisher, *, release: str) -> list:
+    """What a reader sees of one headline group's levels: a heading, the plain ``verdict``
+    (:func:`analysis.findings.trends.regime_finding`), the regimes chart (saved by ``pub``)
+    and its caption."""
+    items: list = [Markdown(f"### {group_label(fit.group)}"), Markdown(verdict)]
+    if fit.result is not None:
+        chart = regimes_chart(fit.result, fit.weekly, release=release, group=fit.group)
+        caption = regimes_caption(fit)
+        items += [pub.figure(chart, f"regimes_{fit.group}", caption), _caption(caption)]
+    return items
+
+
+def regime_details(fit: RegimeFit, pub: Publisher, trend: TrendFit | None = None) -> list:
+    """What the "Method and diagnostics" fold shows of one group's regimes: a heading, the
+    technical sentence (:func:`analysis.findings.trends.regime_detail`, set against ``trend``'s
+    growth verdict) and the regime and break tables (saved by ``pub``)."""
     name = group_label(fit.group)
+    items: list = [Markdown(f"#### {name}"), Markdown(regime_detail(fit, pub, trend))]
+    if fit.result is None:
+        return items
     items.append(
         Markdown(
             "Regimes (level: a typical week, with its 95% CI; growth: the drift "
             "inside the regime, % per month, with its 95% CI):"
         )
     )
-    items.append(
-        regime_display(
-            pub.table(
-                regime_table(fit),
-                f"regimes_{fit.group}",
-                f"{name}: regimes of the weekly level with 95% CIs",
-            )
-        )
-    )
+    table = pub.table(regime_table(fit), f"regimes_{fit.group}", f"{name}: periods of steady level")
+    items.append(regime_display(table))
     breaks = breaks_table(fit)
     if len(breaks):
         items.append(
@@ -410,21 +448,20 @@ def regime_section(fit: RegimeFit, pub: Publisher, *, release: str) -> list:
                 "bootstrap re-fits that found the break again):"
             )
         )
-        items.append(
-            breaks_display(
-                pub.table(
-                    breaks,
-                    f"breaks_{fit.group}",
-                    f"{name}: break weeks with bootstrap 95% intervals",
-                )
-            )
+        saved = pub.table(
+            breaks, f"breaks_{fit.group}", f"{name}: weeks in which the level changed"
         )
+        items.append(breaks_display(saved))
     return items
 
 
 __all__ = [
+    "regime_details",
     "regime_section",
     "regimes_chart",
+    "regimes_title",
     "trend_chart",
+    "trend_details",
     "trend_section",
+    "trend_title",
 ]

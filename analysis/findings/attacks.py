@@ -29,6 +29,7 @@ from analysis.data.attacks import (
 from analysis.data.dates import day_text, month_name, month_text
 from analysis.data.series import as_timestamps
 from analysis.findings.salvo import CLASS_NAMES
+from analysis.findings.text import day_label
 from analysis.results import Publisher
 from analysis.vocabulary import STRIKE_DRONE
 
@@ -116,11 +117,6 @@ def rule_text(rule: str, fixed_size: int) -> str:
     )
 
 
-def _size(value: float) -> str:
-    """A size, or a median of sizes (which may end in .5)."""
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
-
-
 def _attacks(count: int) -> str:
     return f"{count:,} massed attack" + ("" if count == 1 else "s")
 
@@ -173,8 +169,8 @@ def _massed_sentence(
     text = (
         f"{window.sentence()}, {count:,} of the {total:,} attack waves {verb} under "
         f"{RULE_NAMES[rule]}{before}. They carried {100 * share:.0f}% of all the drones and "
-        f"missiles launched in those months. The median massed attack launched "
-        f"{_size(median)} drones and missiles; the largest, ending {day_text(largest['date'])}, "
+        f"missiles launched in those months. A typical massed attack launched about "
+        f"{median:,.0f} drones and missiles; the largest, on {day_label(largest['date'])}, "
         f"{int(largest['size']):,}."
     )
     numbers |= {

@@ -144,9 +144,15 @@ def growth_card(row: dict[str, Any], pub: Publisher | None) -> Card:
     year, low, high = (per_year(v) for v in values)
     verdict = growth_verdict(year, low, high)
     value = f"{year:+.0f}%" if math.isfinite(year) else "–"
+    if math.isfinite(year) and low <= 0 <= high:
+        # A best guess in large type would read as a rise or a fall the range does not support.
+        value = "No clear change"
+        verdict = (
+            f"somewhere between {low:+.0f}% and {high:+.0f}% a year; best estimate {year:+.0f}%"
+        )
     numbers = {"pct_year": year, "low": low, "high": high, "months": row.get("months")}
     return record_card(
-        pub, Card("growth", "Drone launches, change per year", value, verdict, numbers)
+        pub, Card("growth", "Drone launches over the last year", value, verdict, numbers)
     )
 
 
@@ -158,7 +164,7 @@ def defeated_card(
     if not math.isfinite(share):
         return record_card(pub, Card("defeated", "Drones stopped", "–", "not estimated"))
     detail = (
-        f"of drones reported stopped in the last {months} months, plausibly "
+        f"reported stopped in the last {months} months, plausibly "
         f"{100 * low:.0f}% to {100 * high:.0f}%"
     )
     numbers = {"share": share, "low": low, "high": high, "months": months}
@@ -189,17 +195,20 @@ def summary_text(cards: list[dict[str, Any]]) -> str:
         text = f"In {_month_name(month)} Russia launched {latest['drones']:,.0f} long-range drones"
         if latest.get("missiles") is not None:
             text += f" and {latest['missiles']:,.0f} missiles"
-        text += " at Ukraine"
         before = latest.get("drones_year_before")
         if before:
-            text += f", {_change_words(float(latest['drones']), float(before), '')}"
-        sentences.append(text + ".")
+            text = text.replace(
+                " long-range drones",
+                f" long-range drones ({_change_words(float(latest['drones']), float(before), '')})",
+                1,
+            )
+        sentences.append(text + " at Ukraine.")
     growth = by_key.get("growth")
     if growth and math.isfinite(float(growth.get("pct_year", math.nan))):
         verdict = growth_verdict(
             float(growth["pct_year"]), float(growth["low"]), float(growth["high"])
         )
-        sentences.append(f"The trend in drone launches over the last year: {verdict}.")
+        sentences.append(f"Drone launches over the last year: {verdict}.")
     defeated = by_key.get("defeated")
     if defeated and math.isfinite(float(defeated.get("share", math.nan))):
         sentences.append(

@@ -4,18 +4,33 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.data.crosscheck import TOLERANCE, primary_drone_months
+from analysis.data.crosscheck import TOLERANCE, UNEXPLAINED, primary_drone_months
 from analysis.data.dates import MONTH_FORMAT
+from analysis.findings.overview import listing, number_word
+from analysis.findings.text import day_label, month_label
 from analysis.results import Publisher
 
 
 def _months(values: pd.Series) -> str:
-    return ", ".join(pd.to_datetime(values).dt.strftime(MONTH_FORMAT))
+    return listing([month_label(m) for m in pd.to_datetime(values)])
+
+
+def _others(apart: int, explained: int) -> str:
+    """What the data say about the ``apart`` months outside the tolerance, ``explained`` of
+    which have a known cause: ``three of the other four have a known cause, ...``."""
+    cause = "a known cause, given in the method notes"
+    rest = "the other one" if apart == 1 else f"the other {number_word(apart)}"
+    if explained == 0:
+        return f"the data do not explain {rest}"
+    if explained == apart:
+        return f"{rest} {'has' if apart == 1 else 'each have'} {cause}"
+    return f"{number_word(explained)} of {rest} {'has' if explained == 1 else 'have'} {cause}"
 
 
 def crosscheck_finding(pub: Publisher, table: pd.DataFrame) -> str:
-    """How many months' national drone totals match the published ones, and why the rest
-    do not; records the counts under both scopes."""
+    """In how many months the national drone totals are within :data:`TOLERANCE` of the
+    published ones, and how many of the rest the data explain; records the counts under both
+    scopes."""
     drones = primary_drone_months(table)
     if drones.empty:
         return pub.finding(
@@ -26,22 +41,45 @@ def crosscheck_finding(pub: Publisher, table: pd.DataFrame) -> str:
     every = (drones["all"] - drones["reference"]).abs() <= TOLERANCE * drones["reference"]
     within, total = int(drones["within"].sum()), len(drones)
     off = drones.loc[~drones["within"]]
-    first, last = drones["month"].min(), drones["month"].max()
+    first, last = month_label(drones["month"].min()), month_label(drones["month"].max())
+    span = first if first == last else f"{first} to {last}"
+    share = f"{TOLERANCE:.0%}"
+    if off.empty:
+        text = (
+            f"In all {total} months checked ({span}), this report's monthly drone totals are "
+            f"within {share} of the published national figures."
+        )
+    else:
+        tail = _others(len(off), int((off["explanation"] != UNEXPLAINED).sum()))
+        text = (
+            f"In {within} of the {total} months checked ({span}), this report's monthly drone "
+            f"totals are within {share} of the published national figures; {tail}."
+        )
+    pub.number("crosscheck_months", total)
+    pub.number("crosscheck_within_national", within)
+    pub.number("crosscheck_within_all", int(every.sum()))
+    return pub.finding("crosscheck", text, value=within, unit=f"of {total} months")
+
+
+def crosscheck_detail(table: pd.DataFrame) -> str:
+    """The monthly check's technical side: which count is checked, the same check counting
+    every reporter, and the months further apart."""
+    drones = primary_drone_months(table)
+    if drones.empty:
+        return "No published monthly drone total falls in the period shown."
+    every = (drones["all"] - drones["reference"]).abs() <= TOLERANCE * drones["reference"]
+    off = drones.loc[~drones["within"]]
     text = (
-        f"Counted from the national summary, the monthly drone totals are within "
-        f"{TOLERANCE:.0%} of the published national figures in {within} of the {total} months "
-        f"checked ({first:{MONTH_FORMAT}} to {last:{MONTH_FORMAT}}); counting every reporter, "
-        f"{int(every.sum())} of {total} are."
+        f"The check counts the national summary (the national scope) against each month's "
+        f"primary reference; counting every reporter instead, {int(every.sum())} of "
+        f"{len(drones)} months are within {TOLERANCE:.0%}."
     )
     if not off.empty:
         text += (
             f" The table gives what the data say about the months further apart "
             f"({_months(off['month'])})."
         )
-    pub.number("crosscheck_months", total)
-    pub.number("crosscheck_within_national", within)
-    pub.number("crosscheck_within_all", int(every.sum()))
-    return pub.finding("crosscheck", text, value=within, unit=f"of {total} months", headline=False)
+    return text
 
 
 def monthly_display(table: pd.DataFrame) -> pd.DataFrame:
@@ -73,7 +111,7 @@ def nights_display(table: pd.DataFrame) -> pd.DataFrame:
             "project": table["project"],
             "difference": table["difference"],
             "why": [
-                "same" if d == 0 else (n or "not explained by the data")
+                "same" if d == 0 else (n or UNEXPLAINED)
                 for d, n in zip(table["difference"], table["note"], strict=True)
             ],
             "source": table["publisher"],
@@ -83,19 +121,36 @@ def nights_display(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def nights_finding(pub: Publisher, table: pd.DataFrame) -> str:
-    """How many of the nights' published figures the project reproduces exactly."""
+    """How many of the largest attacks' published figures the project reproduces exactly."""
     nights = table.groupby("date")["difference"].apply(lambda d: bool((d == 0).all()))
     exact, total = int(nights.sum()), len(nights)
-    apart = nights.index[~nights.to_numpy()]
+    apart = len(nights) - exact
     text = (
-        f"For {exact} of the {total} largest nights checked, the project's figures are the "
-        "Air Force's published ones exactly"
+        f"For {exact} of the {total} largest attacks checked, this report's counts match the "
+        "Air Force's published figures exactly"
     )
-    text += (
-        "."
-        if not len(apart)
-        else f"; the others ({', '.join(f'{d:%Y-%m-%d}' for d in apart)}) "
-        "differ for the reasons given in the table."
-    )
+    if apart:
+        explained = bool(
+            table.loc[table["difference"] != 0, "note"].fillna("").str.len().gt(0).all()
+        )
+        reason = (
+            "for reasons given in the method notes"
+            if explained
+            else "and the method notes say what the data show about each"
+        )
+        other = "the other one differs" if apart == 1 else f"the other {number_word(apart)} differ"
+        text += f"; {other} {reason}"
     pub.number("crosscheck_nights_exact", exact)
-    return pub.finding("crosscheck_nights", text, value=exact, unit=f"of {total} nights")
+    return pub.finding("crosscheck_nights", text + ".", value=exact, unit=f"of {total} nights")
+
+
+def nights_detail(table: pd.DataFrame) -> str:
+    """The dates of the attacks whose figures differ from the Air Force's, for the fold."""
+    nights = table.groupby("date")["difference"].apply(lambda d: bool((d == 0).all()))
+    apart = [day_label(d) for d in nights.index[~nights.to_numpy()]]
+    if not apart:
+        return "Every figure checked is the Air Force's own."
+    return (
+        f"The attacks whose figures differ: {listing(apart)}. The table gives each figure "
+        "and the reason."
+    )

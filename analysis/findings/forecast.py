@@ -4,6 +4,11 @@ backtest that chooses the model, and earlier releases' forecasts scored on this 
 The notebook runs :func:`run_group` once per headline group (one nested backtest, whose last
 fit is the forecast) and displays what the functions here return; every number in its prose
 comes from a :class:`~analysis.modelresult.ModelResult` through these functions.
+
+Two registers: the reader's sentences (:func:`next_week_finding`, :func:`range_held_text`,
+:func:`snapshot_plain_text`, :data:`PLANNING_NOTE`) say one plain verdict per quantity, with
+the 80% range called the "likely range"; the technical findings (MASE, Diebold-Mariano,
+interval coverage) belong in the page's "Method and diagnostics" folds and agree with them.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from pandas.io.formats.style import Styler
 from analysis.data.dates import DAY_FORMAT, day_text, long_day
 from analysis.data.overview import Period
 from analysis.data.series import HEADLINE_GROUPS, calendar
-from analysis.findings.text import bullets
+from analysis.findings.text import bullets, day_label, month_label, week_label
 from analysis.models.forecast import (
     BASELINES,
     DESCRIPTIONS,
@@ -56,16 +61,39 @@ MODEL_PLAIN: dict[str, str] = {
     "theta": "a smoothed level plus half the slope of a straight line through the weeks "
     "fitted, a method that does well in forecasting competitions",
     "naive": "every coming week equals the last observed week",
-    "mean4": "every coming week equals the average of the last four weeks",
+    "mean4": "every coming week equals the average of the last four weeks on the logarithmic "
+    "scale (a geometric average, which a quiet week pulls down)",
     "drift": "the last observed week, changed each week by the average weekly change of the "
     "weeks fitted",
 }
 #: The simple rules a model has to beat, and their names in prose.
 BASELINE_PROSE: dict[str, str] = {
     "naive": "last week's count",
-    "mean4": "the average of the last four weeks",
+    "mean4": "the geometric average of the last four weeks",
     "drift": "the random walk with drift",
 }
+#: The simple rules in a reader's words, after "simply".
+RULE_PLAIN: dict[str, str] = {
+    "naive": "repeating last week's count",
+    "mean4": "repeating the geometric average of the last four weeks",
+    "drift": "carrying last week's count on by the average weekly change",
+}
+#: The models in a reader's words, without their technical names.
+READER_NAMES: dict[str, str] = {
+    "sarimax": "a model that carries on the recent trend",
+    "unobserved_components": "a model of a slowly changing level and trend",
+    "ets": "a model whose trend fades out over the coming weeks",
+    "theta": "a model that adds half the long-run trend to a smoothed level",
+    "naive": "last week's count",
+    "mean4": "the geometric average of the last four weeks",
+    "drift": "last week's count carried on by the average weekly change",
+}
+#: Why no forecast is certain, for the reader part of the page.
+PLANNING_NOTE = (
+    "Launch numbers follow Russian planning, of which these forecasts know nothing: a new "
+    "production rate, a pause to build up stocks or a very large attack can put any week "
+    "outside these ranges."
+)
 #: Fewest complete weeks the period must hold: the shortest training window, the origins that
 #: choose the models and one origin that scores them.
 MIN_PERIOD_WEEKS = MIN_BACKTEST_WEEKS
@@ -442,12 +470,11 @@ def chosen_model_finding(
 
 
 def forecast_finding(
-    fc: GroupForecast, pub: Publisher | None = None, headline: bool | None = None
+    fc: GroupForecast, pub: Publisher | None = None, headline: bool = False
 ) -> str:
-    """The shown model's median and 80% (and 95%) interval for the last forecast week.
-
-    ``headline`` None makes the drone forecast a headline finding.
-    """
+    """The shown model's median and 80% (and 95%) interval for the last forecast week, in
+    technical words (the page's method fold; the reader's sentence is
+    :func:`next_week_finding`)."""
     group = fc.group
     s = fc.result.summary
     chosen = fc.result.table("chosen").sort_values("step")
@@ -478,7 +505,113 @@ def forecast_finding(
         low=float(last["lo80"]),
         high=float(last["hi80"]),
         unit=f"{group} launched per week (median, 80% interval)",
-        headline=group == "drones" if headline is None else headline,
+        headline=headline,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# the reader's sentences
+
+
+def reader_name(model: str) -> str:
+    """A model or simple rule in a reader's words (its technical name if unknown)."""
+    return READER_NAMES.get(model, label(model))
+
+
+def skill_verdict(fc: GroupForecast) -> str:
+    """One plain sentence: whether a model forecast past weeks clearly better than the best
+    simple rule (the nested backtest's verdict), and so which forecast is shown."""
+    candidate, baseline = fc.candidate, fc.baseline
+    if candidate is None or baseline is None:
+        return (
+            f"Only one method was run ({reader_name(fc.chosen)}), so it was not compared "
+            "with any other."
+        )
+    if fc.beats_baseline:
+        name = reader_name(fc.chosen)
+        return (
+            f"{name[:1].upper()}{name[1:]} forecast past weeks clearly better than simple rules "
+            "such as repeating last week's count, so its forecast is shown."
+        )
+    rule = RULE_PLAIN.get(baseline, f"using {reader_name(baseline)}")
+    return (
+        f"No model forecast past weeks clearly better than simply {rule}, so that is the "
+        "forecast shown."
+    )
+
+
+def next_week_finding(
+    fc: GroupForecast, pub: Publisher | None = None, headline: bool = True
+) -> str:
+    """The reader's key point for the group: next week's expected launches with the likely
+    (80%) range, the numbers of the landing page's "Next week" card, and the plain verdict of
+    :func:`skill_verdict`."""
+    group = fc.group
+    first = fc.result.table("chosen").sort_values("step").iloc[0]
+    point, low, high = float(first["point"]), float(first["lo80"]), float(first["hi80"])
+    text = (
+        f"**{group.capitalize()}:** {point:,.0f} {group} expected in {week_label(first['week'])}"
+        f", likely {low:,.0f} to {high:,.0f}. {skill_verdict(fc)}"
+    )
+    _number(pub, f"{group}_next_week", day_text(first["week"]))
+    return _record(
+        pub,
+        f"{group}_next_week",
+        text,
+        value=point,
+        low=low,
+        high=high,
+        unit=f"{group} launched in the week (median, 80% range)",
+        headline=headline,
+    )
+
+
+def rule_note(fc: GroupForecast) -> str:
+    """When the forecast shown is the geometric average of the last four weeks, a sentence
+    setting it beside their plain average (a reader who adds up the weeks finds the other
+    number); empty for any other forecast, or when the two agree."""
+    if fc.chosen != "mean4":
+        return ""
+    weeks = fc.result.table("history")["launched"].iloc[-4:]
+    first = fc.result.table("chosen").sort_values("step").iloc[0]
+    if round(float(first["point"])) >= round(float(weeks.mean())):
+        return ""
+    return (
+        f"This average, {first['point']:,.0f}, is below the plain average of those four "
+        f"weeks, {weeks.mean():,.0f} (from {weeks.min():,.0f} to {weeks.max():,.0f} "
+        f"{fc.group} a week), because it gives quiet weeks more weight."
+    )
+
+
+def _held_words(share: float, level: int) -> str:
+    """How a range that held ``share`` of the weeks compares with its ``level``, plainly."""
+    verdict = calibration(share, level)
+    if verdict == "close to its level":
+        return f"about the {level}% it aims for"
+    if verdict == "wider than needed":
+        return f"more than the {level}% it aims for, so the range errs on the wide side"
+    return f"less than the {level}% it aims for, so expect more surprises than it suggests"
+
+
+def range_held_text(fc: GroupForecast, pub: Publisher | None = None) -> str:
+    """How often the likely (80%) range of the forecast shown held the actual count when the
+    forecast was tested on past weeks, in plain words (a non-headline finding)."""
+    s = fc.tested.summary
+    share = float(_models_row(fc, fc.chosen)["coverage80"])
+    weeks = fc.tested.whole("origins")
+    span = f"{month_label(s['first_origin'])} to {month_label(s['last_origin'])}"
+    text = (
+        f"Tested on {weeks:,} past weeks ({span}), the actual count fell inside the likely "
+        f"range in {share:.0%} of the forecasts up to {fc.horizon} weeks ahead: "
+        f"{_held_words(share, 80)}."
+    )
+    return _record(
+        pub,
+        f"{fc.group}_range_held",
+        text,
+        value=share,
+        unit="share of past forecasts inside the 80% range",
+        headline=False,
     )
 
 
@@ -502,7 +635,7 @@ def beaten_baselines(fc: GroupForecast) -> pd.DataFrame:
 
 
 def beats_naive_finding(
-    forecasts: Mapping[str, GroupForecast], pub: Publisher | None = None, headline: bool = True
+    forecasts: Mapping[str, GroupForecast], pub: Publisher | None = None, headline: bool = False
 ) -> str:
     """Whether the model chosen in advance beats the best simple rule, group by group."""
     parts, beaten = [], 0
@@ -542,6 +675,48 @@ def beats_naive_finding(
     )
 
 
+def newest_snapshot(scored: pd.DataFrame, group: str, chosen: str) -> pd.DataFrame:
+    """The scored weeks of ``group``'s forecast saved from the newest older release, by the
+    model :func:`snapshot_model` picks (``chosen``, if it was saved); empty when none."""
+    rows = scored[scored["series"] == group]
+    if rows.empty:
+        return rows
+    older = rows[rows["release"] == rows["release"].max()]
+    model = snapshot_model(older["model"], chosen)
+    return older[older["model"] == model]
+
+
+def snapshot_plain_text(scored: pd.DataFrame, forecasts: Mapping[str, GroupForecast]) -> str:
+    """The reader's check of the newest earlier forecast, one paragraph per group: how far off
+    it was on average and how many of the weeks since fell inside its likely (80%) range."""
+    paragraphs = []
+    for group, fc in forecasts.items():
+        picked = newest_snapshot(scored, group, fc.chosen)
+        if picked.empty:
+            continue
+        weeks = len(picked)
+        bias = float(picked["error"].mean())
+        inside = int(picked["in80"].sum())
+        off = (
+            "about right"
+            if round(bias) == 0
+            else f"{abs(bias):,.0f} {group} a week too {'low' if bias > 0 else 'high'}"
+        )
+        plural = "s" if weeks != 1 else ""
+        text = (
+            f"**{group.capitalize()}:** the forecast made from the data of "
+            f"{day_label(picked['release'].iloc[0])} can now be checked against the {weeks} "
+            f"week{plural} since. On average it was {off}, and {inside} of {weeks} week{plural} "
+            "fell inside its likely range."
+        )
+        if weeks < FEW_WEEKS:
+            text += " That is too few weeks to judge it yet."
+        paragraphs.append(text)
+    if not paragraphs:
+        return "No forecast saved from an earlier data release can be checked against this one yet."
+    return "\n\n".join(paragraphs)
+
+
 def snapshot_findings(
     scored: pd.DataFrame,
     forecasts: Mapping[str, GroupForecast],
@@ -568,13 +743,11 @@ def snapshot_findings(
     sentences = []
     _number(pub, "snapshot_weeks_scored", int(scored["week"].nunique()))
     for group in groups:
-        rows = scored[scored["series"] == group]
-        if rows.empty:
-            continue
-        older = rows[rows["release"] == rows["release"].max()]
         chosen = forecasts[group].chosen
-        model = snapshot_model(older["model"], chosen)
-        picked = older[older["model"] == model]
+        picked = newest_snapshot(scored, group, chosen)
+        if picked.empty:
+            continue
+        model = str(picked["model"].iloc[0])
         weeks = len(picked)
         mae = float(picked["abs_error"].mean())
         bias = float(picked["error"].mean())

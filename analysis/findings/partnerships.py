@@ -8,6 +8,12 @@ explanatory text with numbers from the run (parameters, counts) without recordin
 Events are named by their ``label`` from the timeline (``data/raw/partnership_events.csv``),
 never by their ``event_id``, which stays the key in the saved tables.
 
+Headline findings (the page's key points) are plain sentences; the statistical detail of
+each quantity (monthly ranges, shares, p-values, the corrections for testing many events) is
+in the ``describe_*`` and ``*_details`` texts, which the notebook shows in its "Method and
+diagnostics" folds. A quantity gets one verdict: an event counts as followed by a clear change
+only when the change survives the correction for the number of events tested.
+
 The readings are descriptive. "Iranian design" is design lineage, not place of manufacture;
 North Korean missiles are a band, not a number; event studies are associations in timing,
 not evidence that an event caused a change.
@@ -16,12 +22,14 @@ not evidence that an event caused a change.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.data.dates import day_text, days_text, month_name
+from analysis.data.dates import days_text, month_name
 from analysis.data.events import event_label, event_labels
 from analysis.data.labels import PARTNER_NAMES
+from analysis.findings.text import day_label, month_label
 from analysis.modelresult import ModelResult
 from analysis.models.event_study import confounders
 from analysis.results import Publisher
@@ -81,58 +89,115 @@ def describe_timeline(rows: pd.DataFrame, n_timeline: int) -> str:
 # --- launches by design origin ------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class LatestShare:
+    """The Iranian-design share of launches over the latest complete months: ``when`` and
+    ``span`` say which months in words, ``months`` the monthly rows used (``period``,
+    ``iranian_design``, ``total``, ``share_iranian_design``)."""
+
+    iran: int
+    total: int
+    when: str
+    span: str
+    months: pd.DataFrame
+
+    @property
+    def share(self) -> float:
+        return self.iran / self.total if self.total else math.nan
+
+    @property
+    def words(self) -> str:
+        """The share as a reader says it: ``About 96%``, ``Over 99%``, ``All``."""
+        share = self.share
+        if not math.isfinite(share):
+            return "–"
+        if share in (0, 1):
+            return "All" if share == 1 else "0%"
+        if share > 0.995:
+            return "Over 99%"
+        if share < 0.005:
+            return "Under 1%"
+        return f"About {share:.0%}"
+
+
+def latest_share(origin_monthly: pd.DataFrame, months: int = LATEST_MONTHS) -> LatestShare:
+    """The Iranian-design share of launches in the latest ``months`` complete months of
+    ``origin_monthly`` (:func:`analysis.data.indicators.origin_series`, monthly); all its
+    months when none is complete."""
+    frame = origin_monthly.sort_values("period")
+    latest = frame[frame["complete"].astype(bool)].tail(months)
+    complete = not latest.empty
+    if not complete:
+        latest = frame.tail(months)
+    n = len(latest)
+    if n == 0:
+        return LatestShare(0, 0, "in the period", "no month", latest)
+    first, last = month_label(latest["period"].iloc[0]), month_label(latest["period"].iloc[-1])
+    span = first if n == 1 else f"{first} to {last}"
+    if not complete:
+        when = "in the period" if n == 1 else f"in the period's {n} months (none complete)"
+        span = f"part of {span}" if n == 1 else span
+    elif n == 1:
+        when = "in the period's only complete month"
+    elif n >= months:
+        when = f"in the last {n} complete months"
+    else:
+        when = f"in the period's {n} complete months"
+    iran, total = int(latest["iranian_design"].sum()), int(latest["total"].sum())
+    return LatestShare(iran, total, when, span, latest)
+
+
 def iranian_share_finding(
     pub: Publisher, origin_monthly: pd.DataFrame, months: int = LATEST_MONTHS
 ) -> str:
     """The Iranian-design share of launches in the latest ``months`` complete months (all
-    months when none is complete), with the range of the monthly shares."""
-    frame = origin_monthly.sort_values("period")
-    complete = frame[frame["complete"].astype(bool)]
-    basis = "complete months"
-    if complete.empty:
-        complete, basis = frame, "months (none is complete)"
-    latest = complete.tail(months)
-    iran, total = int(latest["iranian_design"].sum()), int(latest["total"].sum())
-    n = len(latest)
-    span = f"{month_name(latest['period'].iloc[0])} to {month_name(latest['period'].iloc[-1])}"
-    if n == 1 and basis == "complete months":
-        scope = f"In the period's only complete month ({month_name(latest['period'].iloc[0])})"
-    elif n == 1:
-        scope = f"In the period (part of {month_name(latest['period'].iloc[0])})"
-    elif n >= months or basis != "complete months":
-        scope = f"In the latest {n} {basis} ({span})"
-    else:
-        scope = f"In the {n} complete months of the period ({span}; fewer than {months})"
-    if total == 0:
-        text = f"{scope} no drone or missile launches were counted."
+    months when none is complete), in plain words; the range of the monthly shares is
+    recorded as the finding's low and high (:func:`describe_iranian_share` words it)."""
+    latest = latest_share(origin_monthly, months)
+    scope = f"{latest.when} ({latest.span})"
+    if latest.total == 0:
+        text = f"No drone or missile launches were counted {scope}."
         return pub.finding("iranian_design_share", text, headline=True)
-    share = iran / total
-    monthly = latest["share_iranian_design"].dropna()
-    low, high = float(monthly.min()), float(monthly.max())
-    spread = (
-        f"; month by month the share ranged from {low:.1%} to {high:.1%}. These are "
-        "reported counts, not a sample, so the range across months is the only interval "
-        "given"
-        if len(monthly) > 1
-        else ". This is a reported count, not a sample, so no interval is given"
-    )
     text = (
-        f"{scope}, {share:.1%} of the long-range drones and missiles counted were of Iranian "
-        f"design ({iran:,} of {total:,}){spread}. 'Iranian design' is design lineage, not place of "
-        "manufacture: Shahed drones imported from Iran and Geran copies built in Russia "
-        "(Alabuga) carry one label, and from 2025 the counts include decoys."
+        f"{latest.words} of the long-range drones and missiles launched {scope} were of "
+        f"Iranian design ({latest.iran:,} of {latest.total:,}). Shahed-type drones built in "
+        "Russia count as Iranian design."
     )
-    pub.number("iranian_design_share", share)
-    pub.number("iranian_design_launches_latest_months", iran)
-    pub.number("latest_months", n)
+    monthly = latest.months["share_iranian_design"].dropna()
+    pub.number("iranian_design_share", latest.share)
+    pub.number("iranian_design_launches_latest_months", latest.iran)
+    pub.number("latest_months", len(latest.months))
     return pub.finding(
         "iranian_design_share",
         text,
-        value=share,
-        low=low,
-        high=high,
+        value=latest.share,
+        low=float(monthly.min()),
+        high=float(monthly.max()),
         unit="share of launches",
         headline=True,
+    )
+
+
+def describe_iranian_share(origin_monthly: pd.DataFrame, months: int = LATEST_MONTHS) -> str:
+    """The detail behind :func:`iranian_share_finding`: the exact share, the range of the
+    monthly shares, why no other interval is given, and what "Iranian design" counts."""
+    latest = latest_share(origin_monthly, months)
+    if latest.total == 0:
+        return "No launches are counted in these months, so there is no share to give."
+    monthly = latest.months["share_iranian_design"].dropna()
+    text = f"The Iranian-design share {latest.when} ({latest.span}) is {latest.share:.1%}"
+    if len(monthly) > 1:
+        text += (
+            f"; month by month it ranged from {monthly.min():.1%} to {monthly.max():.1%}. "
+            "These are reported counts, not a sample, so the range across months is the only "
+            "interval given."
+        )
+    else:
+        text += ". This is a reported count, not a sample, so no interval is given."
+    return text + (
+        " 'Iranian design' is design lineage, not place of manufacture: Shahed drones imported "
+        "from Iran and Geran copies built in Russia (Alabuga) carry one label, and from 2025 "
+        "the counts include decoys."
     )
 
 
@@ -140,23 +205,23 @@ def iranian_share_finding(
 
 
 def north_korean_band_finding(pub: Publisher, band: ModelResult) -> str:
-    """The North Korean ballistic missiles as a band: lower and upper bound and their shares."""
+    """The North Korean ballistic missiles as a band in plain words: a range between the lower
+    and upper bound, and why it is a range (:func:`describe_band` gives the detail)."""
     s = band.summary
     lower, upper, ballistic = int(s["lower"]), int(s["upper"]), int(s["ballistic"])
     pub.number("nk_band_lower", lower)
     pub.number("nk_band_upper", upper)
     if ballistic == 0 and upper == 0:
         text = (
-            "No ballistic missile launches fall in the period, so there is no North "
-            "Korean band to give."
+            "No ballistic missile launches fall in the period, so there is no count of North "
+            "Korean missiles to give."
         )
         return pub.finding("north_korean_band", text, headline=True)
     if upper == 0:
         text = (
-            f"None of the {ballistic:,} ballistic missiles launched in the period was "
-            "reported under a label that could mean North Korean (KN-23 or "
-            "Iskander-M/KN-23), so both bounds are 0. North Korean missiles reported as "
-            "Iskander-M would not show."
+            f"No ballistic missile launched in the period ({ballistic:,} in all) was reported "
+            "under a label that could mean North Korean, so the reports show none; North "
+            "Korean missiles reported as Russian Iskander-M would not show."
         )
         return pub.finding(
             "north_korean_band",
@@ -167,25 +232,13 @@ def north_korean_band_finding(pub: Publisher, band: ModelResult) -> str:
             unit="ballistic missiles",
             headline=True,
         )
-    share_lower, share_upper = s["share_lower"], s["share_upper"]
-    shares = ""
-    if finite(share_lower) and finite(share_upper):
-        shares = f" ({share_lower:.1%} to {share_upper:.1%} of ballistic missile launches)"
-    first = s.get("first_ambiguous_label")
     text = (
         f"Between {lower:,} and {upper:,} of the {ballistic:,} ballistic missiles launched in "
-        f"the period may have been North Korean{shares}. This is a band between two bounds, "
-        "not an estimate with a confidence interval: the lower bound counts only reports "
-        "that name KN-23 alone, which the Air Force rarely does; the upper bound adds every "
-        "launch labelled Iskander-M/KN-23, a label that also covers Russian Iskander-M."
+        "the period may have been North Korean. It is a range, not a number, because most "
+        "reports use one label, Iskander-M/KN-23, for both Russian and North Korean missiles."
     )
-    if first:
-        text += (
-            f" That label first appears on {first}; North Korean missiles fired before "
-            "then were reported as Iskander-M and are in neither bound."
-        )
-    pub.number("nk_band_share_lower", share_lower)
-    pub.number("nk_band_share_upper", share_upper)
+    pub.number("nk_band_share_lower", s["share_lower"])
+    pub.number("nk_band_share_upper", s["share_upper"])
     return pub.finding(
         "north_korean_band",
         text,
@@ -197,41 +250,73 @@ def north_korean_band_finding(pub: Publisher, band: ModelResult) -> str:
     )
 
 
+def describe_band(band: ModelResult) -> str:
+    """The detail behind :func:`north_korean_band_finding`: the bounds as shares of ballistic
+    missile launches, what each bound counts, and when the combined label first appears."""
+    s = band.summary
+    lower, upper = band.whole("lower"), band.whole("upper")
+    if upper == 0:
+        return "Both bounds are 0: no report in the period names KN-23 or Iskander-M/KN-23."
+    share_lower, share_upper = s["share_lower"], s["share_upper"]
+    shares = ""
+    if finite(share_lower) and finite(share_upper):
+        shares = f" ({share_lower:.1%} to {share_upper:.1%} of ballistic missile launches)"
+    text = (
+        f"The lower bound is {lower:,} and the upper bound {upper:,}{shares}. This is a band "
+        "between two bounds, not an estimate with a confidence interval: the lower bound "
+        "counts only reports that name KN-23 alone, which the Air Force rarely does; the "
+        "upper bound adds every launch labelled Iskander-M/KN-23, a label that also covers "
+        "Russian Iskander-M."
+    )
+    first = s.get("first_ambiguous_label")
+    if first:
+        text += (
+            f" That label first appears on {day_label(first)}; North Korean missiles fired "
+            "before then were reported as Iskander-M and are in neither bound."
+        )
+    return text
+
+
 # --- first appearances ---------------------------------------------------------------------------
+
+
+def _appearance(label: str, s: dict, lags: pd.DataFrame, names: dict[str, str]) -> str:
+    """When ``label`` is first named in the reports and how long after its reference event."""
+    first, event, lag = (
+        s.get(f"{key}[{label}]") for key in ("first_appearance", "reference_event", "lag_days")
+    )
+    if first is None:
+        return f"'{label}' is not named in the reports up to the end of the period"
+    if event is None or lag is None:
+        return f"'{label}' is first named on {day_label(first)}"
+    row = lags[(lags["label"] == label) & (lags["event_id"] == event)].iloc[0]
+    when = f"{abs(lag):,} days {'after' if lag >= 0 else 'before'}"
+    text = (
+        f"'{label}' is first named on {day_label(first)}, {when} "
+        f"“{event_label(str(event), names)}” ({day_label(row['event_date'])})"
+    )
+    if bool(row["before_data"]):
+        text += ", an event from before the data begin, so the true gap may be shorter"
+    return text
 
 
 def appearance_finding(
     pub: Publisher, appearances: ModelResult, timeline: pd.DataFrame | None = None
 ) -> str:
-    """When each partnership label first appears in the reports, and the lag from its
-    reference event (named by its label in ``timeline``)."""
+    """When each partnership label is first named in the reports, and the days from its
+    reference event (named by its label in ``timeline``), in plain words."""
     s = appearances.summary
     lags = appearances.table("lags")
     names = event_labels(timeline)
-    parts = []
-    for label in dict.fromkeys(lags["label"]):
-        first = s.get(f"first_appearance[{label}]")
-        event = s.get(f"reference_event[{label}]")
-        lag = s.get(f"lag_days[{label}]")
-        if first is None:
-            parts.append(f"'{label}' does not appear in the reports up to the end of the period")
-            continue
-        if event is None or lag is None:
-            parts.append(f"'{label}' first appears on {first}")
-            continue
-        row = lags[(lags["label"] == label) & (lags["event_id"] == event)].iloc[0]
-        day = day_text(row["event_date"])
-        when = f"{abs(lag):,} days {'after' if lag >= 0 else 'before'}"
-        text = (
-            f"'{label}' first appears on {first}, {when} “{event_label(str(event), names)}” ({day})"
-        )
-        if bool(row["before_data"]):
-            text += ", an event that predates the data, so the lag is only an upper bound"
-        parts.append(text)
-        pub.number(f"lag_days[{label}]", lag)
+    labels = list(dict.fromkeys(lags["label"]))
+    parts = [_appearance(label, s, lags, names) for label in labels]
+    for label in labels:
+        keys = ("first_appearance", "reference_event", "lag_days")
+        if all(s.get(f"{key}[{label}]") is not None for key in keys):
+            pub.number(f"lag_days[{label}]", s[f"lag_days[{label}]"])
     text = (
-        "In the Air Force's reports " + "; ".join(parts) + ". These dates record when the Air "
-        "Force chose to name a weapon in its reports, not when the weapon was delivered or "
+        "In the Air Force's reports, " + "; ".join(parts) + ". These dates show when the Air "
+        "Force began to name a weapon in its reports, not when the weapon was delivered or "
         "first used."
     )
     return pub.finding("label_appearances", text, headline=False)
@@ -254,9 +339,8 @@ def first_month_over_1000_finding(pub: Publisher, supply: ModelResult) -> str:
     monthly = supply.table("monthly").set_index("period")["launched"]
     count = int(monthly.loc[pd.Timestamp(f"{month}-01")])
     text = (
-        f"{month_name(f'{month}-01')} was the first month with more than 1,000 launches of "
-        f"Iranian-design (Shahed/Geran-type) drones: {count:,}. It is a reported count with no "
-        "sampling interval; Geran copies built in Russia count as Iranian design."
+        f"{month_name(f'{month}-01')} was the first month with more than 1,000 Iranian-design "
+        f"(Shahed-type) drones launched: {count:,}."
     )
     pub.number("first_month_over_1000", month)
     pub.number("first_month_over_1000_launched", count)
@@ -266,7 +350,8 @@ def first_month_over_1000_finding(pub: Publisher, supply: ModelResult) -> str:
 
 
 def supply_finding(pub: Publisher, supply: ModelResult) -> str:
-    """Launches of Iranian-design drones per year and in total, read as a lower bound."""
+    """Launches of Iranian-design drones per year and in total, read as the least number
+    supplied (the caveats of that reading are the result's ``caveats``)."""
     yearly = supply.table("yearly")
     if yearly.empty or int(yearly["launched"].sum()) == 0:
         text = "No Iranian-design drone launches are counted up to the end of the period."
@@ -277,11 +362,9 @@ def supply_finding(pub: Publisher, supply: ModelResult) -> str:
     ]
     total = int(supply.summary["launched_total"])
     text = (
-        f"Launches of Iranian-design drones counted: {_join(years)}; {total:,} in all up to "
-        "the end of the period. If the counts are complete, at least that many had been "
-        "built or delivered (imports and Russian-built Geran together, decoys included from "
-        "2025): a lower bound on cumulative supply, not on any one year's production, since "
-        "drones can come from stocks."
+        f"Iranian-design drones launched: {_join(years)}; {total:,} in all up to the end of "
+        "the period. If the counts are complete, at least that many had been supplied by "
+        "then, imported from Iran or built in Russia (from 2025 the counts include decoys)."
     )
     pub.number("iranian_design_launched_total", total)
     return pub.finding(
@@ -455,21 +538,15 @@ def _count_p(n: int) -> str:
     return f"{_events(n)} {'has' if n == 1 else 'have'} a p"
 
 
-def event_study_finding(
-    pub: Publisher, result: ModelResult, timeline: pd.DataFrame | None = None
-) -> str:
-    """How many events were estimated and how many show a change that survives correction for
-    the number of events tested (the finding's value), the smallest p-values before and after
-    correction, the 95% CIs that exclude 1 before correction; timing is association only.
-    Events are named by their labels in ``timeline``."""
+def _details(result: ModelResult, timeline: pd.DataFrame | None) -> tuple[str, dict[str, object]]:
+    """The technical account of the event studies (how many were estimated, the smallest
+    p-values before and after correction, the 95% CIs that exclude 1, the placebo tests, the
+    other events in the windows) and the numbers it rests on, for the record."""
     s = result.summary
     table = result.table("events")
     done = _named(table[table["status"] == "estimated"], timeline)
     n_events, n_done = int(s["n_events"]), len(done)
     window, exclusion = s["window_weeks"], s["exclusion_weeks"]
-    pub.number("events_chosen", n_events)
-    pub.number("events_estimated", n_done)
-    unit = "events with a change that survives correction"
     if n_done == 0:
         reasons = table["reason"].dropna().unique()
         why = (
@@ -479,10 +556,7 @@ def event_study_finding(
             "gives each reason)"
         )
         text = f"None of the {n_events} chosen events could be estimated: {why}. {CAUSE_NOTE}"
-        pub.number("events_ci_excludes_1", 0)
-        pub.number("events_survive_correction", 0)
-        return pub.finding("event_studies", text, value=0, unit=unit, headline=True)
-
+        return text, {"events_ci_excludes_1": 0}
     not_done = n_events - n_done
     text = (
         f"Of the {n_events} partnership events chosen, {n_done} could be estimated"
@@ -491,24 +565,117 @@ def event_study_finding(
     )
     text += _verdict(done)
     smallest, numbers = _smallest(done, exclusion)
-    text += smallest
     before, n_clear = _before_correction(done)
-    text += before
     strict, n_strict = _strict_placebo(done, exclusion)
-    text += strict
-    text += _confounding_sentence(result, timeline, done)
-    text += CAUSE_NOTE
-    n_survive = int(done["survives_correction"].fillna(False).astype(bool).sum())
-    pub.number("events_survive_correction", n_survive)
-    pub.number("events_ci_excludes_1", n_clear)
+    text += smallest + before + strict + _confounding_sentence(result, timeline, done)
+    numbers = {**numbers, "events_ci_excludes_1": n_clear, "placebo_dates_max": n_strict}
     for column in _CORRECTED:
         below = pd.to_numeric(done[column], errors="coerce") < PLACEBO_ALPHA
-        pub.number(f"events_{column}_below_005", int(below.sum()))
+        numbers[f"events_{column}_below_005"] = int(below.sum())
+    return text + CAUSE_NOTE, numbers
+
+
+def event_study_details(result: ModelResult, timeline: pd.DataFrame | None = None) -> str:
+    """The technical account behind :func:`event_study_finding`, for the method fold: the
+    smallest p-values before and after correction for the number of events tested, the 95%
+    CIs that exclude 1 before correction, the placebo tests and the other events in the
+    windows. Events are named by their labels in ``timeline``."""
+    return _details(result, timeline)[0]
+
+
+def _times(value: float) -> str:
+    """A ratio as a reader says it: ``1.9``, ``16``, ``137``."""
+    return f"{value:.1f}" if value < 10 else f"{value:,.0f}"
+
+
+def plain_reason(reason: object, window: int, them: bool = False) -> str:
+    """Why an event could not be tested, in a reader's words (``reason``: the model's)."""
+    text = str(reason or "")
+    it = "them" if them else "it"
+    if text.startswith("the windows need"):
+        return f"the data do not cover the {window} weeks before and after {it}"
+    if text.startswith("the period holds"):
+        return f"the period is shorter than the {2 * window} weeks needed"
+    if text.startswith("no launches in the"):
+        return text.replace("the event", it)
+    return "the data do not allow it"
+
+
+def event_verdict(row: pd.Series, window: int) -> str:
+    """One event's plain verdict on weekly launches: higher or lower than the earlier trend
+    suggested (with the ratio and its 95% range) when the change survives the correction for
+    the number of events tested, else ``no clear change``; ``not tested: ...`` when the event
+    was not estimated."""
+    if row.get("status") != "estimated":
+        return f"not tested: {plain_reason(row.get('reason'), window)}"
+    if not survives(row):
+        return "no clear change"
+    ratio, low, high = (float(row[c]) for c in ("ratio", "ratio_low", "ratio_high"))
+    if ratio >= 1:
+        return (
+            f"higher than the earlier trend suggested, about {_times(ratio)} times as many, "
+            f"plausibly {_times(low)} to {_times(high)} times as many"
+        )
+    return (
+        f"lower than the earlier trend suggested, about {100 * (1 - ratio):.0f}% fewer, "
+        f"plausibly {100 * (1 - high):.0f}% to {100 * (1 - low):.0f}% fewer"
+    )
+
+
+def _plain_verdict(done: pd.DataFrame, window: int) -> str:
+    """The headline sentence: how many of the tested events were followed by a clear change
+    (the one such event named with its verdict)."""
+    n = len(done)
+    tested = (
+        "the one event that could be tested" if n == 1 else f"the {n} events that could be tested"
+    )
+    survivors = done[done.apply(survives, axis=1)]
+    if survivors.empty:
+        return f"No clear change in weekly launches followed {'' if n == 1 else 'any of '}{tested}."
+    if len(survivors) > 1:
+        return (
+            f"Weekly launches changed clearly after {len(survivors)} of {tested}; the table "
+            "below names them."
+        )
+    row = survivors.iloc[0]
+    return (
+        f"Weekly launches changed clearly after {tested if n == 1 else f'1 of {tested}'}: after "
+        f"{row['event_name']} ({day_label(row['date'])}), they were {event_verdict(row, window)}."
+    )
+
+
+def event_study_finding(
+    pub: Publisher, result: ModelResult, timeline: pd.DataFrame | None = None
+) -> str:
+    """The page's verdict on the events in plain words: how many of the events tested were
+    followed by a clear change in weekly launches (one that survives the correction for the
+    number of events tested; the finding's value), and that timing is association only.
+    Records the numbers of :func:`event_study_details` too. Events are named by their labels
+    in ``timeline``."""
+    s = result.summary
+    table = result.table("events")
+    done = _named(table[table["status"] == "estimated"], timeline)
+    n_events, window = result.whole("n_events"), result.whole("window_weeks")
+    pub.number("events_chosen", n_events)
+    pub.number("events_estimated", len(done))
+    unit = "events with a change that survives correction"
+    _, numbers = _details(result, timeline)
+    n_survive = int(done.apply(survives, axis=1).sum()) if len(done) else 0
+    pub.number("events_survive_correction", n_survive)
     for key, value in numbers.items():
         pub.number(key, value)
-    pub.number("placebo_dates_max", n_strict)
-    pub.number("window_weeks", window)
+    if done.empty:
+        reasons = table["reason"].dropna().unique()
+        why = (
+            plain_reason(reasons[0], window, them=True)
+            if len(reasons) == 1
+            else "the data do not cover the weeks needed before and after them"
+        )
+        text = f"No partnership event could be tested ({n_events} chosen): {why}. {CAUSE_NOTE}"
+        return pub.finding("event_studies", text, value=0, unit=unit, headline=True)
+    pub.number("window_weeks", s["window_weeks"])
     pub.number("lag_weeks", s["lag_weeks"])
+    text = f"{_plain_verdict(done, window)} {CAUSE_NOTE}"
     return pub.finding("event_studies", text, value=n_survive, unit=unit, headline=True)
 
 
@@ -632,8 +799,8 @@ def event_table(result: ModelResult, timeline: pd.DataFrame | None = None) -> pd
     studentised jump, with ``placebo_p_raw``/``placebo_p_all_raw`` of the raw jump beside
     them), ``n_placebo, n_placebo_all, survives_correction``, the counterfactual excess
     (``counterfactual_excess`` with ``_low``/``_high`` and ``counterfactual_informative``),
-    ``other_events`` (count, from the whole ``timeline`` when given), ``other_event_ids`` and a
-    short ``reading``."""
+    ``other_events`` (count, from the whole ``timeline`` when given), ``other_event_ids``,
+    the plain ``verdict`` (:func:`event_verdict`) and a short technical ``reading``."""
     table = result.table("events")
     labels = event_labels(timeline)
     others = other_events(result, timeline)
@@ -660,6 +827,8 @@ def event_table(result: ModelResult, timeline: pd.DataFrame | None = None) -> pd
     out["counterfactual_informative"] = table["counterfactual_informative"].to_numpy()
     out["other_events"] = n_other.to_numpy()
     out["other_event_ids"] = others.to_numpy()
+    window = int(result.summary.get("window_weeks", 0) or 0)
+    out["verdict"] = [event_verdict(row, window) for _, row in table.iterrows()]
     out["reading"] = [
         plain_reading(row, n) for (_, row), n in zip(table.iterrows(), n_other, strict=True)
     ]
@@ -675,18 +844,25 @@ def finite(value) -> bool:
 
 
 __all__ = [
+    "LatestShare",
     "appearance_finding",
     "ci_side",
+    "describe_band",
     "describe_event_study",
+    "describe_iranian_share",
     "describe_timeline",
+    "event_study_details",
     "event_study_finding",
     "event_table",
+    "event_verdict",
     "finite",
     "first_month_over_1000_finding",
     "iranian_share_finding",
+    "latest_share",
     "north_korean_band_finding",
     "other_events",
     "plain_reading",
+    "plain_reason",
     "stands_out",
     "supply_finding",
     "survives",

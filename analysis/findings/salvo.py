@@ -9,15 +9,17 @@ Timing and size comparisons are described as associations, never as causes.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
 from analysis.data.dates import day_text, month_text
+from analysis.findings.text import day_label, month_label, plausibly
 from analysis.modelresult import ModelResult
 from analysis.models.interception import CLASSES as INTERCEPTION_CLASSES
-from analysis.models.interception import class_waves
+from analysis.models.interception import RecentShare, class_waves
 from analysis.models.salvo import DEFAULT_KNOTS
 from analysis.params import ParameterError, check_groups
 from analysis.results import Publisher
@@ -33,6 +35,8 @@ CLASS_NAMES = {
     "ballistic_missile": "ballistic missiles",
 }
 MEASURE_NOUNS = {"drones": "drones", "missiles": "missiles"}
+#: The attack a measure's typical size describes, in a reader's words.
+ATTACK_NOUNS = {"drones": "drone attack", "missiles": "missile attack"}
 #: How the intervals of the salvo trends and of the doubling effect are made, in plain words.
 MONTHS_NOTE = (
     "The interval allows for waves of the same month being alike, and for a month being "
@@ -128,47 +132,49 @@ def _record_row(salvo: ModelResult, measure: str) -> pd.Series | None:
     return None if top.empty else top.iloc[0]
 
 
-def drone_record(salvo: ModelResult, pub: Publisher, *, headline: bool = True) -> str:
-    """The largest drone wave of the period, and how often the record was broken."""
+def drone_record(salvo: ModelResult, pub: Publisher, *, headline: bool = False) -> str:
+    """The largest drone attack of the period, and how often the record was broken."""
     return _record(salvo, pub, "drones", headline)
 
 
 def missile_record(salvo: ModelResult, pub: Publisher, *, headline: bool = False) -> str:
-    """The largest missile wave of the period, and how often the record was broken."""
+    """The largest missile attack of the period, and how often the record was broken."""
     return _record(salvo, pub, "missiles", headline)
 
 
 def _record(salvo: ModelResult, pub: Publisher, measure: str, headline: bool) -> str:
+    """The record sentence in plain words: the day, the size, the other weapon's count, and
+    how many times the record for one attack was broken (counts as reported: no interval)."""
     key = f"record_{measure}_wave"
     row = _record_row(salvo, measure)
     if row is None:
-        text = f"No wave in the period launched any {MEASURE_NOUNS[measure]}."
+        text = f"No attack in the period launched any {MEASURE_NOUNS[measure]}."
         return pub.finding(key, text, unit=measure, headline=headline)
-    size, date = int(row[measure]), day_text(row["date"])
+    size, date = int(row[measure]), pd.Timestamp(row["date"])
     if measure == "missiles":
         what = "missiles of all types"
-    elif pd.Timestamp(row["date"]) >= pd.Timestamp(DECOYS_FROM):
-        what = f"strike drones (Shahed/Geran type; decoys counted with them from {DECOYS_FROM})"
+    elif date >= pd.Timestamp(DECOYS_FROM):
+        what = "drones (decoys included)"
     else:
-        what = "strike drones (Shahed/Geran type)"
+        what = "drones"
     other = "missiles" if measure == "drones" else "drones"
     text = (
-        f"The largest {measure[:-1]} wave in the period ended on {date}: {_count(size)} "
-        f"{what} launched, with {_plural(row[other], other[:-1])}."
+        f"The largest {ATTACK_NOUNS[measure]} of the period, on {day_label(date)}, launched "
+        f"{_count(size)} {what} and {_plural(row[other], other[:-1])}."
     )
     progression = salvo.table("record_progression")
     steps = progression[progression["measure"] == measure]
     if len(steps) > 1:
         times = "once" if len(steps) == 2 else f"{len(steps) - 1:,} times"
         text += (
-            f" The record for one wave was raised {times} in the period, "
-            f"from {_count(steps['record'].iloc[0])} on {day_text(steps['date'].iloc[0])}."
+            f" The record for a single attack was broken {times}, from "
+            f"{_plural(steps['record'].iloc[0], measure[:-1])} on "
+            f"{day_label(steps['date'].iloc[0])}."
         )
     if not bool(row["time_known"]):
-        text += " The reports of that wave give dates only, so it may pool several attacks."
-    text += " These are counts as reported by the Air Force, so there is no interval."
+        text += " Its reports give no time of day, so it may join several attacks of that day."
     pub.number(f"record_{measure}", size)
-    pub.number(f"record_{measure}_date", date)
+    pub.number(f"record_{measure}_date", day_text(date))
     return pub.finding(key, text, value=size, unit=measure, headline=headline)
 
 
@@ -217,49 +223,83 @@ def _direction(low: float, high: float, up: str, down: str, flat: str) -> str:
     return flat
 
 
+def _number_format(value: float) -> str:
+    """The format of a size change per year and its range: whole numbers when ``value`` is 10
+    or more in size, else one decimal."""
+    return "{:,.0f}" if abs(value) >= 10 else "{:,.1f}"
+
+
+def size_verdict(slope: float, low: float, high: float, noun: str) -> str:
+    """One plain verdict for a change in attack size per year from its headline interval:
+    ``grew by about 40 drones a year, plausibly 24 to 55``, ``shrank by ...`` or ``showed no
+    clear change (somewhere between -3.9 and +0.8 missiles a year)``."""
+    if not all(math.isfinite(v) for v in (slope, low, high)):
+        return "could not be estimated"
+    fmt = _number_format(slope)
+    if low > 0:
+        return f"grew by about {fmt.format(slope)} {noun} a year, {plausibly(low, high, fmt)}"
+    if high < 0:
+        return f"shrank by about {fmt.format(-slope)} {noun} a year, {plausibly(-high, -low, fmt)}"
+    signed = fmt.replace("{:", "{:+")
+    return (
+        f"showed no clear change (somewhere between {signed.format(low)} and "
+        f"{signed.format(high)} {noun} a year)"
+    )
+
+
 def median_growth(
     salvo: ModelResult,
     pub: Publisher,
     measure: str = "drones",
     *,
     headline: bool = True,
-    level: float = 0.95,
 ) -> str:
-    """Growth of the median salvo per year (straight line), with the piecewise segments."""
+    """The typical (median) attack's change in size per year, in plain words: one verdict from
+    the straight line's headline interval (the technical account: :func:`median_growth_detail`).
+    """
     key = f"median_growth_{measure}"
     noun = MEASURE_NOUNS[measure]
     line = _slope_rows(salvo, measure, 0.5, "linear")
     if line.empty:
-        text = f"Too few timed waves with {noun} in the period to fit a trend in the median salvo."
+        text = f"Too few attacks with {noun} in the period to tell whether they grew."
         return pub.finding(key, text, unit=f"{noun} per year", headline=headline)
+    row = line.iloc[0]
+    verdict = size_verdict(float(row["slope"]), float(row["ci_low"]), float(row["ci_high"]), noun)
+    text = (
+        f"From {month_label(row['start'])} to {month_label(row['end'])}, the typical "
+        f"{ATTACK_NOUNS[measure]} {verdict}."
+    )
+    if measure == "drones" and pd.Timestamp(row["end"]) >= pd.Timestamp(DECOYS_FROM):
+        text += (
+            f" From {month_label(DECOYS_FROM)} the drone counts include decoys, so part of "
+            "the growth is decoys."
+        )
+    pub.number(f"{measure}_q50_slope", round(float(row["slope"]), 2))
+    return pub.finding(key, text, **_slope_values(row), unit=f"{noun} per year", headline=headline)
+
+
+def median_growth_detail(salvo: ModelResult, measure: str = "drones", level: float = 0.95) -> str:
+    """The median's straight-line slope with its interval, the waves used, the bent line's
+    segments and how the interval was made (for a method fold; nothing recorded)."""
+    noun = MEASURE_NOUNS[measure]
+    line = _slope_rows(salvo, measure, 0.5, "linear")
+    if line.empty:
+        return f"Too few timed waves with {noun} in the period to fit a trend in the median salvo."
     row = line.iloc[0]
     text = (
         f"The median timed wave with {noun} {_trend(row, noun, level)} on a straight line, "
-        f"from {day_text(row['start'])} to {day_text(row['end'])} "
+        f"from {day_label(row['start'])} to {day_label(row['end'])} "
         f"({int(row['n_waves']):,} waves, quantile regression)."
     )
     pieces = _slope_rows(salvo, measure, 0.5, "piecewise")
     if len(pieces) > 1:
         parts = [
-            f"{_slope(p['slope'])} a year from {day_text(p['start'])} to {day_text(p['end'])} "
+            f"{_slope(p['slope'])} a year from {day_label(p['start'])} to {day_label(p['end'])} "
             f"({_slope_ci(p, level)})"
             for _, p in pieces.iterrows()
         ]
-        text += (
-            " Allowing a bend at "
-            + day_text(pieces["start"].iloc[1])
-            + ": "
-            + "; ".join(parts)
-            + "."
-        )
-    if measure == "drones" and pd.Timestamp(row["end"]) >= pd.Timestamp(DECOYS_FROM):
-        text += (
-            f" From {DECOYS_FROM} decoys are inside the drone counts, so part of the "
-            "growth is decoys."
-        )
-    text += _months_note(row)
-    pub.number(f"{measure}_q50_slope", round(float(row["slope"]), 2))
-    return pub.finding(key, text, **_slope_values(row), unit=f"{noun} per year", headline=headline)
+        text += f" Allowing a bend at {day_label(pieces['start'].iloc[1])}: {'; '.join(parts)}."
+    return text + _months_note(row)
 
 
 def q90_growth(
@@ -310,49 +350,52 @@ def _waves_fitted(interception: ModelResult, weapon_class: str, measure: str) ->
     return int(rows["n_waves"].iloc[0]) if len(rows) else 0
 
 
+def overwhelm_verdict(change: float, low: float, high: float) -> str:
+    """One plain verdict on saturation from the change in the share stopped (percentage
+    points) between a typical attack and one twice as large, and its headline interval."""
+    if not all(math.isfinite(v) for v in (change, low, high)):
+        return "could not be estimated"
+    if low > 0:
+        return (
+            f"about {change:.1f} percentage points more, plausibly {low:.1f} to {high:.1f} "
+            "points more, so no sign that larger attacks overwhelmed the defences"
+        )
+    if high < 0:
+        return (
+            f"about {-change:.1f} percentage points fewer, plausibly {-high:.1f} to {-low:.1f} "
+            "points fewer, the pattern expected if larger attacks overwhelm the defences"
+        )
+    return (
+        f"no clear change (somewhere between {low:+.1f} and {high:+.1f} percentage points), "
+        "so no sign either way"
+    )
+
+
 def doubling_effect(
     interception: ModelResult,
     weapon_class: str,
     pub: Publisher,
     *,
     headline: bool = False,
-    level: float = 0.95,
 ) -> str:
-    """The defeat rate at the median salvo and at twice it, in plain words."""
+    """The share stopped in a typical attack and in one twice as large, with one plain
+    verdict from the headline interval (the technical account: :func:`doubling_detail`)."""
     key = f"doubling_{weapon_class}"
     name = CLASS_NAMES.get(weapon_class, weapon_class)
     row = _effect_row(interception, weapon_class, "defeat")
     if row is None:
-        n = _waves_fitted(interception, weapon_class, "defeat")
-        count = f"only {n:,}" if n else "none"
         text = (
-            f"Too few timed waves with {name} in the period ({count}) to model the defeat "
-            "rate against salvo size."
+            f"{name.capitalize()}: too few attacks in the period to compare the share stopped "
+            "in small and large attacks."
         )
         return pub.finding(key, text, unit="percentage points", headline=headline)
     change, low, high = (
         float(row[c]) for c in ("change_points", "change_ci_low", "change_ci_high")
     )
-    n = _waves_fitted(interception, weapon_class, "defeat")
-    if low > 0:
-        verdict = f"went with a defeat rate {_num(change)} percentage points higher"
-    elif high < 0:
-        verdict = (
-            f"went with a defeat rate {_num(-change)} percentage points lower, the "
-            "pattern saturation of the defences would produce"
-        )
-    else:
-        verdict = f"went with no clear change in the defeat rate, {_num(change)} percentage points"
-    interval = _ci(low, high, _num, level)
-    if low <= 0 <= high:
-        interval += ", an interval that includes zero"
     text = (
-        f"{name.capitalize()}: a wave twice as large {verdict} ({interval}). This compares "
-        f"the median timed wave ({_count(row['salvo'])} launched) with one twice as large "
-        f"({_count(row['salvo_doubled'])}), both at the sample's median date "
-        f"{day_text(row['reference_date'])}: a modelled rate of {_pct(row['rate'])} against "
-        f"{_pct(row['rate_doubled'])} ({n:,} timed waves, beta-binomial regression with a "
-        f"time trend).{_months_note(row)} {ASSOCIATION}"
+        f"{name.capitalize()}: {_pct(row['rate_doubled'])} were stopped in an attack twice the "
+        f"typical size, against {_pct(row['rate'])} in a typical one: "
+        f"{overwhelm_verdict(change, low, high)}."
     )
     pub.number(f"doubling_{weapon_class}_points", round(change, 2))
     return pub.finding(
@@ -366,14 +409,54 @@ def doubling_effect(
     )
 
 
+def doubling_detail(interception: ModelResult, weapon_class: str, level: float = 0.95) -> str:
+    """The doubling effect of one class with its interval, the compared salvos, the date, the
+    waves and the model (for a method fold; nothing recorded)."""
+    name = CLASS_NAMES.get(weapon_class, weapon_class)
+    row = _effect_row(interception, weapon_class, "defeat")
+    n = _waves_fitted(interception, weapon_class, "defeat")
+    if row is None:
+        count = f"only {n:,}" if n else "none"
+        return (
+            f"Too few timed waves with {name} in the period ({count}) to model the defeat "
+            "rate against salvo size."
+        )
+    change, low, high = (
+        float(row[c]) for c in ("change_points", "change_ci_low", "change_ci_high")
+    )
+    verdict = _direction(
+        low,
+        high,
+        f"went with a defeat rate {_num(change)} percentage points higher",
+        f"went with a defeat rate {_num(-change)} percentage points lower, the pattern "
+        "saturation of the defences would produce",
+        f"went with no clear change in the defeat rate, {_num(change)} percentage points",
+    )
+    interval = _ci(low, high, _num, level)
+    if low <= 0 <= high:
+        interval += ", an interval that includes zero"
+    return (
+        f"{name.capitalize()}: a wave twice as large {verdict} ({interval}). This compares "
+        f"the median timed wave ({_count(row['salvo'])} launched) with one twice as large "
+        f"({_count(row['salvo_doubled'])}), both at the sample's median date "
+        f"{day_label(row['reference_date'])}: a modelled rate of {_pct(row['rate'])} against "
+        f"{_pct(row['rate_doubled'])} ({n:,} timed waves, beta-binomial regression with a "
+        f"time trend).{_months_note(row)} {ASSOCIATION}"
+    )
+
+
 def doubling_effects(
-    interception: ModelResult, classes: Sequence[str], pub: Publisher, *, level: float = 0.95
+    interception: ModelResult, classes: Sequence[str], pub: Publisher
 ) -> list[str]:
     """:func:`doubling_effect` for every class; the first class is marked as a headline."""
-    return [
-        doubling_effect(interception, c, pub, headline=i == 0, level=level)
-        for i, c in enumerate(classes)
-    ]
+    return [doubling_effect(interception, c, pub, headline=i == 0) for i, c in enumerate(classes)]
+
+
+def doubling_details(
+    interception: ModelResult, classes: Sequence[str], level: float = 0.95
+) -> list[str]:
+    """:func:`doubling_detail` for every class."""
+    return [doubling_detail(interception, c, level) for c in classes]
 
 
 def doubling_range(interception: ModelResult, weapon_class: str, pub: Publisher) -> str | None:
@@ -463,6 +546,45 @@ def kinetic_drone_doubling(
         high=round(high, 1),
         unit="percentage points",
         headline=False,
+    )
+
+
+# Share stopped ---------------------------------------------------------------------------------
+
+
+def months_span(first, last) -> str:
+    """Two months as a reader writes the span: ``Jan to Mar 2026``, ``Dec 2025 to Feb 2026``,
+    or one month alone (``Mar 2026``)."""
+    first, last = pd.Timestamp(first), pd.Timestamp(last)
+    if (first.year, first.month) == (last.year, last.month):
+        return month_label(last)
+    if first.year == last.year:
+        return f"{first:%b} to {month_label(last)}"
+    return f"{month_label(first)} to {month_label(last)}"
+
+
+def recent_stopped(recent: RecentShare, pub: Publisher, *, headline: bool = True) -> str:
+    """The share of a class reported stopped over the last months, with its range: the same
+    numbers, rounded the same way, as the landing page's "Drones stopped" card
+    (:func:`analysis.findings.cards.defeated_card`)."""
+    key = "defeated_recent"
+    name = CLASS_NAMES.get(recent.weapon_class, recent.weapon_class)
+    if not math.isfinite(recent.share) or recent.first is None or recent.last is None:
+        text = f"The share of {name} stopped in the last {recent.months} months was not estimated."
+        return pub.finding(key, text, unit="share", headline=headline)
+    text = (
+        f"About {_pct(recent.share)} of the {name} launched in the last {recent.months} months "
+        f"({months_span(recent.first, recent.last)}) were reported stopped, "
+        f"{plausibly(100 * recent.low, 100 * recent.high, '{:.0f}%')}."
+    )
+    return pub.finding(
+        key,
+        text,
+        value=round(recent.share, 3),
+        low=round(recent.low, 3),
+        high=round(recent.high, 3),
+        unit="share",
+        headline=headline,
     )
 
 
@@ -592,6 +714,8 @@ def publish_numbers(salvo: ModelResult, interception: ModelResult, pub: Publishe
 __all__ = [
     "REPORTING_EXAMPLE_DATES",
     "check_interception_classes",
+    "doubling_detail",
+    "doubling_details",
     "doubling_effect",
     "doubling_effects",
     "doubling_range",
@@ -599,10 +723,15 @@ __all__ = [
     "drone_record",
     "kinetic_drone_doubling",
     "median_growth",
+    "median_growth_detail",
     "missile_record",
+    "months_span",
+    "overwhelm_verdict",
     "publish_numbers",
     "q90_growth",
+    "recent_stopped",
     "reporting_examples",
     "reporting_practice",
+    "size_verdict",
     "split_reporting",
 ]

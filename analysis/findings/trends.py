@@ -2,10 +2,15 @@
 
 The notebook calls :func:`fit_trends` and :func:`fit_regimes` on the processed strikes, shows
 the tables built here (:func:`growth_table`, :func:`dispersion_table`, :func:`regime_table`,
-:func:`breaks_table`) and the sentences that quote the results (:func:`growth_finding`,
-:func:`dispersion_finding`, :func:`regime_finding`), each recorded on the run's
-:class:`~analysis.results.Publisher` with its number and 95% interval. Every number in a
-sentence is read from a :class:`~analysis.modelresult.ModelResult`.
+:func:`breaks_table`) and the sentences that quote the results, each recorded on the run's
+:class:`~analysis.results.Publisher`. Every number in a sentence is read from a
+:class:`~analysis.modelresult.ModelResult`.
+
+Two kinds of sentence: the plain verdicts a reader sees (:func:`growth_finding`,
+:func:`regime_finding`: one verdict per quantity, from the cautious interval, in the landing
+page's words, dates as "Apr 2025") and the technical ones of the page's "Method and
+diagnostics" folds (:func:`growth_detail`, :func:`dispersion_finding`, :func:`regime_detail`:
+every window, 95% CIs, diagnostics and comparisons).
 """
 
 from __future__ import annotations
@@ -17,11 +22,12 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.data.dates import day_text
 from analysis.data.labels import PERIOD_WORDS, group_label
 from analysis.data.overview import Period
+from analysis.data.scope import scope_label
 from analysis.data.series import calendar
-from analysis.findings.text import bullets
+from analysis.findings.cards import growth_verdict, per_year
+from analysis.findings.text import bullets, day_label, month_label, plausibly
 from analysis.modelresult import ModelResult
 from analysis.models.regimes import GROUPS as REGIME_GROUPS
 from analysis.models.regimes import RegimeFit
@@ -33,6 +39,10 @@ from analysis.results import Publisher
 MIN_REGIME_WEEKS = 16
 #: Headline findings: the growth of this many groups (the first chosen) and one regime.
 HEADLINE_GROWTH = 2
+#: The growth window of the plain verdict (the landing page's growth card), in months.
+HEADLINE_MONTHS = 12
+#: What a plain sentence counts, for the headline groups; other groups read "launches of ...".
+SUBJECTS = {"drones": "drone launches", "missiles": "missile launches"}
 MINUS = "\u2212"
 
 Publishable = Publisher | None
@@ -376,14 +386,134 @@ def _number(pub: Publishable, key: str, value) -> None:
         pub.number(key, value if _finite(value) else None)
 
 
+def _nan_none(value):
+    return float(value) if _finite(value) else None
+
+
 def _window_key(row: pd.Series) -> str:
     return "all" if row["window"] == "whole span" else f"{int(row['months'])}m"
 
 
+def _subject(group: str) -> str:
+    """What a plain sentence counts: ``drone launches``, ``launches of cruise missiles``."""
+    return SUBJECTS.get(group) or f"launches of {_noun(group)}"
+
+
+def rounded(value) -> float:
+    """A count rounded for a reader: two significant figures from 100 (``1,071`` -> 1,100),
+    whole numbers below (NaN stays NaN)."""
+    if not _finite(value):
+        return math.nan
+    digits = max(0, len(str(int(abs(float(value))))) - 2)
+    return float(round(float(value), -digits))
+
+
+def about(value) -> str:
+    """:func:`rounded` as text: ``1,100``; ``n/a`` for a missing number."""
+    return f"{rounded(value):,.0f}" if _finite(value) else "n/a"
+
+
+def _months_text(months) -> str:
+    """A doubling or halving time in months, rounded for a reader: ``6``, ``1.5``."""
+    value = float(months)
+    return f"{value:.0f}" if value >= 2 else f"{value:.1f}"
+
+
+def headline_window(rows: pd.DataFrame) -> pd.Series | None:
+    """The growth window whose verdict a reader sees: the last :data:`HEADLINE_MONTHS`
+    months (the landing page's growth card) when it is among the windows, else the longest
+    estimated window short of the whole span, else the whole span; None without rows."""
+    if rows.empty:
+        return None
+    windows = rows[rows["window"] != "whole span"]
+    chosen = windows[windows["months"] == HEADLINE_MONTHS]
+    if len(chosen):
+        return chosen.iloc[0]
+    estimated = windows[windows["growth_pct_per_month"].map(_finite)]
+    if len(estimated):
+        return estimated.sort_values("months").iloc[-1]
+    return rows.iloc[-1]
+
+
+def yearly(row: pd.Series) -> tuple[float, float, float]:
+    """A window's growth per month and its headline interval, each as a change per year (%)."""
+    return tuple(  # type: ignore[return-value]
+        per_year(float(row[k])) if _finite(row[k]) else math.nan
+        for k in ("growth_pct_per_month", "growth_pct_low", "growth_pct_high")
+    )
+
+
+def window_verdict(row: pd.Series) -> str:
+    """The plain verdict of one growth window, as the landing page's growth card words it
+    (:func:`analysis.findings.cards.growth_verdict` on the yearly change and the headline
+    interval): ``no clear change (somewhere between -31% and +245% a year)``."""
+    return growth_verdict(*yearly(row))
+
+
+def _window_words(row: pd.Series) -> str:
+    """``over the last 12 months (Apr 2025 to Apr 2026)`` or ``over the whole record (Oct
+    2022 to Apr 2026)``."""
+    name = "the whole record" if row["window"] == "whole span" else f"the {row['window']}"
+    return f"over {name} ({month_label(row['start'])} to {month_label(row['end'])})"
+
+
+def _long_run_sentence(row: pd.Series, headline_reading: str) -> str:
+    """The whole span's growth in one plain sentence: doubling or halving time when the
+    headline interval is clear, else no clear change."""
+    since = f"Over the whole record since {month_label(row['start'])}"
+    if not _finite(row["growth_pct_per_month"]):
+        return ""
+    reading = _reading(row["growth_pct_low"], row["growth_pct_high"])
+    if reading == "rise" and _finite(row["doubling_months"]):
+        every = _months_text(row["doubling_months"])
+        return f" {since} they rose clearly, doubling about every {every} months."
+    if reading == "fall":
+        every = _months_text(-math.log(2) / float(row["slope_per_month"]))
+        return f" {since} they fell clearly, halving about every {every} months."
+    either = " either" if headline_reading == "unclear" else ""
+    return f" {since} there is no clear change{either}."
+
+
+def growth_finding(fit: TrendFit, pub: Publishable = None, *, headline: bool = False) -> str:
+    """The plain growth verdict of one group: over the last 12 months (:func:`headline_window`)
+    in the landing page's words (:func:`window_verdict`), then the whole record in one
+    sentence. No interval names, no model names: those are in :func:`growth_detail`.
+
+    Records ``growth_<group>`` (value: the change per year over that window, in %, with the
+    headline interval as a change per year) and the numbers ``growth_<group>_<window>_pct``
+    (growth per month) for every window."""
+    key = f"growth_{fit.group}"
+    subject = _subject(fit.group)
+    if fit.result is None:
+        text = f"{subject[0].upper()}{subject[1:]}: no trend could be fitted ({fit.error})."
+        return _record(pub, key, text, headline=False)
+    rows = _windows(fit.result)
+    for _, row in rows.iterrows():
+        _number(pub, f"growth_{fit.group}_{_window_key(row)}_pct", row["growth_pct_per_month"])
+    row = headline_window(rows)
+    assert row is not None  # a fitted trend has at least its whole span
+    text = f"{subject[0].upper()}{subject[1:]} {_window_words(row)}: {window_verdict(row)}."
+    whole = rows[rows["window"] == "whole span"]
+    if row["window"] != "whole span" and len(whole):
+        reading = _reading(row["growth_pct_low"], row["growth_pct_high"])
+        text += _long_run_sentence(whole.iloc[0], reading)
+    value, low, high = yearly(row)
+    return _record(
+        pub,
+        key,
+        text,
+        value=_nan_none(value),
+        low=_nan_none(low),
+        high=_nan_none(high),
+        unit=f"% a year ({row['window']})",
+        headline=headline,
+    )
+
+
 def _window_sentence(row: pd.Series, subject: str) -> str:
-    """'Over the last 6 months (2025-10-06 to 2026-04-05), <subject> changed by +6.0% per
+    """'Over the last 6 months (6 Oct 2025 to 5 Apr 2026), <subject> changed by +6.0% per
     month on average (95% CI ...): no clear trend, ...' for one row of a growth table."""
-    where = f"Over the {row['window']} ({day_text(row['start'])} to {day_text(row['end'])})"
+    where = f"Over the {row['window']} ({day_label(row['start'])} to {day_label(row['end'])})"
     if not _finite(row["growth_pct_per_month"]):
         return f"{where}: not estimated ({row['note'] or 'too few periods'})."
     text = (
@@ -438,46 +568,40 @@ def _independence_note(fit: TrendFit, windows: pd.DataFrame, unit: str) -> str:
     return text + ", with the same reading."
 
 
-def growth_finding(fit: TrendFit, pub: Publishable = None, *, headline: bool = False) -> str:
-    """The growth of one group over its growth windows (the shortest first: the recent rate),
-    with the 95% CIs that allow for autocorrelation, and how much narrower (and, where it
-    matters, how misleading) the intervals that treat periods as independent would be.
+def growth_detail(fit: TrendFit, pub: Publishable = None) -> str:
+    """The growth of one group over every growth window (the shortest first), per month with
+    the 95% CIs that allow for autocorrelation, and how much narrower (and, where it matters,
+    how misleading) the intervals that treat periods as independent would be; for the
+    "Method and diagnostics" fold.
 
-    Records ``growth_<group>`` (value: growth per month over the shortest window, in %, with
-    the headline interval) and the numbers ``growth_<group>_<window>_pct`` for every window."""
-    key = f"growth_{fit.group}"
+    Records ``growth_detail_<group>`` (value: growth per month over the shortest estimated
+    window, in %, with the headline interval); nothing for a group without a fit (its
+    :func:`growth_finding` says why)."""
     name = group_label(fit.group)
     if fit.result is None:
-        text = f"{name}. No trend could be fitted: {fit.error}."
-        return _record(pub, key, text, headline=False)
+        return f"{name}. No trend could be fitted: {fit.error}."
     unit, adjective = PERIOD_WORDS[fit.freq]
     rows = _windows(fit.result)
-    for _, row in rows.iterrows():
-        _number(pub, f"growth_{fit.group}_{_window_key(row)}_pct", row["growth_pct_per_month"])
     windows = rows[rows["window"] != "whole span"]
     estimated = rows[rows["growth_pct_per_month"].map(_finite)]
     recent = estimated.iloc[0] if len(estimated) else rows.iloc[-1]  # shortest estimated
-    subjects = [f"{adjective} launches"] + ["they"] * (len(windows) - 1)
+    subjects = [f"{adjective} launches"] + ["they"] * (len(rows) - 1)
     text = f"{name}. " + " ".join(
         _window_sentence(row, subject)
-        for (_, row), subject in zip(windows.iterrows(), subjects, strict=True)
+        for (_, row), subject in zip(rows.iterrows(), subjects, strict=True)
     )
     if len(windows):
         text += _independence_note(fit, windows, unit)
     return _record(
         pub,
-        key,
+        f"growth_detail_{fit.group}",
         text,
         value=_nan_none(recent["growth_pct_per_month"]),
         low=_nan_none(recent["growth_pct_low"]),
         high=_nan_none(recent["growth_pct_high"]),
         unit=f"% per month ({recent['window']})",
-        headline=headline,
+        headline=False,
     )
-
-
-def _nan_none(value):
-    return float(value) if _finite(value) else None
 
 
 def dispersion_finding(fit: TrendFit, pub: Publishable = None) -> str:
@@ -531,6 +655,11 @@ def _breaks_words(n: int) -> str:
     return f"{n} break{'s' if n != 1 else ''}"
 
 
+def _times(n: int) -> str:
+    """``once``, ``twice``, ``5 times``."""
+    return "once" if n == 1 else "twice" if n == 2 else f"{n} times"
+
+
 def _count_uncertainty(s: Mapping, group: str, pub: Publishable) -> str:
     """How sure the number of breaks is, in plain words: the range of counts found in the
     bootstrap re-fits, and the count when a break may change the spread as well as the level.
@@ -556,7 +685,8 @@ def _count_uncertainty(s: Mapping, group: str, pub: Publishable) -> str:
     other: Any = s.get("n_breaks_other_cost")
     if other is not None and s.get("cost") == "l2":
         dates = s.get("break_dates_other_cost") or ""
-        where = f", in the weeks of {_and_list(dates.split(', '))}" if dates else ""
+        days = [day_label(d) for d in dates.split(", ")] if dates else []
+        where = f", in the weeks of {_and_list(days)}" if days else ""
         text += (
             " Letting a break change how much the weeks scatter, not only their level, gives "
             f"{_breaks_words(int(other))}{where}."
@@ -564,70 +694,57 @@ def _count_uncertainty(s: Mapping, group: str, pub: Publishable) -> str:
     return text
 
 
-def regime_finding(fit: RegimeFit, pub: Publishable = None, *, headline: bool = False) -> str:
-    """The number of breaks, their dates and the latest regime's level with its 95% CI.
+def _step_words(latest: pd.Series, before: pd.Series) -> str:
+    """How the latest level compares with the one before, plainly: ``about 2.4 times the
+    level from Aug 2024 to Feb 2025 (about 450)``, or ``up from about 1 from Feb 2023 to Apr
+    2023`` when the level before is too small for a ratio to mean much."""
+    now, then = float(latest["level"]), float(before["level"])
+    when = f"from {month_label(before['start'])} to {month_label(before['end'])}"
+    if then >= 10 and now >= then:
+        ratio = now / then
+        times = f"{ratio:.1f}" if ratio < 10 else f"{ratio:.0f}"
+        return f"about {times} times the level {when} (about {about(then)})"
+    return f"{'up' if now >= then else 'down'} from about {about(then)} {when}"
 
-    Records ``regimes_<group>`` (value: the latest level in launches per week) and the
-    numbers ``n_breaks_<group>`` and ``latest_level_<group>``."""
+
+def regime_finding(fit: RegimeFit, pub: Publishable = None, *, headline: bool = False) -> str:
+    """The latest level of one group in plain words: since when a typical week has had about
+    how many launches (the regime's level, rounded, with its 95% interval as a plausible
+    range), how that compares with the level before, how often the level changed, and the
+    average week where a few heavy weeks pull it well above the typical one. Break dates,
+    intervals and the drift inside the regime are in :func:`regime_detail`.
+
+    Records ``regimes_<group>`` (value: the latest level in launches per week, with its 95%
+    interval) and the numbers ``n_breaks_<group>`` and ``latest_level_<group>``."""
     key = f"regimes_{fit.group}"
-    name = group_label(fit.group)
+    subject = _subject(fit.group)
     if fit.result is None:
-        return _record(pub, key, f"{name}. No regimes estimated: {fit.error}.", headline=False)
-    s = fit.result.summary
+        text = f"{subject[0].upper()}{subject[1:]}: no levels estimated ({fit.error})."
+        return _record(pub, key, text, headline=False)
+    s: Mapping[str, Any] = fit.result.summary
     regimes = fit.result.table("regimes")
-    breaks = fit.result.table("breaks")
     latest = regimes.iloc[-1]
     n_breaks = int(s["n_breaks"])
-    _number(pub, f"n_breaks_{fit.group}", n_breaks)
     _number(pub, f"latest_level_{fit.group}", latest["level"])
+    _number(pub, f"n_breaks_{fit.group}", n_breaks)
     level = (
-        f"a typical week of {count(latest['level'])} launches (95% CI "
-        f"{count(latest['level_low'])} to {count(latest['level_high'])}; the average "
-        f"week {count(latest['mean_launches'])})"
+        f"a typical week has had about {about(latest['level'])} {subject} "
+        f"({plausibly(rounded(latest['level_low']), rounded(latest['level_high']))})"
     )
     if n_breaks == 0:
-        text = (
-            f"{name}. No break in the weekly level from the week of {s['first_week']} to "
-            f"the week of {s['last_week']}: one regime at {level}."
-        )
+        text = f"Since {month_label(s['first_week'])} the weekly level has held steady: {level}."
     else:
-        last = breaks.iloc[-1]
-        days = [day_text(d) for d in breaks["break"]]
-        interval = (
-            f" (95% interval {day_text(last['low'])} to {day_text(last['high'])})"
-            if pd.notna(last["low"])
-            else ""
-        )
         text = (
-            f"{name}. The weekly level has {n_breaks} break{'s' if n_breaks != 1 else ''}, "
-            f"in the week{'s' if n_breaks != 1 else ''} of {_and_list(days)}. The "
-            f"latest regime began in the week of {day_text(last['break'])}{interval} and runs "
-            f"at {level}, {num(last['ratio'])} times the level of the regime before."
+            f"Since {month_label(latest['start'])} {level}, "
+            f"{_step_words(latest, regimes.iloc[-2])}. The weekly level changed "
+            f"{_times(n_breaks)} since {month_label(s['first_week'])}."
         )
-    if _finite(latest["growth_pct_month"]):
-        reading = _reading(latest["growth_low"], latest["growth_high"])
-        trend = {
-            "rise": "the level is still rising",
-            "fall": "the level is falling",
-            "unclear": "no clear drift",
-        }[reading]
-        which = "the latest regime" if n_breaks else "it"
+    mean = float(latest["mean_launches"])
+    if _finite(mean) and mean > 1.2 * float(latest["level"]):
         text += (
-            f" Inside {which} launches changed by "
-            f"{pct(latest['growth_pct_month'])} per month (95% CI "
-            f"{pct(latest['growth_low'])} to {pct(latest['growth_high'])}): {trend}."
+            f" An average week had about {about(mean)}: a few very heavy weeks pull the "
+            "average above the typical week."
         )
-    text += _count_uncertainty(s, fit.group, pub)
-    if s["n_breaks_bic_ar1"] != s["n_breaks_bic"]:
-        ar1 = int(s["n_breaks_bic_ar1"])
-        text += (
-            f" Allowing for autocorrelation in the criterion gives {ar1} "
-            f"break{'s' if ar1 != 1 else ''} instead of {s['n_breaks_bic']}."
-        )
-    text += (
-        " A break marks when the reported level shifted, not why: a break close to a "
-        "partnership event or a campaign is association in timing, not proof of cause."
-    )
     return _record(
         pub,
         key,
@@ -640,17 +757,124 @@ def regime_finding(fit: RegimeFit, pub: Publishable = None, *, headline: bool = 
     )
 
 
-def trend_findings(fits: Mapping[str, TrendFit], pub: Publishable = None) -> list[str]:
-    """:func:`growth_finding` for every group; the first :data:`HEADLINE_GROWTH` fitted groups
-    are headline findings."""
+def _drift_note(latest: pd.Series, trend: TrendFit | None) -> str:
+    """The drift inside the latest regime against the growth verdict of the trend section:
+    the regime model's interval allows less for runs of busy weeks, so where the two
+    readings differ the page keeps the cautious one."""
+    drift = _reading(latest["growth_low"], latest["growth_high"])
+    row = None
+    if trend is not None and trend.result is not None:
+        row = headline_window(_windows(trend.result))
+    if row is None or row["window"] == "whole span" or not _finite(row["growth_pct_per_month"]):
+        return ""
+    cautious = _reading(row["growth_pct_low"], row["growth_pct_high"])
+    if drift == cautious:
+        return f" This agrees with the growth over the {row['window']} in the trend section."
+    return (
+        f" The growth over the {row['window']} in the trend section, whose interval allows "
+        f"for runs of busy and quiet weeks, reads {window_verdict(row)}; the regime's own "
+        "interval is narrower (it widens only for the lag-1 autocorrelation of the "
+        "residuals), so the page's verdict on recent growth is the cautious one."
+    )
+
+
+def regime_detail(fit: RegimeFit, pub: Publishable = None, trend: TrendFit | None = None) -> str:
+    """The regimes of one group for the "Method and diagnostics" fold: the number of breaks
+    and their weeks, the latest regime's start with its 95% interval, its level with its
+    95% CI and the average week, the drift inside it with its 95% CI (set against the trend
+    section's growth verdict when ``trend`` is given), how sure the count of breaks is and
+    the other criteria's counts.
+
+    Records ``regimes_detail_<group>`` (value: the drift inside the latest regime, % per
+    month, with its 95% CI) and the numbers ``n_breaks_<group>_low`` / ``_high``; nothing for
+    a group without a fit (its :func:`regime_finding` says why)."""
+    name = group_label(fit.group)
+    if fit.result is None:
+        return f"{name}. No regimes estimated: {fit.error}."
+    s = fit.result.summary
+    regimes = fit.result.table("regimes")
+    breaks = fit.result.table("breaks")
+    latest = regimes.iloc[-1]
+    n_breaks = int(s["n_breaks"])
+    level = (
+        f"a typical week of {count(latest['level'])} launches (95% CI "
+        f"{count(latest['level_low'])} to {count(latest['level_high'])}; the average "
+        f"week {count(latest['mean_launches'])})"
+    )
+    if n_breaks == 0:
+        text = (
+            f"{name}. No break in the weekly level from the week of "
+            f"{day_label(s['first_week'])} to the week of {day_label(s['last_week'])}: one "
+            f"regime at {level}."
+        )
+    else:
+        last = breaks.iloc[-1]
+        days = [day_label(d) for d in breaks["break"]]
+        interval = (
+            f" (95% interval {day_label(last['low'])} to {day_label(last['high'])})"
+            if pd.notna(last["low"])
+            else ""
+        )
+        text = (
+            f"{name}. The weekly level has {_breaks_words(n_breaks)}, "
+            f"in the week{'s' if n_breaks != 1 else ''} of {_and_list(days)}. The "
+            f"latest regime began in the week of {day_label(last['break'])}{interval} and "
+            f"runs at {level}, {num(last['ratio'])} times the level of the regime before "
+            "(a ratio of one plus the levels)."
+        )
+    if _finite(latest["growth_pct_month"]):
+        reading = _reading(latest["growth_low"], latest["growth_high"])
+        trend_words = {
+            "rise": "the level is still rising",
+            "fall": "the level is falling",
+            "unclear": "no clear drift",
+        }[reading]
+        which = "the latest regime" if n_breaks else "it"
+        text += (
+            f" Inside {which} launches changed by "
+            f"{pct(latest['growth_pct_month'])} per month (95% CI "
+            f"{pct(latest['growth_low'])} to {pct(latest['growth_high'])}): {trend_words} by "
+            "the regime model's own interval." + _drift_note(latest, trend)
+        )
+    text += _count_uncertainty(s, fit.group, pub)
+    if s["n_breaks_bic_ar1"] != s["n_breaks_bic"]:
+        ar1 = int(s["n_breaks_bic_ar1"])
+        text += (
+            f" Allowing for autocorrelation in the criterion gives {_breaks_words(ar1)} "
+            f"instead of {s['n_breaks_bic']}."
+        )
+    text += (
+        " A break marks when the reported level shifted, not why: a break close to a "
+        "partnership event or a campaign is association in timing, not proof of cause."
+    )
+    return _record(
+        pub,
+        f"regimes_detail_{fit.group}",
+        text,
+        value=_nan_none(latest["growth_pct_month"]),
+        low=_nan_none(latest["growth_low"]),
+        high=_nan_none(latest["growth_high"]),
+        unit="% per month (drift inside the latest regime)",
+        headline=False,
+    )
+
+
+def trend_findings(fits: Mapping[str, TrendFit], pub: Publishable = None) -> dict[str, str]:
+    """:func:`growth_finding` for every group, by group; the first :data:`HEADLINE_GROWTH`
+    fitted groups are headline findings."""
     fitted = [g for g, f in fits.items() if f.result is not None][:HEADLINE_GROWTH]
-    return [growth_finding(fit, pub, headline=group in fitted) for group, fit in fits.items()]
+    return {
+        group: growth_finding(fit, pub, headline=group in fitted) for group, fit in fits.items()
+    }
 
 
-def regime_findings(fits: Mapping[str, RegimeFit], pub: Publishable = None) -> list[str]:
-    """:func:`regime_finding` for every group; the first fitted one is a headline finding."""
+def regime_findings(fits: Mapping[str, RegimeFit], pub: Publishable = None) -> dict[str, str]:
+    """:func:`regime_finding` for every group, by group; the first fitted one is a headline
+    finding."""
     fitted = [g for g, f in fits.items() if f.result is not None][:1]
-    return [regime_finding(fit, pub, headline=group in fitted) for group, fit in fits.items()]
+    return {
+        group: regime_finding(fit, pub, headline=group in fitted) for group, fit in fits.items()
+    }
 
 
 # --- sections ----------------------------------------------------------------------------------
@@ -713,7 +937,10 @@ def regime_methods(fits: Mapping[str, RegimeFit]) -> str:
         f"{cost}: on the log scale, the best split for every number of breaks from none "
         f"to {s['max_breaks']} is found exactly, each regime lasting at least {s['min_size']} "
         "weeks (weeks without launches at the very start are left out, so no regime is made "
-        "of them alone), and the number is chosen by BIC. A regime's level is a typical week. "
+        "of them alone), and the number is chosen by BIC. A regime's level is a typical week: "
+        "the back-transformed mean of log(1 + count), near the median week and below the "
+        "average week when a few very heavy weeks pull the average up (so below the trend "
+        "line, which is the model's mean). "
         f"Each break date has a 95% interval from {s['n_boot']:,} bootstrap re-fits that "
         f"resample the residuals of each regime in blocks of {s['block_weeks']} weeks; the "
         "same re-fits, choosing the number of breaks afresh each time, give the range of the "
@@ -737,27 +964,41 @@ def caveats(trends: Mapping[str, TrendFit], regimes: Mapping[str, RegimeFit]) ->
 
 
 def scope(period: Period, classes: Sequence[str], freq: str) -> str:
-    """One line: the release, the dates and the groups modelled."""
+    """Two plain lines: the release, the dates and whose counts; the groups modelled."""
+    first, last = _span(period)
+    span = "the whole record" if period.start is None and period.end is None else "the period"
     names = "; ".join(group_label(g) for g in classes)
-    return f"**{period.describe()}** Groups: {names}. Counts per {PERIOD_WORDS[freq][0]}."
+    return (
+        f"**Data release of {day_label(period.release)}: {span} from {day_label(first)} to "
+        f"{day_label(last)} (Kyiv dates), counts of {scope_label(period.scope)}.** "
+        f"Groups: {names}. Counts per {PERIOD_WORDS[freq][0]}."
+    )
+
+
+def _caption_subject(fit: TrendFit | RegimeFit) -> str:
+    subject = _subject(fit.group)
+    return subject[0].upper() + subject[1:]
 
 
 def trend_caption(fit: TrendFit) -> str:
+    """The trend chart's plain caption (under the chart, and on the landing page)."""
     unit = PERIOD_WORDS[fit.freq][0]
     return (
-        f"{group_label(fit.group)}: launches per {unit} with the negative binomial trend, "
-        "its 95% confidence band and the 95% prediction interval"
+        f"{_caption_subject(fit)} per {unit} as reported, with the trend and the range single "
+        f"{unit}s usually fall in"
     )
 
 
 def regimes_caption(fit: RegimeFit) -> str:
+    """The regimes chart's plain caption."""
     return (
-        f"{group_label(fit.group)}: weekly launches with regime levels and break dates "
-        "(95% intervals shaded)"
+        f"{_caption_subject(fit)} per week as reported, with the level of a typical week in "
+        "each period and the weeks in which it changed"
     )
 
 
 __all__ = [
+    "about",
     "breaks_display",
     "breaks_table",
     "caveats",
@@ -766,10 +1007,13 @@ __all__ = [
     "dispersion_display",
     "dispersion_finding",
     "dispersion_table",
+    "growth_detail",
     "growth_display",
     "growth_finding",
     "growth_table",
+    "headline_window",
     "pct",
+    "regime_detail",
     "regime_display",
     "regime_finding",
     "regime_findings",
@@ -777,8 +1021,11 @@ __all__ = [
     "regime_methods",
     "regime_table",
     "regimes_caption",
+    "rounded",
     "scope",
     "trend_caption",
     "trend_findings",
     "trend_methods",
+    "window_verdict",
+    "yearly",
 ]

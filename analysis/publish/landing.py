@@ -16,6 +16,7 @@ from typing import Any
 
 from analysis.atomic import write_json, write_with
 from analysis.data.labels import DATA_CREDIT, EVENTS_CREDIT, SCOPE_LABELS
+from analysis.findings.text import day_label
 from analysis.publish.front import front_context, image, key_figure, key_point
 from analysis.publish.nav import (
     LANDING,
@@ -38,6 +39,7 @@ CAVEAT = (
 )
 #: The findings' only markup: ``**bold**``.
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _text(value: Any) -> str:
@@ -112,6 +114,28 @@ def _provenance(provenance: dict) -> list[tuple[str, str]]:
     return [(label, _text(value)) for label, value in rows]
 
 
+def readable_day(value: Any) -> str:
+    """A release name or a date as a reader writes it (``7 Sep 2025``); other text as it is."""
+    text = _text(value)
+    if not _ISO_DAY.fullmatch(text):
+        return text
+    try:
+        return day_label(text)
+    except ValueError:
+        return text
+
+
+def period_text(start: Any, end: Any) -> str:
+    """The period a report shows, in words: the whole record, or from / to readable days."""
+    if not start and not end:
+        return "the whole record"
+    if start and end:
+        return f"{readable_day(start)} to {readable_day(end)}"
+    if start:
+        return f"from {readable_day(start)} to the end of the data"
+    return f"from the start of the data to {readable_day(end)}"
+
+
 def landing_context(
     results: dict[str, dict],
     sections: list[tuple[str, str, dict]],
@@ -124,14 +148,11 @@ def landing_context(
     ``folder`` is the report folder, where the charts' sizes are read."""
     order = [stem for stem, _, _ in sections]
     params = provenance.get("parameters", {})
-    period = (
-        f"{params.get('start') or 'start of the data'} to {params.get('end') or 'end of the data'}"
-    )
     scope = params.get("scope") or DEFAULT_SCOPE
     return {
         "title": TITLE,
-        "release": _text(provenance.get("release")),
-        "period": period,
+        "release": readable_day(provenance.get("release")),
+        "period": period_text(params.get("start"), params.get("end")),
         "counts": SCOPE_LABELS.get(scope, _text(scope)),
         "headline": _findings(headline_findings(results, order)),
         "caveat": CAVEAT,
