@@ -59,6 +59,12 @@ def _build(args: argparse.Namespace, paths: ProjectPaths) -> None:
             print(f"warning: {warning}", file=sys.stderr)
 
 
+FRESH_KERNELS_HELP = (
+    "start a new kernel for every notebook (default: each worker keeps one warm kernel, "
+    "reset between notebooks)"
+)
+
+
 def _report(args: argparse.Namespace, paths: ProjectPaths) -> None:
     from analysis.publish.report import run_report
 
@@ -72,6 +78,7 @@ def _report(args: argparse.Namespace, paths: ProjectPaths) -> None:
         force=args.force,
         jobs=args.jobs,
         pdf=args.pdf,
+        fresh_kernels=args.fresh_kernels,
     )
     print(html)
     if args.pdf:
@@ -90,6 +97,7 @@ def _batch(args: argparse.Namespace, paths: ProjectPaths) -> None:
         force=args.force,
         dask=args.dask,
         progress=not args.quiet,
+        fresh_kernels=args.fresh_kernels,
     )
     print(result.summary())
     if result.interrupted:
@@ -275,6 +283,7 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also print every page into one report.pdf with the installed Chromium",
     )
+    r.add_argument("--fresh-kernels", action="store_true", help=FRESH_KERNELS_HELP)
     r.set_defaults(func=_report)
 
     g = sub.add_parser("batch", help="one report per parameter set of a YAML grid")
@@ -294,6 +303,7 @@ def parser() -> argparse.ArgumentParser:
         "LocalCluster with --jobs workers",
     )
     g.add_argument("--quiet", action="store_true", help="no progress bar")
+    g.add_argument("--fresh-kernels", action="store_true", help=FRESH_KERNELS_HELP)
     g.set_defaults(func=_batch)
 
     c = sub.add_parser("forecast", help="save forecast snapshots and score earlier ones")

@@ -139,6 +139,10 @@ KERNEL = {
     "test_published_report.py::test_each_card_reads_the_same_on_the_page_that_made_it",
     "test_report.py::test_report_for_a_period",
     "test_report.py::test_failing_notebook_keeps_the_error_and_names_the_cell",
+    "test_warm.py::test_a_notebook_sees_nothing_the_one_before_it_defined_or_changed",
+    "test_warm.py::test_the_executed_copy_is_the_papermill_record_with_the_parameters_injected",
+    "test_warm.py::test_a_kernel_is_replaced_after_an_error_and_after_its_quota",
+    "test_published_report.py::test_warm_and_fresh_kernels_publish_the_same_results_and_tables",
 }
 #: Tests measured at more than about 10 s on 2 cores (`pytest --durations`; a module fixture's
 #: time counts for the first test that uses it), by node-id suffix without parameters; measure
@@ -164,6 +168,8 @@ SLOW = {
     "test_published_report.py::test_default_report_publishes_every_notebook_with_findings_and_provenance",
     "test_report.py::test_report_for_a_period",
     "test_report.py::test_failing_notebook_keeps_the_error_and_names_the_cell",
+    "test_warm.py::test_a_kernel_is_replaced_after_an_error_and_after_its_quota",
+    "test_published_report.py::test_warm_and_fresh_kernels_publish_the_same_results_and_tables",
 }
 
 

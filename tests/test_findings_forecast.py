@@ -613,7 +613,10 @@ def test_charts_draw_every_model_with_the_chosen_first_and_the_credit():
     assert visible[0].get_title(loc="left").startswith("SARIMAX(1,1,1) with drift: shown")
     assert visible[0]._left_title.get_fontweight() == "bold"
     text = _texts(fig)
-    assert "release of 5 Apr 2026" in text and "next 3 weeks" in text
+    assert "release of 5 Apr 2026" in text
+    others = len(HAND_MODELS) - 1
+    title = f"Drones: the forecast shown beside those of {others} other methods"
+    assert fig.get_suptitle() == title
     assert "the SARIMAX(1,1,1) with drift beats the simple rules in the backtest" in text
     assert "95% band reaches" in text  # drift's hi95 runs above the chosen model's scale
     rule = forecast_chart(hand_forecast(dm_p=0.5), release="2026-04-05", panels=2)

@@ -240,3 +240,29 @@ def test_each_card_reads_the_same_on_the_page_that_made_it(report):
     text = page(cards["forecast"])
     assert f"{ahead['point']:,.0f}" in text
     assert f"likely {ahead['low']:,.0f} to {ahead['high']:,.0f}" in text
+
+
+@pytest.mark.real_data
+def test_warm_and_fresh_kernels_publish_the_same_results_and_tables(
+    report, tmp_path, real_processed
+):
+    """The default report (kept warm kernels) and the same report with a fresh kernel per
+    notebook record the same findings and numbers and write byte-identical CSV tables."""
+    root = tmp_path / "fresh"
+    (root / "data").mkdir(parents=True)
+    (root / "notebooks").symlink_to(PROJECT_ROOT / "notebooks", target_is_directory=True)
+    (root / "data" / "processed").symlink_to(real_processed, target_is_directory=True)
+    (root / "data" / "raw").symlink_to(PROJECT_ROOT / "data" / "raw", target_is_directory=True)
+    fresh = run_report(ProjectPaths(root=root), release="2026-04-05", jobs=2, fresh_kernels=True)
+    warm_folder, fresh_folder = report.parent, fresh.parent
+    records = sorted(p.name for p in warm_folder.glob("*.results.json"))
+    assert records == sorted(p.name for p in fresh_folder.glob("*.results.json"))
+    for name in records:
+        warm_record = json.loads((warm_folder / name).read_text())
+        fresh_record = json.loads((fresh_folder / name).read_text())
+        for part in ("findings", "numbers", "files"):
+            assert warm_record[part] == fresh_record[part], f"{name}: {part} differ"
+    tables = sorted(p.name for p in warm_folder.glob("*.csv"))
+    assert tables and tables == sorted(p.name for p in fresh_folder.glob("*.csv"))
+    for name in tables:
+        assert (warm_folder / name).read_bytes() == (fresh_folder / name).read_bytes(), name

@@ -98,7 +98,8 @@ def test_defeat_by_month_chart_draws_a_dot_and_interval_per_month_and_states_the
     )
     fig = defeat_by_month_chart(monthly, release="r")
     assert fig.get_suptitle().startswith(
-        "90% of strike drones were reported stopped in March 2025; 80% to 90% over the last 3"
+        "90% of strike drones were reported stopped in March 2025; each of the last 3 months "
+        "lay between 80% and 90%"
     )
     assert colours_used(fig) <= {palette.DEFEATED.lower(), "#ffffff"}
     assert smallest_text_px(fig) >= 11 and clipped_texts(fig) == []

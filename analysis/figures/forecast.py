@@ -183,7 +183,9 @@ def forecast_chart(
             ax.set_ylim(0, top)
             end_labels(ax, [e for e in ends if e[1] <= top])
         date_axis(axes[0], history.index[0], table["week"].max(), pad=True)
-        _title(fig, forecast_title(fc), _plain_notes(fc, len(history)) if plain else _notes(fc))
+        title = forecast_title(fc) if plain else f"{fc.group.capitalize()}: the forecast shown "
+        title += "" if plain else f"beside those of {len(models) - 1} other methods"
+        _title(fig, title, _plain_notes(fc, len(history)) if plain else _notes(fc))
         _credit(fig, release)
     return fig
 

@@ -355,8 +355,8 @@ def defeat_by_month_title(monthly: pd.DataFrame, name: str = "strike drones") ->
     recent = monthly.tail(12)["share"] * 100
     return (
         f"{100 * last['share']:.0f}% of {name} were reported stopped in "
-        f"{pd.Timestamp(last['month']):%B %Y}; {recent.min():.0f}% to {recent.max():.0f}% "
-        f"over the last {len(recent)} months"
+        f"{pd.Timestamp(last['month']):%B %Y}; each of the last {len(recent)} months lay "
+        f"between {recent.min():.0f}% and {recent.max():.0f}%"
     )
 
 

@@ -78,8 +78,10 @@ def run_batch(
     force: bool = False,
     dask: str | None = None,
     progress: bool = True,
+    fresh_kernels: bool = False,
 ) -> BatchResult:
-    """Make every report of the grid in ``grid_path`` under ``reports/<grid name>/``."""
+    """Make every report of the grid in ``grid_path`` under ``reports/<grid name>/``
+    (``fresh_kernels``: one kernel per notebook instead of each worker's kept one)."""
     from analysis.publish.batch_index import write_batch_index
 
     clock = time.perf_counter()
@@ -103,7 +105,9 @@ def run_batch(
             made[outcome.name] = outcome
             write_batch_index(container, grid, planned, made)
 
-        outcomes, interrupted = execute(planned, jobs, dask, on_outcome, progress)
+        outcomes, interrupted = execute(
+            planned, jobs, dask, on_outcome, progress, fresh_kernels=fresh_kernels
+        )
         result = BatchResult(
             container, tuple(planned), outcomes, interrupted, round(time.perf_counter() - clock, 1)
         )

@@ -1,5 +1,6 @@
-"""Executing one notebook: parameters checked and injected by papermill in a fresh kernel, the
-executed copy kept as the record of the run, and its HTML rendered with the code hidden.
+"""Executing one notebook: parameters checked and injected by papermill in the worker's kept
+kernel (or a fresh one), the executed copy kept as the record of the run, and its HTML
+rendered with the code hidden.
 
 The one module that runs a notebook: the scheduler calls it for reports and batches alike.
 """
@@ -122,17 +123,28 @@ def _failing_line(exc) -> str:
 
 
 def _execute(
-    source: Path, executed: Path, parameters: dict, cwd: Path, single_threaded: bool = False
+    source: Path,
+    executed: Path,
+    parameters: dict,
+    cwd: Path,
+    single_threaded: bool = False,
+    fresh_kernel: bool = False,
 ) -> None:
+    """Run ``source`` into ``executed``: in this worker's kept kernel
+    (:mod:`analysis.publish.warm`), or in a kernel of its own when ``fresh_kernel``."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
     from analysis.publish.kernels import IPCKernelManager, SingleThreadIPCKernelManager
     from analysis.publish.plainvalues import check_parameters
+    from analysis.publish.warm import keeper
 
     check_parameters(parameters, f"notebook {source.name}")
     manager = SingleThreadIPCKernelManager if single_threaded else IPCKernelManager
     try:
+        if not fresh_kernel:
+            keeper(KERNEL, single_threaded).execute(source, executed, parameters, cwd)
+            return
         papermill.execute_notebook(
             str(source),
             str(executed),
@@ -163,6 +175,8 @@ class NotebookTask:
     cwd: Path
     title: str
     single_threaded: bool = False
+    #: One kernel for this notebook alone instead of the worker's kept one (--fresh-kernels).
+    fresh_kernel: bool = False
 
 
 @dataclass(frozen=True)
@@ -195,7 +209,14 @@ def _run_notebook(task: NotebookTask) -> NotebookOutcome:
     html = Path(task.run) / f"{source.stem}.html"
     error = summary = None
     try:
-        _execute(source, executed, task.parameters, Path(task.cwd), task.single_threaded)
+        _execute(
+            source,
+            executed,
+            task.parameters,
+            Path(task.cwd),
+            task.single_threaded,
+            task.fresh_kernel,
+        )
     except NotebookError as exc:
         error, summary = str(exc), exc.summary
     except AnalysisError as exc:

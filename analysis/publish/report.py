@@ -72,6 +72,7 @@ def run_report(
     force: bool = False,
     jobs: int = 1,
     pdf: bool = False,
+    fresh_kernels: bool = False,
 ) -> Path:
     """Execute every report notebook for ``release`` and ``[start, end]``, render each to HTML
     and write the landing page; return the path of ``reports/<name>/index.html``.
@@ -83,7 +84,9 @@ def run_report(
     so a failed or interrupted run never replaces a good report. When a cell fails, the
     executed copy with the error stays in that run folder and a ``ReportError`` names the
     notebook and the cell. ``jobs`` notebooks run side by side. ``pdf`` prints the report
-    (made now or unchanged) into ``report.pdf`` beside its ``index.html``.
+    (made now or unchanged) into ``report.pdf`` beside its ``index.html``. Each worker keeps
+    one warm kernel between notebooks (:mod:`analysis.publish.warm`); ``fresh_kernels`` starts
+    one per notebook instead.
     """
     from analysis.publish.grid import ParameterSet
     from analysis.publish.runs import locked, remove_partial_runs
@@ -110,7 +113,9 @@ def run_report(
         remove_partial_runs(paths.reports)
         planned = with_git_commit(plan(paths, paths.reports, [wanted], sources, force), paths.root)
         if planned[0].run:
-            outcomes, interrupted = execute(planned, jobs, None, progress=False)
+            outcomes, interrupted = execute(
+                planned, jobs, None, progress=False, fresh_kernels=fresh_kernels
+            )
             if interrupted:  # nothing was replaced; the CLI exits 130
                 raise KeyboardInterrupt
             outcome = outcomes[set_name]

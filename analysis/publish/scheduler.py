@@ -280,13 +280,17 @@ def _stop_requests() -> Iterator[threading.Event]:
 
 
 def run_sets(
-    specs: list[SetSpec], executor, on_event: Callable[[str, Any], None]
+    specs: list[SetSpec],
+    executor,
+    on_event: Callable[[str, Any], None],
+    fresh_kernels: bool = False,
 ) -> Iterator[SetOutcome]:
     """Run every set's notebooks through ``executor``; yield each set's outcome as it finishes.
 
     ``on_event(kind, value)`` hears ``start`` (a set's name) as its first notebook is handed
     out. Raises ``Interrupted`` on Ctrl-C or SIGTERM, after stopping the workers; the sets
-    already yielded stay published.
+    already yielded stay published. ``fresh_kernels``: one kernel per notebook instead of
+    each worker's kept one.
     """
     single_threaded = executor.slots > 1
     queue: deque[tuple[SetSpec, Path]] = deque(
@@ -297,7 +301,8 @@ def run_sets(
     cancel = True
     with _stop_requests() as stop:
         try:
-            yield from _schedule(queue, state, pending, executor, on_event, stop, single_threaded)
+            kernels = (single_threaded, fresh_kernels)
+            yield from _schedule(queue, state, pending, executor, on_event, stop, kernels)
             cancel = False
         except KeyboardInterrupt:
             raise Interrupted() from None
@@ -312,7 +317,7 @@ def _schedule(
     executor,
     on_event: Callable[[str, Any], None],
     stop: threading.Event,
-    single_threaded: bool,
+    kernels: tuple[bool, bool],
 ) -> Iterator[SetOutcome]:
     """Hand out notebook tasks in set order; yield each set as its last notebook finishes."""
     while queue or pending:
@@ -320,7 +325,7 @@ def _schedule(
             raise KeyboardInterrupt
         while queue and len(pending) < executor.slots:
             spec, source = queue.popleft()
-            pending[_submit(spec, source, state, executor, on_event, single_threaded)] = spec.name
+            pending[_submit(spec, source, state, executor, on_event, kernels)] = spec.name
         finished = executor.wait_one(list(pending), POLL_SECONDS)
         if finished is None:
             continue
@@ -337,9 +342,10 @@ def _submit(
     state: dict[str, _Progress],
     executor,
     on_event: Callable[[str, Any], None],
-    single_threaded: bool,
+    kernels: tuple[bool, bool],
 ) -> Any:
-    """Start one notebook of ``spec`` (making the set's run folder first); its handle."""
+    """Start one notebook of ``spec`` (making the set's run folder first); its handle.
+    ``kernels``: whether kernels run single-threaded, and whether each gets a fresh one."""
     from analysis.publish.execute import NotebookTask, run_notebook
 
     if spec.name not in state:
@@ -358,7 +364,8 @@ def _submit(
         cwd=spec.cwd,
         parameters=progress.given[source.stem],
         title=f"{source.stem.replace('_', ' ')}, release {spec.parameters.get('release')}",
-        single_threaded=single_threaded,
+        single_threaded=kernels[0],
+        fresh_kernel=kernels[1],
     )
     return executor.submit(run_notebook, task)
 

@@ -207,8 +207,10 @@ def execute(
     dask: str | None,
     on_outcome: Callable[[SetOutcome], None] = lambda o: None,
     progress: bool = True,
+    fresh_kernels: bool = False,
 ) -> tuple[dict[str, SetOutcome], bool]:
-    """Run the planned sets that need it; return their outcomes and whether interrupted."""
+    """Run the planned sets that need it; return their outcomes and whether interrupted
+    (``fresh_kernels``: one kernel per notebook instead of each worker's kept one)."""
     todo = [p.spec for p in planned if p.run]
     outcomes: dict[str, SetOutcome] = {}
     if not todo:
@@ -230,7 +232,7 @@ def execute(
 
     executor = make_executor(jobs, dask)
     try:
-        for outcome in run_sets(todo, executor, on_event):
+        for outcome in run_sets(todo, executor, on_event, fresh_kernels):
             outcomes[outcome.name] = outcome
             running.discard(outcome.name)
             if progress:
