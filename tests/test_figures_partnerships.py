@@ -27,8 +27,6 @@ from analysis.figures.partnerships import (
     event_study_chart,
     milestones_chart,
     milestones_title,
-    text_width,
-    wrap_text,
 )
 from analysis.figures.style import (
     FIGURE_WIDTH,
@@ -37,6 +35,7 @@ from analysis.figures.style import (
     footer_text,
     smallest_text_px,
 )
+from analysis.figures.textsize import text_width, wrap_text
 from analysis.modelresult import ModelResult
 from analysis.results import figure_alt
 

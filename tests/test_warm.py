@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -87,3 +89,28 @@ def test_a_kernel_is_replaced_after_an_error_and_after_its_quota(tmp_path):
         assert _printed(tmp_path / "4.ipynb") == "4\n"
     finally:
         kept.shutdown()
+
+
+HEAVY = ("pandas", "numpy", "scipy", "statsmodels", "matplotlib", "papermill", "nbclient")
+
+
+def test_import_analysis_and_the_cli_help_load_no_heavy_library() -> None:
+    code = (
+        "import runpy, sys\n"
+        "import analysis\n"
+        "sys.argv = ['analysis', '--help']\n"
+        "try:\n"
+        "    runpy.run_module('analysis', run_name='__main__')\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).parent.parent,
+    )
+    assert "usage:" in out.stdout
+    assert out.stdout.strip().splitlines()[-1] == "[]"

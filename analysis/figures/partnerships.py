@@ -29,8 +29,6 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
-from matplotlib.textpath import TextPath
 from matplotlib.ticker import FixedLocator, NullLocator
 from matplotlib.transforms import offset_copy
 from pandas.io.formats.style import Styler
@@ -50,6 +48,7 @@ from analysis.figures.style import (
     date_axis,
     day_label,
 )
+from analysis.figures.textsize import text_width, wrap_text
 from analysis.findings.partnerships import UNVERIFIED_MARK, survives
 from analysis.modelresult import ModelResult
 
@@ -370,26 +369,6 @@ def _lane_heading(ax: Axes, partner: str, x: float, y: float, va: str) -> None:
         color=PARTNER_COLOURS.get(partner, NEUTRAL),
         gid=f"lane:{partner}",
     )
-
-
-def text_width(text: str, size: float = TEXT_PT, bold: bool = False) -> float:
-    """The printed width of one line of ``text`` in inches, in the default font."""
-    if not text.strip():
-        return 0.0
-    prop = FontProperties(size=size, weight="bold" if bold else "normal")
-    return float(TextPath((0, 0), text, prop=prop).get_extents().width) / 72
-
-
-def wrap_text(text: str, width_in: float, size: float = TEXT_PT, bold: bool = False) -> list[str]:
-    """``text`` broken at spaces into lines no wider than ``width_in`` inches as printed (a
-    longer word keeps a line of its own)."""
-    lines: list[str] = []
-    for word in text.split():
-        if lines and text_width(f"{lines[-1]} {word}", size, bold) <= width_in:
-            lines[-1] += f" {word}"
-        else:
-            lines.append(word)
-    return lines
 
 
 def _lines_in(n: int, size: float) -> float:
@@ -889,9 +868,7 @@ __all__ = [
     "production_claims_table",
     "safe_style",
     "source_link",
-    "text_width",
     "supply_years_table",
     "timeline_html",
     "timeline_rows",
-    "wrap_text",
 ]

@@ -1,7 +1,8 @@
 """Run report sets as notebook tasks, here or on a Dask cluster, and publish each finished set.
 
 Every notebook of every set is one task (``report.run_notebook``), handed out in set order so
-that sets finish one after another. Workers only write inside their run folder; this process
+that sets finish one after another, and within a set the longest first
+(:mod:`analysis.publish.order`). Workers only write inside their run folder; this process
 alone publishes a finished set (landing page, ``.complete`` marker, link swap, state file), so
 a worker that is stopped half-way never leaves anything where a reader looks.
 """
@@ -25,7 +26,17 @@ from analysis import __version__
 from analysis.errors import AnalysisError
 from analysis.freeze import software_versions
 from analysis.paths import ProjectPaths
-from analysis.publish.runs import COMPLETE, FAILED, mark, new_run, promote, prune, write_state
+from analysis.publish.order import longest_first
+from analysis.publish.runs import (
+    COMPLETE,
+    FAILED,
+    current_run,
+    mark,
+    new_run,
+    promote,
+    prune,
+    write_state,
+)
 
 
 @dataclass(frozen=True)
@@ -294,7 +305,9 @@ def run_sets(
     """
     single_threaded = executor.slots > 1
     queue: deque[tuple[SetSpec, Path]] = deque(
-        (spec, source) for spec in specs for source in spec.notebooks
+        (spec, source)
+        for spec in specs
+        for source in longest_first(spec.notebooks, current_run(spec.container, spec.name))
     )
     state: dict[str, _Progress] = {}
     pending: dict[Any, str] = {}
