@@ -1,7 +1,9 @@
+import datetime as dt
+
 import pandas as pd
 import pytest
 
-from analysis.data.series import calendar, series, wave_series, wide
+from analysis.data.series import as_timestamps, calendar, series, wave_series, wide
 
 
 def _strikes(rows):
@@ -92,3 +94,20 @@ def test_real_weekly_series_keeps_every_launch(real_strikes):
     monthly = wide(series(real_strikes, freq="M", groups=["strike_drone"]))
     assert monthly["strike_drone"].idxmax() == pd.Timestamp("2026-03-01")
     assert monthly["strike_drone"].max() == 6493
+
+
+def test_dates_become_naive_day_timestamps_on_the_tables_index():
+    values = pd.Series(
+        [dt.date(2025, 7, 9), "2025-07-09", None, dt.date(2024, 2, 29), dt.date(2025, 7, 9)],
+        index=[7, 3, 9, 1, 5],
+        name="end_date",
+    )
+    days = as_timestamps(values)
+    converted_row_by_row = pd.to_datetime(values.astype("string"), format="%Y-%m-%d")
+    pd.testing.assert_series_equal(days, converted_row_by_row)
+    assert list(days.index) == [7, 3, 9, 1, 5]
+    assert days[7] == days[3] == days[5] == pd.Timestamp("2025-07-09")
+    assert days[1] == pd.Timestamp("2024-02-29") and pd.isna(days[9])
+    assert as_timestamps(pd.Series([], dtype=object)).empty
+    with pytest.raises(ValueError):
+        as_timestamps(pd.Series(["9 July 2025"]))

@@ -130,3 +130,22 @@ def test_spaces_around_a_timestamp_are_ignored():
 def test_timestamp_pattern_is_anchored_at_the_true_end_of_the_text():
     assert re.search(TIMESTAMP_PATTERN, "2025-01-01") is not None
     assert re.search(TIMESTAMP_PATTERN, "2025-01-01\n") is None
+
+
+def test_repeated_values_parse_once_and_every_row_gets_its_own_result():
+    # rows of one attack repeat its times: each distinct text is parsed once, then spread back
+    # to every row (missing and unparsable ones too), on the table's own index
+    distinct = ["2025-07-09 08:30", "2025-07-09", "x", "2025-03-30 03:30", None, "2025-07-09 8:30"]
+    values = pd.Series(distinct * 3, index=range(500, 518), dtype="string")
+    parsed = parse_timestamps(values)
+    one_by_one = pd.concat([parse_timestamps(values.iloc[[i]]) for i in range(len(values))])
+    pd.testing.assert_frame_equal(parsed, one_by_one)
+    assert str(parsed["ts"].dt.tz) == "Europe/Kyiv"
+    assert parsed.loc[503, "ts"] == _ts("2025-03-30 04:00")  # in the spring-forward gap
+    assert parsed.loc[[502, 504], "ok"].tolist() == [False, False]
+    assert parsed.loc[500, "ts"] == parsed.loc[505, "ts"] == parsed.loc[517, "ts"]
+
+
+def test_an_empty_column_parses_to_an_empty_table():
+    parsed = parse_timestamps(pd.Series([], dtype="string"))
+    assert parsed.empty and list(parsed.columns) == ["ts", "time_known", "ok"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from analysis.data.scope import in_scope
@@ -31,8 +32,15 @@ HEADLINE_GROUPS = {"drones": DRONE_CLASSES, "missiles": MISSILE_CLASSES}
 
 
 def as_timestamps(values: pd.Series) -> pd.Series:
-    """Kyiv calendar dates (``date`` objects or ``YYYY-MM-DD`` text) as naive timestamps."""
-    return pd.to_datetime(pd.Series(values).astype("string"), format="%Y-%m-%d")
+    """Kyiv calendar dates (``date`` objects or ``YYYY-MM-DD`` text) as naive timestamps.
+
+    Each distinct date is converted once: a table holds many rows per day."""
+    values = pd.Series(values)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    distinct = pd.Series([*np.asarray(uniques, dtype=object), None], dtype=object)
+    parsed = pd.to_datetime(distinct.astype("string"), format="%Y-%m-%d")
+    at = np.where(codes < 0, len(uniques), codes)
+    return pd.Series(parsed.array.take(at), index=values.index, name=values.name)
 
 
 def period_bounds(days: pd.Series, start, end) -> tuple[pd.Timestamp, pd.Timestamp]:

@@ -69,8 +69,25 @@ def parse_timestamps(values: pd.Series) -> pd.DataFrame:
 
     A date-only value maps to midnight at the start of that day with ``time_known`` False.
     Clock times that fall in the spring-forward gap move forward; times repeated in the autumn
-    fall-back hour are read as summer time (the first occurrence).
+    fall-back hour are read as summer time (the first occurrence). Each distinct text is parsed
+    once (the rows of one attack repeat its times), then spread back to every row.
     """
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    distinct = pd.Series([*np.asarray(uniques, dtype=object), None], dtype=object)
+    parsed = _parse_distinct(distinct)
+    at = np.where(codes < 0, len(uniques), codes)
+    return pd.DataFrame(
+        {
+            "ts": parsed["ts"].array.take(at),
+            "time_known": parsed["time_known"].to_numpy()[at],
+            "ok": parsed["ok"].to_numpy()[at],
+        },
+        index=values.index,
+    )
+
+
+def _parse_distinct(values: pd.Series) -> pd.DataFrame:
+    """:func:`parse_timestamps` of each value, one by one (vectorised)."""
     parts = split_timestamps(values)
     day = pd.to_datetime(parts["date"], format="%Y-%m-%d", errors="coerce")
     hour, minute = parts["hour"], parts["minute"]
