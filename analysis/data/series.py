@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-import numpy as np
 import pandas as pd
 
 from analysis.data.scope import in_scope
+from analysis.data.timeparse import distinct_rows
 from analysis.vocabulary import (
     BALLISTIC_MISSILE,
     CRUISE_MISSILE,
@@ -34,13 +34,12 @@ HEADLINE_GROUPS = {"drones": DRONE_CLASSES, "missiles": MISSILE_CLASSES}
 def as_timestamps(values: pd.Series) -> pd.Series:
     """Kyiv calendar dates (``date`` objects or ``YYYY-MM-DD`` text) as naive timestamps.
 
-    Each distinct date is converted once: a table holds many rows per day."""
+    Each distinct date is converted once (a table holds many rows per day), as its first row
+    would be, and spread back to every row."""
     values = pd.Series(values)
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    distinct = pd.Series([*np.asarray(uniques, dtype=object), None], dtype=object)
-    parsed = pd.to_datetime(distinct.astype("string"), format="%Y-%m-%d")
-    at = np.where(codes < 0, len(uniques), codes)
-    return pd.Series(parsed.array.take(at), index=values.index, name=values.name)
+    codes, firsts = distinct_rows(values)
+    parsed = pd.to_datetime(values.iloc[firsts].astype("string"), format="%Y-%m-%d")
+    return pd.Series(parsed.array.take(codes), index=values.index, name=values.name)
 
 
 def period_bounds(days: pd.Series, start, end) -> tuple[pd.Timestamp, pd.Timestamp]:

@@ -72,18 +72,25 @@ def parse_timestamps(values: pd.Series) -> pd.DataFrame:
     fall-back hour are read as summer time (the first occurrence). Each distinct text is parsed
     once (the rows of one attack repeat its times), then spread back to every row.
     """
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    distinct = pd.Series([*np.asarray(uniques, dtype=object), None], dtype=object)
-    parsed = _parse_distinct(distinct)
-    at = np.where(codes < 0, len(uniques), codes)
+    codes, firsts = distinct_rows(values)
+    parsed = _parse_distinct(values.iloc[firsts])
     return pd.DataFrame(
         {
-            "ts": parsed["ts"].array.take(at),
-            "time_known": parsed["time_known"].to_numpy()[at],
-            "ok": parsed["ok"].to_numpy()[at],
+            "ts": parsed["ts"].array.take(codes),
+            "time_known": parsed["time_known"].to_numpy()[codes],
+            "ok": parsed["ok"].to_numpy()[codes],
         },
         index=values.index,
     )
+
+
+def distinct_rows(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """``codes`` (each row's distinct value, 0, 1, ... in order of first appearance; missing
+    values are one value too) and ``firsts`` (the position of each value's first row), so that
+    ``f(values.iloc[firsts])`` spread by ``codes`` is ``f(values)`` row by row."""
+    codes = pd.factorize(values, use_na_sentinel=False)[0]
+    firsts = np.unique(codes, return_index=True)[1]
+    return codes, firsts
 
 
 def _parse_distinct(values: pd.Series) -> pd.DataFrame:
