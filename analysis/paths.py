@@ -9,6 +9,8 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATASET = "massive-missile-attacks"
 MIRROR_ENV = "ANALYSIS_DATA_MIRROR"
+#: What a notebook's record of findings and figures is called beside it: ``NN_name.results.json``.
+RESULTS_SUFFIX = ".results.json"
 
 
 @dataclass(frozen=True)

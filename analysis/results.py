@@ -21,8 +21,7 @@ from matplotlib.figure import Figure
 
 from analysis.atomic import write_json, write_with
 from analysis.errors import AnalysisError
-
-RESULTS_SUFFIX = ".results.json"
+from analysis.paths import RESULTS_SUFFIX
 
 
 class ResultsError(AnalysisError):

@@ -81,3 +81,17 @@ def test_every_dependency_has_a_lower_bound():
 def test_environment_pins_python_like_pyproject():
     env = yaml.safe_load((PROJECT_ROOT / "environment.yml").read_text())
     assert f"python{_project()['requires-python']}" in env["dependencies"]
+
+
+def test_the_lock_leaves_out_the_iri_checker_that_slows_every_notebook_start():
+    lock = tomllib.loads((PROJECT_ROOT / "uv.lock").read_text())
+    assert {"name": "rfc3987-syntax", "marker": "sys_platform == 'never'"} in lock["manifest"][
+        "overrides"
+    ]
+
+
+def test_make_compiles_the_bytecode_when_it_installs_with_uv():
+    sync = next(
+        ln for ln in (PROJECT_ROOT / "Makefile").read_text().splitlines() if ln.startswith("SYNC")
+    )
+    assert "--locked" in sync and "--compile-bytecode" in sync

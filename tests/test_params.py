@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
@@ -22,6 +19,7 @@ from analysis.params import (
 )
 from analysis.paths import ProjectPaths
 from analysis.publish.notebooks import declared_parameters
+from tests.imports import heavy_loaded
 
 NOTEBOOKS = ProjectPaths().notebooks
 
@@ -242,16 +240,4 @@ def test_each_notebook_validation_cell_refuses_with_the_table(stem, bad, message
 
 
 def test_importing_the_checks_loads_no_heavy_library():
-    code = (
-        "import sys, analysis.params; "
-        "print(sorted(m for m in ('pandas', 'numpy', 'statsmodels', 'matplotlib') "
-        "if m in sys.modules))"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=Path(__file__).parent.parent,
-    )
-    assert out.stdout.strip() == "[]"
+    assert heavy_loaded("import analysis.params") == ([], "")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
@@ -12,6 +10,7 @@ from papermill.exceptions import PapermillExecutionError
 
 from analysis.publish.execute import KERNEL
 from analysis.publish.warm import KernelKeeper
+from tests.imports import heavy_loaded
 
 
 def _notebook(path: Path, code: str) -> Path:
@@ -91,9 +90,6 @@ def test_a_kernel_is_replaced_after_an_error_and_after_its_quota(tmp_path):
         kept.shutdown()
 
 
-HEAVY = ("pandas", "numpy", "scipy", "statsmodels", "matplotlib", "papermill", "nbclient")
-
-
 def test_import_analysis_and_the_cli_help_load_no_heavy_library() -> None:
     code = (
         "import runpy, sys\n"
@@ -103,14 +99,16 @@ def test_import_analysis_and_the_cli_help_load_no_heavy_library() -> None:
         "    runpy.run_module('analysis', run_name='__main__')\n"
         "except SystemExit:\n"
         "    pass\n"
-        f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=Path(__file__).parent.parent,
+    loaded, printed = heavy_loaded(code)
+    assert "usage:" in printed
+    assert loaded == []
+
+
+def test_planning_a_report_or_a_batch_loads_no_heavy_library() -> None:
+    """The process that plans and hands out notebooks stays light: workers start sooner."""
+    code = (
+        "import analysis.publish.report, analysis.publish.batch, analysis.publish.sets\n"
+        "import analysis.publish.execute, analysis.publish.scheduler"
     )
-    assert "usage:" in out.stdout
-    assert out.stdout.strip().splitlines()[-1] == "[]"
+    assert heavy_loaded(code) == ([], "")

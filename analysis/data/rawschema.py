@@ -19,10 +19,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow
+import pyarrow.compute as pc
 from pandera.errors import SchemaError, SchemaErrors
 
 from analysis.data.registry import DAILY_FILE, REFERENCE_FILE  # noqa: F401 - re-exported for callers
-from analysis.data.timeparse import KYIV, parse_timestamps
+from analysis.data.timeparse import KYIV, distinct_rows, parse_timestamps
 from analysis.errors import DataValidationError
 
 COUNT_COLUMNS = ("launched", "destroyed", "not_reach_goal", "still_attacking")
@@ -83,6 +85,18 @@ def _is_count(values: pd.Series) -> pd.Series:
     return (text == "") | (number.notna() & (number >= 0) & (number % 1 == 0))
 
 
+def _by_distinct(check: Callable[[pd.Series], pd.Series]) -> Callable[[pd.Series], pd.Series]:
+    """``check`` (a row-by-row test) run once per distinct value of a column and spread back
+    to its rows: a count column repeats a few hundred values over many rows."""
+
+    def run(values: pd.Series) -> pd.Series:
+        codes, firsts = distinct_rows(values)
+        passed = check(values.iloc[firsts]).to_numpy(dtype=bool)
+        return pd.Series(passed[codes], index=values.index)
+
+    return run
+
+
 def _plausible_count(values: pd.Series) -> pd.Series:
     """Not above :data:`MAX_COUNT` (empty and unreadable values are judged by ``_is_count``)."""
     return ~(numbers(values) > MAX_COUNT)
@@ -104,14 +118,31 @@ def _parses(times: Times | None = None) -> Callable[[pd.Series], pd.Series]:
     return check
 
 
+def _wall_clock_before(ts: pd.Series, limit: pd.Timestamp) -> pd.Series:
+    """Whether each instant's wall-clock time (in its zone) is before the naive ``limit``;
+    False where missing.
+
+    A zone's UTC offset is always under a day, so an instant more than a day away from
+    ``limit`` is decided by its UTC value alone; only the few near it are converted to wall
+    time (converting a whole column is slow)."""
+    utc = ts.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy()
+    bound = np.datetime64(limit)
+    day = np.timedelta64(1, "D")
+    before = utc < bound - day
+    near = ~np.isnat(utc) & ~before & (utc < bound + day)
+    if near.any():
+        before[near] = (ts[near].dt.tz_localize(None) < limit).to_numpy()
+    return pd.Series(before, index=ts.index)
+
+
 def _not_future(today: dt.date, times: Times | None = None) -> Callable[[pd.Series], pd.Series]:
     # Kyiv wall-clock time before the midnight that ends ``today`` <=> Kyiv date <= ``today``:
-    # one vectorised comparison instead of a Python date object per row.
+    # vectorised comparisons instead of a Python date object per row.
     next_midnight = pd.Timestamp(today + dt.timedelta(days=1))
 
     def check(values: pd.Series) -> pd.Series:
         ts = _parsed(values, times)
-        return ~ts["ok"] | (ts["ts"].dt.tz_localize(None) < next_midnight)
+        return ~ts["ok"] | _wall_clock_before(ts["ts"], next_midnight)
 
     return check
 
@@ -147,7 +178,7 @@ def daily_schema(today: dt.date, times: Times | None = None) -> pa.DataFrameSche
         pa.Check(_not_future(today, times), error=f"date in the future (after {today})"),
     ]
     count_checks = [
-        pa.Check(_is_count, error="negative or non-integer count"),
+        pa.Check(_by_distinct(_is_count), error="negative or non-integer count"),
         pa.Check(_plausible_count, error=f"count above {MAX_COUNT:,} (implausible for one row)"),
     ]
     columns = {
@@ -232,6 +263,27 @@ def _decode(path: Path, data: bytes) -> str:
         ) from None
 
 
+def _is_utf8(data: bytes) -> bool:
+    """Whether ``data`` is valid UTF-8, checked by pyarrow's validator on a zero-copy view:
+    many times faster than decoding a long file, and as strict (no surrogates, overlong
+    forms or code points past U+10FFFF)."""
+    offsets = pyarrow.py_buffer(np.array([0, len(data)], dtype=np.int64).tobytes())
+    view = pyarrow.Array.from_buffers(
+        pyarrow.large_utf8(), 1, [None, offsets, pyarrow.py_buffer(data)]
+    )
+    try:
+        view.validate(full=True)
+    except pyarrow.ArrowInvalid:
+        return False
+    return True
+
+
+def _check_utf8(path: Path, data: bytes) -> None:
+    """Raise on any byte that is not UTF-8; the slow decoder runs only to locate a bad byte."""
+    if not _is_utf8(data):
+        _decode(path, data)
+
+
 def _rows_before(text: str, line: int) -> int:
     """The data row that starts at ``line``, given the ``text`` before it (-1: the header);
     counted as the reader counts, else taken from the line when the ``csv`` module gives up."""
@@ -246,7 +298,7 @@ def _rows_before(text: str, line: int) -> int:
 def _refuse_lone_cr(path: Path, data: bytes) -> None:
     """A carriage return not followed by LF: readers split the line there (or not), so the
     fields after it would silently shift into a new row."""
-    if data.count(b"\r") == data.count(b"\r\n"):
+    if b"\r" not in data or data.count(b"\r") == data.count(b"\r\n"):
         return
     found = _LONE_CR.search(data)
     if found is None:
@@ -324,9 +376,21 @@ def _parse_csv(data: bytes, path: Path) -> pd.DataFrame:
         return pd.read_csv(io.BytesIO(data), **options)
 
 
+def _fits_in_bytes(values: pd.Series) -> bool:
+    """Whether every field of a pyarrow text column is at most :data:`MAX_FIELD_CHARS`
+    bytes long (then it is that short in characters too): a look at the offsets only."""
+    if not (isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"):
+        return False
+    lengths = pc.binary_length(pyarrow.array(values.array))
+    longest = pc.max(lengths).as_py()
+    return longest is None or longest <= MAX_FIELD_CHARS
+
+
 def _refuse_long_fields(path: Path, df: pd.DataFrame) -> None:
     """Refuse any field longer than :data:`MAX_FIELD_CHARS` (see there why)."""
     for column in df.columns:
+        if _fits_in_bytes(df[column]):  # no more characters than bytes: nothing to count
+            continue
         lengths = df[column].str.len()
         if lengths.max() > MAX_FIELD_CHARS:
             long = lengths.index[(lengths > MAX_FIELD_CHARS).to_numpy()]
@@ -350,7 +414,7 @@ def read_text_table(path: Path, required: tuple[str, ...]) -> pd.DataFrame:
     data = path.read_bytes()
     if not data or data.isspace():
         raise DataValidationError(f"{path}: file is empty (expected a header and data rows)")
-    _decode(path, data)  # raises on any byte that is not UTF-8
+    _check_utf8(path, data)  # raises on any byte that is not UTF-8
     _refuse_lone_cr(path, data)
     data = _without_bom(data)
     # Judge the delimiter on the header line before parsing: with another delimiter, any data

@@ -14,6 +14,7 @@ matched without regard to case. Anything else (another account, a site, a video 
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 NATIONAL = "national"
@@ -71,18 +72,16 @@ _ACCOUNT = (
 EMPTY = "(empty)"
 
 
-def _accounts(source: pd.Series) -> pd.DataFrame:
-    """``prefix`` (the source up to its account) and ``account`` (lower case) per row; both
-    empty for a missing source. Each distinct source is read once: a report's rows share it."""
+def _distinct_accounts(source: pd.Series) -> tuple[np.ndarray, pd.DataFrame]:
+    """Each row's code (-1 for a missing source) and, per distinct source, ``prefix`` (the
+    source up to its account) and ``account`` (lower case); a last row, both empty, stands for
+    a missing source (code -1). Each distinct source is read once: a report's rows share it."""
     codes, uniques = pd.factorize(source)
     text = pd.Series(uniques, dtype="string").str.strip()
     found = text.str.extract(_ACCOUNT).fillna("")
     found["account"] = found["account"].str.lower()
     found.loc[len(found)] = ["", ""]  # what code -1 (a missing source) takes
-    return pd.DataFrame(
-        {column: found[column].to_numpy(dtype=object)[codes] for column in found},
-        index=source.index,
-    )
+    return codes, found
 
 
 def _reporters(account: pd.Series) -> pd.Series:
@@ -96,14 +95,18 @@ def _reporters(account: pd.Series) -> pd.Series:
 def reporter_of(source: pd.Series) -> pd.Series:
     """The reporter of each row from its ``source`` (see the module docstring); ``other`` for
     an account that maps to no reporter, or no source at all."""
-    return _reporters(_accounts(source)["account"])
+    codes, found = _distinct_accounts(source)
+    per_source = _reporters(found["account"]).array  # code -1 takes the last: no source
+    return pd.Series(per_source.take(codes), index=source.index, name="reporter")
 
 
 def unmapped_reporters(source: pd.Series) -> list[dict[str, object]]:
     """The sources that map to ``other``, by their text up to the account (``value``, as
     written; ``(empty)`` for no source) with their row count, most rows first."""
-    found = _accounts(source)
-    unmapped = found.loc[_reporters(found["account"]).eq(OTHER).to_numpy(), "prefix"]
-    counts = unmapped.replace("", EMPTY).value_counts(sort=False)
+    codes, found = _distinct_accounts(source)
+    rows = np.bincount(np.where(codes < 0, len(found) - 1, codes), minlength=len(found))
+    unmapped = _reporters(found["account"]).eq(OTHER).to_numpy() & (rows > 0)
+    prefix = found.loc[unmapped, "prefix"].replace("", EMPTY).to_numpy(dtype=object)
+    counts = pd.Series(rows[unmapped]).groupby(prefix, sort=False).sum()
     ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    return [{"value": str(value), "rows": int(rows)} for value, rows in ordered]
+    return [{"value": str(value), "rows": int(n)} for value, n in ordered]

@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from analysis.data.overlaps import flag_possible_double_counts
 from analysis.data.rawschema import COUNT_COLUMNS, numbers
@@ -107,12 +109,28 @@ def parse_details(text: object) -> dict[str, int] | None:
     return out
 
 
-def row_ids(raw: pd.DataFrame) -> pd.Series:
-    """Stable id per source row from its report identity, so it survives new releases.
+KEY_COLUMNS = ("time_start", "time_end", "model", "source")
 
-    Rows that share start, end, model and source get an occurrence suffix (see
-    :func:`occurrence`).
-    """
+
+def _arrow_text(values: pd.Series) -> pa.ChunkedArray | None:
+    """The pyarrow strings behind a text column, or None when it is not pyarrow-backed."""
+    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
+        return pa.chunked_array(pa.array(values.array))
+    return None
+
+
+def _report_keys(raw: pd.DataFrame) -> tuple[list[bytes], Any]:
+    """Each row's report identity ``start|end|model|source`` (each part stripped) and the
+    dtype of the text key, as UTF-8 bytes joined by pyarrow in one pass when the columns are
+    pyarrow text (pandas' own ``str.strip`` and ``+`` run the same kernels, one per step)."""
+    columns = [_arrow_text(raw[c]) for c in KEY_COLUMNS]
+    dtype = raw[KEY_COLUMNS[0]].dtype
+    if all(c is not None for c in columns) and all(raw[c].dtype == dtype for c in KEY_COLUMNS):
+        *parts, source = (pc.cast(c, pa.large_string()) for c in columns)
+        parts.append(pc.fill_null(source, ""))
+        trimmed = [pc.utf8_trim_whitespace(part) for part in parts]
+        key = pc.binary_join_element_wise(*trimmed, pa.scalar("|", pa.large_string()))
+        return pc.cast(key, pa.large_binary()).to_pylist(), dtype
     key = (
         raw["time_start"].str.strip()
         + "|"
@@ -122,27 +140,35 @@ def row_ids(raw: pd.DataFrame) -> pd.Series:
         + "|"
         + raw["source"].fillna("").str.strip()
     )
-    sha1 = hashlib.sha1
-    hashed = [sha1(k.encode("utf-8")).hexdigest()[:12] for k in key.tolist()]
     # The dtype ``key.map`` would give: a nullable text key keeps its dtype, others infer.
     keep = key.dtype if isinstance(key.dtype, pd.StringDtype) else None
-    digest = pd.Series(hashed, index=key.index, dtype=keep)
-    seen = _occurrence_where_repeated(key, digest)
-    repeated = (seen != 0).to_numpy()
-    ids = digest.copy()
-    if repeated.any():
-        suffixed = digest[repeated] + "-" + seen[repeated].astype(str)
-        ids[repeated] = suffixed.to_numpy()
-    return ids
+    return [k.encode("utf-8") for k in key.tolist()], keep
 
 
-def _occurrence_where_repeated(key: pd.Series, digest: pd.Series) -> pd.Series:
-    """:func:`occurrence` of ``key``, computed only among rows whose digest repeats: a digest
-    seen once belongs to a key seen once (occurrence 0), and nearly every key is seen once."""
-    repeated = digest.duplicated(keep=False).to_numpy()
-    seen = pd.Series(0, index=key.index, dtype="int64")
+def row_ids(raw: pd.DataFrame) -> pd.Series:
+    """Stable id per source row from its report identity, so it survives new releases.
+
+    Rows that share start, end, model and source get an occurrence suffix (see
+    :func:`occurrence`).
+    """
+    keys, keep = _report_keys(raw)
+    sha1 = hashlib.sha1
+    ids = [sha1(k).hexdigest()[:12] for k in keys]
+    seen = _occurrence_where_repeated(keys, ids)
+    for i in np.flatnonzero(seen).tolist():  # few rows: suffixed in Python, not per column
+        ids[i] = f"{ids[i]}-{seen[i]}"
+    return pd.Series(ids, index=raw.index, dtype=keep)
+
+
+def _occurrence_where_repeated(keys: list, digests: list[str]) -> np.ndarray:
+    """:func:`occurrence` of ``keys`` (aligned with ``digests``), computed only among rows
+    whose digest repeats: a digest seen once belongs to a key seen once (occurrence 0), and
+    nearly every key is seen once."""
+    repeated = pd.Series(digests, dtype=object).duplicated(keep=False).to_numpy()
+    seen = np.zeros(len(digests), dtype=np.int64)
     if repeated.any():
-        seen[repeated] = occurrence(key[repeated]).to_numpy()
+        at = np.flatnonzero(repeated)
+        seen[at] = occurrence(pd.Series([keys[i] for i in at], dtype=object)).to_numpy()
     return seen
 
 

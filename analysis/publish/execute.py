@@ -18,7 +18,7 @@ from typing import Any
 
 from analysis.atomic import write_with
 from analysis.errors import AnalysisError
-from analysis.results import RESULTS_SUFFIX
+from analysis.paths import RESULTS_SUFFIX
 
 KERNEL = "python3"
 

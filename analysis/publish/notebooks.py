@@ -1,4 +1,5 @@
-"""The report notebooks and the parameters each declares, read without starting a kernel."""
+"""The report notebooks, the parameters each declares and the time each expects, read without
+starting a kernel."""
 
 from __future__ import annotations
 
@@ -44,3 +45,24 @@ def declared_parameters(notebook: Path) -> set[str]:
 def declared_by_notebook(folder: Path) -> dict[str, set[str]]:
     """``{stem: declared parameters}`` for every report notebook in ``folder``."""
     return {p.stem: declared_parameters(p) for p in report_notebooks(folder)}
+
+
+def seconds_or_none(value: object) -> float | None:
+    """``value`` as a non-negative number of seconds, else None."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value) if value >= 0 else None
+
+
+def declared_seconds(notebook: Path) -> float:
+    """The seconds a notebook declares it runs (``{"analysis": {"expected_seconds": N}}`` in
+    its metadata); 0 when it declares none or cannot be read."""
+    try:
+        nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return 0.0
+    metadata = nb.get("metadata") if isinstance(nb, dict) else None
+    declared = metadata.get("analysis") if isinstance(metadata, dict) else None
+    if not isinstance(declared, dict):
+        return 0.0
+    return seconds_or_none(declared.get("expected_seconds")) or 0.0

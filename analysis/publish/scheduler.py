@@ -26,15 +26,15 @@ from analysis import __version__
 from analysis.errors import AnalysisError
 from analysis.freeze import software_versions
 from analysis.paths import ProjectPaths
-from analysis.publish.order import longest_first
+from analysis.publish.order import longest_first, previous_seconds
 from analysis.publish.runs import (
     COMPLETE,
     FAILED,
-    current_run,
     mark,
     new_run,
     promote,
     prune,
+    read_state,
     write_state,
 )
 
@@ -307,7 +307,9 @@ def run_sets(
     queue: deque[tuple[SetSpec, Path]] = deque(
         (spec, source)
         for spec in specs
-        for source in longest_first(spec.notebooks, current_run(spec.container, spec.name))
+        for source in longest_first(
+            spec.notebooks, previous_seconds(read_state(spec.container, spec.name))
+        )
     )
     state: dict[str, _Progress] = {}
     pending: dict[Any, str] = {}
