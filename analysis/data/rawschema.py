@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 from pandera.errors import SchemaError, SchemaErrors
 
 from analysis.data.registry import DAILY_FILE, REFERENCE_FILE  # noqa: F401 - re-exported for callers
-from analysis.data.timeparse import KYIV, distinct_rows, parse_timestamps
+from analysis.data.timeparse import KYIV, parse_timestamps, per_distinct
 from analysis.errors import DataValidationError
 
 COUNT_COLUMNS = ("launched", "destroyed", "not_reach_goal", "still_attacking")
@@ -90,9 +90,7 @@ def _by_distinct(check: Callable[[pd.Series], pd.Series]) -> Callable[[pd.Series
     to its rows: a count column repeats a few hundred values over many rows."""
 
     def run(values: pd.Series) -> pd.Series:
-        codes, firsts = distinct_rows(values)
-        passed = check(values.iloc[firsts]).to_numpy(dtype=bool)
-        return pd.Series(passed[codes], index=values.index)
+        return per_distinct(values, check).astype(bool)
 
     return run
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from analysis.data.scope import in_scope
-from analysis.data.timeparse import distinct_rows
+from analysis.data.timeparse import per_distinct
 from analysis.vocabulary import (
     BALLISTIC_MISSILE,
     CRUISE_MISSILE,
@@ -36,10 +36,7 @@ def as_timestamps(values: pd.Series) -> pd.Series:
 
     Each distinct date is converted once (a table holds many rows per day), as its first row
     would be, and spread back to every row."""
-    values = pd.Series(values)
-    codes, firsts = distinct_rows(values)
-    parsed = _day_timestamps(values.iloc[firsts])
-    return pd.Series(parsed.array.take(codes), index=values.index, name=values.name)
+    return per_distinct(pd.Series(values), _day_timestamps)
 
 
 def _from_text(days: pd.Series) -> pd.Series:

@@ -8,10 +8,15 @@ unparsable, since it means a broken export rather than a known quirk.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+
+Frame = TypeVar("Frame", pd.Series, pd.DataFrame)
 
 KYIV = "Europe/Kyiv"
 #: Matched against the value with surrounding spaces stripped. ``\Z`` (not ``$``, which also
@@ -72,25 +77,16 @@ def parse_timestamps(values: pd.Series) -> pd.DataFrame:
     fall-back hour are read as summer time (the first occurrence). Each distinct text is parsed
     once (the rows of one attack repeat its times), then spread back to every row.
     """
-    codes, firsts = distinct_rows(values)
-    parsed = _parse_distinct(values.iloc[firsts])
-    return pd.DataFrame(
-        {
-            "ts": parsed["ts"].array.take(codes),
-            "time_known": parsed["time_known"].to_numpy()[codes],
-            "ok": parsed["ok"].to_numpy()[codes],
-        },
-        index=values.index,
-    )
+    return per_distinct(values, _parse_distinct)
 
 
-def distinct_rows(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """``codes`` (each row's distinct value, 0, 1, ... in order of first appearance; missing
-    values are one value too) and ``firsts`` (the position of each value's first row), so that
-    ``f(values.iloc[firsts])`` spread by ``codes`` is ``f(values)`` row by row."""
+def per_distinct(values: pd.Series, f: Callable[[pd.Series], Frame]) -> Frame:
+    """``f(values)`` row by row, computing ``f`` (a row-wise function returning a Series or a
+    DataFrame) once per distinct value (missing values are one value too) and spreading the
+    result back to every row, on ``values``' index."""
     codes = pd.factorize(values, use_na_sentinel=False)[0]
     firsts = np.unique(codes, return_index=True)[1]
-    return codes, firsts
+    return f(values.iloc[firsts]).iloc[codes].set_axis(values.index)
 
 
 def _parse_distinct(values: pd.Series) -> pd.DataFrame:
