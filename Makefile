@@ -28,7 +28,7 @@ help:
 # pyproject.toml), with uv from PATH, from the venv, or installed from PyPI; plain pip with the
 # constraints exported from the lock is the fall-back. uv compiles the bytecode at install, as
 # pip does: where Python may not write it (PYTHONDONTWRITEBYTECODE), every process would
-# otherwise compile pandas, scipy and statsmodels anew (about 4 s of each kernel's start).
+# otherwise compile pandas, scipy and statsmodels anew (about 6 s of each kernel's start).
 UV := $(VENV)/bin/uv
 UV_CMD = $(shell command -v uv 2>/dev/null || echo $(UV))
 SYNC := sync --locked --extra test --compile-bytecode --quiet --python $(PY)
