@@ -129,7 +129,7 @@ def cell_seconds(folder: Path) -> list[float]:
     per cell): the work its kernel did, without starting, importing or rendering."""
     return [
         sum(float(cell.metadata.get("papermill", {}).get("duration") or 0) for cell in nb.cells)
-        for nb in (nbformat.read(p, as_version=4) for p in sorted(folder.glob("[0-9]*.ipynb")))
+        for nb in (nbformat.read(p, as_version=4) for p in report_notebooks(folder))
     ]
 
 
@@ -244,8 +244,8 @@ def main() -> None:
             f"grid of {args.sets} sets, batch --jobs {args.jobs}: {batch_s:.1f} s"
             + (f" (FAILED: {failed})" if failed else "")
         )
-        sets = [s for s in (paths.reports / "bench").iterdir() if s.is_dir() and s.name[0] != "."]
-        batch_work = sum(sum(cell_seconds(s)) for s in sets)
+        sets = [result.container / planned.spec.name for planned in result.planned]
+        batch_work = sum(sum(cell_seconds(folder)) for folder in sets)
         figures["batch_cells_s"] = round(batch_work, 1)
         if not args.skip_loop:
             loop_s = papermill_loop(paths, grid, work / "loop")
